@@ -1,0 +1,121 @@
+"""Connections and transactions: SQLite (a file, WAL mode) by default, PostgreSQL by URL.
+
+:meth:`Database.transaction` is the unit of work of a user action: everything written inside it
+commits together or not at all. On SQLite a write transaction starts with ``BEGIN IMMEDIATE`` so
+concurrent writers queue on the busy timeout instead of failing on a stale snapshot; on
+PostgreSQL the instance's version check decides which of two concurrent actions wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlmodel import Session
+
+from engine.errors import ConflictError, SmartCityError
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseUnavailable(SmartCityError):
+    """The database cannot be reached or is not initialised."""
+
+    status_code = 503
+
+
+class Database:
+    """One engine per URL, with sessions that map driver errors to the engine's errors."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
+        self.engine = self._create_engine(url, echo)
+
+    def _create_engine(self, url: str, echo: bool) -> Engine:
+        if not self.is_sqlite:
+            return create_engine(url, echo=echo, pool_pre_ping=True)
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A write unit of work: commit on success, roll back on any error."""
+        bind = self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        with self._errors_mapped(), Session(bind=bind, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session (one consistent snapshot; nothing is committed)."""
+        with self._errors_mapped(), Session(bind=self.engine) as session:
+            yield session
+
+    @contextmanager
+    def _errors_mapped(self) -> Iterator[None]:
+        try:
+            yield
+        except IntegrityError as exc:
+            raise ConflictError(
+                "the change clashes with data written meanwhile "
+                f"({_driver_message(exc)}); reload and try again"
+            ) from exc
+        except OperationalError as exc:
+            message = _driver_message(exc)
+            if "locked" in message or "busy" in message:
+                raise ConflictError(
+                    "the database is busy with another change; try again in a moment"
+                ) from exc
+            if "no such table" in message or "does not exist" in message:
+                raise DatabaseUnavailable(
+                    f"the database at {self.safe_url} is not initialised ({message}); "
+                    "run 'smartcity init' first"
+                ) from exc
+            raise DatabaseUnavailable(
+                f"cannot use the database at {self.safe_url}: {message}"
+            ) from exc
+        except DBAPIError as exc:
+            raise DatabaseUnavailable(
+                f"database error at {self.safe_url}: {_driver_message(exc)}"
+            ) from exc
+
+    @property
+    def safe_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def has_table(self, name: str) -> bool:
+        with self._errors_mapped():
+            return inspect(self.engine).has_table(name)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _driver_message(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take over transaction control from the sqlite3 module so BEGIN is ours to choose.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Any) -> None:
+    connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))

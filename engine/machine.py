@@ -1,0 +1,112 @@
+"""One ``transitions`` machine per definition version, shared by every instance.
+
+Building a machine costs far more than firing one, and registering models on a machine grows
+without bound, so machines are built once per ``(key, version, digest)`` with ``model=None``
+and fired with a short-lived :class:`~engine.runtime.TransitionContext` as the model. Guards
+become condition callables that record *why* they failed on that context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from threading import Lock
+from typing import TYPE_CHECKING, Any
+
+from transitions import EventData, Machine
+
+from engine.definition import LoadedDefinition, TransitionSpec
+from engine.guards import Guard, GuardInfo, GuardRegistry
+
+if TYPE_CHECKING:
+    from engine.runtime import TransitionContext
+
+Condition = Callable[[EventData], bool]
+
+
+class MachineCache:
+    """Builds and keeps the machine of each published definition version."""
+
+    def __init__(self, guards: GuardRegistry) -> None:
+        self._guards = guards
+        self._machines: dict[tuple[str, int, str], Machine] = {}
+        self._lock = Lock()
+
+    def get(self, loaded: LoadedDefinition) -> Machine:
+        d = loaded.definition
+        key = (d.key, d.version, loaded.sha256)
+        machine = self._machines.get(key)
+        if machine is None:
+            with self._lock:
+                machine = self._machines.get(key) or self._build(loaded)
+                self._machines[key] = machine
+        return machine
+
+    def __len__(self) -> int:
+        return len(self._machines)
+
+    def _build(self, loaded: LoadedDefinition) -> Machine:
+        d = loaded.definition
+        return Machine(
+            model=None,
+            states=list(d.states),
+            initial=d.initial,
+            transitions=[self._transition(i, t) for i, t in enumerate(d.transitions)],
+            auto_transitions=False,
+            model_attribute="state",
+            send_event=True,
+        )
+
+    def _transition(self, index: int, spec: TransitionSpec) -> dict[str, Any]:
+        conditions: list[Condition] = []
+        if not spec.skip_requirements:
+            conditions.append(_builtin(lambda ctx: ctx.missing_requirements()))
+        if spec.comment == "required":
+            conditions.append(_builtin(lambda ctx: ctx.comment_missing()))
+        if spec.review is not None:
+            deliverable = spec.review.deliverable
+            conditions.append(_builtin(lambda ctx: ctx.nothing_to_review(deliverable)))
+        conditions += [_named(self._guards[name].check) for name in spec.guards]
+        unless = [_named_unless(self._guards[name]) for name in spec.unless]
+        return {
+            "trigger": spec.trigger,
+            "source": list(spec.sources),
+            "dest": spec.dest,
+            "conditions": conditions,
+            "unless": unless,
+            "after": [_mark_fired(index)],
+        }
+
+
+def _builtin(check: Callable[[TransitionContext], str | None]) -> Condition:
+    def condition(event: EventData) -> bool:
+        ctx: TransitionContext = event.model
+        ctx.transition = event.transition
+        return ctx.record(check(ctx))
+
+    return condition
+
+
+def _mark_fired(index: int) -> Callable[[EventData], None]:
+    # Several transitions may share a trigger; the runtime needs the one that actually fired.
+    def after(event: EventData) -> None:
+        event.model.fired_index = index
+
+    return after
+
+
+def _named(check: Guard) -> Condition:
+    return _builtin(check)
+
+
+def _named_unless(info: GuardInfo) -> Condition:
+    # transitions blocks an "unless" transition when the callable answers True, i.e. when the
+    # guard holds; the recorded reason only surfaces if no transition of the trigger fires.
+    def condition(event: EventData) -> bool:
+        ctx: TransitionContext = event.model
+        ctx.transition = event.transition
+        holds = info.check(ctx) is None
+        if holds:
+            ctx.record(f"not while {info.description}")
+        return holds
+
+    return condition

@@ -1,0 +1,1 @@
+"""How people reach the programme: the command line now, an API and web pages later."""

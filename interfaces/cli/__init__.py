@@ -1,0 +1,1 @@
+"""The ``smartcity`` command line (Typer + Rich), one module per group of commands."""

@@ -1,0 +1,104 @@
+"""``smartcity advance|submit|review|actions``: what coordinators, OPDs and mentors do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from engine.runtime import FireResult
+from interfaces.cli.context import AsOption, CommentOption, VersionOption, console, programme
+from workflows import actions, directory
+
+review_group = typer.Typer(help="Mentor review of the quick-win plan.", no_args_is_help=True)
+RegionArg = Annotated[str, typer.Argument(metavar="REGION", help="Region code or name.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(advance)
+    app.command("actions")(list_actions)
+    app.command()(submit)
+    app.add_typer(review_group, name="review")
+
+
+def _report(region: str, result: FireResult) -> None:
+    prog = programme()
+    with prog.db.read() as session:
+        d = prog.engine.definition(session, result.instance.definition_key,
+                                   result.instance.definition_version).definition
+    console.print(f"{region}: {d.state_label(result.from_state)} -> "
+                  f"{d.state_label(result.to_state)} (version {result.instance.version})")
+    if result.successor_id:
+        console.print(f"{region}: cycle {result.instance.cycle + 1} started")
+
+
+def advance(
+    region: RegionArg,
+    trigger: Annotated[str, typer.Argument(help="The action, e.g. close_bimtek_1.")],
+    as_email: AsOption,
+    comment: CommentOption = None,
+    expect_version: VersionOption = None,
+) -> None:
+    """Fire a workflow action on a region (see 'smartcity actions REGION')."""
+    result = actions.advance(programme(), region, trigger, as_email, comment=comment,
+                             expected_version=expect_version)
+    _report(region, result)
+
+
+def list_actions(region: RegionArg, as_email: AsOption) -> None:
+    """What you may do on a region now, and why not where you may not."""
+    prog = programme()
+    with prog.db.read() as session:
+        r = directory.find_region(session, region)
+        actor = directory.actor_for(session, as_email)
+        instance = prog.current_instance(session, r.code)
+        available = prog.engine.available(session, instance.id, actor)
+    table = Table("action", "what", "leads to", "possible",
+                  title=f"{r.code} {r.name}: {instance.state} (version {instance.version})")
+    for a in available:
+        table.add_row(a.trigger, a.label, ", ".join(a.dests),
+                      "yes" if a.allowed else "no: " + "; ".join(a.reasons))
+    console.print(table)
+
+
+def submit(
+    region: RegionArg,
+    deliverable: Annotated[str, typer.Argument(help="e.g. questionnaire, buku_1, quick_win_plan.")],
+    file: Annotated[Path, typer.Argument(help="PDF, Word, Excel, PowerPoint or image.")],
+    as_email: AsOption,
+    party: Annotated[str | None, typer.Option(
+        help="The OPD a coordinator submits for (per-OPD deliverables).")] = None,
+    quick_wins: Annotated[Path | None, typer.Option(
+        help="CSV of the plan's quick wins: title, dimension, element[, opd, description].")]
+    = None,
+    note: Annotated[str | None, typer.Option(help="A note for the history.")] = None,
+    expect_version: VersionOption = None,
+) -> None:
+    """Submit a new version of a deliverable."""
+    result = actions.submit(programme(), region, deliverable, file, as_email, party=party,
+                            quick_wins=quick_wins, note=note, expected_version=expect_version)
+    who = f" for {result.party}" if result.party else ""
+    wins = f" with {result.quick_wins} quick win(s)" if result.quick_wins else ""
+    console.print(f"{result.region}: {deliverable}{who} version {result.version} received{wins} "
+                  f"(sha256 {result.sha256[:12]})")
+
+
+@review_group.command()
+def approve(region: RegionArg, as_email: AsOption, comment: CommentOption = None,
+            expect_version: VersionOption = None) -> None:
+    """Approve the quick-win plan under review."""
+    _report(region, actions.review(programme(), region, "approve", as_email, comment=comment,
+                                   expected_version=expect_version))
+
+
+@review_group.command()
+def reject(
+    region: RegionArg, as_email: AsOption,
+    comment: Annotated[str, typer.Option("--comment", "-m", help="What must be revised.")],
+    expect_version: VersionOption = None,
+) -> None:
+    """Reject the quick-win plan with comments; the region revises and resubmits."""
+    _report(region, actions.review(programme(), region, "reject", as_email, comment=comment,
+                                   expected_version=expect_version))

@@ -1,0 +1,281 @@
+"""``smartcity cohort|region|opd|person|mentor ...``: the programme's reference data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from engine.errors import InvalidInputError
+from interfaces.cli.context import AsOption, console, programme
+from workflows import directory, imports, reports
+from workflows.models import CohortMember, Province, Region
+from workflows.zones import local
+
+cohort = typer.Typer(help="Cohorts: the regions selected in a year.", no_args_is_help=True)
+region = typer.Typer(help="The 514 kabupaten/kota.", no_args_is_help=True)
+opd = typer.Typer(help="Regional agencies (OPDs) with their email addresses.",
+                  no_args_is_help=True)
+person = typer.Typer(help="Coordinators, assessors and heads of region.", no_args_is_help=True)
+mentor = typer.Typer(help="Mentors and the regions assigned to them.", no_args_is_help=True)
+
+FileArg = Annotated[Path, typer.Argument(help="A CSV file with a header row.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(cohort, name="cohort")
+    app.add_typer(region, name="region")
+    app.add_typer(opd, name="opd")
+    app.add_typer(person, name="person")
+    app.add_typer(mentor, name="mentor")
+
+
+# -- cohort --------------------------------------------------------------------------------
+
+@cohort.command("create")
+def cohort_create(
+    name: Annotated[str, typer.Argument(help="For example 'Smart City 2026'.")],
+    year: Annotated[int, typer.Option(help="Selection year.")],
+) -> None:
+    """Create a cohort."""
+    created = directory.create_cohort(programme(), name, year)
+    console.print(f"Cohort {created.name!r} ({created.year}) created")
+
+
+@cohort.command("list")
+def cohort_list() -> None:
+    """Cohorts with their number of regions."""
+    prog = programme()
+    with prog.db.read() as session:
+        table = Table("cohort", "year", "regions")
+        for c, n in directory.cohorts(session):
+            table.add_row(c.name, str(c.year), str(n))
+    console.print(table)
+
+
+@cohort.command("add")
+def cohort_add(
+    name: Annotated[str, typer.Argument(help="Cohort name (or year if it has one cohort).")],
+    regions: Annotated[list[str], typer.Argument(help="Region codes or names.")],
+) -> None:
+    """Select regions into a cohort; each starts its master plan."""
+    added = directory.add_members(programme(), name, regions)
+    console.print(f"Added {len(added)} region(s): " + ", ".join(f"{r.code} {r.name}" for r in added))
+
+
+@cohort.command("import")
+def cohort_import(name: Annotated[str, typer.Argument(help="Cohort name.")], file: FileArg) -> None:
+    """Select regions from a CSV with a 'region' column of Kemendagri codes."""
+    added = directory.import_members(programme(), name, file)
+    console.print(f"Imported {len(added)} region(s) into {name}")
+
+
+# -- region --------------------------------------------------------------------------------
+
+@region.command("list")
+def region_list(
+    province: Annotated[str | None, typer.Option(help="Province code or name.")] = None,
+    zone: Annotated[str | None, typer.Option(help="WIB, WITA or WIT.")] = None,
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Part of the name.")]
+    = None,
+) -> None:
+    """Regions with code, kind, province and time zone."""
+    prog = programme()
+    query = (select(Region, Province.name, CohortMember.cohort_id)
+             .join(Province, Province.code == Region.province_code)
+             .outerjoin(CohortMember, CohortMember.region_code == Region.code)
+             .order_by(Region.code))
+    if zone:
+        if zone.upper() not in ("WIB", "WITA", "WIT"):
+            raise InvalidInputError(f"zone {zone!r} is not WIB, WITA or WIT")
+        query = query.where(Region.zone == zone.upper())
+    if province:
+        query = query.where((Province.code == province) | (Province.name.ilike(f"%{province}%")))
+    if search:
+        query = query.where(Region.name.ilike(f"%{search}%"))
+    with prog.db.read() as session:
+        rows = session.execute(query).all()
+    table = Table("code", "name", "kind", "province", "zone", "in cohort")
+    for r, province_name, cohort_id in rows:
+        table.add_row(r.code, r.name, r.kind, province_name, r.zone, "yes" if cohort_id else "")
+    console.print(table)
+    console.print(f"{len(rows)} region(s)")
+
+
+@region.command("show")
+def region_show(
+    ref: Annotated[str, typer.Argument(help="Region code or name.")],
+    as_email: Annotated[str | None, typer.Option(
+        "--as", envvar="SMARTCITY_AS", help="Also list what this person may do now.")] = None,
+) -> None:
+    """A region: its stage, deadline, OPDs, submissions with review rounds, possible actions."""
+    prog = programme()
+    with prog.db.read() as session:
+        r = directory.find_region(session, ref)
+        console.print(f"[bold]{r.code} {r.name}[/bold] ({r.kind}, zone {r.zone})")
+        instance = prog.current_instance(session, r.code)
+        d = prog.engine.definition(session, instance.definition_key,
+                                   instance.definition_version).definition
+        console.print(f"Stage: {d.state_label(instance.state)} since "
+                      f"{local(instance.entered_at, r.tz)} (cycle {instance.cycle}, "
+                      f"version {instance.version}, workflow v{instance.definition_version})")
+        agencies = directory.opds(session, r.code)
+        if agencies:
+            table = Table("OPD", "name", "email", "dimension", title="OPDs")
+            for o in agencies:
+                table.add_row(o.code, o.name, o.email, o.dimension or "")
+            console.print(table)
+        subs = reports.submissions(prog, session, r.code)
+        if subs:
+            table = Table("deliverable", "party", "v", "file", "by", "at", "reviews",
+                          title="Submissions")
+            for s in subs:
+                rounds = "; ".join(f"round {n}: {dec}" + (f" ({c})" if c else "")
+                                   for n, dec, c in s.reviews)
+                table.add_row(s.deliverable, s.party, str(s.version), s.file_name,
+                              s.submitted_by, local(s.submitted_at, r.tz), rounds)
+            console.print(table)
+        if as_email:
+            actor = directory.actor_for(session, as_email)
+            table = Table("action", "leads to", "possible", title=f"What {actor.describe()} may do")
+            for a in prog.engine.available(session, instance.id, actor):
+                table.add_row(a.trigger, ", ".join(a.dests),
+                              "yes" if a.allowed else "no: " + "; ".join(a.reasons))
+            console.print(table)
+
+
+# -- OPDs ----------------------------------------------------------------------------------
+
+@opd.command("add")
+def opd_add(
+    region_code: Annotated[str, typer.Argument(metavar="REGION", help="Kemendagri code.")],
+    code: Annotated[str, typer.Argument(help="Short code, e.g. DISKOMINFO.")],
+    name: Annotated[str, typer.Argument(help="Full name.")],
+    email: Annotated[str, typer.Argument(help="Where its reminders go.")],
+    dimension: Annotated[str | None, typer.Option(help="Its pokja's dimension.")] = None,
+) -> None:
+    """Add (or update) an OPD."""
+    directory.add_opd(programme(), region_code, code, name, email, dimension)
+    console.print(f"OPD {code.upper()} of {region_code} saved")
+
+
+@opd.command("list")
+def opd_list(region_ref: Annotated[str | None, typer.Argument(metavar="[REGION]")] = None) -> None:
+    """OPDs, of one region or of all."""
+    prog = programme()
+    with prog.db.read() as session:
+        code = directory.find_region(session, region_ref).code if region_ref else None
+        rows = directory.opds(session, code)
+    table = Table("region", "code", "name", "email", "dimension")
+    for o in rows:
+        table.add_row(o.region_code, o.code, o.name, o.email, o.dimension or "")
+    console.print(table)
+
+
+@opd.command("import")
+def opd_import(file: FileArg) -> None:
+    """Import OPDs: columns region, code, name, email[, dimension]. All rows or none."""
+    prog = programme()
+    rows = imports.parse_opds(file, prog.dimensions)
+    new = directory.upsert_opds(prog, rows)
+    console.print(f"{len(rows)} OPD(s) imported ({new} new, {len(rows) - new} updated)")
+
+
+# -- people --------------------------------------------------------------------------------
+
+RoleOpt = Annotated[str, typer.Option(help=f"One of: {', '.join(imports.ROLES)}.")]
+
+
+@person.command("add")
+def person_add(
+    email: Annotated[str, typer.Argument()],
+    name: Annotated[str, typer.Option(help="Full name.")],
+    role: RoleOpt,
+    region_code: Annotated[str | None, typer.Option(
+        "--region", help="Bind to one region (regional coordinator, head of region).")] = None,
+) -> None:
+    """Add (or update) a coordinator, assessor, head of region or mentor."""
+    directory.add_person(programme(), email, name, role, region_code)
+    console.print(f"{email} saved as {role}")
+
+
+@person.command("list")
+def person_list(role: Annotated[str | None, typer.Option(help="Only this role.")] = None) -> None:
+    """People by role."""
+    prog = programme()
+    with prog.db.read() as session:
+        rows = directory.people(session, role)
+        table = Table("email", "name", "role", "region(s)")
+        for p in rows:
+            regions = (", ".join(directory.mentor_regions(session, p.id or 0))
+                       if p.role == "mentor" else p.region_code or "all")
+            table.add_row(p.email, p.name, p.role, regions)
+    console.print(table)
+
+
+@person.command("import")
+def person_import(file: FileArg) -> None:
+    """Import people: columns email, name, role[, region]. All rows or none."""
+    prog = programme()
+    rows = imports.parse_people(file)
+    new = directory.upsert_people(prog, rows)
+    console.print(f"{len(rows)} person(s) imported ({new} new)")
+
+
+@person.command("whoami")
+def person_whoami(as_email: AsOption) -> None:
+    """Who --as resolves to, with role and regions."""
+    prog = programme()
+    with prog.db.read() as session:
+        actor = directory.actor_for(session, as_email)
+    regions = "all regions" if actor.subjects is None else ", ".join(sorted(actor.subjects))
+    party = f", OPD {actor.party}" if actor.party else ""
+    console.print(f"{actor.describe()}{party}: acts for {regions or 'no region yet'}")
+
+
+# -- mentors -------------------------------------------------------------------------------
+
+@mentor.command("add")
+def mentor_add(
+    email: Annotated[str, typer.Argument()],
+    name: Annotated[str, typer.Option(help="Full name.")],
+    regions: Annotated[list[str] | None, typer.Option(
+        "--region", help="Assign a region (repeatable).")] = None,
+) -> None:
+    """Add a mentor, optionally assigning regions."""
+    prog = programme()
+    directory.add_person(prog, email, name, "mentor", None)
+    if regions:
+        directory.assign_mentor(prog, email, regions)
+    console.print(f"Mentor {email} saved" + (f", assigned {', '.join(regions)}" if regions else ""))
+
+
+@mentor.command("assign")
+def mentor_assign(
+    email: Annotated[str, typer.Argument()],
+    regions: Annotated[list[str], typer.Argument(help="Region codes or names.")],
+) -> None:
+    """Assign regions to a mentor."""
+    new = directory.assign_mentor(programme(), email, regions)
+    console.print(f"{new} new assignment(s) for {email}")
+
+
+@mentor.command("list")
+def mentor_list() -> None:
+    """Mentors and their regions."""
+    person_list(role="mentor")
+
+
+@mentor.command("import")
+def mentor_import(file: FileArg) -> None:
+    """Import mentors: columns email, name[, regions] (codes separated by ';'). All or none."""
+    prog = programme()
+    rows = imports.parse_mentors(file)
+    with prog.db.read() as session:
+        directory.check_regions(session, sorted({c for r in rows for c in r.regions}),
+                                 f"{file.name}: ")
+    new = directory.import_mentors(prog, rows)
+    console.print(f"{len(rows)} mentor(s) imported, {new} new assignment(s)")

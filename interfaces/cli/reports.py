@@ -1,0 +1,56 @@
+"""``smartcity status|history``: progress of a cohort and a region's timeline."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from interfaces.cli.context import console, programme
+from workflows import directory, reports
+from workflows.zones import local
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(status)
+    app.command()(history)
+
+
+def status(
+    cohort: Annotated[str | None, typer.Argument(
+        help="Cohort name or year (default: every cohort).")] = None,
+) -> None:
+    """Progress table: every region of a cohort by stage, with its deadline in its own zone."""
+    prog = programme()
+    with prog.db.read() as session:
+        names = [cohort] if cohort else [c.name for c, _ in directory.cohorts(session)]
+        if not names:
+            console.print("No cohorts yet: create one with 'smartcity cohort create'.")
+        for name in names:
+            rows = reports.status(prog, session, name)
+            table = Table("region", "name", "province", "zone", "stage", "since", "due",
+                          "cycle", title=f"Cohort {name}: {len(rows)} region(s)")
+            for r in rows:
+                table.add_row(r.code, r.name, r.province, r.zone, r.stage,
+                              local(r.entered_at, r.tz, "%Y-%m-%d"),
+                              local(r.due_at, r.tz) if r.due_at else "", str(r.cycle))
+            console.print(table)
+            counts = Counter(r.stage for r in rows)
+            console.print("  " + " | ".join(f"{stage}: {n}" for stage, n in counts.items()))
+
+
+def history(region: Annotated[str, typer.Argument(help="Region code or name.")]) -> None:
+    """A region's timeline: who did what, when (in the region's zone), with comments."""
+    prog = programme()
+    with prog.db.read() as session:
+        r, rows = reports.history(session, region)
+    table = Table("cycle", "when", "who", "role", "action", "from -> to", "comment",
+                  title=f"History of {r.code} {r.name} (times in {r.zone})")
+    for h in rows:
+        action = f"submit {h.trigger}" if h.kind == "submission" else h.trigger
+        move = f"{h.from_state or '-'} -> {h.to_state}" if h.from_state != h.to_state else h.to_state
+        table.add_row(str(h.cycle), local(h.at, r.tz), h.actor, h.role, action, move,
+                      h.comment or "")
+    console.print(table)

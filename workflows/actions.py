@@ -1,0 +1,96 @@
+"""What people do: advance a region, submit a deliverable, review a submission.
+
+Each function is one user action and one transaction: the state change, the history row, the
+review decision, deadlines and the quick wins listed with a plan commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.errors import InvalidInputError
+from engine.runtime import FireResult, SubmissionInput
+from workflows import imports
+from workflows.directory import actor_for, find_region
+from workflows.guards import QUICK_WIN_PLAN
+from workflows.models import QuickWin
+from workflows.programme import Programme
+from workflows.storage import store
+
+
+def advance(
+    prog: Programme, region_ref: str, trigger: str, as_email: str, *,
+    comment: str | None = None, expected_version: int | None = None,
+) -> FireResult:
+    """Fire ``trigger`` on the region's current master plan as the person ``as_email``."""
+    with prog.db.transaction() as session:
+        region = find_region(session, region_ref)
+        actor = actor_for(session, as_email)
+        instance = prog.current_instance(session, region.code)
+        return prog.engine.fire(session, instance.id, trigger, actor, comment=comment,
+                                expected_version=expected_version)
+
+
+def review(
+    prog: Programme, region_ref: str, decision: str, as_email: str, *,
+    comment: str | None = None, expected_version: int | None = None,
+) -> FireResult:
+    """A mentor's decision: ``approve`` or ``reject`` (a rejection needs a comment)."""
+    if decision not in ("approve", "reject"):
+        raise InvalidInputError(f"a review is 'approve' or 'reject', not {decision!r}")
+    return advance(prog, region_ref, decision, as_email, comment=comment,
+                   expected_version=expected_version)
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    region: str
+    deliverable: str
+    party: str
+    version: int
+    sha256: str
+    quick_wins: int
+
+
+def submit(
+    prog: Programme, region_ref: str, deliverable: str, file: Path, as_email: str, *,
+    party: str | None = None, quick_wins: Path | None = None, note: str | None = None,
+    expected_version: int | None = None,
+) -> SubmitResult:
+    """Submit a new version of a deliverable from a file (plus the quick-win list for a plan)."""
+    if deliverable == QUICK_WIN_PLAN and quick_wins is None:
+        raise InvalidInputError(
+            "a quick-win plan lists its quick wins: give --quick-wins FILE.csv with columns "
+            "title, dimension, element[, opd, description]"
+        )
+    if deliverable != QUICK_WIN_PLAN and quick_wins is not None:
+        raise InvalidInputError("--quick-wins goes with the quick_win_plan deliverable only")
+    wins = imports.parse_quick_wins(quick_wins, prog.dimensions) if quick_wins else []
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InvalidInputError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    stored = store(prog.settings.upload_dir, file.name, data, prog.settings.upload_max_bytes)
+    with prog.db.transaction() as session:
+        region = find_region(session, region_ref)
+        actor = actor_for(session, as_email)
+        instance = prog.current_instance(session, region.code)
+        chosen = (party or actor.party or "").upper()
+        if actor.role == "opd" and chosen != actor.party:
+            raise InvalidInputError(f"{actor.describe()} submits for itself ({actor.party}), "
+                                    f"not for {chosen}")
+        item = SubmissionInput(deliverable, stored.file_name, stored.media_type,
+                               stored.size_bytes, stored.sha256, party=chosen, note=note)
+        version = prog.engine.submit(session, instance.id, actor, item,
+                                     expected_version=expected_version)
+        if wins:
+            latest = prog.engine.latest_submission(session, instance.id, deliverable)
+            session.add_all(QuickWin(submission_id=latest.id, title=w.title,
+                                     dimension=w.dimension, element=w.element, opd_code=w.opd,
+                                     description=w.description) for w in wins)
+        spec = prog.engine.definition(session, instance.definition_key,
+                                      instance.definition_version).definition
+        shown_party = chosen if spec.deliverables[deliverable].per_party else ""
+        return SubmitResult(region.code, deliverable, shown_party, version, stored.sha256,
+                            len(wins))

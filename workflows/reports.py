@@ -1,0 +1,120 @@
+"""Read-only views: a cohort's progress by stage, a region's timeline and submissions.
+
+Times come back as aware UTC datetimes together with the region's zone, so every interface
+shows them in the region's own zone, labelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, select
+from sqlmodel import Session
+
+from engine.models import Deadline, HistoryEntry, ReviewDecision, Submission, WorkflowInstance
+from workflows.directory import find_cohort, find_region
+from workflows.models import CohortMember, Province, Region
+from workflows.programme import MASTER_PLAN, Programme
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    code: str
+    name: str
+    province: str
+    zone: str
+    tz: str
+    state: str
+    stage: str
+    stage_index: int
+    cycle: int
+    entered_at: datetime
+    due_at: datetime | None
+    version: int
+
+
+def status(prog: Programme, session: Session, cohort_ref: str) -> list[StatusRow]:
+    """Every region of a cohort with its stage, ordered by stage then region."""
+    cohort = find_cohort(session, cohort_ref)
+    rows = session.execute(
+        select(Region.code, Region.name, Province.name, Region.zone, Region.tz,
+               WorkflowInstance.state, WorkflowInstance.cycle, WorkflowInstance.entered_at,
+               WorkflowInstance.version, WorkflowInstance.definition_version, Deadline.due_at)
+        .join(CohortMember, CohortMember.region_code == Region.code)
+        .join(Province, Province.code == Region.province_code)
+        .join(WorkflowInstance, and_(WorkflowInstance.subject == Region.code,
+                                     WorkflowInstance.definition_key == MASTER_PLAN))
+        .outerjoin(Deadline, and_(Deadline.instance_id == WorkflowInstance.id,
+                                  Deadline.state == WorkflowInstance.state,
+                                  Deadline.closed_at.is_(None)))
+        .where(CohortMember.cohort_id == cohort.id)
+    ).all()
+    latest: dict[str, tuple] = {}
+    for row in rows:  # a renewed region has several cycles: show the newest
+        if row[0] not in latest or row[6] > latest[row[0]][6]:
+            latest[row[0]] = tuple(row)
+    out = []
+    for code, name, province, zone, tz, state, cycle, entered, version, dver, due in latest.values():
+        d = prog.engine.definition(session, MASTER_PLAN, dver).definition
+        order = list(d.states)
+        out.append(StatusRow(code, name, province, zone, tz, state, d.state_label(state),
+                             order.index(state), cycle, entered, due, version))
+    return sorted(out, key=lambda r: (r.stage_index, r.code))
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    cycle: int
+    seq: int
+    at: datetime
+    actor: str
+    role: str
+    kind: str
+    trigger: str
+    from_state: str | None
+    to_state: str
+    comment: str | None
+
+
+def history(session: Session, region_ref: str) -> tuple[Region, list[HistoryRow]]:
+    """The region's timeline over all its cycles, oldest first."""
+    region = find_region(session, region_ref)
+    rows = session.execute(
+        select(WorkflowInstance.cycle, HistoryEntry.seq, HistoryEntry.at, HistoryEntry.actor,
+               HistoryEntry.role, HistoryEntry.kind, HistoryEntry.trigger,
+               HistoryEntry.from_state, HistoryEntry.to_state, HistoryEntry.comment)
+        .join(WorkflowInstance, WorkflowInstance.id == HistoryEntry.instance_id)
+        .where(WorkflowInstance.subject == region.code)
+        .order_by(WorkflowInstance.cycle, HistoryEntry.seq)
+    ).all()
+    return region, [HistoryRow(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    deliverable: str
+    party: str
+    version: int
+    file_name: str
+    sha256: str
+    submitted_by: str
+    submitted_at: datetime
+    reviews: tuple[tuple[int, str, str | None], ...]
+
+
+def submissions(prog: Programme, session: Session, region_code: str) -> list[SubmissionRow]:
+    """The current cycle's submissions with the review rounds decided on each version."""
+    instance = prog.current_instance(session, region_code)
+    decisions: dict[int, list[tuple[int, str, str | None]]] = {}
+    for sub_id, rnd, decision, comment in session.execute(
+        select(ReviewDecision.submission_id, ReviewDecision.round, ReviewDecision.decision,
+               ReviewDecision.comment).where(ReviewDecision.instance_id == instance.id)
+        .order_by(ReviewDecision.round)
+    ).all():
+        decisions.setdefault(sub_id, []).append((rnd, decision, comment))
+    rows = session.execute(select(Submission).where(Submission.instance_id == instance.id)
+                           .order_by(Submission.id)).scalars().all()
+    return [SubmissionRow(s.deliverable, s.party, s.version, s.file_name, s.sha256,
+                          s.submitted_by, s.submitted_at, tuple(decisions.get(s.id or 0, [])))
+            for s in rows]

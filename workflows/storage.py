@@ -1,0 +1,63 @@
+"""Submitted files: checked, then stored by checksum (so a resubmitted file is stored once).
+
+File names from users are never trusted as paths: the stored object is named by its SHA-256,
+and the name kept for display is reduced to a safe base name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from engine.errors import InvalidInputError
+
+ALLOWED = {
+    ".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".csv", ".ppt", ".pptx", ".odp",
+    ".png", ".jpg", ".jpeg",
+}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    file_name: str
+    media_type: str
+    size_bytes: int
+    sha256: str
+
+
+def safe_name(name: str) -> str:
+    """The base name without directories or control characters, at most 255 bytes."""
+    base = PureWindowsPath(PurePosixPath(name).name).name
+    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip().lstrip(".") or "file"
+    return base.encode("utf-8")[:255].decode("utf-8", "ignore")
+
+
+def store(directory: Path, name: str, data: bytes, max_bytes: int) -> StoredFile:
+    """Check and store ``data``; the refusal says which rule it broke."""
+    file_name = safe_name(name)
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in ALLOWED:
+        raise InvalidInputError(
+            f"{file_name}: files of type {suffix or '(none)'} are not accepted; send one of "
+            f"{', '.join(sorted(ALLOWED))}"
+        )
+    if not data:
+        raise InvalidInputError(f"{file_name}: the file is empty")
+    if len(data) > max_bytes:
+        raise InvalidInputError(
+            f"{file_name}: {len(data):,} bytes is over the limit of {max_bytes:,} bytes"
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    target = directory / digest[:2] / digest
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
+            tmp.write(data)
+        os.replace(tmp.name, target)
+    media_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+    return StoredFile(file_name, media_type, len(data), digest)
