@@ -36,6 +36,7 @@ class Database:
         self.url = url
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         self.engine = self._create_engine(url, echo)
+        self._writer = self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
 
     def _create_engine(self, url: str, echo: bool) -> Engine:
         if not self.is_sqlite:
@@ -51,8 +52,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A write unit of work: commit on success, roll back on any error."""
-        bind = self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
-        with self._errors_mapped(), Session(bind=bind, expire_on_commit=False) as session:
+        with self._errors_mapped(), Session(bind=self._writer, expire_on_commit=False) as session:
             with session.begin():
                 yield session
 
@@ -118,4 +118,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+    # Straight to the driver: this runs for every transaction, and SQLAlchemy's execution
+    # machinery would cost more than the statement.
+    begin = connection.get_execution_options().get("sqlite_begin", "BEGIN")
+    connection.connection.driver_connection.execute(begin)

@@ -71,6 +71,7 @@ class HistoryEntry(SQLModel, table=True):
     from_state: str | None = Field(default=None, max_length=63)
     to_state: str = Field(max_length=63)
     comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    detail: str | None = Field(default=None, max_length=300)
 
 
 class Submission(SQLModel, table=True):

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 from transitions import MachineError
 
@@ -49,6 +50,22 @@ _SUBMISSION = Submission.__table__  # type: ignore[attr-defined]
 _REVIEW = ReviewDecision.__table__  # type: ignore[attr-defined]
 _DEADLINE = Deadline.__table__  # type: ignore[attr-defined]
 _DEFINITION = DefinitionRecord.__table__  # type: ignore[attr-defined]
+
+# The hot path's statements are built once: building and cache-keying a statement per call
+# costs more than the database round trip (see bench/transitions_rate.py).
+_SNAPSHOT_COLUMNS = (
+    _INSTANCE.c.id, _INSTANCE.c.definition_key, _INSTANCE.c.definition_version,
+    _INSTANCE.c.subject, _INSTANCE.c.cycle, _INSTANCE.c.state, _INSTANCE.c.version,
+    _INSTANCE.c.entered_at, _INSTANCE.c.predecessor_id,
+)
+_READ_INSTANCE = select(*_SNAPSHOT_COLUMNS).where(_INSTANCE.c.id == bindparam("iid"))
+_BUMP_WHERE = (_INSTANCE.c.id == bindparam("iid"), _INSTANCE.c.version == bindparam("seen"))
+_BUMP = update(_INSTANCE).where(*_BUMP_WHERE).values(
+    version=bindparam("new_version"), updated_at=bindparam("now"))
+_MOVE = update(_INSTANCE).where(*_BUMP_WHERE).values(
+    state=bindparam("new_state"), version=bindparam("new_version"), updated_at=bindparam("now"),
+    entered_at=bindparam("now"))
+_INSERT_HISTORY = insert(_HISTORY)
 
 
 def utcnow() -> datetime:
@@ -287,12 +304,7 @@ class WorkflowEngine:
         return snapshot
 
     def get_instance(self, session: Session, instance_id: int) -> InstanceSnapshot:
-        row = session.execute(
-            select(*_SNAPSHOT_COLUMNS).where(_INSTANCE.c.id == instance_id)
-        ).one_or_none()
-        if row is None:
-            raise NotFoundError(f"workflow instance {instance_id} does not exist")
-        return InstanceSnapshot(*row)
+        return _read(session.connection(), instance_id)
 
     def fire(
         self,
@@ -305,7 +317,7 @@ class WorkflowEngine:
         expected_version: int | None = None,
     ) -> FireResult:
         """Fire ``trigger`` for ``actor``; raises if refused, writes nothing then."""
-        instance = self.get_instance(session, instance_id)
+        instance = _read(_conn(session), instance_id)
         if expected_version is not None and expected_version != instance.version:
             raise _stale(instance, expected_version)
         loaded = self.definition(session, instance.definition_key, instance.definition_version)
@@ -396,8 +408,8 @@ class WorkflowEngine:
         who = f" for {party}" if party else ""
         self._append_history(
             session, instance, new_version, now, actor, "submission", item.deliverable,
-            instance.state, instance.state,
-            item.note or f"{spec.label} version {version}{who} ({item.file_name})",
+            instance.state, instance.state, item.note,
+            detail=f"{item.deliverable} v{version}{who}: {item.file_name}"[:300],
         )
         self._notify(ActionEvent(session, instance, d, "submission", item.deliverable,
                                  instance.state, instance.state, actor, item.note, now))
@@ -494,14 +506,11 @@ class WorkflowEngine:
         self, session: Session, instance: InstanceSnapshot, state: str, now: datetime,
         *, state_changed: bool,
     ) -> int:
-        values: dict[str, Any] = {"state": state, "version": instance.version + 1,
-                                  "updated_at": now}
-        if state_changed:
-            values["entered_at"] = now
-        result = session.execute(update(_INSTANCE).where(
-            _INSTANCE.c.id == instance.id, _INSTANCE.c.version == instance.version
-        ).values(**values))
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        params = {"iid": instance.id, "seen": instance.version,
+                  "new_version": instance.version + 1, "now": now, "new_state": state}
+        statement = _MOVE if state_changed else _BUMP
+        result = _conn(session).execute(statement, params)
+        if result.rowcount != 1:
             raise ConflictError(
                 f"{instance.subject} was changed by someone else while you acted; "
                 "check its status and try again"
@@ -511,13 +520,13 @@ class WorkflowEngine:
     def _append_history(
         self, session: Session, instance: InstanceSnapshot, seq: int, at: datetime,
         actor: Actor, kind: str, trigger: str, from_state: str | None, to_state: str,
-        comment: str | None,
+        comment: str | None, *, detail: str | None = None,
     ) -> None:
-        session.execute(insert(_HISTORY).values(
-            instance_id=instance.id, seq=seq, at=at, actor=actor.identity, role=actor.role,
-            kind=kind, trigger=trigger, from_state=from_state, to_state=to_state,
-            comment=comment,
-        ))
+        _conn(session).execute(_INSERT_HISTORY, {
+            "instance_id": instance.id, "seq": seq, "at": at, "actor": actor.identity,
+            "role": actor.role, "kind": kind, "trigger": trigger, "from_state": from_state,
+            "to_state": to_state, "comment": comment, "detail": detail,
+        })
 
     def _record_review(
         self, session: Session, instance: InstanceSnapshot, spec: TransitionSpec, actor: Actor,
@@ -552,11 +561,22 @@ class WorkflowEngine:
             listener(event)
 
 
-_SNAPSHOT_COLUMNS = (
-    _INSTANCE.c.id, _INSTANCE.c.definition_key, _INSTANCE.c.definition_version,
-    _INSTANCE.c.subject, _INSTANCE.c.cycle, _INSTANCE.c.state, _INSTANCE.c.version,
-    _INSTANCE.c.entered_at, _INSTANCE.c.predecessor_id,
-)
+
+
+def _conn(session: Session) -> Connection:
+    # Session.connection() walks the session's transaction state on every call; the hot path
+    # asks several times per action, so the answer is kept on the session for its lifetime.
+    conn = session.info.get("engine.conn")
+    if conn is None or conn.closed:
+        conn = session.info["engine.conn"] = session.connection()
+    return conn
+
+
+def _read(conn: Connection, instance_id: int) -> InstanceSnapshot:
+    row = conn.execute(_READ_INSTANCE, {"iid": instance_id}).one_or_none()
+    if row is None:
+        raise NotFoundError(f"workflow instance {instance_id} does not exist")
+    return InstanceSnapshot(*row)
 
 
 def _stale(instance: InstanceSnapshot, expected: int) -> ConflictError:

@@ -75,6 +75,7 @@ class HistoryRow:
     from_state: str | None
     to_state: str
     comment: str | None
+    detail: str | None
 
 
 def history(session: Session, region_ref: str) -> tuple[Region, list[HistoryRow]]:
@@ -83,7 +84,8 @@ def history(session: Session, region_ref: str) -> tuple[Region, list[HistoryRow]
     rows = session.execute(
         select(WorkflowInstance.cycle, HistoryEntry.seq, HistoryEntry.at, HistoryEntry.actor,
                HistoryEntry.role, HistoryEntry.kind, HistoryEntry.trigger,
-               HistoryEntry.from_state, HistoryEntry.to_state, HistoryEntry.comment)
+               HistoryEntry.from_state, HistoryEntry.to_state, HistoryEntry.comment,
+               HistoryEntry.detail)
         .join(WorkflowInstance, WorkflowInstance.id == HistoryEntry.instance_id)
         .where(WorkflowInstance.subject == region.code)
         .order_by(WorkflowInstance.cycle, HistoryEntry.seq)

@@ -44,6 +44,11 @@ class State:
             self._programme = Programme(self.settings())
         return self._programme
 
+    def use(self, prog: Programme) -> None:
+        """Let commands print from a programme opened elsewhere (the demo's simulated clock)."""
+        self.close()
+        self._programme = prog
+
     def close(self) -> None:
         if self._programme is not None:
             self._programme.close()

@@ -46,11 +46,12 @@ def history(region: Annotated[str, typer.Argument(help="Region code or name.")])
     prog = programme()
     with prog.db.read() as session:
         r, rows = reports.history(session, region)
-    table = Table("cycle", "when", "who", "role", "action", "from -> to", "comment",
+    cycles = len({h.cycle for h in rows}) > 1
+    table = Table(*(["cycle"] if cycles else []), "when", "who", "action", "from -> to", "comment",
                   title=f"History of {r.code} {r.name} (times in {r.zone})")
     for h in rows:
-        action = f"submit {h.trigger}" if h.kind == "submission" else h.trigger
+        action = f"submit {h.detail or h.trigger}" if h.kind == "submission" else h.trigger
         move = f"{h.from_state or '-'} -> {h.to_state}" if h.from_state != h.to_state else h.to_state
-        table.add_row(str(h.cycle), local(h.at, r.tz), h.actor, h.role, action, move,
-                      h.comment or "")
+        cells = [local(h.at, r.tz), f"{h.actor} ({h.role})", action, move, h.comment or ""]
+        table.add_row(*([str(h.cycle)] if cycles else []), *cells)
     console.print(table)

@@ -134,6 +134,7 @@ def upgrade() -> None:
     sa.Column('from_state', sqlmodel.sql.sqltypes.AutoString(length=63), nullable=True),
     sa.Column('to_state', sqlmodel.sql.sqltypes.AutoString(length=63), nullable=False),
     sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('detail', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
     sa.ForeignKeyConstraint(['instance_id'], ['workflow_instance.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('instance_id', 'seq', name='uq_history_instance_seq')
