@@ -1,0 +1,30 @@
+# Two commands on a fresh machine: `make demo` runs the main job, `make test` runs the tests.
+# Each creates the virtual environment it needs (.venv) on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?= -n 2 -q
+
+.PHONY: demo test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/smartcity demo
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check engine workflows notifications config interfaces migrations bench tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/transitions_rate.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
