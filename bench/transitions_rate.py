@@ -16,7 +16,8 @@ interleaved over several rounds (medians reported) so machine noise hits both al
 prints their ratios (target: engine >= 0.5 of raw). It also reports the engine's own CPU cost
 per trigger (the shared machine firing on a context, no database), in microseconds.
 
-    .venv/bin/python bench/transitions_rate.py [--n 2000] [--rounds 3] [--backends sqlite,postgresql]
+    .venv/bin/python bench/transitions_rate.py [--n 2000] [--rounds 3] \\
+        [--backends sqlite,postgresql]
 """
 
 from __future__ import annotations
@@ -35,13 +36,13 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.database import Database  # noqa: E402
-from engine.definition import load_definition  # noqa: E402
-from engine.guards import GuardRegistry  # noqa: E402
-from engine.models import HistoryEntry, WorkflowInstance  # noqa: E402
-from engine.permissions import Actor  # noqa: E402
-from engine.runtime import TransitionContext, WorkflowEngine  # noqa: E402
-from migrations import upgrade  # noqa: E402
+from engine.database import Database
+from engine.definition import load_definition
+from engine.guards import GuardRegistry
+from engine.models import HistoryEntry, WorkflowInstance
+from engine.permissions import Actor
+from engine.runtime import TransitionContext, WorkflowEngine
+from migrations import upgrade
 
 DEFINITION = """
 key: bench

@@ -40,7 +40,9 @@ class Settings(BaseSettings):
     )
     dimensions_file: Path | None = Field(
         default=None,
-        description="YAML with the smart-city dimensions and elements; empty means the shipped set.",
+        description=(
+            "YAML with the smart-city dimensions and elements; empty means the shipped set."
+        ),
     )
     upload_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
 

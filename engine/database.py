@@ -8,6 +8,7 @@ PostgreSQL the instance's version check decides which of two concurrent actions 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,9 +53,12 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A write unit of work: commit on success, roll back on any error."""
-        with self._errors_mapped(), Session(bind=self._writer, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with (
+            self._errors_mapped(),
+            Session(bind=self._writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -71,24 +75,23 @@ class Database:
                 "the change clashes with data written meanwhile "
                 f"({_driver_message(exc)}); reload and try again"
             ) from exc
-        except OperationalError as exc:
-            message = _driver_message(exc)
-            if "locked" in message or "busy" in message:
-                raise ConflictError(
-                    "the database is busy with another change; try again in a moment"
-                ) from exc
-            if "no such table" in message or "does not exist" in message:
-                raise DatabaseUnavailable(
-                    f"the database at {self.safe_url} is not initialised ({message}); "
-                    "run 'smartcity init' first"
-                ) from exc
-            raise DatabaseUnavailable(
-                f"cannot use the database at {self.safe_url}: {message}"
-            ) from exc
-        except DBAPIError as exc:
-            raise DatabaseUnavailable(
-                f"database error at {self.safe_url}: {_driver_message(exc)}"
-            ) from exc
+        except (DBAPIError, sqlite3.OperationalError) as exc:
+            # sqlite3's own error arrives unwrapped from the BEGIN hook (busy database).
+            raise self._classify(exc) from exc
+
+    def _classify(self, exc: DBAPIError | sqlite3.OperationalError) -> SmartCityError:
+        message = _driver_message(exc) if isinstance(exc, DBAPIError) else str(exc)
+        lowered = message.lower()
+        if "locked" in lowered or "busy" in lowered:
+            return ConflictError("the database is busy with another change; try again in a moment")
+        if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
+            return DatabaseUnavailable(
+                f"the database at {self.safe_url} is not initialised ({message}); "
+                "run 'smartcity init' first"
+            )
+        if isinstance(exc, OperationalError | sqlite3.OperationalError):
+            return DatabaseUnavailable(f"cannot use the database at {self.safe_url}: {message}")
+        return DatabaseUnavailable(f"database error at {self.safe_url}: {message}")
 
     @property
     def safe_url(self) -> str:

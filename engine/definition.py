@@ -150,9 +150,14 @@ def load_definition(
     problems too (a definition naming a guard nobody implements would fail at the worst time).
     """
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise DefinitionError(source, [_yaml_problem(exc)]) from None
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as exc:
+        # PyYAML's safe constructors raise these for values such as "2026-02-30" or
+        # "!!int abc", and deep nesting exhausts the stack.
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise DefinitionError(source, [f"(yaml): not a valid value: {reason}"]) from None
     if not isinstance(raw, dict):
         kind = type(raw).__name__ if raw is not None else "an empty document"
         raise DefinitionError(source, [f"(top): expected a mapping with key, version, "
@@ -176,6 +181,25 @@ def load_definition_file(path: Path, guards: Collection[str] | None = None) -> L
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise DefinitionError(str(path), [f"(file): cannot read: {reason}"]) from None
     return load_definition(text, str(path), guards)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (YAML would keep the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                duplicate = key in seen
+                seen.add(key)
+            except TypeError:  # an unhashable key: the base constructor reports it
+                continue
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    f"found duplicate key {key!r}", key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
@@ -231,19 +255,23 @@ def _semantic_problems(
                 if guards is not None and g not in guards:
                     yield f"{at}.{field_name}: {_unknown('guard', g, sorted(guards))}"
         if t.review and t.review.deliverable not in deliverables:
-            yield f"{at}.review.deliverable: {_unknown('deliverable', t.review.deliverable, deliverables)}"
+            yield (f"{at}.review.deliverable: "
+                   f"{_unknown('deliverable', t.review.deliverable, deliverables)}")
+        elif t.review and d.deliverables[t.review.deliverable].per_party:
+            yield (f"{at}.review.deliverable: {t.review.deliverable!r} is submitted per party; "
+                   "a review decides on one document per instance")
         if t.successor and t.successor.start not in states:
             yield f"{at}.successor.start: {_unknown('state', t.successor.start, states)}"
     yield from _duplicate_triggers(d)
-    for name, spec in d.deliverables.items():
-        for r in spec.submitted_by:
+    for name, deliverable in d.deliverables.items():
+        for r in deliverable.submitted_by:
             if r not in roles:
                 yield f"deliverables.{name}.submitted_by: {_unknown('role', r, roles)}"
-        for s in spec.during:
+        for s in deliverable.during:
             if s not in states:
                 yield f"deliverables.{name}.during: {_unknown('state', s, states)}"
-    for name, spec in d.states.items():
-        for req in spec.requires:
+    for name, state in d.states.items():
+        for req in state.requires:
             if req not in deliverables:
                 yield f"states.{name}.requires: {_unknown('deliverable', req, deliverables)}"
     yield from _graph_problems(d)
@@ -257,12 +285,14 @@ def _duplicate_triggers(d: WorkflowDefinition) -> Iterable[str]:
         for s in t.sources:
             groups[(t.trigger, s)].append(i)
     for (trigger, source), indexes in groups.items():
-        for earlier, later in zip(indexes, indexes[1:], strict=False):
-            first = d.transitions[earlier]
-            if not first.guards and not first.unless:
-                yield (f"transitions[{later}]: duplicate trigger {trigger!r} from {source!r} "
-                       f"(also transitions[{earlier}], which has no guards, so this one can "
-                       "never fire; add guards or rename the trigger)")
+        unguarded = next((i for i in indexes
+                          if not d.transitions[i].guards and not d.transitions[i].unless), None)
+        if unguarded is None:
+            continue
+        for later in (i for i in indexes if i > unguarded):
+            yield (f"transitions[{later}]: duplicate trigger {trigger!r} from {source!r} "
+                   f"(transitions[{unguarded}] has no guards, so this one can never fire; "
+                   "add guards or rename the trigger)")
 
 
 def _graph_problems(d: WorkflowDefinition) -> Iterable[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from threading import Lock
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from transitions import EventData, Machine
 
@@ -57,7 +57,14 @@ class MachineCache:
         )
 
     def _transition(self, index: int, spec: TransitionSpec) -> dict[str, Any]:
-        conditions: list[Condition] = []
+        # Roles are checked per transition, not only per trigger: when branches of one trigger
+        # allow different roles, a role must never reach a branch that is not its own.
+        roles = frozenset(spec.roles)
+        path = spec.label or f"{spec.trigger} to {spec.dest}"
+        conditions: list[Condition] = [_builtin(
+            lambda ctx: None if ctx.actor.role in roles
+            else f"only {' or '.join(sorted(roles))} may take the path '{path}'"
+        )]
         if not spec.skip_requirements:
             conditions.append(_builtin(lambda ctx: ctx.missing_requirements()))
         if spec.comment == "required":
@@ -79,7 +86,7 @@ class MachineCache:
 
 def _builtin(check: Callable[[TransitionContext], str | None]) -> Condition:
     def condition(event: EventData) -> bool:
-        ctx: TransitionContext = event.model
+        ctx = cast("TransitionContext", event.model)
         ctx.transition = event.transition
         return ctx.record(check(ctx))
 
@@ -89,7 +96,7 @@ def _builtin(check: Callable[[TransitionContext], str | None]) -> Condition:
 def _mark_fired(index: int) -> Callable[[EventData], None]:
     # Several transitions may share a trigger; the runtime needs the one that actually fired.
     def after(event: EventData) -> None:
-        event.model.fired_index = index
+        cast("TransitionContext", event.model).fired_index = index
 
     return after
 
@@ -102,7 +109,7 @@ def _named_unless(info: GuardInfo) -> Condition:
     # transitions blocks an "unless" transition when the callable answers True, i.e. when the
     # guard holds; the recorded reason only surfaces if no transition of the trigger fires.
     def condition(event: EventData) -> bool:
-        ctx: TransitionContext = event.model
+        ctx = cast("TransitionContext", event.model)
         ctx.transition = event.transition
         holds = info.check(ctx) is None
         if holds:

@@ -11,13 +11,13 @@ that checks the version it read (the optimistic lock), one INSERT for history.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 from transitions import MachineError
 
@@ -237,7 +237,9 @@ class WorkflowEngine:
         ))
         return True
 
-    def definition(self, session: Session, key: str, version: int | None = None) -> LoadedDefinition:
+    def definition(
+        self, session: Session, key: str, version: int | None = None
+    ) -> LoadedDefinition:
         """A published definition; the latest version when ``version`` is None."""
         if version is None:
             version = session.execute(
@@ -288,8 +290,14 @@ class WorkflowEngine:
         )).scalar_one_or_none()
         if taken is not None:
             raise ConflictError(f"{subject} already runs {key!r} cycle {cycle}")
-        now = self.clock()
         first = state or d.initial
+        if first not in d.states:
+            raise DefinitionError(
+                f"{key} v{d.version}",
+                [f"cannot start {subject} in {first!r}: the state does not exist in this "
+                 "version; publish a version that has it or change the successor's start"],
+            )
+        now = self.clock()
         instance_id = session.execute(insert(_INSTANCE).values(
             definition_key=key, definition_version=d.version, subject=subject, cycle=cycle,
             predecessor_id=predecessor_id, state=first, version=1, created_at=now,
@@ -411,7 +419,8 @@ class WorkflowEngine:
             instance.state, instance.state, item.note,
             detail=f"{item.deliverable} v{version}{who}: {item.file_name}"[:300],
         )
-        self._notify(ActionEvent(session, instance, d, "submission", item.deliverable,
+        after = dataclasses.replace(instance, version=new_version)
+        self._notify(ActionEvent(session, after, d, "submission", item.deliverable,
                                  instance.state, instance.state, actor, item.note, now))
         return version
 

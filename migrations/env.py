@@ -14,7 +14,15 @@ cfg = context.config
 
 
 def run() -> None:
-    engine = cfg.attributes.get("engine") or create_engine(cfg.get_main_option("sqlalchemy.url"))
+    engine = cfg.attributes.get("engine")
+    if not engine:
+        url = cfg.get_main_option("sqlalchemy.url")
+        if not url:
+            raise RuntimeError(
+                "no database to migrate: pass an engine in the Alembic config's attributes "
+                "or set sqlalchemy.url"
+            )
+        engine = create_engine(url)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -77,13 +77,15 @@ def pg_template() -> Iterator[str]:
     name = f"sc_tmpl_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    prog = Programme(Settings(database_url=_pg_url(name)))
-    prog.init()
-    prog.close()
-    yield name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        prog = Programme(Settings(database_url=_pg_url(name)))
+        prog.init()
+        prog.close()
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

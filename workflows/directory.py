@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from engine.errors import ConflictError, InvalidInputError, NotFoundError
 from engine.permissions import Actor
@@ -40,12 +40,13 @@ def find_region(session: Session, ref: str) -> Region:
     if not names:
         raise NotFoundError("no regions are loaded; run 'smartcity init' first")
     close = difflib.get_close_matches(ref, names, n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(close)}?" if close else "; list them with 'smartcity region list'"
+    hint = (f"; did you mean {', '.join(close)}?" if close
+            else "; list them with 'smartcity region list'")
     raise NotFoundError(f"unknown region {ref!r}{hint}")
 
 
 def check_regions(session: Session, codes: Sequence[str], where: str) -> None:
-    have = set(session.execute(select(Region.code).where(Region.code.in_(codes))).scalars())
+    have = set(session.execute(select(Region.code).where(col(Region.code).in_(codes))).scalars())
     unknown = [c for c in codes if c not in have]
     if unknown:
         raise NotFoundError(f"{where}unknown region code(s): {', '.join(unknown)}")
@@ -87,11 +88,12 @@ def add_members(prog: Programme, cohort_ref: str, region_refs: Sequence[str]) ->
         codes = [r.code for r in regions]
         taken = session.execute(
             select(CohortMember.region_code, Cohort.name).join(Cohort)
-            .where(CohortMember.region_code.in_(codes))
+            .where(col(CohortMember.region_code).in_(codes))
         ).all()
         if taken:
             listed = ", ".join(f"{code} (in {name})" for code, name in taken)
             raise ConflictError(f"already selected: {listed}")
+        assert cohort.id is not None, "a cohort read from the database has an id"
         for region in regions:
             session.add(CohortMember(cohort_id=cohort.id, region_code=region.code))
             prog.engine.start(session, MASTER_PLAN, region.code, SYSTEM)
@@ -108,8 +110,8 @@ def import_members(prog: Programme, cohort_ref: str, path: Path) -> list[Region]
 def cohorts(session: Session) -> list[tuple[Cohort, int]]:
     return [
         (c, n) for c, n in session.execute(
-            select(Cohort, func.count(CohortMember.id)).outerjoin(CohortMember)
-            .group_by(Cohort.id).order_by(Cohort.year, Cohort.name)
+            select(Cohort, func.count(col(CohortMember.id))).outerjoin(CohortMember)
+            .group_by(col(Cohort.id)).order_by(col(Cohort.year), col(Cohort.name))
         ).all()
     ]
 

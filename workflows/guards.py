@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlmodel import col, select
 
 from engine.guards import GuardRegistry
 from engine.models import HistoryEntry, ReviewDecision, Submission
@@ -39,7 +40,8 @@ def programme_guards(
         missing = [f"{name} ({code})" for code, name in opds if code not in done]
         if not missing:
             return None
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        shown = ", ".join(missing[:5]) + more
         return f"{len(missing)} of {len(opds)} OPDs have not submitted the questionnaire: {shown}"
 
     @guards.register("quick_win_plan_tagged",
@@ -81,7 +83,7 @@ def programme_guards(
             select(ReviewDecision.submission_id, ReviewDecision.round, ReviewDecision.comment)
             .where(ReviewDecision.instance_id == ctx.instance.id,
                    ReviewDecision.deliverable == QUICK_WIN_PLAN)
-            .order_by(ReviewDecision.round.desc()).limit(1)
+            .order_by(col(ReviewDecision.round).desc()).limit(1)
         ).one_or_none()
         latest = ctx.engine.latest_submission(ctx.session, ctx.instance.id, QUICK_WIN_PLAN)
         if last is None or (latest is not None and latest.id != last.submission_id):

@@ -118,7 +118,8 @@ def read_rows(
         except RowError as exc:
             errors.append(f"row {number}: {exc}")
     if errors:
-        shown = "; ".join(errors[:20]) + (f"; and {len(errors) - 20} more" if len(errors) > 20 else "")
+        more = f"; and {len(errors) - 20} more" if len(errors) > 20 else ""
+        shown = "; ".join(errors[:20]) + more
         raise InvalidInputError(f"{name}: {len(errors)} bad row(s), nothing imported: {shown}")
     if not rows:
         raise InvalidInputError(f"{name}: no rows to import")
@@ -179,7 +180,8 @@ def parse_mentors(source: Path | str) -> list[MentorRow]:
 
 def parse_members(source: Path | str) -> list[str]:
     rows = read_rows(source, ("region",), lambda c: region_code(c["region"]))
-    return _unique(rows, lambda r: r, "region", source.name if isinstance(source, Path) else "<csv>")
+    name = source.name if isinstance(source, Path) else "<csv>"
+    return _unique(rows, lambda r: r, "region", name)
 
 
 def parse_quick_wins(source: Path | str, dimensions: DimensionSet) -> list[QuickWinRow]:

@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from config.settings import Settings
 from engine.database import Database
 from engine.definition import LoadedDefinition, load_definition
 from engine.errors import NotFoundError
 from engine.guards import GuardRegistry
-from engine.runtime import Clock, InstanceSnapshot, WorkflowEngine, utcnow
 from engine.models import WorkflowInstance
+from engine.runtime import Clock, InstanceSnapshot, WorkflowEngine, utcnow
 from workflows.guards import programme_guards
 from workflows.reference import DimensionSet, load_dimensions, load_regions
 
@@ -75,7 +75,7 @@ class Programme:
             select(WorkflowInstance.id).where(
                 WorkflowInstance.definition_key == MASTER_PLAN,
                 WorkflowInstance.subject == region,
-            ).order_by(WorkflowInstance.cycle.desc()).limit(1)
+            ).order_by(col(WorkflowInstance.cycle).desc()).limit(1)
         ).scalar_one_or_none()
         if instance_id is None:
             raise NotFoundError(

@@ -8,6 +8,7 @@ region's code, province, kind and time zone can be joined in queries.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -15,8 +16,7 @@ from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from engine.errors import InvalidInputError
 from workflows.models import Province, Region
@@ -82,18 +82,18 @@ class RegionRow:
 
 
 def shipped_regions() -> list[RegionRow]:
-    with (DATA / "regencies.csv").open(encoding="utf-8", newline="") as fh:
-        return [RegionRow(**row) for row in csv.DictReader(fh)]
+    text = (DATA / "regencies.csv").read_text(encoding="utf-8")
+    return [RegionRow(**row) for row in csv.DictReader(io.StringIO(text))]
 
 
 def load_regions(session: Session) -> int:
     """Insert the shipped provinces and regions that are not there yet; returns how many."""
     have = set(session.execute(select(Region.code)).scalars())
     provinces = set(session.execute(select(Province.code)).scalars())
-    with (DATA / "provinces.csv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row["code"] not in provinces:
-                session.add(Province(**row))
+    text = (DATA / "provinces.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(io.StringIO(text)):
+        if row["code"] not in provinces:
+            session.add(Province(**row))
     session.flush()
     added = 0
     for r in shipped_regions():

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from engine.models import Deadline, HistoryEntry, ReviewDecision, Submission, WorkflowInstance
 from workflows.directory import find_cohort, find_region
@@ -38,24 +38,26 @@ def status(prog: Programme, session: Session, cohort_ref: str) -> list[StatusRow
     """Every region of a cohort with its stage, ordered by stage then region."""
     cohort = find_cohort(session, cohort_ref)
     rows = session.execute(
-        select(Region.code, Region.name, Province.name, Region.zone, Region.tz,
-               WorkflowInstance.state, WorkflowInstance.cycle, WorkflowInstance.entered_at,
-               WorkflowInstance.version, WorkflowInstance.definition_version, Deadline.due_at)
-        .join(CohortMember, CohortMember.region_code == Region.code)
-        .join(Province, Province.code == Region.province_code)
-        .join(WorkflowInstance, and_(WorkflowInstance.subject == Region.code,
-                                     WorkflowInstance.definition_key == MASTER_PLAN))
-        .outerjoin(Deadline, and_(Deadline.instance_id == WorkflowInstance.id,
-                                  Deadline.state == WorkflowInstance.state,
-                                  Deadline.closed_at.is_(None)))
-        .where(CohortMember.cohort_id == cohort.id)
+        select(col(Region.code), col(Region.name), col(Province.name), col(Region.zone),
+               col(Region.tz), col(WorkflowInstance.state), col(WorkflowInstance.cycle),
+               col(WorkflowInstance.entered_at), col(WorkflowInstance.version),
+               col(WorkflowInstance.definition_version), col(Deadline.due_at))
+        .join(CohortMember, col(CohortMember.region_code) == Region.code)
+        .join(Province, col(Province.code) == Region.province_code)
+        .join(WorkflowInstance, and_(col(WorkflowInstance.subject) == Region.code,
+                                     col(WorkflowInstance.definition_key) == MASTER_PLAN))
+        .outerjoin(Deadline, and_(col(Deadline.instance_id) == WorkflowInstance.id,
+                                  col(Deadline.state) == WorkflowInstance.state,
+                                  col(Deadline.closed_at).is_(None)))
+        .where(col(CohortMember.cohort_id) == cohort.id)
     ).all()
     latest: dict[str, tuple] = {}
     for row in rows:  # a renewed region has several cycles: show the newest
         if row[0] not in latest or row[6] > latest[row[0]][6]:
             latest[row[0]] = tuple(row)
     out = []
-    for code, name, province, zone, tz, state, cycle, entered, version, dver, due in latest.values():
+    for (code, name, province, zone, tz, state, cycle, entered, version, dver,
+         due) in latest.values():
         d = prog.engine.definition(session, MASTER_PLAN, dver).definition
         order = list(d.states)
         out.append(StatusRow(code, name, province, zone, tz, state, d.state_label(state),
@@ -82,13 +84,13 @@ def history(session: Session, region_ref: str) -> tuple[Region, list[HistoryRow]
     """The region's timeline over all its cycles, oldest first."""
     region = find_region(session, region_ref)
     rows = session.execute(
-        select(WorkflowInstance.cycle, HistoryEntry.seq, HistoryEntry.at, HistoryEntry.actor,
-               HistoryEntry.role, HistoryEntry.kind, HistoryEntry.trigger,
-               HistoryEntry.from_state, HistoryEntry.to_state, HistoryEntry.comment,
-               HistoryEntry.detail)
-        .join(WorkflowInstance, WorkflowInstance.id == HistoryEntry.instance_id)
-        .where(WorkflowInstance.subject == region.code)
-        .order_by(WorkflowInstance.cycle, HistoryEntry.seq)
+        select(col(WorkflowInstance.cycle), col(HistoryEntry.seq), col(HistoryEntry.at),
+               col(HistoryEntry.actor), col(HistoryEntry.role), col(HistoryEntry.kind),
+               col(HistoryEntry.trigger), col(HistoryEntry.from_state),
+               col(HistoryEntry.to_state), col(HistoryEntry.comment), col(HistoryEntry.detail))
+        .join(WorkflowInstance, col(WorkflowInstance.id) == HistoryEntry.instance_id)
+        .where(col(WorkflowInstance.subject) == region.code)
+        .order_by(col(WorkflowInstance.cycle), col(HistoryEntry.seq))
     ).all()
     return region, [HistoryRow(*r) for r in rows]
 
@@ -110,13 +112,14 @@ def submissions(prog: Programme, session: Session, region_code: str) -> list[Sub
     instance = prog.current_instance(session, region_code)
     decisions: dict[int, list[tuple[int, str, str | None]]] = {}
     for sub_id, rnd, decision, comment in session.execute(
-        select(ReviewDecision.submission_id, ReviewDecision.round, ReviewDecision.decision,
-               ReviewDecision.comment).where(ReviewDecision.instance_id == instance.id)
-        .order_by(ReviewDecision.round)
+        select(col(ReviewDecision.submission_id), col(ReviewDecision.round),
+               col(ReviewDecision.decision), col(ReviewDecision.comment))
+        .where(col(ReviewDecision.instance_id) == instance.id)
+        .order_by(col(ReviewDecision.round))
     ).all():
         decisions.setdefault(sub_id, []).append((rnd, decision, comment))
-    rows = session.execute(select(Submission).where(Submission.instance_id == instance.id)
-                           .order_by(Submission.id)).scalars().all()
+    rows = session.execute(select(Submission).where(col(Submission.instance_id) == instance.id)
+                           .order_by(col(Submission.id))).scalars().all()
     return [SubmissionRow(s.deliverable, s.party, s.version, s.file_name, s.sha256,
                           s.submitted_by, s.submitted_at, tuple(decisions.get(s.id or 0, [])))
             for s in rows]

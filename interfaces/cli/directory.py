@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from engine.errors import InvalidInputError
 from interfaces.cli.context import AsOption, console, programme
@@ -63,7 +63,8 @@ def cohort_add(
 ) -> None:
     """Select regions into a cohort; each starts its master plan."""
     added = directory.add_members(programme(), name, regions)
-    console.print(f"Added {len(added)} region(s): " + ", ".join(f"{r.code} {r.name}" for r in added))
+    console.print(f"Added {len(added)} region(s): "
+                  + ", ".join(f"{r.code} {r.name}" for r in added))
 
 
 @cohort.command("import")
@@ -85,17 +86,19 @@ def region_list(
     """Regions with code, kind, province and time zone."""
     prog = programme()
     query = (select(Region, Province.name, CohortMember.cohort_id)
-             .join(Province, Province.code == Region.province_code)
-             .outerjoin(CohortMember, CohortMember.region_code == Region.code)
+             .join(Province, col(Province.code) == Region.province_code)
+             .outerjoin(CohortMember, col(CohortMember.region_code) == Region.code)
              .order_by(Region.code))
     if zone:
         if zone.upper() not in ("WIB", "WITA", "WIT"):
             raise InvalidInputError(f"zone {zone!r} is not WIB, WITA or WIT")
         query = query.where(Region.zone == zone.upper())
     if province:
-        query = query.where((Province.code == province) | (Province.name.ilike(f"%{province}%")))
+        query = query.where(
+            (col(Province.code) == province) | (col(Province.name).ilike(f"%{province}%"))
+        )
     if search:
-        query = query.where(Region.name.ilike(f"%{search}%"))
+        query = query.where(col(Region.name).ilike(f"%{search}%"))
     with prog.db.read() as session:
         rows = session.execute(query).all()
     table = Table("code", "name", "kind", "province", "zone", "in cohort")

@@ -51,7 +51,8 @@ def history(region: Annotated[str, typer.Argument(help="Region code or name.")])
                   title=f"History of {r.code} {r.name} (times in {r.zone})")
     for h in rows:
         action = f"submit {h.detail or h.trigger}" if h.kind == "submission" else h.trigger
-        move = f"{h.from_state or '-'} -> {h.to_state}" if h.from_state != h.to_state else h.to_state
+        move = (f"{h.from_state or '-'} -> {h.to_state}" if h.from_state != h.to_state
+                else h.to_state)
         cells = [local(h.at, r.tz), f"{h.actor} ({h.role})", action, move, h.comment or ""]
         table.add_row(*([str(h.cycle)] if cycles else []), *cells)
     console.print(table)
