@@ -54,7 +54,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """A write unit of work: commit on success, roll back on any error."""
         with (
-            self._errors_mapped(),
+            self.errors_mapped(),
             Session(bind=self._writer, expire_on_commit=False) as session,
             session.begin(),
         ):
@@ -63,11 +63,12 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session (one consistent snapshot; nothing is committed)."""
-        with self._errors_mapped(), Session(bind=self.engine) as session:
+        with self.errors_mapped(), Session(bind=self.engine) as session:
             yield session
 
     @contextmanager
-    def _errors_mapped(self) -> Iterator[None]:
+    def errors_mapped(self) -> Iterator[None]:
+        """Turn driver errors raised inside into the engine's errors (for work outside sessions)."""
         try:
             yield
         except IntegrityError as exc:
@@ -98,7 +99,7 @@ class Database:
         return make_url(self.url).render_as_string(hide_password=True)
 
     def has_table(self, name: str) -> bool:
-        with self._errors_mapped():
+        with self.errors_mapped():
             return inspect(self.engine).has_table(name)
 
     def dispose(self) -> None:

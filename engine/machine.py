@@ -61,34 +61,36 @@ class MachineCache:
         # allow different roles, a role must never reach a branch that is not its own.
         roles = frozenset(spec.roles)
         path = spec.label or f"{spec.trigger} to {spec.dest}"
-        conditions: list[Condition] = [_builtin(
-            lambda ctx: None if ctx.actor.role in roles
-            else f"only {' or '.join(sorted(roles))} may take the path '{path}'"
-        )]
+        checks: list[Guard] = []
         if not spec.skip_requirements:
-            conditions.append(_builtin(lambda ctx: ctx.missing_requirements()))
+            checks.append(lambda ctx: ctx.missing_requirements())
         if spec.comment == "required":
-            conditions.append(_builtin(lambda ctx: ctx.comment_missing()))
+            checks.append(lambda ctx: ctx.comment_missing())
         if spec.review is not None:
             deliverable = spec.review.deliverable
-            conditions.append(_builtin(lambda ctx: ctx.nothing_to_review(deliverable)))
-        conditions += [_named(self._guards[name].check) for name in spec.guards]
+            checks.append(lambda ctx: ctx.nothing_to_review(deliverable))
+        checks += [self._guards[name].check for name in spec.guards]
         unless = [_named_unless(self._guards[name]) for name in spec.unless]
         return {
             "trigger": spec.trigger,
             "source": list(spec.sources),
             "dest": spec.dest,
-            "conditions": conditions,
+            "conditions": [_all_of(roles, path, checks)],
             "unless": unless,
             "after": [_mark_fired(index)],
         }
 
 
-def _builtin(check: Callable[[TransitionContext], str | None]) -> Condition:
+def _all_of(roles: frozenset[str], path: str, checks: list[Guard]) -> Condition:
+    """One condition running every check, so a refusal lists every reason, not the first."""
+
     def condition(event: EventData) -> bool:
         ctx = cast("TransitionContext", event.model)
         ctx.transition = event.transition
-        return ctx.record(check(ctx))
+        if ctx.actor.role not in roles:
+            return ctx.record(f"only {' or '.join(sorted(roles))} may take the path '{path}'")
+        results = [ctx.record(check(ctx)) for check in checks]
+        return all(results)
 
     return condition
 
@@ -99,10 +101,6 @@ def _mark_fired(index: int) -> Callable[[EventData], None]:
         cast("TransitionContext", event.model).fired_index = index
 
     return after
-
-
-def _named(check: Guard) -> Condition:
-    return _builtin(check)
 
 
 def _named_unless(info: GuardInfo) -> Condition:

@@ -261,6 +261,12 @@ class WorkflowEngine:
         self._definitions[(key, version)] = loaded
         return loaded
 
+    def definition_keys(self, session: Session) -> list[str]:
+        """Every published workflow key."""
+        return list(session.execute(
+            select(_DEFINITION.c.key).distinct().order_by(_DEFINITION.c.key)
+        ).scalars())
+
     def definition_versions(self, session: Session, key: str) -> list[int]:
         return list(session.execute(
             select(_DEFINITION.c.version).where(_DEFINITION.c.key == key)

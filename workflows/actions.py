@@ -9,14 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.errors import InvalidInputError
+from sqlmodel import Session, select
+
+from engine.errors import InvalidInputError, PermissionDenied
+from engine.permissions import Actor
 from engine.runtime import FireResult, SubmissionInput
-from workflows import imports
+from workflows import imports, storage
 from workflows.directory import actor_for, find_region
 from workflows.guards import QUICK_WIN_PLAN
-from workflows.models import QuickWin
+from workflows.models import Opd, QuickWin
 from workflows.programme import Programme
-from workflows.storage import store
 
 
 def advance(
@@ -71,15 +73,15 @@ def submit(
         data = file.read_bytes()
     except OSError as exc:
         raise InvalidInputError(f"{file}: cannot read: {exc.strerror or exc}") from None
-    stored = store(prog.settings.upload_dir, file.name, data, prog.settings.upload_max_bytes)
+    stored = storage.check(file.name, data, prog.settings.upload_max_bytes)
     with prog.db.transaction() as session:
         region = find_region(session, region_ref)
         actor = actor_for(session, as_email)
         instance = prog.current_instance(session, region.code)
-        chosen = (party or actor.party or "").upper()
-        if actor.role == "opd" and chosen != actor.party:
-            raise InvalidInputError(f"{actor.describe()} submits for itself ({actor.party}), "
-                                    f"not for {chosen}")
+        spec = prog.engine.definition(session, instance.definition_key,
+                                      instance.definition_version).definition
+        per_party = deliverable in spec.deliverables and spec.deliverables[deliverable].per_party
+        chosen = _party(session, region.code, actor, party) if per_party else ""
         item = SubmissionInput(deliverable, stored.file_name, stored.media_type,
                                stored.size_bytes, stored.sha256, party=chosen, note=note)
         version = prog.engine.submit(session, instance.id, actor, item,
@@ -89,8 +91,22 @@ def submit(
             session.add_all(QuickWin(submission_id=latest.id, title=w.title,
                                      dimension=w.dimension, element=w.element, opd_code=w.opd,
                                      description=w.description) for w in wins)
-        spec = prog.engine.definition(session, instance.definition_key,
-                                      instance.definition_version).definition
-        shown_party = chosen if spec.deliverables[deliverable].per_party else ""
-        return SubmitResult(region.code, deliverable, shown_party, version, stored.sha256,
-                            len(wins))
+        storage.write(prog.settings.upload_dir, data, stored.sha256)
+        return SubmitResult(region.code, deliverable, chosen, version, stored.sha256, len(wins))
+
+
+def _party(session: Session, region: str, actor: Actor, given: str | None) -> str:
+    """The OPD a per-OPD deliverable is for: the acting OPD itself, or one of the region's."""
+    chosen = (given or actor.party or "").strip().upper()
+    if actor.role == "opd" and chosen != actor.party:
+        raise PermissionDenied(f"{actor.describe()} submits for itself ({actor.party}), "
+                               f"not for {chosen}")
+    if not chosen:
+        raise InvalidInputError("this deliverable is submitted per OPD: say which one with "
+                                "--party CODE")
+    codes = list(session.execute(
+        select(Opd.code).where(Opd.region_code == region).order_by(Opd.code)).scalars())
+    if chosen not in codes:
+        raise InvalidInputError(f"{chosen} is not an OPD of {region}; its OPDs are: "
+                                f"{', '.join(codes) or 'none registered'}")
+    return chosen

@@ -86,6 +86,9 @@ def add_members(prog: Programme, cohort_ref: str, region_refs: Sequence[str]) ->
         cohort = find_cohort(session, cohort_ref)
         regions = [find_region(session, ref) for ref in region_refs]
         codes = [r.code for r in regions]
+        repeated = sorted({c for c in codes if codes.count(c) > 1})
+        if repeated:
+            raise InvalidInputError(f"listed more than once: {', '.join(repeated)}")
         taken = session.execute(
             select(CohortMember.region_code, Cohort.name).join(Cohort)
             .where(col(CohortMember.region_code).in_(codes))
@@ -146,9 +149,10 @@ def upsert_opds(prog: Programme, rows: Sequence[imports.OpdRow]) -> int:
 
 def add_opd(prog: Programme, region: str, code: str, name: str, email: str,
             dimension: str | None = None) -> None:
-    text = "region,code,name,email,dimension\n" + ",".join(
-        _csv_cell(v) for v in (region, code, name, email, dimension or ""))
-    upsert_opds(prog, imports.parse_opds(text, prog.dimensions))
+    row = imports.one(lambda c: imports.opd_row(c, prog.dimensions),
+                      ("region", "code", "name", "email"), region=region, code=code,
+                      name=name, email=email, dimension=dimension or "")
+    upsert_opds(prog, [row])
 
 
 def opds(session: Session, region: str | None = None) -> Sequence[Opd]:
@@ -159,26 +163,31 @@ def opds(session: Session, region: str | None = None) -> Sequence[Opd]:
 
 
 def upsert_people(prog: Programme, rows: Sequence[imports.PersonRow]) -> int:
+    """Add or update people (keyed by email); returns how many were new."""
     with prog.db.transaction() as session:
-        check_regions(session, sorted({r.region for r in rows if r.region}), "")
-        new = 0
-        for row in rows:
-            person = session.execute(
-                select(Person).where(Person.email == row.email)).scalar_one_or_none()
-            _email_free(session, row.email, person_id=person.id if person else None)
-            if person is None:
-                person = Person(email=row.email, name=row.name, role=row.role)
-                new += 1
-            person.name, person.role, person.region_code = row.name, row.role, row.region
-            session.add(person)
-            session.flush()
-        return new
+        return _upsert_people(session, rows)
+
+
+def _upsert_people(session: Session, rows: Sequence[imports.PersonRow]) -> int:
+    check_regions(session, sorted({r.region for r in rows if r.region}), "")
+    new = 0
+    for row in rows:
+        person = session.execute(
+            select(Person).where(Person.email == row.email)).scalar_one_or_none()
+        _email_free(session, row.email, person_id=person.id if person else None)
+        if person is None:
+            person = Person(email=row.email, name=row.name, role=row.role)
+            new += 1
+        person.name, person.role, person.region_code = row.name, row.role, row.region
+        session.add(person)
+        session.flush()
+    return new
 
 
 def add_person(prog: Programme, email: str, name: str, role: str, region: str | None) -> None:
-    text = "email,name,role,region\n" + ",".join(
-        _csv_cell(v) for v in (email, name, role, region or ""))
-    upsert_people(prog, imports.parse_people(text))
+    row = imports.one(imports.person_row, ("email", "name", "role"), email=email, name=name,
+                      role=role, region=region or "")
+    upsert_people(prog, [row])
 
 
 def people(session: Session, role: str | None = None) -> Sequence[Person]:
@@ -188,29 +197,46 @@ def people(session: Session, role: str | None = None) -> Sequence[Person]:
     return session.execute(query).scalars().all()
 
 
-def import_mentors(prog: Programme, rows: Sequence[imports.MentorRow]) -> int:
-    """Add mentors and their region assignments; returns how many assignments are new."""
-    upsert_people(prog, [imports.PersonRow(r.email, r.name, "mentor", None) for r in rows])
-    return sum(assign_mentor(prog, r.email, list(r.regions)) for r in rows if r.regions)
+def import_mentors(prog: Programme, rows: Sequence[imports.MentorRow], source: str = "") -> int:
+    """Add mentors and their region assignments, all or nothing; returns new assignments."""
+    with prog.db.transaction() as session:
+        where = f"{source}: " if source else ""
+        check_regions(session, sorted({c for r in rows for c in r.regions}), where)
+        _upsert_people(session, [imports.PersonRow(r.email, r.name, "mentor", None)
+                                 for r in rows])
+        return sum(_assign(session, r.email, r.regions) for r in rows)
+
+
+def add_mentor(prog: Programme, email: str, name: str, region_refs: Sequence[str]) -> int:
+    """Add (or update) one mentor and assign regions, in one transaction."""
+    address = imports.normalise_email_arg(email)
+    with prog.db.transaction() as session:
+        codes = [find_region(session, ref).code for ref in region_refs]
+        _upsert_people(session, [imports.PersonRow(address, name, "mentor", None)])
+        return _assign(session, address, codes)
 
 
 def assign_mentor(prog: Programme, email: str, region_refs: Sequence[str]) -> int:
     with prog.db.transaction() as session:
-        mentor = session.execute(select(Person).where(
-            Person.email == imports.normalise_email(email))).scalar_one_or_none()
-        if mentor is None or mentor.role != "mentor":
-            raise NotFoundError(f"{email} is not a registered mentor; add it with "
-                                "'smartcity mentor add'")
-        new = 0
-        for ref in region_refs:
-            code = find_region(session, ref).code
-            exists = session.execute(select(MentorAssignment.id).where(
-                MentorAssignment.person_id == mentor.id, MentorAssignment.region_code == code,
-            )).first()
-            if not exists:
-                session.add(MentorAssignment(person_id=mentor.id, region_code=code))
-                new += 1
-        return new
+        codes = [find_region(session, ref).code for ref in region_refs]
+        return _assign(session, imports.normalise_email_arg(email), codes)
+
+
+def _assign(session: Session, email: str, codes: Sequence[str]) -> int:
+    mentor = session.execute(select(Person).where(Person.email == email)).scalar_one_or_none()
+    if mentor is None or mentor.role != "mentor":
+        raise NotFoundError(f"{email} is not a registered mentor; add it with "
+                            "'smartcity mentor add'")
+    new = 0
+    for code in codes:
+        exists = session.execute(select(MentorAssignment.id).where(
+            MentorAssignment.person_id == mentor.id, MentorAssignment.region_code == code,
+        )).first()
+        if not exists:
+            session.add(MentorAssignment(person_id=mentor.id, region_code=code))
+            session.flush()
+            new += 1
+    return new
 
 
 def mentor_regions(session: Session, person_id: int) -> list[str]:
@@ -229,10 +255,7 @@ class Identity:
 
 def actor_for(session: Session, email: str) -> Actor:
     """The actor behind an email address, with the regions they may act for."""
-    try:
-        address = imports.normalise_email(email)
-    except imports.RowError as exc:
-        raise InvalidInputError(f"--as: {exc}") from None
+    address = imports.normalise_email_arg(email, "--as")
     person = session.execute(select(Person).where(Person.email == address)).scalar_one_or_none()
     if person is not None:
         subjects: frozenset[str] | None
@@ -251,7 +274,3 @@ def actor_for(session: Session, email: str) -> Actor:
         f"nobody is registered as {address}; add a person ('smartcity person add') or an OPD "
         "('smartcity opd add')"
     )
-
-
-def _csv_cell(value: str) -> str:
-    return '"' + value.replace('"', '""') + '"'

@@ -39,6 +39,14 @@ def normalise_email(value: str) -> str:
         raise RowError(f"email {value.strip()!r} is not a valid address: {exc}") from None
 
 
+def normalise_email_arg(value: str, what: str = "email") -> str:
+    """:func:`normalise_email` for a single value given outside a file."""
+    try:
+        return normalise_email(value)
+    except RowError as exc:
+        raise InvalidInputError(f"{what}: {exc}") from None
+
+
 def region_code(value: str) -> str:
     value = value.strip()
     if not REGION_CODE.match(value):
@@ -79,19 +87,29 @@ class QuickWinRow:
     description: str | None
 
 
+Unique = tuple[str, Callable[[T], object]]
+
+
 def read_rows(
     source: Path | str, required: Iterable[str], parse: Callable[[dict[str, str]], T],
-    optional: Iterable[str] = (),
+    optional: Iterable[str] = (), unique: Iterable[Unique[T]] = (),
 ) -> list[T]:
-    """Parse every row of a CSV file (or text), or raise listing every bad row."""
+    """Parse every row of a CSV file (or text), or raise listing every bad row.
+
+    Rows are numbered as a spreadsheet shows them: the header is row 1 and blank lines count.
+    ``unique`` names values that may appear once, such as ``("email", lambda r: r.email)``.
+    """
     name = source.name if isinstance(source, Path) else "<csv>"
     try:
         text = source.read_text(encoding="utf-8-sig") if isinstance(source, Path) else source
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise InvalidInputError(f"{source}: cannot read: {reason}") from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        records = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise InvalidInputError(f"{name}: not a valid CSV file: {exc}") from None
+    header = [h.strip().lower() for h in (records[0] if records else [])]
     required = list(required)
     missing = [c for c in required if c not in header]
     if missing:
@@ -99,14 +117,15 @@ def read_rows(
             f"{name}: row 1: missing column(s) {', '.join(missing)}; expected "
             f"{', '.join(required + [f'[{o}]' for o in optional])}"
         )
-    reader.fieldnames = header
     rows: list[T] = []
     errors: list[str] = []
-    for number, raw in enumerate(reader, start=2):
-        if None in raw:
+    checks = list(unique)
+    seen: list[dict[object, int]] = [{} for _ in checks]
+    for number, record in enumerate(records[1:], start=2):
+        if len(record) > len(header):
             errors.append(f"row {number}: more cells than columns")
             continue
-        cells = {k: (v or "").strip() for k, v in raw.items()}
+        cells = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(header)}
         if not any(cells.values()):
             continue
         empty = [c for c in required if not cells.get(c)]
@@ -114,9 +133,16 @@ def read_rows(
             errors.append(f"row {number}: {', '.join(empty)} is empty")
             continue
         try:
-            rows.append(parse(cells))
+            row = parse(cells)
         except RowError as exc:
             errors.append(f"row {number}: {exc}")
+            continue
+        for (what, key), earlier in zip(checks, seen, strict=True):
+            value = key(row)
+            if value in earlier:
+                errors.append(f"row {number}: {what} {_shown(value)} repeats row {earlier[value]}")
+            earlier.setdefault(value, number)
+        rows.append(row)
     if errors:
         more = f"; and {len(errors) - 20} more" if len(errors) > 20 else ""
         shown = "; ".join(errors[:20]) + more
@@ -126,46 +152,53 @@ def read_rows(
     return rows
 
 
-def _unique(rows: list[T], key: Callable[[T], object], what: str, name: str) -> list[T]:
-    seen: dict[object, int] = {}
-    for i, row in enumerate(rows, start=2):
-        k = key(row)
-        if k in seen:
-            raise InvalidInputError(f"{name}: row {i}: {what} {k} repeats row {seen[k]}")
-        seen[k] = i
-    return rows
+def _shown(value: object) -> str:
+    return " ".join(map(str, value)) if isinstance(value, tuple) else str(value)
+
+
+def opd_row(c: dict[str, str], dimensions: DimensionSet) -> OpdRow:
+    """One OPD from its cells (region, code, name, email, dimension)."""
+    if not OPD_CODE.match(c["code"]):
+        raise RowError(f"code {c['code']!r} must be letters, digits, '.', '_' or '-'")
+    dim = c.get("dimension") or None
+    if dim and dimensions.get(dim) is None:
+        known = ", ".join(d.code for d in dimensions.dimensions)
+        raise RowError(f"unknown dimension {dim!r} (one of: {known})")
+    return OpdRow(region_code(c["region"]), c["code"].upper(), c["name"],
+                  normalise_email(c["email"]), dim)
 
 
 def parse_opds(source: Path | str, dimensions: DimensionSet) -> list[OpdRow]:
-    def parse(c: dict[str, str]) -> OpdRow:
-        if not OPD_CODE.match(c["code"]):
-            raise RowError(f"code {c['code']!r} must be letters, digits, '.', '_' or '-'")
-        dim = c.get("dimension") or None
-        if dim and dimensions.get(dim) is None:
-            known = ", ".join(d.code for d in dimensions.dimensions)
-            raise RowError(f"unknown dimension {dim!r} (one of: {known})")
-        return OpdRow(region_code(c["region"]), c["code"].upper(), c["name"],
-                      normalise_email(c["email"]), dim)
+    return read_rows(source, ("region", "code", "name", "email"),
+                     lambda c: opd_row(c, dimensions), ("dimension",),
+                     unique=[("email", lambda r: r.email), ("OPD", lambda r: (r.region, r.code))])
 
-    rows = read_rows(source, ("region", "code", "name", "email"), parse, ("dimension",))
-    name = source.name if isinstance(source, Path) else "<csv>"
-    _unique(rows, lambda r: r.email, "email", name)
-    return _unique(rows, lambda r: (r.region, r.code), "OPD", name)
+
+def person_row(c: dict[str, str]) -> PersonRow:
+    """One person from its cells (email, name, role, region)."""
+    role = c["role"].lower()
+    if role not in ROLES:
+        raise RowError(f"role {c['role']!r} is not one of {', '.join(ROLES)}")
+    region = region_code(c["region"]) if c.get("region") else None
+    if role == "head_of_region" and region is None:
+        raise RowError("a head_of_region needs a region")
+    return PersonRow(normalise_email(c["email"]), c["name"], role, region)
 
 
 def parse_people(source: Path | str) -> list[PersonRow]:
-    def parse(c: dict[str, str]) -> PersonRow:
-        role = c["role"].lower()
-        if role not in ROLES:
-            raise RowError(f"role {c['role']!r} is not one of {', '.join(ROLES)}")
-        region = region_code(c["region"]) if c.get("region") else None
-        if role == "head_of_region" and region is None:
-            raise RowError("a head_of_region needs a region")
-        return PersonRow(normalise_email(c["email"]), c["name"], role, region)
+    return read_rows(source, ("email", "name", "role"), person_row, ("region",),
+                     unique=[("email", lambda r: r.email)])
 
-    rows = read_rows(source, ("email", "name", "role"), parse, ("region",))
-    return _unique(rows, lambda r: r.email, "email",
-                   source.name if isinstance(source, Path) else "<csv>")
+
+def one(parse: Callable[[dict[str, str]], T], required: Iterable[str], **cells: str) -> T:
+    """Parse a single record given as arguments; a bad value is an error without row numbers."""
+    empty = [k for k in required if not cells.get(k, "").strip()]
+    if empty:
+        raise InvalidInputError(f"{', '.join(empty)} must not be empty")
+    try:
+        return parse({k: v.strip() for k, v in cells.items()})
+    except RowError as exc:
+        raise InvalidInputError(str(exc)) from None
 
 
 def parse_mentors(source: Path | str) -> list[MentorRow]:
@@ -173,15 +206,13 @@ def parse_mentors(source: Path | str) -> list[MentorRow]:
         codes = tuple(region_code(p) for p in re.split(r"[;\s]+", c.get("regions", "")) if p)
         return MentorRow(normalise_email(c["email"]), c["name"], codes)
 
-    rows = read_rows(source, ("email", "name"), parse, ("regions",))
-    return _unique(rows, lambda r: r.email, "email",
-                   source.name if isinstance(source, Path) else "<csv>")
+    return read_rows(source, ("email", "name"), parse, ("regions",),
+                     unique=[("email", lambda r: r.email)])
 
 
 def parse_members(source: Path | str) -> list[str]:
-    rows = read_rows(source, ("region",), lambda c: region_code(c["region"]))
-    name = source.name if isinstance(source, Path) else "<csv>"
-    return _unique(rows, lambda r: r, "region", name)
+    return read_rows(source, ("region",), lambda c: region_code(c["region"]),
+                     unique=[("region", lambda r: r)])
 
 
 def parse_quick_wins(source: Path | str, dimensions: DimensionSet) -> list[QuickWinRow]:

@@ -19,6 +19,7 @@ from engine.errors import NotFoundError
 from engine.guards import GuardRegistry
 from engine.models import WorkflowInstance
 from engine.runtime import Clock, InstanceSnapshot, WorkflowEngine, utcnow
+from migrations import upgrade
 from workflows.guards import programme_guards
 from workflows.reference import DimensionSet, load_dimensions, load_regions
 
@@ -57,9 +58,8 @@ class Programme:
 
     def init(self) -> InitReport:
         """Migrate the schema to head, load regions, publish the shipped definitions."""
-        from migrations import upgrade
-
-        upgrade(self.db.engine)
+        with self.db.errors_mapped():
+            upgrade(self.db.engine)
         published = []
         with self.db.transaction() as session:
             added = load_regions(session)

@@ -1,5 +1,8 @@
 """Submitted files: checked, then stored by checksum (so a resubmitted file is stored once).
 
+The check comes first and the write last, after every other rule of the submission has
+passed, so a refused submission leaves no file behind.
+
 File names from users are never trusted as paths: the stored object is named by its SHA-256,
 and the name kept for display is reduced to a safe base name.
 """
@@ -31,14 +34,22 @@ class StoredFile:
 
 
 def safe_name(name: str) -> str:
-    """The base name without directories or control characters, at most 255 bytes."""
+    """The base name without directories or control characters, at most 255 bytes.
+
+    A long name is shortened before its extension, so the type it declares survives.
+    """
     base = PureWindowsPath(PurePosixPath(name).name).name
     base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip().lstrip(".") or "file"
-    return base.encode("utf-8")[:255].decode("utf-8", "ignore")
+    if len(base.encode("utf-8")) <= 255:
+        return base
+    suffix = Path(base).suffix if len(Path(base).suffix) <= 16 else ""
+    stem = base[: len(base) - len(suffix)]
+    room = 255 - len(suffix.encode("utf-8"))
+    return stem.encode("utf-8")[:room].decode("utf-8", "ignore") + suffix
 
 
-def store(directory: Path, name: str, data: bytes, max_bytes: int) -> StoredFile:
-    """Check and store ``data``; the refusal says which rule it broke."""
+def check(name: str, data: bytes, max_bytes: int) -> StoredFile:
+    """Check ``data`` against the upload rules; the refusal says which rule it broke."""
     file_name = safe_name(name)
     suffix = Path(file_name).suffix.lower()
     if suffix not in ALLOWED:
@@ -53,11 +64,23 @@ def store(directory: Path, name: str, data: bytes, max_bytes: int) -> StoredFile
             f"{file_name}: {len(data):,} bytes is over the limit of {max_bytes:,} bytes"
         )
     digest = hashlib.sha256(data).hexdigest()
+    media_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+    return StoredFile(file_name, media_type, len(data), digest)
+
+
+def write(directory: Path, data: bytes, digest: str) -> Path:
+    """Store checked bytes under their digest (atomically; once per content)."""
     target = directory / digest[:2] / digest
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
             tmp.write(data)
         os.replace(tmp.name, target)
-    media_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
-    return StoredFile(file_name, media_type, len(data), digest)
+    return target
+
+
+def store(directory: Path, name: str, data: bytes, max_bytes: int) -> StoredFile:
+    """:func:`check` then :func:`write`, for callers with no other rule to check in between."""
+    stored = check(name, data, max_bytes)
+    write(directory, data, stored.sha256)
+    return stored

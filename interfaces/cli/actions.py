@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from engine.runtime import FireResult
-from interfaces.cli.context import AsOption, CommentOption, VersionOption, console, programme
+from interfaces.cli.context import AsOption, CommentOption, VersionOption, console, programme, table
 from workflows import actions, directory
 
 review_group = typer.Typer(help="Mentor review of the quick-win plan.", no_args_is_help=True)
@@ -55,12 +54,12 @@ def list_actions(region: RegionArg, as_email: AsOption) -> None:
         actor = directory.actor_for(session, as_email)
         instance = prog.current_instance(session, r.code)
         available = prog.engine.available(session, instance.id, actor)
-    table = Table("action", "what", "leads to", "possible",
+    grid = table("action", "what", "leads to", "possible",
                   title=f"{r.code} {r.name}: {instance.state} (version {instance.version})")
     for a in available:
-        table.add_row(a.trigger, a.label, ", ".join(a.dests),
+        grid.add_row(a.trigger, a.label, ", ".join(a.dests),
                       "yes" if a.allowed else "no: " + "; ".join(a.reasons))
-    console.print(table)
+    console.print(grid)
 
 
 def submit(

@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 
 from engine.errors import SmartCityError
 from interfaces.cli import actions, directory, reports, workflow
-from interfaces.cli.context import console, errors, state
+from interfaces.cli.context import console, error, state
 
 EXIT_ERROR = 1
 EXIT_INTERNAL = 70
@@ -32,20 +32,20 @@ class ErrorBoundary(TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except SmartCityError as exc:
-            errors.print(f"[red]error:[/red] {exc}", markup=True)
+            error(str(exc))
             raise typer.Exit(EXIT_ERROR) from None
-        except ValidationError as exc:  # settings from the environment
+        except ValidationError as exc:  # settings from the environment or the options
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            errors.print(f"[red]error:[/red] setting SMARTCITY_{where.upper()}: {first['msg']}")
+            error(f"setting SMARTCITY_{where.upper()}: {first['msg']}")
             raise typer.Exit(EXIT_ERROR) from None
         except Exception as exc:
             if os.environ.get("SMARTCITY_DEBUG"):
                 raise
-            errors.print(
-                f"[red]internal error:[/red] {type(exc).__name__}: {exc}. This is a bug; "
-                "rerun with SMARTCITY_DEBUG=1 to see the traceback and report it."
-            )
+            first_line = (str(exc).strip().splitlines() or [""])[0]
+            error(f"{type(exc).__name__}: {first_line}. This is a bug; rerun with "
+                  "SMARTCITY_DEBUG=1 to see the traceback and report it.",
+                  prefix="internal error:")
             raise typer.Exit(EXIT_INTERNAL) from None
         finally:
             state.close()

@@ -7,13 +7,28 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Column, Table
+from rich.text import Text
 
 from config.settings import Settings, get_settings
 from workflows.programme import Programme
 
 # Piped output (logs, CI) gets a fixed width wide enough for the status table.
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
-errors = Console(stderr=True, highlight=False, soft_wrap=True)
+# Markup is off: region names, comments and file names come from users, and "[/x]" in them
+# must print as typed, not be read as styling.
+console = Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 150)
+errors = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+
+
+def table(*headers: str, title: str | None = None) -> Table:
+    """A table whose long cells wrap instead of being cut off with an ellipsis."""
+    return Table(*(Column(h, overflow="fold") for h in headers), title=title)
+
+
+def error(message: str, prefix: str = "error:") -> None:
+    """One line on stderr: the styled prefix, then the message as typed."""
+    errors.print(Text.assemble((prefix, "red"), " ", message))
+
 
 AsOption = Annotated[
     str,
@@ -37,7 +52,10 @@ class State:
 
     def settings(self) -> Settings:
         base = get_settings()
-        return base.model_copy(update=self.overrides) if self.overrides else base
+        if not self.overrides:
+            return base
+        # Validated like the environment is, so a bad --database-url is refused the same way.
+        return Settings.model_validate({**base.model_dump(exclude_unset=True), **self.overrides})
 
     def programme(self) -> Programme:
         if self._programme is None:

@@ -38,20 +38,20 @@ def run_demo(directory: Path) -> None:
     prog = Programme(Settings(data_dir=directory, database_url=None), clock=clock)
     state.use(prog)
     report = prog.init()
-    console.print(f"[bold]smartcity demo[/bold]: {prog.db.safe_url} "
+    console.print(f"smartcity demo: {prog.db.safe_url} "
                   f"({report.regions_added} regions loaded), simulated clock from "
                   f"{clock.now:%Y-%m-%d}")
     demo = Demo(prog, clock, directory / "inputs")
     result = demo.run()
     for line in result.log:
-        console.print(f"  {line}", markup=False)
+        console.print(f"  {line}")
     console.print(f"\n{result.transitions} transitions and {result.submissions} submissions "
                   f"through the engine; {len(result.refusals)} action(s) refused, e.g.:")
     for refusal in result.refusals[:3]:
-        console.print(f"  refused: {refusal}", markup=False, soft_wrap=True)
+        console.print(f"  refused: {refusal}", soft_wrap=True)
     console.print()
     reports.status(result.cohort)
     console.print()
     reports.history(SHOWN_REGION)
     console.print(f"\nExplore it: smartcity --data-dir {directory} status | history 94.04 | "
-                  f"region show 72.01 | workflow diagram --region 72.01", markup=False)
+                  f"region show 72.01 | workflow diagram --region 72.01")

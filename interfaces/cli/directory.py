@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from sqlmodel import col, select
 
 from engine.errors import InvalidInputError
-from interfaces.cli.context import AsOption, console, programme
+from interfaces.cli.context import AsOption, console, programme, table
 from workflows import directory, imports, reports
 from workflows.models import CohortMember, Province, Region
 from workflows.zones import local
@@ -50,10 +49,10 @@ def cohort_list() -> None:
     """Cohorts with their number of regions."""
     prog = programme()
     with prog.db.read() as session:
-        table = Table("cohort", "year", "regions")
+        grid = table("cohort", "year", "regions")
         for c, n in directory.cohorts(session):
-            table.add_row(c.name, str(c.year), str(n))
-    console.print(table)
+            grid.add_row(c.name, str(c.year), str(n))
+    console.print(grid)
 
 
 @cohort.command("add")
@@ -101,10 +100,10 @@ def region_list(
         query = query.where(col(Region.name).ilike(f"%{search}%"))
     with prog.db.read() as session:
         rows = session.execute(query).all()
-    table = Table("code", "name", "kind", "province", "zone", "in cohort")
+    grid = table("code", "name", "kind", "province", "zone", "in cohort")
     for r, province_name, cohort_id in rows:
-        table.add_row(r.code, r.name, r.kind, province_name, r.zone, "yes" if cohort_id else "")
-    console.print(table)
+        grid.add_row(r.code, r.name, r.kind, province_name, r.zone, "yes" if cohort_id else "")
+    console.print(grid)
     console.print(f"{len(rows)} region(s)")
 
 
@@ -118,7 +117,7 @@ def region_show(
     prog = programme()
     with prog.db.read() as session:
         r = directory.find_region(session, ref)
-        console.print(f"[bold]{r.code} {r.name}[/bold] ({r.kind}, zone {r.zone})")
+        console.print(f"{r.code} {r.name} ({r.kind}, zone {r.zone})", style="bold")
         instance = prog.current_instance(session, r.code)
         d = prog.engine.definition(session, instance.definition_key,
                                    instance.definition_version).definition
@@ -127,27 +126,27 @@ def region_show(
                       f"version {instance.version}, workflow v{instance.definition_version})")
         agencies = directory.opds(session, r.code)
         if agencies:
-            table = Table("OPD", "name", "email", "dimension", title="OPDs")
+            grid = table("OPD", "name", "email", "dimension", title="OPDs")
             for o in agencies:
-                table.add_row(o.code, o.name, o.email, o.dimension or "")
-            console.print(table)
+                grid.add_row(o.code, o.name, o.email, o.dimension or "")
+            console.print(grid)
         subs = reports.submissions(prog, session, r.code)
         if subs:
-            table = Table("deliverable", "party", "v", "file", "by", "at", "reviews",
+            grid = table("deliverable", "party", "v", "file", "by", "at", "reviews",
                           title="Submissions")
             for s in subs:
                 rounds = "; ".join(f"round {n}: {dec}" + (f" ({c})" if c else "")
                                    for n, dec, c in s.reviews)
-                table.add_row(s.deliverable, s.party, str(s.version), s.file_name,
+                grid.add_row(s.deliverable, s.party, str(s.version), s.file_name,
                               s.submitted_by, local(s.submitted_at, r.tz), rounds)
-            console.print(table)
+            console.print(grid)
         if as_email:
             actor = directory.actor_for(session, as_email)
-            table = Table("action", "leads to", "possible", title=f"What {actor.describe()} may do")
+            grid = table("action", "leads to", "possible", title=f"What {actor.describe()} may do")
             for a in prog.engine.available(session, instance.id, actor):
-                table.add_row(a.trigger, ", ".join(a.dests),
+                grid.add_row(a.trigger, ", ".join(a.dests),
                               "yes" if a.allowed else "no: " + "; ".join(a.reasons))
-            console.print(table)
+            console.print(grid)
 
 
 # -- OPDs ----------------------------------------------------------------------------------
@@ -172,10 +171,10 @@ def opd_list(region_ref: Annotated[str | None, typer.Argument(metavar="[REGION]"
     with prog.db.read() as session:
         code = directory.find_region(session, region_ref).code if region_ref else None
         rows = directory.opds(session, code)
-    table = Table("region", "code", "name", "email", "dimension")
+    grid = table("region", "code", "name", "email", "dimension")
     for o in rows:
-        table.add_row(o.region_code, o.code, o.name, o.email, o.dimension or "")
-    console.print(table)
+        grid.add_row(o.region_code, o.code, o.name, o.email, o.dimension or "")
+    console.print(grid)
 
 
 @opd.command("import")
@@ -211,12 +210,12 @@ def person_list(role: Annotated[str | None, typer.Option(help="Only this role.")
     prog = programme()
     with prog.db.read() as session:
         rows = directory.people(session, role)
-        table = Table("email", "name", "role", "region(s)")
+        grid = table("email", "name", "role", "region(s)")
         for p in rows:
             regions = (", ".join(directory.mentor_regions(session, p.id or 0))
                        if p.role == "mentor" else p.region_code or "all")
-            table.add_row(p.email, p.name, p.role, regions)
-    console.print(table)
+            grid.add_row(p.email, p.name, p.role, regions)
+    console.print(grid)
 
 
 @person.command("import")
@@ -249,10 +248,7 @@ def mentor_add(
         "--region", help="Assign a region (repeatable).")] = None,
 ) -> None:
     """Add a mentor, optionally assigning regions."""
-    prog = programme()
-    directory.add_person(prog, email, name, "mentor", None)
-    if regions:
-        directory.assign_mentor(prog, email, regions)
+    directory.add_mentor(programme(), email, name, regions or [])
     console.print(f"Mentor {email} saved" + (f", assigned {', '.join(regions)}" if regions else ""))
 
 
@@ -277,8 +273,5 @@ def mentor_import(file: FileArg) -> None:
     """Import mentors: columns email, name[, regions] (codes separated by ';'). All or none."""
     prog = programme()
     rows = imports.parse_mentors(file)
-    with prog.db.read() as session:
-        directory.check_regions(session, sorted({c for r in rows for c in r.regions}),
-                                 f"{file.name}: ")
-    new = directory.import_mentors(prog, rows)
+    new = directory.import_mentors(prog, rows, file.name)
     console.print(f"{len(rows)} mentor(s) imported, {new} new assignment(s)")

@@ -6,9 +6,8 @@ from collections import Counter
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from interfaces.cli.context import console, programme
+from interfaces.cli.context import console, programme, table
 from workflows import directory, reports
 from workflows.zones import local
 
@@ -30,13 +29,13 @@ def status(
             console.print("No cohorts yet: create one with 'smartcity cohort create'.")
         for name in names:
             rows = reports.status(prog, session, name)
-            table = Table("region", "name", "province", "zone", "stage", "since", "due",
+            grid = table("region", "name", "province", "zone", "stage", "since", "due",
                           "cycle", title=f"Cohort {name}: {len(rows)} region(s)")
             for r in rows:
-                table.add_row(r.code, r.name, r.province, r.zone, r.stage,
+                grid.add_row(r.code, r.name, r.province, r.zone, r.stage,
                               local(r.entered_at, r.tz, "%Y-%m-%d"),
                               local(r.due_at, r.tz) if r.due_at else "", str(r.cycle))
-            console.print(table)
+            console.print(grid)
             counts = Counter(r.stage for r in rows)
             console.print("  " + " | ".join(f"{stage}: {n}" for stage, n in counts.items()))
 
@@ -47,12 +46,12 @@ def history(region: Annotated[str, typer.Argument(help="Region code or name.")])
     with prog.db.read() as session:
         r, rows = reports.history(session, region)
     cycles = len({h.cycle for h in rows}) > 1
-    table = Table(*(["cycle"] if cycles else []), "when", "who", "action", "from -> to", "comment",
+    grid = table(*(["cycle"] if cycles else []), "when", "who", "action", "from -> to", "comment",
                   title=f"History of {r.code} {r.name} (times in {r.zone})")
     for h in rows:
         action = f"submit {h.detail or h.trigger}" if h.kind == "submission" else h.trigger
         move = (f"{h.from_state or '-'} -> {h.to_state}" if h.from_state != h.to_state
                 else h.to_state)
         cells = [local(h.at, r.tz), f"{h.actor} ({h.role})", action, move, h.comment or ""]
-        table.add_row(*([str(h.cycle)] if cycles else []), *cells)
-    console.print(table)
+        grid.add_row(*([str(h.cycle)] if cycles else []), *cells)
+    console.print(grid)

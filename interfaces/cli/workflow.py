@@ -6,14 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from engine.definition import WorkflowDefinition, load_definition_file
 from engine.diagram import mermaid
 from engine.errors import DefinitionError
-from interfaces.cli.context import console, errors, programme
+from interfaces.cli.context import console, error, errors, programme, table
 from workflows.directory import find_region
-from workflows.programme import MASTER_PLAN, shipped_definitions
+from workflows.programme import MASTER_PLAN
 
 group = typer.Typer(help="Workflow definitions: show, validate, publish, diagram.",
                     no_args_is_help=True)
@@ -31,13 +30,16 @@ def list_() -> None:
     """Published workflows and their versions."""
     prog = programme()
     with prog.db.read() as session:
-        table = Table("key", "versions", "title")
-        for loaded in shipped_definitions(prog.guards):
-            key = loaded.definition.key
+        keys = prog.engine.definition_keys(session)
+        if not keys:
+            console.print("No workflow is published yet: run 'smartcity init'.")
+            return
+        grid = table("key", "versions", "title")
+        for key in keys:
             versions = prog.engine.definition_versions(session, key)
-            title = prog.engine.definition(session, key).definition.title if versions else "-"
-            table.add_row(key, ", ".join(map(str, versions)) or "not published", title)
-    console.print(table)
+            title = prog.engine.definition(session, key).definition.title
+            grid.add_row(key, ", ".join(map(str, versions)), title)
+    console.print(grid)
 
 
 @group.command()
@@ -50,13 +52,13 @@ def show(key: KeyArg = MASTER_PLAN, version: VersionOpt = None) -> None:
 
 
 def _print_definition(d: WorkflowDefinition) -> None:
-    console.print(f"[bold]{d.title}[/bold]  ({d.key} v{d.version}, starts in {d.initial})")
-    states = Table("state", "label", "requires", "deadline", title="States")
+    console.print(f"{d.title}  ({d.key} v{d.version}, starts in {d.initial})", style="bold")
+    states = table("state", "label", "requires", "deadline", title="States")
     for name, s in d.states.items():
         deadline = f"{s.deadline.days} days" if s.deadline else ("final" if s.final else "")
         states.add_row(name, s.label or "", ", ".join(s.requires), deadline)
     console.print(states)
-    moves = Table("trigger", "from", "to", "roles", "guards", title="Transitions")
+    moves = table("trigger", "from", "to", "roles", "guards", title="Transitions")
     for t in d.transitions:
         guards = ", ".join(t.guards + [f"not {u}" for u in t.unless])
         if t.comment == "required":
@@ -72,7 +74,7 @@ def validate(file: Annotated[Path, typer.Argument(help="A workflow definition (Y
     try:
         loaded = load_definition_file(file, prog.guards)
     except DefinitionError as exc:
-        errors.print(f"[red]error:[/red] {exc.source}: {len(exc.problems)} problem(s)")
+        error(f"{exc.source}: {len(exc.problems)} problem(s)")
         for problem in exc.problems:
             errors.print(f"  {exc.source}: {problem}")
         raise typer.Exit(1) from None
@@ -108,4 +110,4 @@ def diagram(
             instance = prog.current_instance(session, find_region(session, region).code)
             current, version = instance.state, instance.definition_version
         d = prog.engine.definition(session, key, version).definition
-    console.print(mermaid(d, current), end="", markup=False, soft_wrap=True)
+    typer.echo(mermaid(d, current), nl=False)  # exact text for Mermaid tools, never wrapped

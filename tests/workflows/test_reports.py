@@ -1,0 +1,157 @@
+"""Reports: a cohort's status by stage with due dates, a region's timeline, its submissions.
+
+``reports.status`` lists every region of a cohort ordered by stage (the definition's order),
+then by code, with the open deadline of its current stage (entered + the state's ``deadline``
+days); ``reports.history`` is the region's timeline oldest first; ``reports.submissions`` its
+current cycle's versions. Every time comes back as an aware UTC datetime with the region's zone,
+and ``workflows.zones.local`` renders it with the right WIB/WITA/WIT label. On SQLite and
+PostgreSQL, with the simulated clock of ``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from workflows import reports
+from workflows.zones import local
+
+BALIKPAPAN = "64.71"  # Kota Balikpapan, Kalimantan Timur, WITA
+MIMIKA = "94.04"  # Kabupaten Mimika, Papua Tengah, WIT
+KOTIM = "62.02"  # Kabupaten Kotawaringin Timur, Kalimantan Tengah, WIB (Asia/Pontianak)
+BANGGAI = "72.01"  # Kabupaten Banggai, Sulawesi Tengah, WITA
+JAYAPURA = "91.71"  # Kota Jayapura, Papua, WIT
+SAMARINDA = "64.72"  # Kota Samarinda, another cohort
+T0 = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)  # 09:00 WIB, 10:00 WITA, 11:00 WIT
+DAY = timedelta(days=1)
+
+
+def _status(world: Any, cohort: str = "Smart City 2026") -> list[reports.StatusRow]:
+    with world.prog.db.read() as session:
+        return reports.status(world.prog, session, cohort)
+
+
+def _is_utc(value: datetime | None) -> bool:
+    return value is not None and value.utcoffset() == timedelta(0)
+
+
+def test_status_orders_by_stage_with_due_dates(world: Any, clock: Any) -> None:
+    mimika = world.region(MIMIKA)
+    kotim = world.region(KOTIM)
+    balikpapan = world.region(BALIKPAPAN)
+    banggai = world.region(BANGGAI)
+    world.region(JAYAPURA)
+    world.region(SAMARINDA, cohort="Smart City 2025", year=2025)
+    clock.now = T0 + DAY
+    world.drive(kotim, "mou")
+    clock.now = T0 + 2 * DAY
+    world.drive(balikpapan, "bimtek_2")
+    clock.now = T0 + 3 * DAY
+    world.drive(banggai, "mentor_review")
+    assert world.state(mimika.code) == "assessment"
+
+    rows = _status(world)
+    assert [(r.code, r.name, r.province, r.zone, r.tz, r.state, r.stage, r.stage_index, r.cycle)
+            for r in rows] == [
+        (JAYAPURA, "Kota Jayapura", "Papua", "WIT", "Asia/Jayapura", "assessment",
+         "Invited / assessment", 0, 1),
+        (MIMIKA, "Kabupaten Mimika", "Papua Tengah", "WIT", "Asia/Jayapura", "assessment",
+         "Invited / assessment", 0, 1),
+        (KOTIM, "Kabupaten Kotawaringin Timur", "Kalimantan Tengah", "WIB", "Asia/Pontianak",
+         "mou", "MoU", 1, 1),
+        (BALIKPAPAN, "Kota Balikpapan", "Kalimantan Timur", "WITA", "Asia/Makassar",
+         "bimtek_2", "Bimtek II", 4, 1),
+        (BANGGAI, "Kabupaten Banggai", "Sulawesi Tengah", "WITA", "Asia/Makassar",
+         "mentor_review", "Mentor review", 8, 1),
+    ]
+    assert [(r.code, r.entered_at, r.due_at) for r in rows] == [
+        (JAYAPURA, T0, None),  # assessment has no deadline
+        (MIMIKA, T0, None),
+        (KOTIM, T0 + DAY, T0 + DAY + timedelta(days=120)),
+        (BALIKPAPAN, T0 + 2 * DAY, T0 + 2 * DAY + timedelta(days=45)),
+        (BANGGAI, T0 + 3 * DAY, T0 + 3 * DAY + timedelta(days=21)),
+    ]
+    assert all(_is_utc(r.entered_at) for r in rows)
+    assert all(_is_utc(r.due_at) for r in rows if r.due_at is not None)
+    assert [r.code for r in _status(world, "2025")] == [SAMARINDA]
+
+
+def test_status_shows_the_deadline_of_the_current_visit(world: Any, clock: Any) -> None:
+    r = world.region(BALIKPAPAN)
+    world.drive(r, "mentor_review")
+    clock.advance(days=5)
+    world.reject(r, "Tambahkan data dasar")
+    (row,) = _status(world)
+    assert (row.state, row.due_at) == ("revision", clock.now + timedelta(days=30))
+    clock.advance(days=9)
+    world.revise(r)
+    (row,) = _status(world)
+    assert (row.state, row.entered_at, row.due_at) == (
+        "mentor_review", clock.now, clock.now + timedelta(days=21))
+    clock.advance(days=2)
+    world.reject(r, "Nama OPD penanggung jawab")
+    (row,) = _status(world)
+    assert (row.state, row.due_at) == ("revision", clock.now + timedelta(days=30))
+
+
+def test_times_render_in_the_region_zone_with_its_label(world: Any, clock: Any) -> None:
+    for code in (BALIKPAPAN, MIMIKA, KOTIM):
+        world.region(code)
+    rendered = {r.code: (local(r.entered_at, r.tz), r.zone) for r in _status(world)}
+    assert rendered == {
+        KOTIM: ("2026-01-05 09:00 WIB", "WIB"),
+        BALIKPAPAN: ("2026-01-05 10:00 WITA", "WITA"),
+        MIMIKA: ("2026-01-05 11:00 WIT", "WIT"),
+    }
+    clock.now = datetime(2026, 6, 30, 16, 30, tzinfo=UTC)  # after 23:00 WIB: next day east
+    world.drive(world.region(BANGGAI), "mou")
+    row = next(r for r in _status(world) if r.code == BANGGAI)
+    assert local(row.entered_at, row.tz) == "2026-07-01 00:30 WITA"
+    assert local(row.due_at, row.tz) == "2026-10-29 00:30 WITA"  # + 120 days
+    assert local(row.due_at, "Asia/Jakarta", "%d %b %Y %H:%M") == "28 Oct 2026 23:30 WIB"
+
+
+def test_history_is_the_timeline_oldest_first(world: Any, clock: Any) -> None:
+    r = world.region(MIMIKA)
+    clock.advance(hours=3)
+    world.submit(r.code, "assessment_result", "penilai@komdigi.go.id")
+    clock.advance(days=2)
+    world.fire(r.code, "assess", "penilai@komdigi.go.id", comment="Siap mengikuti program")
+    with world.prog.db.read() as session:
+        region, rows = reports.history(session, "Kabupaten Mimika")
+    assert (region.code, region.zone, region.tz) == (MIMIKA, "WIT", "Asia/Jayapura")
+    assert [(h.cycle, h.seq, h.at, h.actor, h.role, h.kind, h.trigger, h.from_state, h.to_state)
+            for h in rows] == [
+        (1, 1, T0, "system", "coordinator", "start", "start", None, "assessment"),
+        (1, 2, T0 + timedelta(hours=3), "penilai@komdigi.go.id", "assessor", "submission",
+         "assessment_result", "assessment", "assessment"),
+        (1, 3, T0 + timedelta(days=2, hours=3), "penilai@komdigi.go.id", "assessor",
+         "transition", "assess", "assessment", "mou"),
+    ]
+    assert rows[2].comment == "Siap mengikuti program"
+    assert all(_is_utc(h.at) for h in rows)
+    assert [local(h.at, region.tz) for h in rows] == [
+        "2026-01-05 11:00 WIT", "2026-01-05 14:00 WIT", "2026-01-07 14:00 WIT"]
+
+
+def test_submissions_list_versions_and_parties(world: Any, clock: Any) -> None:
+    r = world.region(BALIKPAPAN)
+    world.drive(r, "bimtek_1")
+    clock.now = T0 + 10 * DAY
+    world.submit(r.code, "questionnaire", r.opds["BAPPEDA"])
+    world.submit(r.code, "questionnaire", r.opds["DISKOMINFO"])
+    world.submit(r.code, "buku_1", r.opds["BAPPEDA"], note="draf pertama")
+    world.submit(r.code, "questionnaire", r.opds["BAPPEDA"])
+    with world.prog.db.read() as session:
+        rows = reports.submissions(world.prog, session, r.code)
+    assert [(s.deliverable, s.party, s.version, s.submitted_by, s.reviews) for s in rows
+            if s.submitted_at == T0 + 10 * DAY] == [
+        ("questionnaire", "BAPPEDA", 1, r.opds["BAPPEDA"], ()),
+        ("questionnaire", "DISKOMINFO", 1, r.opds["DISKOMINFO"], ()),
+        ("buku_1", "", 1, r.opds["BAPPEDA"], ()),
+        ("questionnaire", "BAPPEDA", 2, r.opds["BAPPEDA"], ()),
+    ]
+    assert [s.deliverable for s in rows[:4]] == [
+        "assessment_result", "signed_mou", "council_decree", "implementation_team_decree"]
+    assert all(s.file_name.endswith(".pdf") and len(s.sha256) == 64 for s in rows)
+    assert all(_is_utc(s.submitted_at) for s in rows)
