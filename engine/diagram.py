@@ -20,7 +20,8 @@ def mermaid(definition: WorkflowDefinition, current: str | None = None) -> str:
     lines.append(f"    [*] --> {d.initial}")
     for t in d.transitions:
         roles = ", ".join(t.roles)
-        guard = f" [{', '.join(t.guards)}]" if t.guards else ""
+        conditions = t.guards + [f"not {name}" for name in t.unless]
+        guard = f" [{', '.join(conditions)}]" if conditions else ""
         for source in t.sources:
             lines.append(f"    {source} --> {t.dest}: {t.trigger} ({roles}){guard}")
     for name, spec in d.states.items():

@@ -367,8 +367,10 @@ class WorkflowEngine:
             # A dry run: the machine has no side-effect callbacks, so firing on a throwaway
             # context only evaluates the guards.
             ctx = TransitionContext(self, session, instance, d, actor, "-", self.clock(), trigger)
-            ok = machine.events[trigger].trigger(ctx)
-            actions.append(AvailableAction(trigger, label, dests, bool(ok), tuple(ctx.failures)))
+            ok = bool(machine.events[trigger].trigger(ctx))
+            # When one branch fires, the reasons other branches recorded do not apply.
+            reasons = () if ok else tuple(ctx.failures)
+            actions.append(AvailableAction(trigger, label, dests, ok, reasons))
         return actions
 
     # -- submissions and reviews -----------------------------------------------------------

@@ -15,7 +15,8 @@ import typer
 from pydantic import ValidationError
 from typer.core import TyperGroup
 
-from engine.errors import SmartCityError
+from config.settings import get_settings
+from engine.errors import InvalidInputError, SmartCityError
 from interfaces.cli import actions, directory, reports, workflow
 from interfaces.cli.context import console, error, state
 
@@ -90,14 +91,18 @@ def init() -> None:
 
 
 @app.command()
-def demo(
-    data_dir: Annotated[Path, typer.Option(help="Where the demo database goes (wiped first).")]
-    = Path("var/demo"),
-) -> None:
-    """Seed a cohort across WIB, WITA and WIT and drive a year of the programme."""
+def demo() -> None:
+    """Seed a cohort across WIB, WITA and WIT and drive a year of the programme.
+
+    It runs on its own SQLite database in DATA_DIR (default var/demo), wiped first.
+    """
     from interfaces.cli.demo import run_demo
 
-    run_demo(data_dir)
+    if "database_url" in state.overrides or get_settings().database_url:
+        raise InvalidInputError("the demo runs on its own SQLite file; drop --database-url "
+                                "(and SMARTCITY_DATABASE_URL) and choose a place with --data-dir")
+    directory = state.overrides.get("data_dir")
+    run_demo(directory if isinstance(directory, Path) else Path("var/demo"))
 
 
 workflow.register(app)

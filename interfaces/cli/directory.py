@@ -117,8 +117,8 @@ def region_show(
     prog = programme()
     with prog.db.read() as session:
         r = directory.find_region(session, ref)
-        console.print(f"{r.code} {r.name} ({r.kind}, zone {r.zone})", style="bold")
         instance = prog.current_instance(session, r.code)
+        console.print(f"{r.code} {r.name} ({r.kind}, zone {r.zone})", style="bold")
         d = prog.engine.definition(session, instance.definition_key,
                                    instance.definition_version).definition
         console.print(f"Stage: {d.state_label(instance.state)} since "

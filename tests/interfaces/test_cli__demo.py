@@ -1,0 +1,72 @@
+"""``smartcity demo``, the main job: a year of a cohort across WIB, WITA and WIT.
+
+It runs through the real engine on its own SQLite file, ends with regions spread over the
+stages (one stuck at bimtek I for a missing questionnaire, one still revising), and refuses to
+wipe a directory it did not create.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from config.settings import Settings
+from interfaces.cli.app import app
+from workflows import reports
+from workflows.demo import PROFILES
+from workflows.programme import Programme
+
+
+def test_demo_drives_a_year_and_prints_status_and_history(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    result = CliRunner().invoke(app, ["--data-dir", str(folder), "demo"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "Cohort Smart City 2026: 8 region(s)" in out
+    for zone in ("WIB", "WITA", "WIT"):
+        assert f" {zone} " in out
+    assert "History of 64.71 Kota Balikpapan (times in WITA)" in out
+    assert ("refused: 62.02 close_bimtek_1 by koordinator@komdigi.go.id: cannot close_bimtek_1: "
+            "1 of 4 OPDs have not submitted the questionnaire: Dinas Perhubungan (DISHUB)") in out
+
+    prog = Programme(Settings(data_dir=folder, database_url=None))
+    try:
+        with prog.db.read() as session:
+            stages = {r.code: r.state for r in reports.status(prog, session, "Smart City 2026")}
+            _, timeline = reports.history(session, "64.71")
+    finally:
+        prog.close()
+    assert set(stages) == {p.code for p in PROFILES}
+    assert stages == {
+        "64.71": "implementation", "35.10": "implementation", "51.71": "implementation",
+        "94.04": "adoption", "91.71": "mentor_review", "72.01": "revision",
+        "73.71": "bimtek_4", "62.02": "bimtek_1",
+    }
+    triggers = [h.trigger for h in timeline if h.kind == "transition"]
+    assert triggers.count("reject") == 1 and triggers[-1] == "adopt"
+
+
+def test_demo_runs_again_from_scratch(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    runner = CliRunner()
+    assert runner.invoke(app, ["--data-dir", str(folder), "demo"]).exit_code == 0
+    again = runner.invoke(app, ["--data-dir", str(folder), "demo"])
+    assert again.exit_code == 0, again.stderr
+    assert "Cohort Smart City 2026: 8 region(s)" in again.stdout
+
+
+def test_demo_refuses_a_directory_it_did_not_make(tmp_path: Path) -> None:
+    (tmp_path / "precious.txt").write_text("keep me")
+    result = CliRunner().invoke(app, ["--data-dir", str(tmp_path), "demo"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {tmp_path} is not empty and was not made by "
+                                    "'smartcity demo'")
+    assert (tmp_path / "precious.txt").read_text() == "keep me"
+
+
+def test_demo_refuses_a_database_url(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["--database-url", "sqlite:///x.db", "--data-dir",
+                                      str(tmp_path / "d"), "demo"])
+    assert result.exit_code == 1
+    assert "the demo runs on its own SQLite file" in result.stderr
