@@ -7,10 +7,12 @@ working directory. Defaults are the embedded ones: SQLite in ``./var``.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,6 +48,40 @@ class Settings(BaseSettings):
     )
     upload_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
 
+    # -- email ----------------------------------------------------------------------------
+    smtp_host: str = Field(default="127.0.0.1", description="SMTP relay host.")
+    smtp_port: int = Field(default=8025, ge=1, le=65535)
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        default="none", description="'starttls' (587) is enforced, never silently skipped.")
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout: float = Field(default=30.0, gt=0)
+    smtp_connections: int = Field(default=2, ge=1, le=32,
+                                  description="Reused connections sending in parallel.")
+    mail_from: str = Field(default="Gerakan Menuju 100 Smart City <noreply@smartcity.go.id>")
+    mail_locale: Literal["id", "en"] = Field(default="id", description="Language of emails.")
+    send_max_attempts: int = Field(default=8, ge=1, le=50,
+                                   description="Temporary failures retried before dead-lettering.")
+
+    # -- reminders --------------------------------------------------------------------------
+    reminder_days: tuple[int, ...] = Field(default=(7, 3, 1),
+                                           description="Days before a deadline to remind.")
+    reminder_hour: int = Field(default=8, ge=0, le=23,
+                               description="Local hour (recipient's zone) reminders go out.")
+    escalation_days: int = Field(default=3, ge=0,
+                                 description="Days after a missed deadline to escalate.")
+    collective_leave: tuple[date, ...] = Field(
+        default=(), description="Cuti bersama days (not in the holiday library), YYYY-MM-DD.")
+
+    # -- evaluation ---------------------------------------------------------------------------
+    evaluation_windows: tuple[str, ...] = Field(
+        default=("06-01/06-30", "11-01/11-30"),
+        description="Yearly windows as MM-DD/MM-DD, in WIB.")
+    evaluation_scale: tuple[float, float] = Field(default=(1.0, 4.0))
+    evaluation_weights: dict[str, float] = Field(
+        default={"baseline": 0.10, "output": 0.20, "outcome": 0.30, "impact": 0.30,
+                 "quick_win": 0.10})
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str | None) -> str | None:
@@ -55,6 +91,19 @@ class Settings(BaseSettings):
                 f"{value.split(':', 1)[0]!r}"
             )
         return value
+
+    @model_validator(mode="after")
+    def _evaluation_consistent(self) -> Settings:
+        weights = self.evaluation_weights
+        parts = {"baseline", "output", "outcome", "impact", "quick_win"}
+        if set(weights) != parts:
+            raise ValueError(f"evaluation_weights must name exactly {', '.join(sorted(parts))}")
+        if abs(sum(weights.values()) - 1.0) > 1e-6:
+            raise ValueError(f"evaluation_weights must add up to 1, not {sum(weights.values())}")
+        low, high = self.evaluation_scale
+        if not low < high:
+            raise ValueError("evaluation_scale must be (lowest, highest) with lowest < highest")
+        return self
 
     def resolved_database_url(self) -> str:
         """The URL to connect to: the configured one or the embedded SQLite file."""
