@@ -90,6 +90,11 @@ class Database:
                 f"the database at {self.safe_url} is not initialised ({message}); "
                 "run 'smartcity init' first"
             )
+        if "no such column" in lowered or ("column" in lowered and "does not exist" in lowered):
+            return DatabaseUnavailable(
+                f"the database at {self.safe_url} has an older schema ({message}); "
+                "run 'smartcity init' to upgrade it"
+            )
         if isinstance(exc, OperationalError | sqlite3.OperationalError):
             return DatabaseUnavailable(f"cannot use the database at {self.safe_url}: {message}")
         return DatabaseUnavailable(f"database error at {self.safe_url}: {message}")

@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 
 from config.settings import get_settings
 from engine.errors import InvalidInputError, SmartCityError
-from interfaces.cli import actions, directory, reports, workflow
+from interfaces.cli import actions, calendar, directory, reports, workflow
 from interfaces.cli.context import console, error, state
 
 EXIT_ERROR = 1
@@ -109,6 +109,7 @@ workflow.register(app)
 directory.register(app)
 actions.register(app)
 reports.register(app)
+calendar.register(app)
 
 
 def main() -> None:

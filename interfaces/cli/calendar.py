@@ -1,0 +1,41 @@
+"""``smartcity calendar``: a region's or an OPD's deadlines as an iCalendar feed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from engine.errors import InvalidInputError
+from interfaces.cli.context import console, programme
+from workflows import ical
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(calendar)
+
+
+def calendar(
+    region: Annotated[str | None, typer.Argument(
+        metavar="[REGION]", help="Region code or name.")] = None,
+    opd: Annotated[str | None, typer.Option(help="An OPD's email: its region's deadlines.")]
+    = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the .ics here (default: standard output).")] = None,
+) -> None:
+    """Deadlines as iCalendar (.ics), to import or subscribe to in any calendar."""
+    if (region is None) == (opd is None):
+        raise InvalidInputError("give a REGION or --opd EMAIL (one of them)")
+    prog = programme()
+    with prog.db.read() as session:
+        feed = (ical.region_feed(prog, session, region) if region is not None
+                else ical.opd_feed(prog, session, opd or ""))
+    if output is None:
+        typer.echo(feed.decode("utf-8"), nl=False)
+        return
+    try:
+        output.write_bytes(feed)
+    except OSError as exc:
+        raise InvalidInputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    console.print(f"Calendar written to {output}")
