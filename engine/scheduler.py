@@ -37,8 +37,8 @@ from engine.database import Database
 
 log = logging.getLogger(__name__)
 
-# An arbitrary, fixed 64-bit key: "smartcity scheduler".
-ADVISORY_LOCK_KEY = 0x736D61727463697479
+# A fixed key that fits PostgreSQL's bigint: the bytes of "smartcit".
+ADVISORY_LOCK_KEY = 0x736D617274636974
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,8 @@ class Leadership:
             ).scalar()
             self._conn.commit()  # a session-level lock outlives the transaction
             return bool(held)
-        except DBAPIError:
+        except DBAPIError as exc:
+            log.warning("cannot try for scheduler leadership: %s", exc.orig or exc)
             self._drop_connection()
             return False
 
