@@ -33,6 +33,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -193,7 +194,12 @@ def main() -> int:
             results["sqlite"] = measure("SQLite WAL", f"sqlite:///{folder}/bench.db",
                                         args.n, args.rounds)
     if "postgresql" in backends:
-        url, drop = pg_database(args.pg_url)
+        try:
+            url, drop = pg_database(args.pg_url)
+        except DBAPIError as exc:
+            print(f"PostgreSQL skipped: not reachable at {args.pg_url} ({exc.orig or exc})")
+            backends.remove("postgresql")
+    if "postgresql" in backends:
         try:
             results["postgresql"] = measure("PostgreSQL", url, args.n, args.rounds)
         finally:

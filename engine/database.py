@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
@@ -44,7 +44,13 @@ class Database:
             return create_engine(url, echo=echo, pool_pre_ping=True)
         database = make_url(url).database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(
+                    f"cannot use {Path(database).parent} as the data directory: "
+                    f"{exc.strerror or exc}; choose another with --data-dir"
+                ) from None
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
@@ -62,7 +68,7 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only session (one consistent snapshot; nothing is committed)."""
+        """A read-only session (nothing is committed; on SQLite one snapshot)."""
         with self.errors_mapped(), Session(bind=self.engine) as session:
             yield session
 
@@ -102,10 +108,6 @@ class Database:
     @property
     def safe_url(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
-
-    def has_table(self, name: str) -> bool:
-        with self.errors_mapped():
-            return inspect(self.engine).has_table(name)
 
     def dispose(self) -> None:
         self.engine.dispose()

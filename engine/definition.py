@@ -127,9 +127,6 @@ class WorkflowDefinition(_Spec):
         spec = self.states.get(state)
         return (spec.label if spec and spec.label else state.replace("_", " ").capitalize())
 
-    def deliverables_submittable_in(self, state: str) -> list[str]:
-        return [name for name, d in self.deliverables.items() if state in d.during]
-
 
 class LoadedDefinition(BaseModel):
     """A definition with the text it came from and that text's digest (its identity)."""
@@ -296,21 +293,25 @@ def _semantic_problems(
 
 
 def _duplicate_triggers(d: WorkflowDefinition) -> Iterable[str]:
-    # Several transitions may share (trigger, source) when guards pick one (the first that
-    # passes wins); a later one behind an unguarded earlier one could never fire.
+    # Several transitions may share (trigger, source) when guards or roles pick one (the
+    # first that passes wins); a later one is dead when an earlier one has no guards and
+    # allows every role the later one allows.
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, t in enumerate(d.transitions):
         for s in t.sources:
             groups[(t.trigger, s)].append(i)
     for (trigger, source), indexes in groups.items():
-        unguarded = next((i for i in indexes
-                          if not d.transitions[i].guards and not d.transitions[i].unless), None)
-        if unguarded is None:
-            continue
-        for later in (i for i in indexes if i > unguarded):
-            yield (f"transitions[{later}]: duplicate trigger {trigger!r} from {source!r} "
-                   f"(transitions[{unguarded}] has no guards, so this one can never fire; "
-                   "add guards or rename the trigger)")
+        for position, later in enumerate(indexes):
+            shadow = next((i for i in indexes[:position] if _shadows(d.transitions[i],
+                                                                    d.transitions[later])), None)
+            if shadow is not None:
+                yield (f"transitions[{later}]: duplicate trigger {trigger!r} from {source!r} "
+                       f"(transitions[{shadow}] has no guards and allows the same roles, so "
+                       "this one can never fire; add guards or rename the trigger)")
+
+
+def _shadows(earlier: TransitionSpec, later: TransitionSpec) -> bool:
+    return not earlier.guards and not earlier.unless and set(later.roles) <= set(earlier.roles)
 
 
 def _graph_problems(d: WorkflowDefinition) -> Iterable[str]:

@@ -28,6 +28,7 @@ from engine.errors import (
     GuardFailed,
     InvalidInputError,
     NotFoundError,
+    SmartCityError,
     TransitionNotAllowed,
 )
 from engine.guards import GuardRegistry
@@ -59,6 +60,10 @@ _SNAPSHOT_COLUMNS = (
     _INSTANCE.c.entered_at, _INSTANCE.c.predecessor_id,
 )
 _READ_INSTANCE = select(*_SNAPSHOT_COLUMNS).where(_INSTANCE.c.id == bindparam("iid"))
+# Submissions wait for each other instead of conflicting: several OPDs of one region submit
+# at the same time before a deadline, and none of them changes the state. (SQLite ignores
+# FOR UPDATE; its BEGIN IMMEDIATE already queues writers.)
+_LOCK_INSTANCE = _READ_INSTANCE.with_for_update()
 _BUMP_WHERE = (_INSTANCE.c.id == bindparam("iid"), _INSTANCE.c.version == bindparam("seen"))
 _BUMP = update(_INSTANCE).where(*_BUMP_WHERE).values(
     version=bindparam("new_version"), updated_at=bindparam("now"))
@@ -246,7 +251,11 @@ class WorkflowEngine:
                 select(func.max(_DEFINITION.c.version)).where(_DEFINITION.c.key == key)
             ).scalar_one_or_none()
             if version is None:
-                raise NotFoundError(f"no workflow {key!r} is published; run 'smartcity init'")
+                published = ", ".join(self.definition_keys(session))
+                raise NotFoundError(
+                    f"no workflow {key!r} is published; "
+                    + (f"published: {published}" if published else "run 'smartcity init'")
+                )
         cached = self._definitions.get((key, version))
         if cached is not None:
             return cached
@@ -361,7 +370,7 @@ class WorkflowEngine:
             dests = tuple(dict.fromkeys(s.dest for s in specs))
             try:
                 self._authorize(d, instance, trigger, actor)
-            except Exception as exc:  # noqa: BLE001 - any refusal becomes the reason shown
+            except SmartCityError as exc:  # a refusal becomes the reason shown
                 actions.append(AvailableAction(trigger, label, dests, False, (str(exc),)))
                 continue
             # A dry run: the machine has no side-effect callbacks, so firing on a throwaway
@@ -385,7 +394,7 @@ class WorkflowEngine:
         expected_version: int | None = None,
     ) -> int:
         """Record a new version of a deliverable; returns the version number."""
-        instance = self.get_instance(session, instance_id)
+        instance = _read(_conn(session), instance_id, lock=True)
         if expected_version is not None and expected_version != instance.version:
             raise _stale(instance, expected_version)
         d = self.definition(session, instance.definition_key,
@@ -577,7 +586,25 @@ class WorkflowEngine:
         for listener in self.listeners:
             listener(event)
 
+    # -- notes (added for workflows/deadlines.py) -------------------------------------------
 
+    def note(
+        self, session: Session, instance_id: int, actor: Actor, trigger: str,
+        comment: str | None, detail: str | None = None, *, kind: str = "note",
+    ) -> InstanceSnapshot:
+        """Record something done about an instance that is not a transition (a deadline set,
+        an extension requested or decided) as a history entry; the state does not change.
+
+        The caller checks permissions. Bumps the instance version like any action (so a
+        concurrent action conflicts) and notifies no listener. Returns the instance after.
+        """
+        instance = _read(_conn(session), instance_id, lock=True)
+        now = self.clock()
+        new_version = self._bump(session, instance, instance.state, now, state_changed=False)
+        self._append_history(session, instance, new_version, now, actor, kind, trigger,
+                             instance.state, instance.state, comment,
+                             detail=detail[:300] if detail else None)
+        return dataclasses.replace(instance, version=new_version)
 
 
 def _conn(session: Session) -> Connection:
@@ -589,14 +616,20 @@ def _conn(session: Session) -> Connection:
     return conn
 
 
-def _read(conn: Connection, instance_id: int) -> InstanceSnapshot:
-    row = conn.execute(_READ_INSTANCE, {"iid": instance_id}).one_or_none()
+def _read(conn: Connection, instance_id: int, *, lock: bool = False) -> InstanceSnapshot:
+    row = conn.execute(_LOCK_INSTANCE if lock else _READ_INSTANCE,
+                       {"iid": instance_id}).one_or_none()
     if row is None:
         raise NotFoundError(f"workflow instance {instance_id} does not exist")
     return InstanceSnapshot(*row)
 
 
-def _stale(instance: InstanceSnapshot, expected: int) -> ConflictError:
+def _stale(instance: InstanceSnapshot, expected: int) -> SmartCityError:
+    if expected < 1 or expected > instance.version:
+        return InvalidInputError(
+            f"{instance.subject} has no version {expected} (versions run from 1 to "
+            f"{instance.version}); use the version shown by its status"
+        )
     return ConflictError(
         f"{instance.subject} changed since you looked (version {expected}, now "
         f"{instance.version}, in {instance.state}); reload and try again"

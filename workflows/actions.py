@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from engine.errors import InvalidInputError, PermissionDenied
-from engine.permissions import Actor
+from engine.permissions import Actor, check_scope
 from engine.runtime import FireResult, SubmissionInput
 from workflows import imports, storage
 from workflows.directory import actor_for, find_region
@@ -69,7 +69,12 @@ def submit(
     if deliverable != QUICK_WIN_PLAN and quick_wins is not None:
         raise InvalidInputError("--quick-wins goes with the quick_win_plan deliverable only")
     wins = imports.parse_quick_wins(quick_wins, prog.dimensions) if quick_wins else []
+    limit = prog.settings.upload_max_bytes
     try:
+        if file.stat().st_size > limit:  # refused before reading it into memory
+            raise InvalidInputError(f"{storage.safe_name(file.name)}: "
+                                    f"{file.stat().st_size:,} bytes is over the limit of "
+                                    f"{limit:,} bytes")
         data = file.read_bytes()
     except OSError as exc:
         raise InvalidInputError(f"{file}: cannot read: {exc.strerror or exc}") from None
@@ -80,7 +85,12 @@ def submit(
         instance = prog.current_instance(session, region.code)
         spec = prog.engine.definition(session, instance.definition_key,
                                       instance.definition_version).definition
+        # Scope first: someone from another region learns nothing about this one's OPDs.
+        check_scope(spec, region.code, actor)
         per_party = deliverable in spec.deliverables and spec.deliverables[deliverable].per_party
+        if party and not per_party:
+            raise InvalidInputError(f"--party applies to per-OPD deliverables only; "
+                                    f"{deliverable} is submitted once for the region")
         chosen = _party(session, region.code, actor, party) if per_party else ""
         item = SubmissionInput(deliverable, stored.file_name, stored.media_type,
                                stored.size_bytes, stored.sha256, party=chosen, note=note)

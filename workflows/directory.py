@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func
@@ -43,6 +42,11 @@ def find_region(session: Session, ref: str) -> Region:
     hint = (f"; did you mean {', '.join(close)}?" if close
             else "; list them with 'smartcity region list'")
     raise NotFoundError(f"unknown region {ref!r}{hint}")
+
+
+def region_codes(session: Session) -> set[str]:
+    """Every known region code (for checking a CSV file row by row before importing it)."""
+    return set(session.execute(select(Region.code)).scalars())
 
 
 def check_regions(session: Session, codes: Sequence[str], where: str) -> None:
@@ -104,10 +108,9 @@ def add_members(prog: Programme, cohort_ref: str, region_refs: Sequence[str]) ->
 
 
 def import_members(prog: Programme, cohort_ref: str, path: Path) -> list[Region]:
-    codes = imports.parse_members(path)
     with prog.db.read() as session:
-        check_regions(session, codes, f"{path.name}: ")
-    return add_members(prog, cohort_ref, codes)
+        known = region_codes(session)
+    return add_members(prog, cohort_ref, imports.parse_members(path, known))
 
 
 def cohorts(session: Session) -> list[tuple[Cohort, int]]:
@@ -149,6 +152,8 @@ def upsert_opds(prog: Programme, rows: Sequence[imports.OpdRow]) -> int:
 
 def add_opd(prog: Programme, region: str, code: str, name: str, email: str,
             dimension: str | None = None) -> None:
+    with prog.db.read() as session:
+        region = find_region(session, region).code
     row = imports.one(lambda c: imports.opd_row(c, prog.dimensions),
                       ("region", "code", "name", "email"), region=region, code=code,
                       name=name, email=email, dimension=dimension or "")
@@ -168,13 +173,18 @@ def upsert_people(prog: Programme, rows: Sequence[imports.PersonRow]) -> int:
         return _upsert_people(session, rows)
 
 
-def _upsert_people(session: Session, rows: Sequence[imports.PersonRow]) -> int:
+def _upsert_people(session: Session, rows: Sequence[imports.PersonRow], *,
+                   role_change: bool = True) -> int:
     check_regions(session, sorted({r.region for r in rows if r.region}), "")
     new = 0
     for row in rows:
         person = session.execute(
             select(Person).where(Person.email == row.email)).scalar_one_or_none()
         _email_free(session, row.email, person_id=person.id if person else None)
+        if person is not None and person.role != row.role and not role_change:
+            raise ConflictError(
+                f"{row.email} is registered as {person.role}; to change a role use "
+                f"'smartcity person add {row.email} --role {row.role}'")
         if person is None:
             person = Person(email=row.email, name=row.name, role=row.role)
             new += 1
@@ -203,7 +213,7 @@ def import_mentors(prog: Programme, rows: Sequence[imports.MentorRow], source: s
         where = f"{source}: " if source else ""
         check_regions(session, sorted({c for r in rows for c in r.regions}), where)
         _upsert_people(session, [imports.PersonRow(r.email, r.name, "mentor", None)
-                                 for r in rows])
+                                 for r in rows], role_change=False)
         return sum(_assign(session, r.email, r.regions) for r in rows)
 
 
@@ -212,7 +222,8 @@ def add_mentor(prog: Programme, email: str, name: str, region_refs: Sequence[str
     address = imports.normalise_email_arg(email)
     with prog.db.transaction() as session:
         codes = [find_region(session, ref).code for ref in region_refs]
-        _upsert_people(session, [imports.PersonRow(address, name, "mentor", None)])
+        _upsert_people(session, [imports.PersonRow(address, name, "mentor", None)],
+                       role_change=False)
         return _assign(session, address, codes)
 
 
@@ -246,12 +257,6 @@ def mentor_regions(session: Session, person_id: int) -> list[str]:
 
 
 # -- acting as someone ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Identity:
-    actor: Actor
-    label: str
-
 
 def actor_for(session: Session, email: str) -> Actor:
     """The actor behind an email address, with the regions they may act for."""

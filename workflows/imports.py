@@ -2,7 +2,7 @@
 
 Imports are all or nothing: every row is checked first and every problem is reported with its
 row number (the header is row 1, as a spreadsheet shows it), so a coordinator fixes the file
-in one pass. Parsing here is pure; :mod:`workflows.programme` writes the rows.
+in one pass. Parsing here is pure; :mod:`workflows.directory` writes the rows.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -47,10 +47,12 @@ def normalise_email_arg(value: str, what: str = "email") -> str:
         raise InvalidInputError(f"{what}: {exc}") from None
 
 
-def region_code(value: str) -> str:
+def region_code(value: str, known: Collection[str] | None = None) -> str:
     value = value.strip()
     if not REGION_CODE.match(value):
         raise RowError(f"region {value!r} is not a Kemendagri code like 64.71")
+    if known is not None and value not in known:
+        raise RowError(f"unknown region code {value}")
     return value
 
 
@@ -156,7 +158,8 @@ def _shown(value: object) -> str:
     return " ".join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 
-def opd_row(c: dict[str, str], dimensions: DimensionSet) -> OpdRow:
+def opd_row(c: dict[str, str], dimensions: DimensionSet,
+            known: Collection[str] | None = None) -> OpdRow:
     """One OPD from its cells (region, code, name, email, dimension)."""
     if not OPD_CODE.match(c["code"]):
         raise RowError(f"code {c['code']!r} must be letters, digits, '.', '_' or '-'")
@@ -164,29 +167,35 @@ def opd_row(c: dict[str, str], dimensions: DimensionSet) -> OpdRow:
     if dim and dimensions.get(dim) is None:
         known = ", ".join(d.code for d in dimensions.dimensions)
         raise RowError(f"unknown dimension {dim!r} (one of: {known})")
-    return OpdRow(region_code(c["region"]), c["code"].upper(), c["name"],
+    return OpdRow(region_code(c["region"], known), c["code"].upper(), c["name"],
                   normalise_email(c["email"]), dim)
 
 
-def parse_opds(source: Path | str, dimensions: DimensionSet) -> list[OpdRow]:
+def parse_opds(source: Path | str, dimensions: DimensionSet,
+               known: Collection[str] | None = None) -> list[OpdRow]:
+    """OPD rows; with ``known`` region codes an unknown region is a row error too."""
     return read_rows(source, ("region", "code", "name", "email"),
-                     lambda c: opd_row(c, dimensions), ("dimension",),
+                     lambda c: opd_row(c, dimensions, known), ("dimension",),
                      unique=[("email", lambda r: r.email), ("OPD", lambda r: (r.region, r.code))])
 
 
-def person_row(c: dict[str, str]) -> PersonRow:
+def person_row(c: dict[str, str], known: Collection[str] | None = None) -> PersonRow:
     """One person from its cells (email, name, role, region)."""
     role = c["role"].lower()
     if role not in ROLES:
         raise RowError(f"role {c['role']!r} is not one of {', '.join(ROLES)}")
-    region = region_code(c["region"]) if c.get("region") else None
+    region = region_code(c["region"], known) if c.get("region") else None
     if role == "head_of_region" and region is None:
         raise RowError("a head_of_region needs a region")
+    if role == "mentor" and region is not None:
+        raise RowError("a mentor's regions are assigned with 'smartcity mentor assign' or the "
+                       "mentor import, not a region column")
     return PersonRow(normalise_email(c["email"]), c["name"], role, region)
 
 
-def parse_people(source: Path | str) -> list[PersonRow]:
-    return read_rows(source, ("email", "name", "role"), person_row, ("region",),
+def parse_people(source: Path | str, known: Collection[str] | None = None) -> list[PersonRow]:
+    return read_rows(source, ("email", "name", "role"), lambda c: person_row(c, known),
+                     ("region",),
                      unique=[("email", lambda r: r.email)])
 
 
@@ -201,17 +210,18 @@ def one(parse: Callable[[dict[str, str]], T], required: Iterable[str], **cells: 
         raise InvalidInputError(str(exc)) from None
 
 
-def parse_mentors(source: Path | str) -> list[MentorRow]:
+def parse_mentors(source: Path | str, known: Collection[str] | None = None) -> list[MentorRow]:
     def parse(c: dict[str, str]) -> MentorRow:
-        codes = tuple(region_code(p) for p in re.split(r"[;\s]+", c.get("regions", "")) if p)
+        codes = tuple(region_code(p, known)
+                      for p in re.split(r"[;\s]+", c.get("regions", "")) if p)
         return MentorRow(normalise_email(c["email"]), c["name"], codes)
 
     return read_rows(source, ("email", "name"), parse, ("regions",),
                      unique=[("email", lambda r: r.email)])
 
 
-def parse_members(source: Path | str) -> list[str]:
-    return read_rows(source, ("region",), lambda c: region_code(c["region"]),
+def parse_members(source: Path | str, known: Collection[str] | None = None) -> list[str]:
+    return read_rows(source, ("region",), lambda c: region_code(c["region"], known),
                      unique=[("region", lambda r: r)])
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import and_, select
 from sqlmodel import Session, col
 
+from engine.errors import NotFoundError
 from engine.models import Deadline, HistoryEntry, ReviewDecision, Submission, WorkflowInstance
 from workflows.directory import find_cohort, find_region
 from workflows.models import CohortMember, Province, Region
@@ -92,6 +93,9 @@ def history(session: Session, region_ref: str) -> tuple[Region, list[HistoryRow]
         .where(col(WorkflowInstance.subject) == region.code)
         .order_by(col(WorkflowInstance.cycle), col(HistoryEntry.seq))
     ).all()
+    if not rows:
+        raise NotFoundError(f"{region.code} {region.name} has not joined the programme; "
+                            "add it to a cohort first")
     return region, [HistoryRow(*r) for r in rows]
 
 

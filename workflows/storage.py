@@ -71,11 +71,19 @@ def check(name: str, data: bytes, max_bytes: int) -> StoredFile:
 def write(directory: Path, data: bytes, digest: str) -> Path:
     """Store checked bytes under their digest (atomically; once per content)."""
     target = directory / digest[:2] / digest
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
+        try:
             tmp.write(data)
-        os.replace(tmp.name, target)
+            tmp.flush()
+            os.fsync(tmp.fileno())  # the bytes are on disk before the name points at them
+        except BaseException:
+            tmp.close()
+            os.unlink(tmp.name)
+            raise
+    os.replace(tmp.name, target)
     return target
 
 

@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 
 from config.settings import get_settings
 from engine.errors import InvalidInputError, SmartCityError
-from interfaces.cli import actions, calendar, directory, reports, workflow
+from interfaces.cli import actions, calendar, directory, evaluation, reports, workflow
 from interfaces.cli.context import console, error, state
 
 EXIT_ERROR = 1
@@ -110,6 +110,7 @@ directory.register(app)
 actions.register(app)
 reports.register(app)
 calendar.register(app)
+evaluation.register(app)
 
 
 def main() -> None:

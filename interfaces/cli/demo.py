@@ -27,9 +27,14 @@ def _prepare(directory: Path) -> None:
             f"{directory} is not empty and was not made by 'smartcity demo'; "
             "pass --data-dir with a new or empty directory"
         )
+    if directory.exists() and not directory.is_dir():
+        raise InvalidInputError(f"{directory} is a file; pass --data-dir with a directory")
     shutil.rmtree(directory, ignore_errors=True)
-    directory.mkdir(parents=True)
-    (directory / MARKER).write_text("made by smartcity demo; wiped on every run\n")
+    try:
+        directory.mkdir(parents=True)
+        (directory / MARKER).write_text("made by smartcity demo; wiped on every run\n")
+    except OSError as exc:
+        raise InvalidInputError(f"cannot create {directory}: {exc.strerror or exc}") from None
 
 
 def run_demo(directory: Path) -> None:

@@ -181,7 +181,9 @@ def opd_list(region_ref: Annotated[str | None, typer.Argument(metavar="[REGION]"
 def opd_import(file: FileArg) -> None:
     """Import OPDs: columns region, code, name, email[, dimension]. All rows or none."""
     prog = programme()
-    rows = imports.parse_opds(file, prog.dimensions)
+    with prog.db.read() as session:
+        known = directory.region_codes(session)
+    rows = imports.parse_opds(file, prog.dimensions, known)
     new = directory.upsert_opds(prog, rows)
     console.print(f"{len(rows)} OPD(s) imported ({new} new, {len(rows) - new} updated)")
 
@@ -222,7 +224,9 @@ def person_list(role: Annotated[str | None, typer.Option(help="Only this role.")
 def person_import(file: FileArg) -> None:
     """Import people: columns email, name, role[, region]. All rows or none."""
     prog = programme()
-    rows = imports.parse_people(file)
+    with prog.db.read() as session:
+        known = directory.region_codes(session)
+    rows = imports.parse_people(file, known)
     new = directory.upsert_people(prog, rows)
     console.print(f"{len(rows)} person(s) imported ({new} new)")
 
@@ -272,6 +276,8 @@ def mentor_list() -> None:
 def mentor_import(file: FileArg) -> None:
     """Import mentors: columns email, name[, regions] (codes separated by ';'). All or none."""
     prog = programme()
-    rows = imports.parse_mentors(file)
+    with prog.db.read() as session:
+        known = directory.region_codes(session)
+    rows = imports.parse_mentors(file, known)
     new = directory.import_mentors(prog, rows, file.name)
     console.print(f"{len(rows)} mentor(s) imported, {new} new assignment(s)")

@@ -295,6 +295,11 @@ def _history_append_only() -> None:
         "CREATE TRIGGER workflow_history_append_only BEFORE UPDATE OR DELETE "
         "ON workflow_history FOR EACH ROW EXECUTE FUNCTION workflow_history_append_only()"
     )
+    # Row triggers do not see TRUNCATE; a statement trigger does.
+    op.execute(
+        "CREATE TRIGGER workflow_history_no_truncate BEFORE TRUNCATE "
+        "ON workflow_history FOR EACH STATEMENT EXECUTE FUNCTION workflow_history_append_only()"
+    )
 
 
 def _drop_history_guard() -> None:
@@ -302,5 +307,6 @@ def _drop_history_guard() -> None:
         op.execute("DROP TRIGGER IF EXISTS workflow_history_no_update")
         op.execute("DROP TRIGGER IF EXISTS workflow_history_no_delete")
         return
+    op.execute("DROP TRIGGER IF EXISTS workflow_history_no_truncate ON workflow_history")
     op.execute("DROP TRIGGER IF EXISTS workflow_history_append_only ON workflow_history")
     op.execute("DROP FUNCTION IF EXISTS workflow_history_append_only()")

@@ -142,6 +142,20 @@ def test_every_transition_shadowed_by_an_unguarded_one_is_reported():
     assert any(p.startswith("transitions[4]: duplicate trigger 'send'") for p in found)
 
 
+def test_branches_of_one_trigger_split_by_role_load():
+    # send by a clerk goes to review, send by a manager goes straight to done: both can fire.
+    text = VALID + ("  - trigger: send\n    source: draft\n    dest: done\n"
+                    "    roles: [manager]\n")
+    assert load_definition(text, "loan.yaml", GUARDS).definition.transitions[3].dest == "done"
+
+
+def test_a_branch_for_fewer_roles_behind_an_unguarded_one_is_dead():
+    text = broken("    roles: [clerk]\n", "    roles: [clerk, manager]\n") + (
+        "  - trigger: send\n    source: draft\n    dest: done\n    roles: [manager]\n")
+    [problem] = problems(text)
+    assert problem.startswith("transitions[3]: duplicate trigger 'send' from 'draft'")
+
+
 def test_unknown_guard_when_a_guard_set_is_given():
     text = broken("guards: [budget_ok]", "guards: [budget_okay]").replace(
         "unless: [budget_ok]", "unless: [mood]")

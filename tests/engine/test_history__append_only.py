@@ -54,3 +54,15 @@ def test_the_refusal_rolls_back_the_rest_of_the_transaction(workflow):
     inst = wf.instance(iid)
     assert (inst.state, inst.version) == ("draft", 1)
     assert [r["trigger"] for r in wf.history(iid)] == ["start"]
+
+
+def test_truncate_cannot_empty_history(workflow):
+    wf = workflow()
+    iid = wf.start("R1")
+    before = wf.history(iid)
+    if wf.db.is_sqlite:
+        pytest.skip("SQLite has no TRUNCATE (its DELETE is refused above)")
+    with pytest.raises(DBAPIError) as info, wf.db.engine.begin() as conn:
+        conn.execute(text("TRUNCATE workflow_history CASCADE"))
+    assert "workflow_history is append-only" in str(info.value)
+    assert wf.history(iid) == before

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from wfkit import AUTHOR, COORDINATOR, manuscript
 
-from engine.errors import ConflictError
+from engine.errors import ConflictError, InvalidInputError
 
 
 def test_fire_with_a_stale_version_is_refused_and_writes_nothing(workflow):
@@ -29,12 +29,22 @@ def test_fire_with_a_stale_version_is_refused_and_writes_nothing(workflow):
     assert [r["seq"] for r in wf.history(iid)] == [1, 2]
 
 
-@pytest.mark.parametrize("expected", [0, 3, 99])
-def test_any_version_but_the_current_one_is_refused(workflow, expected):
+def test_an_older_version_is_a_conflict(workflow):
     wf = workflow()
     iid = wf.start("R1")
     wf.submit(iid, AUTHOR, manuscript())
-    with pytest.raises(ConflictError, match=f"version {expected}, now 2"):
+    with pytest.raises(ConflictError, match="version 1, now 2"):
+        wf.fire(iid, "withdraw", COORDINATOR, expected_version=1)
+    assert wf.instance(iid).version == 2
+
+
+@pytest.mark.parametrize("expected", [0, 3, 99])
+def test_a_version_that_never_existed_is_bad_input(workflow, expected):
+    wf = workflow()
+    iid = wf.start("R1")
+    wf.submit(iid, AUTHOR, manuscript())
+    with pytest.raises(InvalidInputError, match=f"R1 has no version {expected} "
+                                                r"\(versions run from 1 to 2\)"):
         wf.fire(iid, "withdraw", COORDINATOR, expected_version=expected)
     assert wf.instance(iid).version == 2
 

@@ -176,7 +176,7 @@ def test_opd_add_list_and_update(cli) -> None:
 def test_opd_add_refusals_are_one_line(cli) -> None:
     assert "unknown dimension 'space'" in cli.fail(
         "opd", "add", "64.71", "X", "X", "x@balikpapan.go.id", "--dimension", "space")
-    assert "unknown region code(s): 99.99" in cli.fail(
+    assert "unknown region '99.99'" in cli.fail(
         "opd", "add", "99.99", "X", "X", "x@balikpapan.go.id")
     assert "not a valid address" in cli.fail("opd", "add", "64.71", "X", "X", "not-mail")
     cli.ok("opd", "add", "64.71", "A", "A", "shared@balikpapan.go.id")

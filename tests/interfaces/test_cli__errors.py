@@ -6,7 +6,7 @@ guards and requirements, a stale ``--expect-version``, bad or unregistered ``--a
 unacceptable files, an unreachable database (password hidden), a database never initialised
 (telling to run ``smartcity init``) and bad ``SMARTCITY_*`` settings each come out as exactly
 one line starting with ``error:`` and exit 1, with nothing on stdout and no traceback; usage
-errors (a missing ``--as``) exit 2. The xfail tests pin bugs found on the way.
+errors (a missing ``--as``) exit 2.
 """
 
 from __future__ import annotations

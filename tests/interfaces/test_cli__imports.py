@@ -33,7 +33,7 @@ def test_cohort_import_errors_name_rows_and_import_nothing(cli) -> None:
 
     unknown = cli.write("unknown.csv", "region\n64.71\n99.98\n")
     assert cli.fail("cohort", "import", "Smart City 2026", unknown) == (
-        "error: unknown.csv: unknown region code(s): 99.98")
+        "error: unknown.csv: 1 bad row(s), nothing imported: row 3: unknown region code 99.98")
 
     repeated = cli.write("repeated.csv", "region\n64.71\n91.71\n64.71\n")
     assert cli.fail("cohort", "import", "Smart City 2026", repeated) == (
@@ -136,7 +136,7 @@ def test_person_import_errors_name_every_bad_row(cli) -> None:
 
     unknown = cli.write("people2.csv", "email,name,role,region\n"
                                        "e@balikpapan.go.id,E,head_of_region,99.97\n")
-    assert "unknown region code(s): 99.97" in cli.fail("person", "import", unknown)
+    assert "row 2: unknown region code 99.97" in cli.fail("person", "import", unknown)
 
 
 def test_mentor_import(cli) -> None:
@@ -170,5 +170,5 @@ def test_mentor_import_errors_import_nothing(cli) -> None:
         "row 3: email sari@itb.ac.id repeats row 2")
     unknown = cli.write("mentors3.csv", "email,name,regions\nsari@itb.ac.id,Sari,99.96\n")
     assert cli.fail("mentor", "import", unknown) == (
-        "error: mentors3.csv: unknown region code(s): 99.96")
+        "error: mentors3.csv: 1 bad row(s), nothing imported: row 2: unknown region code 99.96")
     assert cli.table(cli.ok("mentor", "list")) == []

@@ -256,8 +256,9 @@ def test_re_import_updates_instead_of_duplicating(prog: Any, tmp_path: Path) -> 
 def test_a_members_file_with_an_unknown_code_adds_no_region(prog: Any, tmp_path: Path) -> None:
     directory.create_cohort(prog, "Smart City 2026", 2026)
     path = _csv(tmp_path, "region\n64.71\n99.99\n94.04\n", "anggota-2026.csv")
-    with pytest.raises(NotFoundError,
-                       match=r"^anggota-2026\.csv: unknown region code\(s\): 99\.99$"):
+    with pytest.raises(InvalidInputError,
+                       match=r"^anggota-2026\.csv: 1 bad row\(s\), nothing imported: "
+                             r"row 3: unknown region code 99\.99$"):
         directory.import_members(prog, "Smart City 2026", path)
     assert _count(prog, CohortMember) == 0
     with prog.db.read() as session:
