@@ -55,6 +55,11 @@ class Programme:
         )
         self.db = Database(settings.resolved_database_url())
         self.engine = WorkflowEngine(self.guards, clock=clock)
+        # Deadlines of the cohort and reminders are planned in the transaction of the action
+        # that opens a stage (a listener on the engine).
+        from workflows.deadlines import install
+
+        install(self)
 
     def init(self) -> InitReport:
         """Migrate the schema to head, load regions, publish the shipped definitions."""

@@ -17,7 +17,16 @@ from typer.core import TyperGroup
 
 from config.settings import get_settings
 from engine.errors import InvalidInputError, SmartCityError
-from interfaces.cli import actions, calendar, directory, evaluation, reports, workflow
+from interfaces.cli import (
+    actions,
+    calendar,
+    deadlines,
+    directory,
+    evaluation,
+    outbox,
+    reports,
+    workflow,
+)
 from interfaces.cli.context import console, error, state
 
 EXIT_ERROR = 1
@@ -111,6 +120,8 @@ actions.register(app)
 reports.register(app)
 calendar.register(app)
 evaluation.register(app)
+deadlines.register(app)
+outbox.register(app)
 
 
 def main() -> None:

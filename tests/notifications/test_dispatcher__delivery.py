@@ -1,0 +1,177 @@
+"""The dispatcher against a real aiosmtpd server on 127.0.0.1 (the SMTP client is not mocked)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+from conftest import T0, SmtpServer  # type: ignore[import-not-found]
+
+from engine import outbox
+from engine.database import Database
+from notifications.dispatcher import Dispatcher, DispatchReport
+from notifications.smtp import SmtpSender
+
+Planner = Callable[..., list[str]]
+FROM = "Gerakan Menuju 100 Smart City <noreply@smartcity.example.go.id>"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self):  # type: ignore[no-untyped-def]
+        return self.now
+
+
+def make(db: Database, server: SmtpServer, clock: Clock, **kw: object) -> Dispatcher:
+    sender = SmtpSender(hostname=server.host, port=server.port, mail_from=FROM, timeout=5,
+                        connections=2)
+    return Dispatcher(db, sender, "w1", clock, rng=random.Random(1), **kw)  # type: ignore[arg-type]
+
+
+def run(dispatcher: Dispatcher) -> DispatchReport:
+    async def go() -> DispatchReport:
+        try:
+            return await dispatcher.run_once()
+        finally:
+            await dispatcher.sender.close()
+    return asyncio.run(go())
+
+
+def test_delivers_multipart_messages_once_with_the_rows_message_id(
+        db: Database, smtp_server: SmtpServer, planner: Planner) -> None:
+    ids = planner(db, 25)
+    clock = Clock()
+    report = run(make(db, smtp_server, clock))
+    assert (report.sent, report.retried, report.dead) == (25, 0, 0)
+    assert sorted(smtp_server.message_ids) == sorted(ids)
+    msg = next(m for m in smtp_server.messages if m["Message-ID"] == ids[3])
+    assert msg.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
+    assert msg["Subject"] == "Pengingat 3: batas waktu — 3 hari lagi"
+    assert msg["To"] == "opd3@kota.example.go.id"
+    assert msg["Auto-Submitted"] == "auto-generated"
+    assert msg["From"].addresses[0].addr_spec == "noreply@smartcity.example.go.id"
+    plain, html = (p.get_content() for p in msg.iter_parts())
+    assert "5 Maret 2026 08:00 WIB" in plain and "<b>5 Maret 2026 08:00 WIB</b>" in html
+    mail_from, rcpts, _ = smtp_server.handler.received[0]
+    assert mail_from == "noreply@smartcity.example.go.id" and len(rcpts) == 1
+    assert outbox.counts(db) == {"pending": 0, "sending": 0, "sent": 25, "dead": 0}
+    # Nothing left: a second pass sends nothing more.
+    assert run(make(db, smtp_server, clock)).sent == 0
+    assert len(smtp_server.message_ids) == 25
+    # Connections are reused: two sessions for 25 messages.
+    assert smtp_server.handler.sessions <= 2
+
+
+def test_retry_after_the_smtp_server_was_down(
+        db: Database, smtp_server: SmtpServer, planner: Planner) -> None:
+    ids = planner(db, 5)
+    clock = Clock()
+    smtp_server.stop()
+    report = run(make(db, smtp_server, clock))
+    assert (report.sent, report.retried, report.dead) == (0, 5, 0)
+    rows = outbox.listing(db, "pending", 10)
+    assert all(r.due_at >= T0 + timedelta(seconds=30) for r in rows)
+    assert all("cannot connect" in (r.last_error or "") for r in rows)
+    smtp_server.start()
+    # Not due yet: the backoff holds them back even though the server is up again.
+    assert run(make(db, smtp_server, clock)).sent == 0
+    clock.now = T0 + timedelta(seconds=40)
+    report = run(make(db, smtp_server, clock))
+    assert (report.sent, report.retried, report.dead) == (5, 0, 0)
+    assert sorted(smtp_server.message_ids) == sorted(ids)  # each delivered once
+    assert {r.attempts for r in outbox.listing(db, "sent", 10)} == {2}
+
+
+def test_5xx_recipient_is_dead_lettered_with_the_servers_answer(
+        db: Database, smtp_server: SmtpServer, planner: Planner) -> None:
+    planner(db, 3)
+    smtp_server.handler.refuse["opd1@kota.example.go.id"] = "550 5.1.1 User unknown"
+    clock = Clock()
+    report = run(make(db, smtp_server, clock))
+    assert (report.sent, report.retried, report.dead) == (2, 0, 1)
+    (dead,) = outbox.listing(db, "dead", 10)
+    assert dead.recipient == "opd1@kota.example.go.id"
+    assert dead.last_error == "550 5.1.1 User unknown"
+    # Fixed at the server, re-queued by a coordinator: delivered.
+    del smtp_server.handler.refuse["opd1@kota.example.go.id"]
+    assert [r.id for r in outbox.retry_dead(db, [dead.id], clock.now)] == [dead.id]
+    assert run(make(db, smtp_server, clock)).sent == 1
+    assert len(smtp_server.message_ids) == 3
+
+
+def test_451_is_temporary_and_retried_until_max_attempts(
+        db: Database, smtp_server: SmtpServer, planner: Planner) -> None:
+    planner(db, 2)
+    smtp_server.handler.data_reply = "451 4.3.0 Mailbox busy, try later"
+    clock = Clock()
+    for attempt in range(1, 4):
+        report = run(make(db, smtp_server, clock, max_attempts=3))
+        if attempt < 3:
+            assert (report.sent, report.retried, report.dead) == (0, 2, 0)
+            rows = outbox.listing(db, "pending", 10)
+            assert {r.last_error for r in rows} == {"451 4.3.0 Mailbox busy, try later"}
+            assert {r.attempts for r in rows} == {attempt}
+            clock.now += timedelta(hours=2)
+        else:
+            assert (report.sent, report.retried, report.dead) == (0, 0, 2)
+    errors = {r.last_error for r in outbox.listing(db, "dead", 10)}
+    assert errors == {"gave up after 3 attempts: 451 4.3.0 Mailbox busy, try later"}
+    assert smtp_server.message_ids == []
+
+
+def test_bad_address_is_permanent(db: Database, smtp_server: SmtpServer,
+                                  planner: Planner) -> None:
+    planner(db, 1, recipient="bad\r\nRCPT TO:<evil@x.go.id>")
+    report = run(make(db, smtp_server, Clock()))
+    assert report.dead == 1
+    (dead,) = outbox.listing(db, "dead", 1)
+    assert (dead.last_error or "").startswith("cannot send to this address")
+
+
+def test_rows_too_close_to_their_lease_end_are_given_back(
+        db: Database, smtp_server: SmtpServer, planner: Planner) -> None:
+    planner(db, 3)
+    clock = Clock()
+    dispatcher = make(db, smtp_server, clock, lease=20)
+    # Simulate a slow batch: the clock jumps past the safe point before sending starts.
+    real_claim = outbox.claim
+
+    def slow_claim(*args):  # type: ignore[no-untyped-def]
+        rows = real_claim(*args)
+        clock.now += timedelta(seconds=16)
+        return rows
+
+    outbox_claim = outbox.claim
+    try:
+        outbox.claim = slow_claim  # type: ignore[assignment]
+        report = run(dispatcher)
+    finally:
+        outbox.claim = outbox_claim  # type: ignore[assignment]
+    assert (report.sent, report.released) == (0, 3)
+    assert smtp_server.message_ids == []
+    assert {r.attempts for r in outbox.listing(db, "pending", 10)} == {0}
+
+
+def test_run_loops_until_stopped(db: Database, smtp_server: SmtpServer,
+                                 planner: Planner) -> None:
+    planner(db, 450)
+    dispatcher = make(db, smtp_server, Clock(), batch=100)
+
+    async def go() -> DispatchReport:
+        stop = asyncio.Event()
+        task = asyncio.create_task(dispatcher.run(stop, idle=0.05))
+        while outbox.counts(db)["sent"] < 450:
+            await asyncio.sleep(0.05)
+        stop.set()
+        total = await asyncio.wait_for(task, 10)
+        await dispatcher.sender.close()
+        return total
+
+    total = asyncio.run(go())
+    assert total.sent == 450
+    assert len(set(smtp_server.message_ids)) == len(smtp_server.message_ids) == 450

@@ -1,0 +1,73 @@
+"""``smartcity outbox`` and ``smartcity outbox retry`` (the sub-app mounted on the real root)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import typer
+from conftest import T0, SmtpServer  # type: ignore[import-not-found]
+from typer.testing import CliRunner
+
+from engine import outbox
+from engine.database import Database
+from interfaces.cli import outbox as outbox_cli
+from interfaces.cli.app import ErrorBoundary, root
+from notifications.dispatcher import Dispatcher
+from notifications.smtp import SmtpSender
+
+Planner = Callable[..., list[str]]
+
+
+def smartcity() -> typer.Typer:
+    app = typer.Typer(cls=ErrorBoundary, pretty_exceptions_enable=False)
+    app.callback()(root)
+    outbox_cli.register(app)
+    return app
+
+
+def invoke(db: Database, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(smartcity(), ["--database-url", db.url, "outbox", *args])
+    return result.exit_code, result.output
+
+
+def test_dead_letter_listed_with_the_servers_answer_then_retried(
+        db: Database, smtp_server: SmtpServer, planner: Planner) -> None:
+    planner(db, 3)
+    smtp_server.handler.refuse["opd2@kota.example.go.id"] = "550 5.1.1 User unknown"
+
+    async def dispatch() -> None:
+        sender = SmtpSender(hostname=smtp_server.host, port=smtp_server.port,
+                            mail_from="noreply@smartcity.example.go.id", timeout=5)
+        await Dispatcher(db, sender, "w", lambda: T0).run_once()
+        await sender.close()
+
+    asyncio.run(dispatch())
+    code, out = invoke(db, "--status", "dead")
+    assert code == 0, out
+    assert "opd2@kota.example.go.id" in out and "550 5.1.1 User unknown" in out
+    assert "Pengingat 2" in out and "reminder" in out
+    assert "dead: 1" in out and "sent: 2" in out
+    code, out = invoke(db)
+    assert code == 0 and "opd0@kota.example.go.id" in out
+
+    (dead,) = outbox.listing(db, "dead", 5)
+    (sent, *_) = outbox.listing(db, "sent", 5)
+    code, out = invoke(db, "retry", str(dead.id), str(sent.id))
+    assert code == 0, out
+    assert f"re-queued #{dead.id} reminder to opd2@kota.example.go.id" in out
+    assert "was: 550 5.1.1 User unknown" in out
+    assert f"not dead-lettered (left as they are): #{sent.id}" in out
+    assert outbox.counts(db) == {"pending": 1, "sending": 0, "sent": 2, "dead": 0}
+    (pending,) = outbox.listing(db, "pending", 5)
+    assert pending.attempts == 0
+
+    code, out = invoke(db, "retry", "--all-dead")
+    assert code == 0 and "0 message(s) re-queued." in out
+
+
+def test_usage_errors(db: Database) -> None:
+    code, out = invoke(db, "retry")
+    assert code == 1 and "give message ids or --all-dead" in out
+    code, out = invoke(db, "--status", "lost")
+    assert code == 1 and "unknown status 'lost'" in out
