@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable
 from datetime import timedelta
 
-from conftest import T0, SmtpServer  # type: ignore[import-not-found]
+from smtpkit import T0, SmtpServer  # type: ignore[import-not-found]
 
 from engine import outbox
 from engine.database import Database

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import SmtpServer  # type: ignore[import-not-found]
+from smtpkit import SmtpServer  # type: ignore[import-not-found]
 from sqlalchemy import func, select
 
 from engine import outbox

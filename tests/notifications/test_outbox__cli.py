@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 import typer
-from conftest import T0, SmtpServer  # type: ignore[import-not-found]
+from smtpkit import T0, SmtpServer  # type: ignore[import-not-found]
 from typer.testing import CliRunner
 
 from engine import outbox

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from conftest import T0  # type: ignore[import-not-found]
+from smtpkit import T0  # type: ignore[import-not-found]
 from sqlalchemy import select
 
 from engine import outbox

@@ -11,7 +11,7 @@ from typing import Any
 import aiosmtplib
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from conftest import SmtpServer, free_port  # type: ignore[import-not-found]
+from smtpkit import SmtpServer, free_port  # type: ignore[import-not-found]
 
 from config.settings import Settings
 from notifications.smtp import PermanentFailure, SmtpSender, TemporaryFailure, classify
