@@ -249,7 +249,7 @@ def _deadlines(session: Session, where: Any) -> list[_OpenDeadline]:
     return [_OpenDeadline(*r) for r in rows]
 
 
-def _mail_domain(settings: Settings) -> str:
+def mail_domain(settings: Settings) -> str:
     address = parseaddr(settings.mail_from)[1]
     return address.rpartition("@")[2] or "smartcity.local"
 
@@ -267,7 +267,7 @@ class _Sweep:
         self.now = now
         self.settings = prog.settings
         self.locale = prog.settings.mail_locale
-        self.domain = _mail_domain(prog.settings)
+        self.domain = mail_domain(prog.settings)
         self._regions: dict[str, Region | None] = {}
 
     def region(self, code: str) -> Region | None:

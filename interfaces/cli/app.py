@@ -25,6 +25,7 @@ from interfaces.cli import (
     evaluation,
     outbox,
     reports,
+    worker,
     workflow,
 )
 from interfaces.cli.context import console, error, state
@@ -122,6 +123,7 @@ calendar.register(app)
 evaluation.register(app)
 deadlines.register(app)
 outbox.register(app)
+worker.register(app)
 
 
 def main() -> None:
