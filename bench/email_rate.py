@@ -40,9 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine import outbox
 from engine.database import Database
-from engine.outbox import Claimed
 from migrations import upgrade
-from notifications.dispatcher import Dispatcher, build_bytes
+from notifications.dispatcher import Dispatcher
+from notifications.message import outbox_fields
+from notifications.render import RenderedEmail
 from notifications.smtp import SmtpSender
 
 MAIL_FROM = "Gerakan Menuju 100 Smart City <noreply@smartcity.example.go.id>"
@@ -76,28 +77,27 @@ def free_port() -> int:
 
 
 def row(i: int) -> dict[str, Any]:
-    return {
-        "key": f"bench:{i}", "kind": "reminder",
-        "recipient": f"opd{i % 500}@kota{i % 97}.example.go.id",
-        "subject": f"Pengingat: batas waktu Rencana Induk Kota {i} — 3 hari lagi",
-        "text_body": (f"Yth. Dinas Komunikasi dan Informatika Kota {i},\n\n"
-                      "Batas waktu penyerahan dokumen Rencana Induk adalah 5 Maret 2026 "
-                      "pukul 08:00 WIB. Silakan unggah dokumen melalui sistem.\n") * 3,
-        "html_body": (f"<p>Yth. Dinas Komunikasi dan Informatika Kota {i},</p>"
-                      "<p>Batas waktu penyerahan dokumen Rencana Induk adalah "
-                      "<b>5 Maret 2026 pukul 08:00 WIB</b>. Silakan unggah dokumen "
-                      "melalui sistem.</p>") * 3,
-        "message_id": f"<bench{i}.{uuid.uuid4().hex[:8]}@smartcity.example.go.id>",
-    }
+    """One outbox row's fields, the message built as the sweep builds it (once, queued)."""
+    key = f"bench:{i}:{uuid.uuid4().hex[:8]}"
+    rendered = RenderedEmail(
+        subject=f"Pengingat: batas waktu Rencana Induk Kota {i} — 3 hari lagi",
+        text=(f"Yth. Dinas Komunikasi dan Informatika Kota {i},\n\n"
+              "Batas waktu penyerahan dokumen Rencana Induk adalah 5 Maret 2026 "
+              "pukul 08:00 WIB. Silakan unggah dokumen melalui sistem.\n") * 3,
+        html=(f"<p>Yth. Dinas Komunikasi dan Informatika Kota {i},</p>"
+              "<p>Batas waktu penyerahan dokumen Rencana Induk adalah "
+              "<b>5 Maret 2026 pukul 08:00 WIB</b>. Silakan unggah dokumen "
+              "melalui sistem.</p>") * 3,
+    )
+    fields = outbox_fields(key=key, recipient=f"opd{i % 500}@kota{i % 97}.example.go.id",
+                           rendered=rendered, sender=MAIL_FROM,
+                           domain="smartcity.example.go.id", date=T0)
+    return {"key": key, "kind": "reminder", **fields}
 
 
-def prebuilt(n: int) -> list[tuple[str, bytes]]:
-    out = []
-    for i in range(n):
-        r = row(i)
-        claimed = Claimed(id=i, due_at=T0, attempts=1, lease_until=T0, **r)
-        out.append((r["recipient"], build_bytes(claimed, MAIL_FROM)))
-    return out
+def prebuilt(rows: list[dict[str, Any]]) -> list[tuple[str, bytes]]:
+    """The same messages the dispatcher will send, for the raw baseline."""
+    return [(r["recipient"], r["raw"]) for r in rows]
 
 
 async def raw_rate(port: int, messages: list[tuple[str, bytes]]) -> float:
@@ -111,12 +111,11 @@ async def raw_rate(port: int, messages: list[tuple[str, bytes]]) -> float:
         return len(messages) / (time.perf_counter() - start)
 
 
-def enqueue(db: Database, n: int, round_no: int) -> None:
+def enqueue(db: Database, rows: list[dict[str, Any]], round_no: int) -> None:
+    """Queue the prebuilt rows under fresh keys (the same bytes the raw baseline sends)."""
     with db.transaction() as session:
-        for i in range(n):
-            r = row(i)
-            r["key"] = f"bench:{round_no}:{i}"
-            outbox.enqueue(session, **r, due_at=T0, now=T0)
+        for r in rows:
+            outbox.enqueue(session, **{**r, "key": f"{r['key']}:{round_no}"}, due_at=T0, now=T0)
 
 
 async def dispatcher_rate(db: Database, port: int, n: int, connections: int) -> float:
@@ -199,7 +198,8 @@ def main() -> int:
         upgrade(db.engine)
         databases[backend] = (db, drop)
 
-    messages = prebuilt(args.n)
+    rows = [row(i) for i in range(args.n)]
+    messages = prebuilt(rows)
     raw: list[float] = []
     rates: dict[tuple[str, int], list[float]] = {(b, c): [] for b in backends for c in conns}
     try:
@@ -207,7 +207,7 @@ def main() -> int:
             raw.append(asyncio.run(raw_rate(port, messages)))
             for (backend, k), found in rates.items():
                 db = databases[backend][0]
-                enqueue(db, args.n, round_no * 100 + k)
+                enqueue(db, rows, round_no * 100 + k)
                 found.append(asyncio.run(dispatcher_rate(db, port, args.n, k)))
             print(f"round {round_no + 1}: raw {raw[-1]:.0f}/s; " + "; ".join(
                 f"{b} x{k} {v[-1]:.0f}/s" for (b, k), v in rates.items()), flush=True)

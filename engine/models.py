@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -138,6 +138,8 @@ class Deadline(SQLModel, table=True):
 class OutboxMessage(SQLModel, table=True):
     """An email to send, written in the transaction of the action that caused it.
 
+    ``raw`` holds the message as built when it was queued (with its stable Message-ID), so
+    what is listed is what is sent and delivery only claims, sends and acknowledges.
     ``key`` makes it idempotent (the same reminder is never planned twice); ``status`` moves
     pending -> sending (claimed under a lease) -> sent, or back to pending with a later
     ``due_at`` after a temporary failure, or to dead after a permanent one.
@@ -154,6 +156,8 @@ class OutboxMessage(SQLModel, table=True):
     text_body: str = Field(sa_column=Column(Text, nullable=False))
     html_body: str = Field(sa_column=Column(Text, nullable=False))
     message_id: str = Field(max_length=250)
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False),
+                       description="The message exactly as it is sent, built when queued.")
     status: str = Field(default="pending", max_length=12)
     due_at: datetime
     attempts: int = 0

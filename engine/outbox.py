@@ -58,6 +58,7 @@ class Claimed:
     text_body: str
     html_body: str
     message_id: str
+    raw: bytes
     due_at: datetime
     attempts: int
     lease_until: datetime
@@ -95,14 +96,19 @@ def enqueue(
     text_body: str,
     html_body: str,
     message_id: str,
+    raw: bytes,
     due_at: datetime,
     now: datetime,
 ) -> bool:
-    """Plan a message in the caller's transaction; False if one with ``key`` already exists."""
+    """Plan a message in the caller's transaction; False if one with ``key`` already exists.
+
+    ``raw`` is the complete message as it will be sent; the other fields describe it for
+    listings and for people reading the outbox.
+    """
     values = {
         "key": key, "kind": kind, "recipient": recipient, "subject": subject,
         "text_body": text_body, "html_body": html_body, "message_id": message_id,
-        "status": PENDING, "due_at": due_at, "attempts": 0, "created_at": now,
+        "raw": raw, "status": PENDING, "due_at": due_at, "attempts": 0, "created_at": now,
     }
     dialect = session.get_bind().dialect.name
     stmt: postgresql.Insert | sqlite.Insert
@@ -139,7 +145,7 @@ def claim(db: Database, worker: str, batch: int, lease_seconds: float,
         .values(status=SENDING, attempts=c.attempts + 1, locked_by=worker,
                 lease_until=lease_until)
         .returning(c.id, c.key, c.kind, c.recipient, c.subject, c.text_body, c.html_body,
-                   c.message_id, c.due_at, c.attempts, c.lease_until)
+                   c.message_id, c.raw, c.due_at, c.attempts, c.lease_until)
     )
     with db.transaction() as session:
         rows = session.execute(stmt).all()

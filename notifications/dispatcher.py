@@ -22,16 +22,11 @@ workers send the same row.
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import contextlib
 import logging
 import random
-import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from email.utils import formatdate, parseaddr
-from functools import lru_cache
 
 from engine import outbox
 from engine.database import Database
@@ -42,7 +37,6 @@ from notifications.smtp import (
     SendFailure,
     SmtpSender,
     TemporaryFailure,
-    check_address,
     classify,
 )
 
@@ -59,80 +53,6 @@ class DispatchReport:
     @property
     def handled(self) -> int:
         return self.sent + self.retried + self.dead + self.released
-
-
-def build_bytes(row: Claimed, mail_from: str) -> bytes:
-    """The row as a multipart/alternative message (plain text first, then HTML), as bytes.
-
-    Written directly rather than through :mod:`email`'s classes: ``EmailMessage`` with the
-    modern policy builds ~500 messages/s, compat32 ``email.mime`` ~1,400/s (header folding
-    and a regex compiled per boundary), both slower than the SMTP connection it feeds. Here
-    only the header values that need it are encoded (RFC 2047 words, folded), the bodies are
-    quoted-printable via :mod:`binascii`, and no header value can carry a line break.
-    """
-    boundary = f"=_sc_{uuid.uuid4().hex}"
-    head = [
-        f"From: {_mailbox(mail_from)}",
-        f"To: {_one_line(row.recipient)}",
-        f"Subject: {_header(row.subject)}",
-        f"Date: {formatdate(usegmt=True)}",
-        f"Message-ID: {_one_line(row.message_id)}",
-        "MIME-Version: 1.0",
-        "Auto-Submitted: auto-generated",  # RFC 3834: no out-of-office replies back
-        f'Content-Type: multipart/alternative;\r\n boundary="{boundary}"',
-    ]
-    parts = [
-        "\r\n".join(head).encode("ascii"), b"",
-        f"--{boundary}".encode(), *_part("plain", row.text_body),
-        f"--{boundary}".encode(), *_part("html", row.html_body),
-        f"--{boundary}--".encode(), b"",
-    ]
-    return b"\r\n".join(parts)
-
-
-def _part(subtype: str, body: str) -> list[bytes]:
-    encoded = binascii.b2a_qp(body.replace("\r\n", "\n").encode("utf-8"))
-    return [
-        f'Content-Type: text/{subtype}; charset="utf-8"'.encode(),
-        b"Content-Transfer-Encoding: quoted-printable",
-        b"",
-        encoded.replace(b"\n", b"\r\n"),
-    ]
-
-
-def _one_line(value: str) -> str:
-    return " ".join(value.split())
-
-
-@lru_cache(maxsize=8)
-def _mailbox(value: str) -> str:
-    return _header(value)
-
-
-def _header(value: str) -> str:
-    """A header value: as is when plain ASCII, else RFC 2047 encoded (names in addresses too)."""
-    value = _one_line(value)
-    if value.isascii():
-        return value
-    name, address = parseaddr(value)
-    if address and "@" in address and address.isascii() and value.endswith(">"):
-        return f"{_encoded_words(name)} <{address}>"
-    return _encoded_words(value)
-
-
-def _encoded_words(text: str) -> str:
-    """RFC 2047 base64 words of at most 75 characters, folded; characters never split."""
-    words: list[str] = []
-    chunk = b""
-    for char in text:
-        data = char.encode("utf-8")
-        if len(chunk) + len(data) > 39:  # 39 bytes -> 52 base64 chars + 12 of framing
-            words.append(chunk.decode("utf-8"))
-            chunk = b""
-        chunk += data
-    words.append(chunk.decode("utf-8"))
-    return "\r\n ".join(
-        f"=?utf-8?b?{base64.b64encode(w.encode('utf-8')).decode('ascii')}?=" for w in words)
 
 
 @dataclass(frozen=True)
@@ -225,9 +145,7 @@ class Dispatcher:
             to_release.append(row.id)  # too late to start: another worker may take it soon
             return None
         try:
-            check_address(row.recipient)
-            message = build_bytes(row, self.sender.mail_from)
-            await self.sender.send(message, row.recipient)
+            await self.sender.send(row.raw, row.recipient)  # checks the address itself
         except SendFailure as failure:
             return _Outcome(row, failure)
         except Exception as exc:  # noqa: BLE001 - a bad row must not stop the batch

@@ -26,6 +26,10 @@ by hand what the modern policy does for us, which this module does:
 The return type is therefore :class:`email.message.Message` (the ``compat32`` base class, of
 which ``EmailMessage`` is a subclass), which ``aiosmtplib.SMTP.send_message`` and
 ``smtplib`` accept as is.
+
+Messages are built once, when they are queued (:func:`outbox_fields`, inside the transaction
+of the action or sweep that plans them); the dispatcher sends the stored bytes, so building
+never slows delivery and what the outbox lists is exactly what goes out.
 """
 
 from __future__ import annotations
@@ -40,11 +44,11 @@ from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import format_datetime, formataddr, parseaddr
-from typing import Final, cast
+from typing import Any, Final, cast
 
 from notifications.render import RenderedEmail
 
-__all__ = ["build_message", "make_message_id"]
+__all__ = ["build_message", "make_message_id", "outbox_fields"]
 
 _UTF8_QP: Final = Charset("utf-8")
 _UTF8_QP.body_encoding = QP
@@ -149,3 +153,12 @@ def build_message(
         del part["MIME-Version"]  # only the top level carries it
         msg.attach(part)
     return msg
+
+
+def outbox_fields(*, key: str, recipient: str, rendered: RenderedEmail, sender: str,
+                  domain: str, date: datetime) -> dict[str, Any]:
+    """The outbox columns of one email: built once, here, with a Message-ID from ``key``."""
+    message_id = make_message_id(key, domain)
+    message = build_message(sender, recipient, rendered, message_id, date=date)
+    return {"recipient": recipient, "subject": rendered.subject, "text_body": rendered.text,
+            "html_body": rendered.html, "message_id": message_id, "raw": message.as_bytes()}

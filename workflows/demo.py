@@ -5,20 +5,30 @@ them, OPDs submit questionnaires, books and quick-win plans, mentors reject and 
 Regions move at different speeds (one OPD never sends its questionnaire, one region is still
 revising), so the status table at the end looks like a real cohort in December.
 
-Everything goes through :mod:`workflows.directory` and :mod:`workflows.actions`, the same
-functions the command line calls: one transaction per action, refusals included.
+The clock advances day by day from January 2026 to December 2027: once per simulated day (at
+01:30 UTC, after the 08:00 reminder time of WIB, WITA and WIT) the scheduler's jobs run
+(:func:`workflows.jobs.tick`: reminder digests, overdue escalations, evaluation windows) and the
+``deliver`` callback hands the due email to the SMTP server. Along the way one OPD asks for an
+extension in revision and a coordinator grants it, and the regions in implementation hand in
+their returns in both evaluation windows of 2027 and are scored and ranked.
+
+Everything goes through :mod:`workflows.directory`, :mod:`workflows.actions`,
+:mod:`workflows.deadlines` and :mod:`workflows.evaluation`, the same functions the command line
+calls: one transaction per action, refusals included.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from engine.errors import SmartCityError
-from workflows import actions, directory, imports
+from workflows import actions, deadlines, directory, evaluation, imports, jobs
+from workflows.evaluation import PARTS, RankRow
 from workflows.programme import Programme
+from workflows.zones import local
 
 COORDINATOR = "koordinator@komdigi.go.id"
 ASSESSOR = "penilai@komdigi.go.id"
@@ -57,6 +67,26 @@ PROFILES = [
 ]
 STEPS = ["assess", "sign_mou", "establish_institutions", "close_bimtek_1", "close_bimtek_2",
          "close_bimtek_3", "close_bimtek_4", "submit_for_review", "review", "present", "adopt"]
+# Cohort dates for the bimtek stages (WIB): the Friday after the coordinators close them, so
+# only a region stuck in a stage goes overdue (and is escalated settings.escalation_days later).
+COHORT_DEADLINES = [("bimtek_1", date(2026, 7, 10)), ("bimtek_2", date(2026, 8, 7)),
+                    ("bimtek_3", date(2026, 9, 4)), ("bimtek_4", date(2026, 10, 16))]
+STUCK_REGION = "62.02"  # Kabupaten Kotawaringin Timur: DISHUB never sends its questionnaire
+TICK_TIME = time(1, 30)  # 08:30 WIB, 09:30 WITA, 10:30 WIT: after every zone's 08:00
+END = datetime(2027, 12, 1, 2, 0, tzinfo=UTC)
+EXTENSION_REGION = "72.01"  # Kabupaten Banggai, still revising
+EVALUATION_YEAR = 2027
+# Returns per window: (region, day handed in); the last of the first window is too late.
+RETURNS = {
+    "2027-H1": [("64.71", "2027-06-08"), ("35.10", "2027-06-21"), ("51.71", "2027-07-02")],
+    "2027-H2": [("35.10", "2027-11-03"), ("51.71", "2027-11-10"), ("64.71", "2027-11-24")],
+}
+SCORED_ON = {"2027-H1": "2027-07-06", "2027-H2": "2027-12-01"}
+SCORES = {  # region -> scores of the five parts (scale 1-4), first and second window
+    "64.71": [(3, 3, 3, 2, 4), (3, 4, 3, 3, 4)],
+    "35.10": [(4, 3, 3, 3, 3), (4, 3, 3, 3, 4)],
+    "51.71": [(3, 3, 2, 2, 3), (3, 3, 3, 2, 3)],
+}
 REVIEW_COMMENTS = [
     "Quick win 2 builds new infrastructure; quick wins must improve existing services. "
     "Add baseline figures for the health quick win.",
@@ -83,13 +113,23 @@ class DemoReport:
     submissions: int = 0
     refusals: list[str] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
+    days: int = 0  # simulated days the scheduler's jobs ran
+    reminders_queued: int = 0
+    window_emails: int = 0
+    delivered: int = 0  # emails the deliver callback reported as sent
+    rankings: dict[str, list[RankRow]] = field(default_factory=dict)
 
 
 class Demo:
     """The scenario; :meth:`run` drives it and returns what happened."""
 
-    def __init__(self, prog: Programme, clock: SimulatedClock, inputs: Path) -> None:
+    def __init__(self, prog: Programme, clock: SimulatedClock, inputs: Path,
+                 deliver: Callable[[], int] | None = None) -> None:
         self.prog, self.clock, self.inputs = prog, clock, inputs
+        self.deliver = deliver
+        self.extension: int | None = None
+        self.window_status: dict[str, str] = {}
+        self.next_tick = datetime.combine(clock.now.date() + timedelta(days=1), TICK_TIME, UTC)
         self.report = DemoReport(cohort="Smart City 2026")
         self.emails: dict[str, dict[str, str]] = {}
         self.heads: dict[str, str] = {}
@@ -130,32 +170,82 @@ class Demo:
             f"{self.clock.now:%Y-%m-%d}  cohort {self.report.cohort!r}: {len(regions)} regions, "
             f"{len(regions) * len(OPDS)} OPDs, {len(MENTORS)} mentors"
         )
+        for state, due in COHORT_DEADLINES:
+            deadlines.set_cohort_deadline(prog, self.report.cohort, state, due,
+                                          as_email=COORDINATOR)
+        planned = evaluation.ensure_windows(prog, EVALUATION_YEAR)
+        self.report.log.append(
+            f"{self.clock.now:%Y-%m-%d}  cohort deadlines for bimtek I-IV; evaluation windows "
+            f"{', '.join(w.name for w in planned)} planned")
+
+    # -- the clock -----------------------------------------------------------------------
+
+    def advance_to(self, instant: datetime) -> None:
+        """Move the clock forward to ``instant``, running the day's jobs at every tick time
+        passed on the way (never backwards: an earlier ``instant`` leaves the clock alone)."""
+        while self.next_tick <= instant:
+            self.clock.now = self.next_tick
+            self.daily()
+            self.next_tick += timedelta(days=1)
+        self.clock.now = max(self.clock.now, instant)
+
+    def daily(self) -> None:
+        """One simulated day of the worker: the scheduler's jobs, then email delivery."""
+        tick = jobs.tick(self.prog)
+        self.report.days += 1
+        self.report.reminders_queued += tick.reminders_queued
+        self.report.window_emails += tick.window_emails
+        if tick.windows_opened or tick.windows_closed:
+            with self.prog.db.read() as session:
+                found = {w.name: w.status for w in evaluation.windows(session)}
+            for name, status in found.items():
+                if self.window_status.get(name, "scheduled") != status:
+                    self.report.log.append(
+                        f"{self.clock.now:%Y-%m-%d}  evaluation window {name} {status}")
+            self.window_status = found
+        if self.deliver is not None:
+            self.report.delivered += self.deliver()
 
     # -- the year ------------------------------------------------------------------------
 
     def run(self) -> DemoReport:
         self.seed()
-        calendar: list[tuple[str, str, Callable[[Profile], None]]] = [
-            ("2026-01-19", "readiness assessments", self.assess),
-            ("2026-03-03", "MoUs signed", self.sign_mou),
-            ("2026-04-14", "institutions decreed; bimtek I opens", self.institutions),
-            ("2026-07-07", "bimtek I closes (questionnaires)", self.bimtek_1),
-            ("2026-08-04", "bimtek II closes (Buku 1, programme mapping)", self.bimtek_2),
-            ("2026-09-01", "bimtek III closes (Buku 2 draft, quick-win shortlist)", self.bimtek_3),
-            ("2026-10-13", "bimtek IV closes (commitment sheet, quick-win plan)", self.bimtek_4),
-            ("2026-10-20", "quick-win plans sent to mentors", self.send_for_review),
-            ("2026-11-03", "mentor review", self.review),
-            ("2026-12-10", "presentations by the heads of region", self.present),
-            ("2026-12-22", "master plans adopted", self.adopt),
+        each = self.each
+        calendar: list[tuple[str, str | None, Callable[[str], None]]] = [
+            ("2026-01-19", "readiness assessments", each(self.assess)),
+            ("2026-03-03", "MoUs signed", each(self.sign_mou)),
+            ("2026-04-14", "institutions decreed; bimtek I opens", each(self.institutions)),
+            ("2026-07-07", "bimtek I closes (questionnaires)", each(self.bimtek_1)),
+            ("2026-08-04", "bimtek II closes (Buku 1, programme mapping)", each(self.bimtek_2)),
+            ("2026-09-01", "bimtek III closes (Buku 2 draft, quick-win shortlist)",
+             each(self.bimtek_3)),
+            ("2026-10-13", "bimtek IV closes (commitment sheet, quick-win plan)",
+             each(self.bimtek_4)),
+            ("2026-10-20", "quick-win plans sent to mentors", each(self.send_for_review)),
+            ("2026-11-03", "mentor review", self.review_rounds),
+            ("2026-11-27", None, self.ask_extension),
+            ("2026-11-30", None, self.decide_extension),
+            ("2026-12-10", "presentations by the heads of region", each(self.present)),
+            ("2026-12-22", "master plans adopted", each(self.adopt)),
         ]
         for day, what, step in calendar:
             before = self.report.transitions
-            for i, profile in enumerate(PROFILES):
-                self.clock.set(day, minutes=7 * i)
-                step(profile)
-            self.report.log.append(
-                f"{day}  {what}: {self.report.transitions - before} transition(s)")
+            step(day)
+            if what is not None:
+                self.report.log.append(
+                    f"{day}  {what}: {self.report.transitions - before} transition(s)")
+        for window in RETURNS:
+            self.evaluate(window)
+        self.advance_to(END)
         return self.report
+
+    def each(self, step: Callable[[Profile], None]) -> Callable[[str], None]:
+        """The step for every region on ``day``, a few minutes apart."""
+        def run(day: str) -> None:
+            for i, profile in enumerate(PROFILES):
+                self.advance_to(_at(day, 7 * i))
+                step(profile)
+        return run
 
     def reaches(self, profile: Profile, step: str) -> bool:
         return STEPS.index(step) <= STEPS.index(profile.last_step)
@@ -205,20 +295,82 @@ class Demo:
         if self.reaches(p, "submit_for_review"):
             self.fire(p, "submit_for_review", self.emails[p.code]["DISKOMINFO"])
 
-    def review(self, p: Profile) -> None:
-        if not self.reaches(p, "review"):
+    def review_rounds(self, day: str) -> None:
+        """Mentors decide three days after each (re)submission; a rejected plan comes back
+        eight days later. Regions review in parallel, round by round, as the days pass."""
+        reviewing = [p for p in PROFILES if self.reaches(p, "review")]
+        for round_no in range(max(p.rejections for p in reviewing) + 1):
+            start = 11 * round_no
+            for i, p in enumerate(reviewing):
+                mentor = next(m for m, (_, regs) in MENTORS.items() if p.code in regs)
+                self.advance_to(_at(day, 7 * i) + timedelta(days=start + 3))
+                if round_no < p.rejections:
+                    self.fire(p, "reject", mentor, comment=REVIEW_COMMENTS[round_no % 2])
+                elif round_no == p.rejections and p.last_step != "review":
+                    self.fire(p, "approve", mentor,
+                              comment="Approved: quick wins are feasible within a year.")
+            for i, p in enumerate(reviewing):
+                last = round_no == p.rejections - 1 and p.last_step == "review"
+                if round_no < p.rejections and not last:  # the last one still revising
+                    self.advance_to(_at(day, 7 * i) + timedelta(days=start + 11))
+                    self.submit_plan(p, f"revision {round_no + 1}")
+                    self.fire(p, "resubmit", self.emails[p.code]["DISKOMINFO"])
+
+    def ask_extension(self, day: str) -> None:
+        self.advance_to(_at(day))
+        code = EXTENSION_REGION
+        try:
+            result = deadlines.request_extension(
+                self.prog, code, date(2027, 1, 29),
+                "Revision needs the 2027 budget figures for the health quick win",
+                as_email=self.emails[code]["DISKOMINFO"])
+        except SmartCityError as exc:
+            self.report.refusals.append(f"{code} request_extension: {exc}")
             return
-        mentor = next(m for m, (_, regs) in MENTORS.items() if p.code in regs)
-        for round_no in range(p.rejections):
-            self.clock.now += timedelta(days=3)
-            self.fire(p, "reject", mentor, comment=REVIEW_COMMENTS[round_no % 2])
-            if round_no == p.rejections - 1 and p.last_step == "review":
-                return  # still revising in December
-            self.clock.now += timedelta(days=8)
-            self.submit_plan(p, f"revision {round_no + 1}")
-            self.fire(p, "resubmit", self.emails[p.code]["DISKOMINFO"])
-        self.clock.now += timedelta(days=3)
-        self.fire(p, "approve", mentor, comment="Approved: quick wins are feasible within a year.")
+        self.extension = result.id
+        self.report.log.append(f"{day}  {code} asks to extend revision (request "
+                               f"#{result.id}) to {result.requested_until:%Y-%m-%d}")
+
+    def decide_extension(self, day: str) -> None:
+        self.advance_to(_at(day))
+        if self.extension is None:
+            return
+        try:
+            result = deadlines.decide_extension(
+                self.prog, self.extension, True, "Granted: send the revision by the new date.",
+                as_email=COORDINATOR)
+        except SmartCityError as exc:
+            self.report.refusals.append(f"{EXTENSION_REGION} decide_extension: {exc}")
+            return
+        self.report.log.append(
+            f"{day}  extension #{result.id} {result.status}: {result.region} revision due "
+            f"{local(result.due_at, result.tz)} (deadline v{result.version}, reminders re-armed)")
+
+    def evaluate(self, window: str) -> None:
+        """Returns during the window (the late one refused), then the assessor's scores."""
+        for code, day in RETURNS[window]:
+            self.advance_to(_at(day))
+            who = self.emails[code]["BAPPEDA"]
+            try:
+                evaluation.submit_return(self.prog, code, window, as_email=who)
+                self.report.log.append(f"{day}  {code} hands in its return for {window}")
+            except SmartCityError as exc:
+                line = f"{code} submit_return {window} by {who}: {exc}"
+                self.report.refusals.append(line)
+                self.report.log.append(f"{day}  refused: {line}")
+        self.advance_to(_at(SCORED_ON[window]))
+        scored = 0
+        position = list(RETURNS).index(window)
+        for code, _ in RETURNS[window]:
+            for part, value in zip(PARTS, SCORES[code][position], strict=True):
+                try:
+                    evaluation.score(self.prog, code, window, part, value, as_email=ASSESSOR)
+                    scored += 1
+                except SmartCityError:
+                    break  # no return, nothing to score
+        self.report.rankings[window] = evaluation.ranking(self.prog, self.report.cohort, window)
+        self.report.log.append(f"{SCORED_ON[window]}  {window}: {scored} part score(s) by "
+                               f"{ASSESSOR}")
 
     def present(self, p: Profile) -> None:
         if self.reaches(p, "present"):
@@ -264,6 +416,11 @@ class Demo:
         stamp = f"{region} {deliverable} {self.clock.now.isoformat()}"
         path.write_bytes(b"%PDF-1.4\n% smartcity demo: " + stamp.encode() + b"\n%%EOF\n")
         return path
+
+
+def _at(day: str, minutes: int = 0) -> datetime:
+    # 02:00 UTC is 09:00 WIB, 10:00 WITA, 11:00 WIT: office hours everywhere.
+    return datetime.fromisoformat(f"{day}T02:00:00+00:00") + timedelta(minutes=minutes)
 
 
 def _domain(name: str, kind: str) -> str:

@@ -58,7 +58,7 @@ from sqlmodel import select as mselect
 from config.settings import Settings
 from engine import outbox
 from engine.models import Deadline, OutboxMessage, Reminder, Submission, WorkflowInstance
-from notifications.message import make_message_id
+from notifications.message import outbox_fields
 from notifications.render import render_email
 from workflows.models import Opd, Person, Region
 from workflows.programme import Programme
@@ -292,11 +292,11 @@ class _Sweep:
         n = existing + 1
         while True:
             key = f"{prefix}:{n}"
-            if outbox.enqueue(
-                self.session, key=key, kind=kind, recipient=recipient,
-                subject=rendered.subject, text_body=rendered.text, html_body=rendered.html,
-                message_id=make_message_id(key, self.domain), due_at=self.now, now=self.now,
-            ):
+            fields = outbox_fields(key=key, recipient=recipient, rendered=rendered,
+                                   sender=self.prog.settings.mail_from, domain=self.domain,
+                                   date=self.now)
+            if outbox.enqueue(self.session, key=key, kind=kind, due_at=self.now, now=self.now,
+                              **fields):
                 return int(self.session.execute(
                     select(OUTBOX.c.id).where(OUTBOX.c.key == key)).scalar_one())
             n += 1

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from engine import outbox
-from notifications.message import make_message_id
+from notifications.message import outbox_fields
 from notifications.render import render_email
 from workflows.evaluation import WindowChange, pending_regions
 from workflows.models import EvaluationWindow, Opd, Region
@@ -66,9 +66,8 @@ def _notify(prog: Programme, window: EvaluationWindow, regions: list[str], kind:
                 context["days_left"] = max(0, (window.closes_at - now).days)
             rendered = render_email(kind, prog.settings.mail_locale, context)
             key = f"{kind}:{window.name}:{threshold or 0}:{opd.email}"
-            queued += outbox.enqueue(
-                session, key=key, kind=kind, recipient=opd.email, subject=rendered.subject,
-                text_body=rendered.text, html_body=rendered.html,
-                message_id=make_message_id(key, mail_domain(prog.settings)), due_at=now, now=now,
-            )
+            fields = outbox_fields(key=key, recipient=opd.email, rendered=rendered,
+                                   sender=prog.settings.mail_from,
+                                   domain=mail_domain(prog.settings), date=now)
+            queued += outbox.enqueue(session, key=key, kind=kind, due_at=now, now=now, **fields)
     return queued

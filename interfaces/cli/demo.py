@@ -1,24 +1,87 @@
 """``smartcity demo``: the main job on the embedded defaults.
 
 It wipes its own demo directory (only one it created, marked by a file), initialises SQLite
-there, runs :class:`workflows.demo.Demo` and prints the cohort's status table and one region's
-history with the same renderers as ``smartcity status`` and ``smartcity history``.
+there, starts a local SMTP server (aiosmtpd on 127.0.0.1, a free port, keeping every message
+in memory), runs :class:`workflows.demo.Demo` with the worker's delivery after each simulated
+day, and prints the cohort's status table, one region's history (same renderers as
+``smartcity status`` and ``smartcity history``), the evaluation rankings and the emails
+delivered: per kind from the outbox, the count the SMTP server received, and one of them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+from sqlmodel import col
 
 from config.settings import Settings
+from engine import outbox
 from engine.errors import InvalidInputError
+from engine.models import Deadline, OutboxMessage, WorkflowInstance
 from interfaces.cli import reports
 from interfaces.cli.context import console, state
-from workflows.demo import Demo, SimulatedClock
+from interfaces.cli.worker import deliver_due
+from workflows.demo import STUCK_REGION, Demo, DemoReport, SimulatedClock
+from workflows.directory import find_region
 from workflows.programme import Programme
+from workflows.reports import history as history_rows
+from workflows.zones import local
 
 MARKER = ".smartcity-demo"
 SHOWN_REGION = "64.71"
+EXTENSION_REGION = "72.01"
+SAMPLE_REGION = "94.04"  # Kabupaten Mimika, WIT: one of its OPD digests is shown
+WORKER_ID = "smartcity-demo"
+
+
+class _Recorder:
+    """aiosmtpd handler that accepts every message and keeps it in memory."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.received: list[bytes] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        content: bytes = envelope.original_content or envelope.content
+        with self.lock:
+            self.received.append(content)
+        return "250 2.0.0 Message accepted for delivery"
+
+    def messages(self) -> list[EmailMessage]:
+        with self.lock:
+            raw = list(self.received)
+        return [message_from_bytes(r, policy=policy.default) for r in raw]
+
+
+def _free_port() -> int:
+    # Controller(port=0) does not work (its readiness probe connects to port 0).
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[int, _Recorder]]:
+    """A local SMTP server on 127.0.0.1 for the length of the demo."""
+    recorder = _Recorder()
+    port = _free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, recorder
+    finally:
+        controller.stop()
 
 
 def _prepare(directory: Path) -> None:
@@ -40,23 +103,118 @@ def _prepare(directory: Path) -> None:
 def run_demo(directory: Path) -> None:
     _prepare(directory)
     clock = SimulatedClock()
-    prog = Programme(Settings(data_dir=directory, database_url=None), clock=clock)
-    state.use(prog)
-    report = prog.init()
-    console.print(f"smartcity demo: {prog.db.safe_url} "
-                  f"({report.regions_added} regions loaded), simulated clock from "
-                  f"{clock.now:%Y-%m-%d}")
-    demo = Demo(prog, clock, directory / "inputs")
-    result = demo.run()
-    for line in result.log:
-        console.print(f"  {line}")
-    console.print(f"\n{result.transitions} transitions and {result.submissions} submissions "
-                  f"through the engine; {len(result.refusals)} action(s) refused, e.g.:")
-    for refusal in result.refusals[:3]:
-        console.print(f"  refused: {refusal}", soft_wrap=True)
+    with smtp_server() as (port, recorder), asyncio.Runner() as loop:
+        prog = Programme(Settings(data_dir=directory, database_url=None, smtp_host="127.0.0.1",
+                                  smtp_port=port), clock=clock)
+        state.use(prog)
+        report = prog.init()
+        console.print(f"smartcity demo: {prog.db.safe_url} "
+                      f"({report.regions_added} regions loaded), simulated clock from "
+                      f"{clock.now:%Y-%m-%d}; SMTP server on 127.0.0.1:{port}")
+
+        def deliver() -> int:
+            return loop.run(deliver_due(prog, WORKER_ID, 500)).sent
+
+        demo = Demo(prog, clock, directory / "inputs", deliver=deliver)
+        result = demo.run()
+        received = recorder.messages()
+    _print_run(result)
+    _print_rankings(result)
     console.print()
     reports.status(result.cohort)
     console.print()
     reports.history(SHOWN_REGION)
+    _print_extension(prog)
+    _print_overdue(prog, demo)
+    _print_email(prog, sorted(demo.emails[SAMPLE_REGION].values()), received)
     console.print(f"\nExplore it: smartcity --data-dir {directory} status | history 94.04 | "
-                  f"region show 72.01 | workflow diagram --region 72.01")
+                  f"region show 72.01 | workflow diagram --region 72.01 | outbox")
+
+
+def _print_run(result: DemoReport) -> None:
+    for line in result.log:
+        console.print(f"  {line}", soft_wrap=True)
+    console.print(f"\n{result.transitions} transitions and {result.submissions} submissions "
+                  f"through the engine; {len(result.refusals)} action(s) refused, e.g.:")
+    for refusal in result.refusals[:3]:
+        console.print(f"  refused: {refusal}", soft_wrap=True)
+    console.print(f"{result.days} simulated days with the scheduler's jobs: "
+                  f"{result.reminders_queued} reminder(s) queued into digests and escalations, "
+                  f"{result.window_emails} evaluation-window email(s)")
+
+
+def _print_rankings(result: DemoReport) -> None:
+    for window, rows in result.rankings.items():
+        console.print(f"\nRanking {result.cohort}, window {window} (scale 1-4):")
+        for row in rows:
+            if row.rank is not None and row.result.index is not None:
+                console.print(f"  {row.rank:>2}  {row.region} {row.name:<32} "
+                              f"index {row.result.index:.2f}")
+            elif row.returned:
+                console.print(f"   -  {row.region} {row.name:<32} "
+                              f"scores missing: {', '.join(row.result.missing)}")
+
+
+def _print_extension(prog: Programme) -> None:
+    with prog.db.read() as session:
+        region, timeline = history_rows(session, EXTENSION_REGION)
+    console.print(f"\nDeadline changes in the history of {region.code} {region.name}:")
+    for h in timeline:
+        if h.kind in ("deadline", "extension"):
+            console.print(f"  {local(h.at, region.tz)}  {h.actor}: {h.trigger} - {h.detail}"
+                          + (f" ({h.comment})" if h.comment else ""), soft_wrap=True)
+
+
+def _print_overdue(prog: Programme, demo: Demo) -> None:
+    """The stuck region's overdue notice to its silent OPD and the coordinator's escalation."""
+    with prog.db.read() as session:
+        region = find_region(session, STUCK_REGION)
+        opd = demo.emails[region.code]["DISHUB"]
+        due = session.execute(select(col(Deadline.due_at)).join(
+            WorkflowInstance, col(WorkflowInstance.id) == col(Deadline.instance_id)).where(
+            col(WorkflowInstance.subject) == region.code, col(Deadline.closed_at).is_(None))
+        ).scalars().first()
+        notice = session.execute(select(OutboxMessage).where(
+            col(OutboxMessage.status) == outbox.SENT, col(OutboxMessage.recipient) == opd,
+            col(OutboxMessage.due_at) > due).order_by(col(OutboxMessage.id))).scalars().first()
+        escalation = session.execute(select(OutboxMessage).where(
+            col(OutboxMessage.status) == outbox.SENT, col(OutboxMessage.kind) == "escalation",
+            col(OutboxMessage.subject).contains(region.name)).order_by(col(OutboxMessage.id))
+        ).scalars().first()
+    console.print(f"\n{region.code} {region.name} missed its deadline "
+                  f"{local(due, region.tz) if due else '-'}:")
+    for label, row in (("overdue notice", notice), ("escalation", escalation)):
+        if row is not None:
+            console.print(f"  {label} {local(row.due_at, region.tz)} to {row.recipient}: "
+                          f"{row.subject}", soft_wrap=True, markup=False)
+
+
+def _print_email(prog: Programme, sample_to: list[str], received: list[EmailMessage]) -> None:
+    with prog.db.read() as session:
+        kinds = dict(session.execute(
+            select(col(OutboxMessage.kind), func.count()).where(
+                col(OutboxMessage.status) == outbox.SENT)
+            .group_by(col(OutboxMessage.kind)).order_by(col(OutboxMessage.kind))).all())
+        sample = session.execute(
+            select(OutboxMessage).where(col(OutboxMessage.status) == outbox.SENT,
+                                        col(OutboxMessage.kind) == "reminder_digest",
+                                        col(OutboxMessage.recipient).in_(sample_to))
+            .order_by(col(OutboxMessage.id))).scalars().first()
+        if sample is None:
+            sample = session.execute(select(OutboxMessage).where(
+                col(OutboxMessage.status) == outbox.SENT).order_by(col(OutboxMessage.id))
+            ).scalars().first()
+    delivered = sum(kinds.values())
+    console.print(f"\nEmails delivered: {delivered} "
+                  f"({', '.join(f'{k} {n}' for k, n in kinds.items()) or 'none'}); "
+                  f"the SMTP server received {len(received)}")
+    if sample is None:
+        return
+    wanted = sample.message_id.strip()
+    shown = next((m for m in received if str(m["Message-ID"]).strip() == wanted), None)
+    if shown is None:
+        return
+    body = shown.get_body(preferencelist=("plain",))
+    text = body.get_content() if isinstance(body, EmailMessage) else ""
+    console.print(f"\nOne of them, to {shown['To']}:\nSubject: {shown['Subject']}\n")
+    console.print(text.rstrip(), markup=False, highlight=False, soft_wrap=True)

@@ -40,7 +40,7 @@ def worker(
     worker_id = f"{socket.gethostname()}:{os.getpid()}"
     if once:
         report = jobs.tick(prog)
-        sent = asyncio.run(_deliver_due(prog, worker_id, batch))
+        sent = asyncio.run(deliver_due(prog, worker_id, batch))
         console.print(f"reminders queued {report.reminders_queued}, windows opened "
                       f"{report.windows_opened} and closed {report.windows_closed}, "
                       f"window emails {report.window_emails}; delivered {sent.sent}, "
@@ -59,7 +59,7 @@ def worker(
         thread.join(30)
 
 
-async def _deliver_due(prog: Programme, worker_id: str, batch: int) -> DispatchReport:
+async def deliver_due(prog: Programme, worker_id: str, batch: int) -> DispatchReport:
     """Deliver until nothing due is left (messages waiting for a retry stay queued)."""
     sender = SmtpSender.from_settings(prog.settings)
     dispatcher = Dispatcher(prog.db, sender, worker_id, prog.engine.clock, batch=batch,

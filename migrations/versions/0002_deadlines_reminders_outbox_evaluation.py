@@ -45,6 +45,7 @@ def upgrade() -> None:
     sa.Column('text_body', sa.Text(), nullable=False),
     sa.Column('html_body', sa.Text(), nullable=False),
     sa.Column('message_id', sqlmodel.sql.sqltypes.AutoString(length=250), nullable=False),
+    sa.Column('raw', sa.LargeBinary(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('due_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),

@@ -7,11 +7,16 @@ wipe a directory it did not create.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from sqlalchemy import func, select
+from sqlmodel import col
 from typer.testing import CliRunner
 
 from config.settings import Settings
+from engine import outbox
+from engine.models import OutboxMessage
 from interfaces.cli.app import app
 from workflows import reports
 from workflows.demo import PROFILES
@@ -45,6 +50,54 @@ def test_demo_drives_a_year_and_prints_status_and_history(tmp_path: Path) -> Non
     }
     triggers = [h.trigger for h in timeline if h.kind == "transition"]
     assert triggers.count("reject") == 1 and triggers[-1] == "adopt"
+
+
+def test_demo_delivers_email_over_smtp_and_evaluates_both_windows(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    result = CliRunner().invoke(app, ["--data-dir", str(folder), "demo"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+
+    counted = re.search(r"Emails delivered: (\d+) \((.*)\); the SMTP server received (\d+)", out)
+    assert counted is not None, out[-3000:]
+    delivered, kinds, received = int(counted[1]), counted[2], int(counted[3])
+    assert delivered > 0 and delivered == received
+    assert "reminder_digest" in kinds and "escalation" in kinds
+    assert "One of them, to " in out and "Subject: " in out
+
+    # 62.02: overdue notice to the silent OPD, then the escalation to the coordinator.
+    assert "overdue notice 2026-07-11 08:30 WIB to dishub@kotawaringintimurkab.go.id" in out
+    assert ("escalation 2026-07-14 08:30 WIB to koordinator@komdigi.go.id: Eskalasi Kabupaten "
+            "Kotawaringin Timur") in out
+
+    # Both windows of 2027, a refused late return, and the rankings.
+    for window in ("2027-H1", "2027-H2"):
+        assert f"evaluation window {window} open" in out
+        assert f"evaluation window {window} closed" in out
+        assert f"Ranking Smart City 2026, window {window}" in out
+    assert "refused: 51.71 submit_return 2027-H1" in out
+    assert "window 2027-H1 closed" in out
+    assert re.search(r"^\s+1\s+64\.71 Kota Balikpapan\s+index 3\.30$", out, re.MULTILINE)
+
+    prog = Programme(Settings(data_dir=folder, database_url=None))
+    try:
+        with prog.db.read() as session:
+            sent = dict(session.execute(
+                select(col(OutboxMessage.kind), func.count())
+                .where(col(OutboxMessage.status) == outbox.SENT)
+                .group_by(col(OutboxMessage.kind))).all())
+            unsent = session.execute(select(func.count()).select_from(OutboxMessage).where(
+                col(OutboxMessage.status) != outbox.SENT)).scalar_one()
+            escalated = session.execute(select(OutboxMessage.subject).where(
+                col(OutboxMessage.status) == outbox.SENT,
+                col(OutboxMessage.kind) == "escalation")).scalars().all()
+            _, banggai = reports.history(session, "72.01")
+    finally:
+        prog.close()
+    assert sum(sent.values()) == delivered and unsent == 0
+    assert any("Kotawaringin Timur" in s for s in escalated)
+    extension = [h.trigger for h in banggai if h.kind == "extension"]
+    assert extension == ["request_extension", "grant_extension"]
 
 
 def test_demo_runs_again_from_scratch(tmp_path: Path) -> None:

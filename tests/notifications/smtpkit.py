@@ -28,6 +28,8 @@ from aiosmtpd.controller import Controller
 
 from engine import outbox
 from engine.database import Database
+from notifications.message import outbox_fields
+from notifications.render import RenderedEmail
 
 MESSAGE_ID = re.compile(rb"^Message-ID:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 
@@ -139,6 +141,7 @@ def db(database_url: str) -> Iterator[Database]:
 
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+MAIL_FROM = "Smart City <noreply@smartcity.example.go.id>"
 
 
 def plan(db: Database, n: int, *, start: int = 0, due_at: datetime = T0,
@@ -149,14 +152,16 @@ def plan(db: Database, n: int, *, start: int = 0, due_at: datetime = T0,
     with db.transaction() as session:
         for i in range(start, start + n):
             to = recipient(i) if callable(recipient) else recipient.format(i=i)
-            message_id = f"<m{i}.test@smartcity.example.go.id>"
-            outbox.enqueue(
-                session, key=f"test:{i}", kind=kind, recipient=to,
+            rendered = RenderedEmail(
                 subject=f"Pengingat {i}: batas waktu — 3 hari lagi",
-                text_body=f"Yth. OPD {i},\nbatas waktu 5 Maret 2026 08:00 WIB.\n",
-                html_body=f"<p>Yth. OPD {i},<br>batas waktu <b>5 Maret 2026 08:00 WIB</b>.</p>",
-                message_id=message_id, due_at=due_at, now=due_at)
-            ids.append(message_id)
+                text=f"Yth. OPD {i},\nbatas waktu 5 Maret 2026 08:00 WIB.\n",
+                html=f"<p>Yth. OPD {i},<br>batas waktu <b>5 Maret 2026 08:00 WIB</b>.</p>")
+            fields = outbox_fields(key=f"test:{i}", recipient=to, rendered=rendered,
+                                   sender=MAIL_FROM, domain="smartcity.example.go.id",
+                                   date=due_at)
+            outbox.enqueue(session, key=f"test:{i}", kind=kind, due_at=due_at, now=due_at,
+                           **fields)
+            ids.append(fields["message_id"])
     return ids
 
 

@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from smtpkit import T0, SmtpServer  # type: ignore[import-not-found]
 
 from engine import outbox
@@ -126,7 +127,14 @@ def test_451_is_temporary_and_retried_until_max_attempts(
 
 def test_bad_address_is_permanent(db: Database, smtp_server: SmtpServer,
                                   planner: Planner) -> None:
-    planner(db, 1, recipient="bad\r\nRCPT TO:<evil@x.go.id>")
+    evil = "bad\r\nRCPT TO:<evil@x.go.id>"
+    with pytest.raises(ValueError, match="must not contain a line break"):
+        planner(db, 1, recipient=evil)  # refused when the message is built and queued
+    # A row that reached the outbox some other way is refused by the dispatcher too.
+    with db.transaction() as session:
+        outbox.enqueue(session, key="evil", kind="reminder", recipient=evil, subject="s",
+                       text_body="t", html_body="h", message_id="<evil@x>", raw=b"x",
+                       due_at=T0, now=T0)
     report = run(make(db, smtp_server, Clock()))
     assert report.dead == 1
     (dead,) = outbox.listing(db, "dead", 1)

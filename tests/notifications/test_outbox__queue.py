@@ -22,10 +22,12 @@ def test_enqueue_is_idempotent_on_key(db: Database, planner: Planner) -> None:
     with db.transaction() as session:
         again = outbox.enqueue(
             session, key="test:0", kind="reminder", recipient="other@x.go.id", subject="s",
-            text_body="t", html_body="h", message_id="<other@x>", due_at=T0, now=T0)
+            text_body="t", html_body="h", message_id="<other@x>", raw=b"x",
+            due_at=T0, now=T0)
         fresh = outbox.enqueue(
             session, key="test:new", kind="reminder", recipient="other@x.go.id", subject="s",
-            text_body="t", html_body="h", message_id="<new@x>", due_at=T0, now=T0)
+            text_body="t", html_body="h", message_id="<new@x>", raw=b"x",
+            due_at=T0, now=T0)
     assert (again, fresh) == (False, True)
     with db.read() as session:
         rows = session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars().all()
@@ -36,7 +38,8 @@ def test_enqueue_is_idempotent_on_key(db: Database, planner: Planner) -> None:
 def test_enqueue_rolls_back_with_the_callers_action(db: Database, planner: Planner) -> None:
     with pytest.raises(RuntimeError), db.transaction() as session:
         outbox.enqueue(session, key="k", kind="reminder", recipient="a@x.go.id", subject="s",
-                       text_body="t", html_body="h", message_id="<k@x>", due_at=T0, now=T0)
+                       text_body="t", html_body="h", message_id="<k@x>", raw=b"x",
+                       due_at=T0, now=T0)
         raise RuntimeError("the action failed")
     assert outbox.counts(db)["pending"] == 0
 
