@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import Any
 
 import aiosmtplib
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scratch import pg_database, pg_reachable
 
 from engine import outbox
 from engine.database import Database
@@ -141,31 +141,6 @@ def sqlite_database(folder: Path) -> tuple[str, Callable[[], None]]:
     return f"sqlite:///{folder / f'bench-{uuid.uuid4().hex[:6]}.db'}", lambda: None
 
 
-def pg_database(admin_url: str) -> tuple[str, Callable[[], None]]:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"bench_mail_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop
-
-
-def pg_reachable(admin_url: str) -> bool:
-    try:
-        engine = create_engine(admin_url)
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-        engine.dispose()
-        return True
-    except Exception:  # noqa: BLE001 - any failure means "not there"
-        return False
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=2000)
@@ -193,7 +168,7 @@ def main() -> int:
     databases: dict[str, tuple[Database, Callable[[], None]]] = {}
     for backend in backends:
         url, drop = (sqlite_database(Path(tmp.name)) if backend == "sqlite"
-                     else pg_database(args.pg_url))
+                     else pg_database(args.pg_url, "bench_mail"))
         db = Database(url)
         upgrade(db.engine)
         databases[backend] = (db, drop)

@@ -21,17 +21,16 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text
 from sqlalchemy.exc import DBAPIError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scratch import pg_database
 
 from engine.database import Database
 from engine.models import Deadline, Reminder, WorkflowInstance
@@ -125,20 +124,6 @@ def measure(label: str, url: str, small: int, large: int, due: int,
     return {"small": t_small, "large": t_large, "ratio": ratio}
 
 
-def pg_database(admin_url: str) -> tuple[str, Callable[[], None]]:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"sc_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--small", type=int, default=10_000)
@@ -158,7 +143,7 @@ def main() -> int:
             results["sqlite"] = measure("SQLite WAL", f"sqlite:///{folder}/bench.db", **common)
     if "postgresql" in backends:
         try:
-            url, drop = pg_database(args.pg_url)
+            url, drop = pg_database(args.pg_url, "bench_sweep")
         except DBAPIError as exc:
             print(f"PostgreSQL skipped: not reachable at {args.pg_url} ({exc.orig or exc})")
         else:

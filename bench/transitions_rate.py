@@ -27,15 +27,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text, update
 from sqlalchemy.exc import DBAPIError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scratch import pg_database
 
 from engine.database import Database
 from engine.definition import load_definition
@@ -138,20 +138,6 @@ def machine_microseconds(engine: WorkflowEngine, db: Database, ids: list[int]) -
         return (time.perf_counter() - start) / reps * 1e6
 
 
-def pg_database(admin_url: str) -> tuple[str, callable]:  # type: ignore[valid-type]
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"sc_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop
-
-
 def measure(label: str, url: str, n: int, rounds: int) -> dict[str, float]:
     db, engine, ids = setup(url)
     warm = max(50, n // 10)  # caches and pooled connections for all three
@@ -195,7 +181,7 @@ def main() -> int:
                                         args.n, args.rounds)
     if "postgresql" in backends:
         try:
-            url, drop = pg_database(args.pg_url)
+            url, drop = pg_database(args.pg_url, "bench_transitions")
         except DBAPIError as exc:
             print(f"PostgreSQL skipped: not reachable at {args.pg_url} ({exc.orig or exc})")
             backends.remove("postgresql")
