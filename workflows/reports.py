@@ -51,11 +51,10 @@ def status(prog: Programme, session: Session, cohort_ref: str) -> list[StatusRow
                                   col(Deadline.state) == WorkflowInstance.state,
                                   col(Deadline.closed_at).is_(None)))
         .where(col(CohortMember.cohort_id) == cohort.id)
+        .order_by(col(WorkflowInstance.cycle))
     ).all()
-    latest: dict[str, tuple] = {}
-    for row in rows:  # a renewed region has several cycles: show the newest
-        if row[0] not in latest or row[6] > latest[row[0]][6]:
-            latest[row[0]] = tuple(row)
+    # A renewed region has several cycles; rows come oldest first, so the newest one stays.
+    latest = {row[0]: tuple(row) for row in rows}
     out = []
     for (code, name, province, zone, tz, state, cycle, entered, version, dver,
          due) in latest.values():

@@ -56,8 +56,7 @@ transitions:
 
 GUARDS = {"budget_ok"}
 
-# Found next to the programme module: importlib.resources.files("workflows") resolves to
-# tests/workflows when pytest has put tests/ on sys.path (a namespace package shadows it).
+# The shipped definition, found next to the programme module that ships it.
 MASTER_PLAN = Path(workflows.programme.__file__).parent / "definitions" / "master_plan.yaml"
 
 
