@@ -6,8 +6,9 @@ interleaved over several rounds (medians reported):
 * **raw**: one reused ``aiosmtplib.SMTP`` connection sending N prebuilt messages (the bytes
   the dispatcher would build for the same rows) in a loop, one after the other;
 * **dispatcher**: N messages enqueued in the outbox (SQLite file in WAL mode, and PostgreSQL
-  when reachable), delivered by ``Dispatcher.run_once`` loops: claim under a lease, build each
-  multipart message, send through ``SmtpSender`` with K reused connections, acknowledge.
+  when reachable), delivered by ``Dispatcher.run(until_idle=True)``, the worker's loop:
+  claim under a lease (the next batch while the current one is sent), send the stored
+  bytes through ``SmtpSender`` with K reused connections, acknowledge.
   Enqueueing is not timed; everything from the first claim to the last acknowledgement is.
 
 Prints both rates and their ratio (target: dispatcher >= 0.7 x raw).
@@ -123,13 +124,8 @@ async def dispatcher_rate(db: Database, port: int, n: int, connections: int) -> 
                         connections=connections)
     dispatcher = Dispatcher(db, sender, "bench", lambda: T0 + timedelta(seconds=1),
                             batch=200, lease=120)
-    sent = 0
     start = time.perf_counter()
-    while True:
-        report = await dispatcher.run_once()
-        if not report.handled:
-            break
-        sent += report.sent
+    sent = (await dispatcher.run(until_idle=True)).sent
     elapsed = time.perf_counter() - start
     await sender.close()
     if sent != n:

@@ -4,7 +4,9 @@ One :meth:`Dispatcher.run_once` claims a batch under a lease (:func:`engine.outb
 sends every row through the :class:`~notifications.smtp.SmtpSender` (whose connection pool
 bounds the concurrency), and acknowledges outcomes while the rest of the batch is still being
 sent: each acknowledgement transaction takes every outcome that completed meanwhile, so the
-database sees a few commits per batch, not one per message.
+database sees a few commits per batch, not one per message. :meth:`Dispatcher.run` (the
+worker's loop) pipelines batches: the next one is claimed while the second half of the
+current one is being sent.
 
 * accepted by the server -> ``sent`` (only then: delivery is at-least-once);
 * temporary failure -> ``pending`` again, due after an exponential backoff with jitter, or
@@ -25,6 +27,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -53,6 +56,13 @@ class DispatchReport:
     @property
     def handled(self) -> int:
         return self.sent + self.retried + self.dead + self.released
+
+    def add(self, other: DispatchReport) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.dead += other.dead
+        self.released += other.released
+        self.errors.extend(other.errors)
 
 
 @dataclass(frozen=True)
@@ -92,20 +102,84 @@ class Dispatcher:
     async def run_once(self) -> DispatchReport:
         """Claim one batch of due rows, deliver them, and record every outcome."""
         report = DispatchReport()
-        rows = await asyncio.to_thread(
+        rows = await self._claim()
+        if rows:
+            await self._deliver_batch(rows, report)
+        return report
+
+    async def run(self, stop: asyncio.Event | None = None, idle: float = 1.0, *,
+                  until_idle: bool = False) -> DispatchReport:
+        """Dispatch until ``stop`` is set (or, ``until_idle``, until nothing is due).
+
+        Batches are pipelined: once half of the current batch has been sent, the next one is
+        claimed in a worker thread, so the connections never wait for the database between
+        batches. Only one batch is ever being sent; the prefetched rows wait, leased, and go
+        back untried if ``stop`` comes first. Sleeps ``idle`` seconds when nothing is due.
+        """
+        total = DispatchReport()
+        stop = stop or asyncio.Event()
+        prefetched: asyncio.Future[list[Claimed]] | None = None
+        try:
+            while not stop.is_set():
+                report = DispatchReport()
+                rows: list[Claimed] = []
+                try:
+                    rows = await (prefetched or self._claim())
+                    prefetched = None
+                    if rows:
+                        prefetched = await self._deliver_batch(
+                            rows, report, prefetch=lambda: not stop.is_set())
+                except SmartCityError as exc:  # the database is busy or away: try later
+                    prefetched = None
+                    if until_idle:
+                        raise
+                    log.warning("outbox dispatch failed, retrying in %.1f s: %s", idle, exc)
+                    report.errors.append(str(exc))
+                total.add(report)
+                if rows or prefetched is not None:
+                    continue
+                if until_idle:
+                    break
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=idle)
+        finally:
+            if prefetched is not None:  # stopping: give the waiting batch back untried
+                with contextlib.suppress(SmartCityError):
+                    waiting = await prefetched
+                    total.released += await asyncio.to_thread(
+                        outbox.release, self.db, [r.id for r in waiting], self.worker_id)
+        return total
+
+    async def _claim(self) -> list[Claimed]:
+        return await asyncio.to_thread(
             outbox.claim, self.db, self.worker_id, self.batch, self.lease, self.clock())
-        if not rows:
-            return report
+
+    async def _deliver_batch(
+        self, rows: list[Claimed], report: DispatchReport,
+        prefetch: Callable[[], bool] | None = None,
+    ) -> asyncio.Future[list[Claimed]] | None:
+        """Send ``rows``, acknowledging outcomes as they come; maybe claim the next batch.
+
+        Returns the next batch's claim (started once half of this batch was sent) when
+        ``prefetch`` says so, else None. Every outcome is recorded before this returns, so
+        at most one batch is ever sent but not yet acknowledged.
+        """
         outcomes: list[_Outcome] = []
-        flushing: asyncio.Task[None] | None = None
+        flushing: asyncio.Future[None] | None = None
+        following: asyncio.Future[list[Claimed]] | None = None
         to_release: list[int] = []
         tasks = [asyncio.ensure_future(self._deliver(row, to_release)) for row in rows]
+        halfway = len(rows) // 2
+        ack_every = max(1, len(rows) // 4)
         try:
-            for next_done in asyncio.as_completed(tasks):
+            for done, next_done in enumerate(asyncio.as_completed(tasks), start=1):
                 outcome = await next_done
                 if outcome is not None:
                     outcomes.append(outcome)
-                if flushing is None or flushing.done():
+                if following is None and prefetch is not None and done >= halfway \
+                        and prefetch():
+                    following = asyncio.ensure_future(self._claim())
+                if (flushing is None or flushing.done()) and len(outcomes) >= ack_every:
                     if flushing is not None:
                         await flushing  # surface a failed acknowledgement
                     flushing = asyncio.ensure_future(self._ack(outcomes, report))
@@ -117,28 +191,14 @@ class Dispatcher:
             if to_release:
                 report.released += await asyncio.to_thread(
                     outbox.release, self.db, to_release, self.worker_id)
+        except BaseException:
+            if following is not None:
+                following.cancel()  # its rows, if claimed, come back when the lease ends
+            raise
         finally:
             for task in tasks:
                 task.cancel()
-        return report
-
-    async def run(self, stop: asyncio.Event, idle: float = 1.0) -> DispatchReport:
-        """Dispatch until ``stop`` is set; sleeps ``idle`` seconds when nothing is due."""
-        total = DispatchReport()
-        while not stop.is_set():
-            try:
-                report = await self.run_once()
-            except SmartCityError as exc:  # the database is busy or away: try again later
-                log.warning("outbox dispatch failed, retrying in %.1f s: %s", idle, exc)
-                report = DispatchReport(errors=[str(exc)])
-            total.sent += report.sent
-            total.retried += report.retried
-            total.dead += report.dead
-            total.released += report.released
-            if report.handled < self.batch:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=idle)
-        return total
+        return following
 
     async def _deliver(self, row: Claimed, to_release: list[int]) -> _Outcome | None:
         if self.clock() >= row.lease_until - self.lease_margin:

@@ -64,15 +64,8 @@ async def deliver_due(prog: Programme, worker_id: str, batch: int) -> DispatchRe
     sender = SmtpSender.from_settings(prog.settings)
     dispatcher = Dispatcher(prog.db, sender, worker_id, prog.engine.clock, batch=batch,
                             max_attempts=prog.settings.send_max_attempts)
-    total = DispatchReport()
     try:
-        while True:
-            report = await dispatcher.run_once()
-            total.sent += report.sent
-            total.retried += report.retried
-            total.dead += report.dead
-            if report.handled == 0 or report.sent == 0:
-                return total
+        return await dispatcher.run(until_idle=True)
     finally:
         await sender.close()
 

@@ -183,3 +183,69 @@ def test_run_loops_until_stopped(db: Database, smtp_server: SmtpServer,
     total = asyncio.run(go())
     assert total.sent == 450
     assert len(set(smtp_server.message_ids)) == len(smtp_server.message_ids) == 450
+
+
+def test_run_until_idle_pipelines_batches_and_sends_each_row_once(
+        db: Database, smtp_server: SmtpServer, planner: Planner) -> None:
+    ids = planner(db, 230)
+    dispatcher = make(db, smtp_server, Clock(), batch=50)
+    claims: list[int] = []
+    outbox_claim = outbox.claim
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        rows = outbox_claim(*args, **kwargs)
+        claims.append(len(rows))
+        return rows
+
+    async def go() -> DispatchReport:
+        try:
+            return await dispatcher.run(until_idle=True)
+        finally:
+            await dispatcher.sender.close()
+
+    outbox.claim = counting  # type: ignore[assignment]
+    try:
+        total = asyncio.run(go())
+    finally:
+        outbox.claim = outbox_claim  # type: ignore[assignment]
+    assert total.sent == 230
+    assert sorted(smtp_server.message_ids) == sorted(ids)
+    assert claims == [50, 50, 50, 50, 30, 0]
+    assert outbox.counts(db) == {"pending": 0, "sending": 0, "sent": 230, "dead": 0}
+
+
+def test_stop_gives_the_prefetched_batch_back_untried(
+        db: Database, smtp_server: SmtpServer, planner: Planner) -> None:
+    planner(db, 100)
+    dispatcher = make(db, smtp_server, Clock(), batch=40)
+    loop: asyncio.AbstractEventLoop | None = None
+    stop = asyncio.Event()
+    outbox_claim = outbox.claim
+    claims: list[int] = []
+
+    def stop_after_second_claim(*args, **kwargs):  # type: ignore[no-untyped-def]
+        rows = outbox_claim(*args, **kwargs)
+        claims.append(len(rows))
+        if len(claims) == 2:  # batch 2 was prefetched while batch 1 is being sent
+            loop.call_soon_threadsafe(stop.set)
+        return rows
+
+    async def go() -> DispatchReport:
+        nonlocal loop
+        loop = asyncio.get_running_loop()
+        try:
+            return await dispatcher.run(stop, idle=0.05)
+        finally:
+            await dispatcher.sender.close()
+
+    outbox.claim = stop_after_second_claim  # type: ignore[assignment]
+    try:
+        total = asyncio.run(go())
+    finally:
+        outbox.claim = outbox_claim  # type: ignore[assignment]
+    assert claims == [40, 40]
+    assert (total.sent, total.released) == (40, 40)
+    assert len(smtp_server.message_ids) == 40
+    counts = outbox.counts(db)
+    assert (counts["sent"], counts["pending"], counts["sending"]) == (40, 60, 0)
+    assert {r.attempts for r in outbox.listing(db, "pending", 100)} == {0}
