@@ -82,6 +82,29 @@ class Settings(BaseSettings):
         default={"baseline": 0.10, "output": 0.20, "outcome": 0.30, "impact": 0.30,
                  "quick_win": 0.10})
 
+    # -- the web application (smartcity serve) --
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public address of the web pages; links in emails start with it.")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs the links in emails. Unset: generated once into "
+                    "DATA_DIR/secret.key; set the same value on every server sharing a "
+                    "database.")
+    session_hours: int = Field(default=12, ge=1, le=24 * 30,
+                               description="How long a browser stays signed in.")
+    link_days: int = Field(default=14, ge=1, le=90,
+                           description="How long a link in a reminder email works.")
+    secure_cookies: bool = Field(
+        default=False, description="Send cookies over HTTPS only (set behind TLS).")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"base_url must start with http:// or https://, got {value!r}")
+        return value.rstrip("/")
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str | None) -> str | None:

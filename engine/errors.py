@@ -65,3 +65,9 @@ class ConflictError(SmartCityError):
     """Someone else changed the instance between reading and writing it."""
 
     status_code = 409
+
+
+class NotAuthenticated(SmartCityError):
+    """No valid credentials: a wrong password, an expired session, token or link."""
+
+    status_code = 401

@@ -12,16 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 from sqlmodel import col
 
@@ -32,6 +25,7 @@ from engine.models import Deadline, OutboxMessage, WorkflowInstance
 from interfaces.cli import reports
 from interfaces.cli.context import console, state
 from interfaces.cli.worker import deliver_due
+from notifications.sink import running_sink
 from workflows.demo import STUCK_REGION, Demo, DemoReport, SimulatedClock
 from workflows.directory import find_region
 from workflows.programme import Programme
@@ -43,45 +37,6 @@ SHOWN_REGION = "64.71"
 EXTENSION_REGION = "72.01"
 SAMPLE_REGION = "94.04"  # Kabupaten Mimika, WIT: one of its OPD digests is shown
 WORKER_ID = "smartcity-demo"
-
-
-class _Recorder:
-    """aiosmtpd handler that accepts every message and keeps it in memory."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.received: list[bytes] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        content: bytes = envelope.original_content or envelope.content
-        with self.lock:
-            self.received.append(content)
-        return "250 2.0.0 Message accepted for delivery"
-
-    def messages(self) -> list[EmailMessage]:
-        with self.lock:
-            raw = list(self.received)
-        return [message_from_bytes(r, policy=policy.default) for r in raw]
-
-
-def _free_port() -> int:
-    # Controller(port=0) does not work (its readiness probe connects to port 0).
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def smtp_server() -> Iterator[tuple[int, _Recorder]]:
-    """A local SMTP server on 127.0.0.1 for the length of the demo."""
-    recorder = _Recorder()
-    port = _free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, recorder
-    finally:
-        controller.stop()
 
 
 def _prepare(directory: Path) -> None:
@@ -103,7 +58,7 @@ def _prepare(directory: Path) -> None:
 def run_demo(directory: Path) -> None:
     _prepare(directory)
     clock = SimulatedClock()
-    with smtp_server() as (port, recorder), asyncio.Runner() as loop:
+    with running_sink() as (port, recorder), asyncio.Runner() as loop:
         prog = Programme(Settings(data_dir=directory, database_url=None, smtp_host="127.0.0.1",
                                   smtp_port=port), clock=clock)
         state.use(prog)

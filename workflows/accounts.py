@@ -1,0 +1,226 @@
+"""Accounts: passwords, browser sessions and API tokens for registered people and OPDs.
+
+An account is keyed by the email address of a person or OPD already in the directory; what
+its owner may do is never stored here but derived from that person or OPD on every request
+(:func:`workflows.directory.actor_for`), so a mentor reassigned to another region gets the new
+region at once. Passwords are hashed with Argon2id (``argon2-cffi``) and rehashed when the
+parameters change. Session and token secrets are random, shown once, and stored as SHA-256
+hashes: a copy of the database signs nobody in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, update
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from engine.errors import InvalidInputError, NotAuthenticated, NotFoundError
+from workflows import imports
+from workflows.models import Account, ApiToken, Opd, Person, WebSession
+from workflows.programme import Programme
+
+MIN_PASSWORD = 10
+TOKEN_PREFIX = "sct_"
+LOCALES = ("id", "en")
+
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so a wrong address costs as long as a wrong
+# password and the response time does not tell which accounts exist.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInputError(
+            f"a password needs at least {MIN_PASSWORD} characters; choose a longer one")
+    if password.strip() != password or not password.isprintable():
+        raise InvalidInputError("a password cannot start or end with spaces or hold "
+                                "control characters")
+
+
+def registered(session: Session, email: str) -> bool:
+    """Whether a person or an OPD has this address (an account must belong to one)."""
+    return any(
+        session.execute(select(model.id).where(model.email == email)).first() is not None
+        for model in (Person, Opd)
+    )
+
+
+def create(prog: Programme, email: str, password: str, *, is_admin: bool = False,
+           locale: str = "id") -> Account:
+    """A new account for a registered person or OPD (an admin account needs neither)."""
+    address = imports.normalise_email_arg(email, "email")
+    _check_password(password)
+    if locale not in LOCALES:
+        raise InvalidInputError(f"locale must be one of {', '.join(LOCALES)}, not {locale!r}")
+    now = prog.engine.clock()
+    with prog.db.transaction() as session:
+        if session.execute(select(Account.id).where(Account.email == address)).first():
+            raise InvalidInputError(
+                f"{address} already has an account; use 'smartcity account password' to "
+                "change its password")
+        if not is_admin and not registered(session, address):
+            raise NotFoundError(
+                f"nobody is registered as {address}; add the person ('smartcity person add') "
+                "or the OPD ('smartcity opd add') first, or create an --admin account")
+        account = Account(email=address, password_hash=_hasher.hash(password),
+                          is_admin=is_admin, locale=locale, created_at=now)
+        session.add(account)
+        session.flush()
+        session.expunge(account)
+        return account
+
+
+def set_password(prog: Programme, email: str, password: str) -> None:
+    """Change a password; every session and token of the account stops working."""
+    address = imports.normalise_email_arg(email, "email")
+    _check_password(password)
+    with prog.db.transaction() as session:
+        account = _find(session, address)
+        account.password_hash = _hasher.hash(password)
+        _revoke_all(session, account.id or 0, prog.engine.clock())
+
+
+def set_disabled(prog: Programme, email: str, disabled: bool) -> None:
+    address = imports.normalise_email_arg(email, "email")
+    now = prog.engine.clock()
+    with prog.db.transaction() as session:
+        account = _find(session, address)
+        account.disabled_at = now if disabled else None
+        if disabled:
+            _revoke_all(session, account.id or 0, now)
+
+
+def listing(prog: Programme) -> list[Account]:
+    with prog.db.read() as session:
+        return list(session.execute(select(Account).order_by(Account.email)).scalars())
+
+
+def _find(session: Session, address: str) -> Account:
+    account = session.execute(
+        select(Account).where(Account.email == address)).scalar_one_or_none()
+    if account is None:
+        raise NotFoundError(f"no account for {address}; create one with "
+                            "'smartcity account add'")
+    return account
+
+
+def _revoke_all(session: Session, account_id: int, now: datetime) -> None:
+    session.execute(delete(WebSession).where(col(WebSession.account_id) == account_id))
+    session.execute(update(ApiToken).where(col(ApiToken.account_id) == account_id,
+                                           col(ApiToken.revoked_at).is_(None))
+                    .values(revoked_at=now))
+
+
+def authenticate(session: Session, email: str, password: str, now: datetime) -> Account:
+    """The account for these credentials, or :class:`NotAuthenticated` (which never says
+    whether the address or the password was wrong)."""
+    address = email.strip().lower()
+    account = session.execute(
+        select(Account).where(Account.email == address)).scalar_one_or_none()
+    refused = NotAuthenticated("wrong email address or password")
+    if account is None:
+        with contextlib.suppress(VerificationError):
+            _hasher.verify(_DUMMY_HASH, password)
+        raise refused
+    try:
+        _hasher.verify(account.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise refused from None
+    if account.disabled_at is not None:
+        raise NotAuthenticated(f"the account {address} is disabled; ask an administrator")
+    if _hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = _hasher.hash(password)
+    account.last_login_at = now
+    return account
+
+
+# -- browser sessions ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OpenedSession:
+    token: str  # goes into the cookie; only its hash is stored
+    csrf_token: str
+    expires_at: datetime
+
+
+def open_session(session: Session, account: Account, now: datetime,
+                 hours: int) -> OpenedSession:
+    token = secrets.token_urlsafe(32)
+    opened = OpenedSession(token, secrets.token_urlsafe(24), now + timedelta(hours=hours))
+    session.add(WebSession(token_hash=digest(token), account_id=account.id or 0,
+                           csrf_token=opened.csrf_token, created_at=now,
+                           expires_at=opened.expires_at))
+    # Expired sessions of this account go as it signs in again: the table stays small.
+    session.execute(delete(WebSession).where(col(WebSession.account_id) == account.id,
+                                             col(WebSession.expires_at) < now))
+    return opened
+
+
+def session_account(session: Session, token: str,
+                    now: datetime) -> tuple[Account, WebSession] | None:
+    """The signed-in account for a cookie token, or None when unknown or expired."""
+    row = session.execute(
+        select(Account, WebSession).join(WebSession, col(WebSession.account_id) == col(Account.id))
+        .where(WebSession.token_hash == digest(token), col(WebSession.expires_at) > now,
+               col(Account.disabled_at).is_(None))
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def close_session(session: Session, token: str) -> None:
+    session.execute(delete(WebSession).where(col(WebSession.token_hash) == digest(token)))
+
+
+# -- API tokens ------------------------------------------------------------------------------
+
+def issue_token(session: Session, account: Account, name: str, now: datetime,
+                days: int | None = None) -> tuple[ApiToken, str]:
+    """A new bearer token; the secret is returned once and never stored."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InvalidInputError("a token needs a name of 1 to 100 characters (what it is for)")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(token_hash=digest(secret), account_id=account.id or 0, name=name,
+                     created_at=now,
+                     expires_at=now + timedelta(days=days) if days else None)
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def token_account(session: Session, secret: str, now: datetime) -> Account | None:
+    """The account behind a bearer token, or None when unknown, revoked or expired."""
+    row = session.execute(
+        select(Account, ApiToken).join(ApiToken, col(ApiToken.account_id) == col(Account.id))
+        .where(ApiToken.token_hash == digest(secret),
+               col(ApiToken.revoked_at).is_(None),
+               col(Account.disabled_at).is_(None))
+    ).first()
+    if row is None:
+        return None
+    account, token = row
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    return account
+
+
+def revoke_token(session: Session, account: Account, token_id: int, now: datetime) -> None:
+    result = session.execute(
+        update(ApiToken).where(col(ApiToken.id) == token_id, col(ApiToken.account_id) == account.id,
+                               col(ApiToken.revoked_at).is_(None))
+        .values(revoked_at=now))
+    if not result.rowcount:  # type: ignore[attr-defined]
+        raise NotFoundError(f"you have no active token {token_id}")
