@@ -224,3 +224,31 @@ def revoke_token(session: Session, account: Account, token_id: int, now: datetim
         .values(revoked_at=now))
     if not result.rowcount:  # type: ignore[attr-defined]
         raise NotFoundError(f"you have no active token {token_id}")
+
+
+def account_by_id(session: Session, account_id: int) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFoundError(f"no account {account_id}")
+    return account
+
+
+def account_for_email(session: Session, email: str, now: datetime) -> Account:
+    """The active account of ``email``, made on first use for a registered person or OPD.
+
+    Someone who opens a link from an email may never have set a password: the link itself
+    proves the address, so an account without a usable password is created for them.
+    """
+    address = email.strip().lower()
+    account = session.execute(
+        select(Account).where(col(Account.email) == address)).scalar_one_or_none()
+    if account is None:
+        if not registered(session, address):
+            raise NotAuthenticated(f"{address} is no longer registered; ask a coordinator")
+        account = Account(email=address, password_hash="!" + secrets.token_hex(16),
+                          created_at=now)
+        session.add(account)
+        session.flush()
+    if account.disabled_at is not None:
+        raise NotAuthenticated(f"the account {address} is disabled; ask an administrator")
+    return account

@@ -61,14 +61,6 @@ def submit(
     expected_version: int | None = None,
 ) -> SubmitResult:
     """Submit a new version of a deliverable from a file (plus the quick-win list for a plan)."""
-    if deliverable == QUICK_WIN_PLAN and quick_wins is None:
-        raise InvalidInputError(
-            "a quick-win plan lists its quick wins: give --quick-wins FILE.csv with columns "
-            "title, dimension, element[, opd, description]"
-        )
-    if deliverable != QUICK_WIN_PLAN and quick_wins is not None:
-        raise InvalidInputError("--quick-wins goes with the quick_win_plan deliverable only")
-    wins = imports.parse_quick_wins(quick_wins, prog.dimensions) if quick_wins else []
     limit = prog.settings.upload_max_bytes
     try:
         if file.stat().st_size > limit:  # refused before reading it into memory
@@ -78,7 +70,32 @@ def submit(
         data = file.read_bytes()
     except OSError as exc:
         raise InvalidInputError(f"{file}: cannot read: {exc.strerror or exc}") from None
-    stored = storage.check(file.name, data, prog.settings.upload_max_bytes)
+    return submit_data(prog, region_ref, deliverable, file.name, data, as_email, party=party,
+                       quick_wins=quick_wins, note=note, expected_version=expected_version,
+                       quick_wins_flag="--quick-wins FILE.csv")
+
+
+def submit_data(
+    prog: Programme, region_ref: str, deliverable: str, file_name: str, data: bytes,
+    as_email: str, *, party: str | None = None, quick_wins: Path | str | None = None,
+    note: str | None = None, expected_version: int | None = None,
+    quick_wins_flag: str = "quick_wins (a CSV)",
+) -> SubmitResult:
+    """Submit a new version of a deliverable from uploaded bytes (the web's upload).
+
+    ``file_name`` is the name the uploader gave; it is checked and cleaned, never used as a
+    path. ``quick_wins`` is the quick-win list of a plan: a CSV file or its text.
+    """
+    if deliverable == QUICK_WIN_PLAN and quick_wins is None:
+        raise InvalidInputError(
+            f"a quick-win plan lists its quick wins: give {quick_wins_flag} with "
+            "columns title, dimension, element[, opd, description]"
+        )
+    if deliverable != QUICK_WIN_PLAN and quick_wins is not None:
+        flag = quick_wins_flag.split()[0]
+        raise InvalidInputError(f"{flag} goes with the quick_win_plan deliverable only")
+    wins = imports.parse_quick_wins(quick_wins, prog.dimensions) if quick_wins else []
+    stored = storage.check(file_name, data, prog.settings.upload_max_bytes)
     with prog.db.transaction() as session:
         region = find_region(session, region_ref)
         actor = actor_for(session, as_email)

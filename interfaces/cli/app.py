@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from config.settings import get_settings
 from engine.errors import InvalidInputError, SmartCityError
 from interfaces.cli import (
+    account,
     actions,
     calendar,
     deadlines,
@@ -25,6 +26,7 @@ from interfaces.cli import (
     evaluation,
     outbox,
     reports,
+    serve,
     worker,
     workflow,
 )
@@ -124,6 +126,8 @@ evaluation.register(app)
 deadlines.register(app)
 outbox.register(app)
 worker.register(app)
+serve.register(app)
+account.register(app)
 
 
 def main() -> None:

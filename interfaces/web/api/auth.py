@@ -1,0 +1,124 @@
+"""Signing in to the API: bearer tokens, the caller's identity, accounts (admin)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, status
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from interfaces.web.deps import ApiViewer, Prog, Viewer, admin_viewer
+from workflows import accounts
+from workflows.models import ApiToken
+
+router = APIRouter(tags=["accounts"])
+
+
+class TokenRequest(BaseModel):
+    email: str = Field(max_length=254, examples=["mentor@itb.ac.id"])
+    password: str = Field(max_length=200)
+    name: str = Field(default="api", min_length=1, max_length=100,
+                      description="What the token is for, to recognise it later.")
+    days: int | None = Field(default=90, ge=1, le=3650,
+                             description="Days until it expires; null for never.")
+
+
+class TokenCreated(BaseModel):
+    id: int
+    name: str
+    token: str = Field(description="Send as 'Authorization: Bearer <token>'. Shown once.")
+    expires_at: datetime | None
+
+
+class TokenInfo(BaseModel):
+    id: int
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class Me(BaseModel):
+    email: str
+    role: str
+    name: str | None
+    regions: list[str] | None = Field(description="Regions acted for; null: programme-wide.")
+    party: str | None = Field(description="The OPD code, for an OPD account.")
+    is_admin: bool
+    locale: str
+
+
+class AccountRequest(BaseModel):
+    email: str = Field(max_length=254)
+    password: str = Field(min_length=1, max_length=200)
+    is_admin: bool = False
+    locale: str = Field(default="id", pattern="^(id|en)$")
+
+
+class AccountInfo(BaseModel):
+    email: str
+    is_admin: bool
+    locale: str
+    created_at: datetime
+    disabled: bool
+
+
+@router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenCreated,
+             responses={401: {"description": "Wrong email address or password."}})
+def create_token(body: TokenRequest, prog: Prog) -> TokenCreated:
+    """Exchange an email address and password for a bearer token."""
+    now = prog.engine.clock()
+    with prog.db.transaction() as session:
+        account = accounts.authenticate(session, body.email, body.password, now)
+        token, secret = accounts.issue_token(session, account, body.name, now, body.days)
+        return TokenCreated(id=token.id or 0, name=token.name, token=secret,
+                            expires_at=token.expires_at)
+
+
+@router.get("/tokens", response_model=list[TokenInfo])
+def list_tokens(viewer: ApiViewer, prog: Prog) -> list[TokenInfo]:
+    """The caller's tokens (never their secrets)."""
+    with prog.db.read() as session:
+        rows = session.execute(select(ApiToken).where(
+            col(ApiToken.account_id) == viewer.account_id).order_by(col(ApiToken.id))).scalars()
+        return [TokenInfo(id=t.id or 0, name=t.name, created_at=t.created_at,
+                          expires_at=t.expires_at, revoked_at=t.revoked_at) for t in rows]
+
+
+@router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_token(token_id: int, viewer: ApiViewer, prog: Prog) -> None:
+    """Revoke one of the caller's tokens."""
+    now = prog.engine.clock()
+    with prog.db.transaction() as session:
+        account = accounts.account_by_id(session, viewer.account_id)
+        accounts.revoke_token(session, account, token_id, now)
+
+
+@router.get("/me", response_model=Me)
+def me(viewer: ApiViewer) -> Me:
+    """Who the caller is, and what the engine will let them act as."""
+    actor = viewer.actor
+    regions = viewer.regions()
+    return Me(email=viewer.email, role=viewer.role, name=actor.name if actor else None,
+              regions=sorted(regions) if regions is not None else None,
+              party=actor.party if actor else None, is_admin=viewer.is_admin,
+              locale=viewer.locale)
+
+
+@router.post("/accounts", status_code=status.HTTP_201_CREATED, response_model=AccountInfo)
+def create_account(body: AccountRequest, prog: Prog,
+                   viewer: Viewer = Depends(admin_viewer)) -> AccountInfo:  # noqa: B008
+    """Create an account for a registered person or OPD (administrators only)."""
+    account = accounts.create(prog, body.email, body.password, is_admin=body.is_admin,
+                              locale=body.locale)
+    return AccountInfo(email=account.email, is_admin=account.is_admin, locale=account.locale,
+                       created_at=account.created_at, disabled=False)
+
+
+@router.get("/accounts", response_model=list[AccountInfo])
+def list_accounts(prog: Prog, viewer: Viewer = Depends(admin_viewer)) -> list[AccountInfo]:  # noqa: B008
+    """Every account (administrators only)."""
+    return [AccountInfo(email=a.email, is_admin=a.is_admin, locale=a.locale,
+                        created_at=a.created_at, disabled=a.disabled_at is not None)
+            for a in accounts.listing(prog)]

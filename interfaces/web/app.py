@@ -1,0 +1,154 @@
+"""The FastAPI application: API under ``/api/v1``, pages at the root, one error policy.
+
+:func:`create_app` builds the app around a :class:`~workflows.programme.Programme`. Every
+expected failure (:class:`engine.errors.SmartCityError`) becomes its status code with the
+message that names the problem and the fix: JSON ``{"detail": ..., "error": ...}`` for the
+API, the error page for a browser. Unexpected exceptions are logged and answered with a
+plain 500 that shows no traceback.
+
+``background=True`` (what ``smartcity serve`` uses) also runs, for the life of the server,
+the scheduler's clock (in whichever process holds the leader lock) and the email dispatcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from engine.errors import SmartCityError
+from interfaces.web import api, pages
+from interfaces.web.deps import LoginRequired, optional_viewer
+from interfaces.web.templating import render
+from notifications.sink import MailSink
+from workflows.programme import Programme
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _page_error(request: Request, status: int, message: str) -> Response:
+    try:
+        viewer = optional_viewer(request)
+    except SmartCityError:
+        viewer = None
+    return render(request, "error.html", viewer, status=status, status_code=status,
+                  message=message)
+
+
+def create_app(prog: Programme, *, mailbox: MailSink | None = None,
+               background: bool = False, worker_id: str | None = None) -> FastAPI:
+    """The web application around ``prog``; ``mailbox`` shows a local SMTP sink's mail."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not background:
+            yield
+            return
+        async with _services(prog, worker_id or f"{socket.gethostname()}:{os.getpid()}"):
+            yield
+
+    app = FastAPI(
+        title="smartcity-workflow",
+        summary="Gerakan Menuju 100 Smart City: master plans, reviews, deadlines, evaluation.",
+        version="1",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.prog = prog
+    app.state.mailbox = mailbox
+
+    @app.exception_handler(SmartCityError)
+    async def expected(request: Request, exc: SmartCityError) -> Response:
+        status = exc.status_code
+        if _wants_json(request):
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            return JSONResponse({"detail": str(exc), "error": type(exc).__name__},
+                                status_code=status, headers=headers)
+        if status == 401:
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return _page_error(request, status, str(exc))
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+            problems.append(f"{where}: {error.get('msg', 'invalid')}" if where
+                            else str(error.get("msg", "invalid")))
+        message = "; ".join(problems) or "invalid request"
+        if _wants_json(request):
+            return JSONResponse({"detail": message, "error": "InvalidInputError",
+                                 "problems": problems}, status_code=422)
+        return _page_error(request, 422, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail, "error": "HTTPError"},
+                                status_code=exc.status_code, headers=exc.headers)
+        return _page_error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("internal error on %s %s", request.method, request.url.path)
+        message = "internal error; it has been logged"
+        if _wants_json(request):
+            return JSONResponse({"detail": message, "error": "InternalError"}, status_code=500)
+        return Response(message, status_code=500, media_type="text/plain")
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app
+
+
+@contextlib.asynccontextmanager
+async def _services(prog: Programme, worker_id: str) -> AsyncIterator[None]:
+    """The clock (leader only) in a thread and the dispatcher as a task, while serving."""
+    from engine.scheduler import Clock
+    from notifications.dispatcher import Dispatcher
+    from notifications.smtp import SmtpSender
+    from workflows import jobs
+
+    jobs.bind(prog)
+    stop_clock = threading.Event()
+    clock = Clock(prog.db, jobs.JOBS)
+    thread = threading.Thread(target=clock.run, args=(stop_clock,), name="clock", daemon=True)
+    thread.start()
+    sender = SmtpSender.from_settings(prog.settings)
+    dispatcher = Dispatcher(prog.db, sender, worker_id, prog.engine.clock,
+                            max_attempts=prog.settings.send_max_attempts)
+    stop = asyncio.Event()
+    task = asyncio.create_task(dispatcher.run(stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        stop_clock.set()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(task, 30)
+        await sender.close()
+        await asyncio.to_thread(thread.join, 30)

@@ -1,0 +1,150 @@
+"""Who is asking: the signed-in viewer of a request, from a bearer token or a session cookie.
+
+Pages use the session cookie (HttpOnly, SameSite=Lax) and a CSRF token in every form; the API
+uses ``Authorization: Bearer``. A cookie-authenticated API call that changes something must
+also send the session's CSRF token in ``X-CSRF-Token``. What a viewer may do is not decided
+here: the viewer carries the engine :class:`~engine.permissions.Actor` derived from the
+directory, and the engine refuses whatever that actor may not do.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request
+
+from engine.errors import NotAuthenticated, NotFoundError, PermissionDenied
+from engine.permissions import Actor
+from workflows import accounts
+from workflows.directory import actor_for
+from workflows.models import Account
+from workflows.programme import Programme
+
+SESSION_COOKIE = "sc_session"
+LANG_COOKIE = "sc_lang"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A signed-in account, and the actor the engine sees when it acts."""
+
+    account_id: int
+    email: str
+    is_admin: bool
+    locale: str
+    actor: Actor | None  # None: an admin account with no person or OPD behind it
+    via: Literal["session", "token"]
+    csrf_token: str | None = None
+
+    @property
+    def role(self) -> str:
+        return self.actor.role if self.actor else "admin"
+
+    def regions(self) -> frozenset[str] | None:
+        """The regions this viewer acts for; None means programme-wide."""
+        if self.actor is None:
+            return None
+        return self.actor.subjects
+
+
+class LoginRequired(Exception):
+    """A page needs a signed-in viewer: answered with a redirect to the login page."""
+
+
+def programme(request: Request) -> Programme:
+    prog: Programme = request.app.state.prog
+    return prog
+
+
+def _viewer(request: Request) -> Viewer | None:
+    if hasattr(request.state, "viewer"):
+        cached: Viewer | None = request.state.viewer
+        return cached
+    prog = programme(request)
+    now = prog.engine.clock()
+    found: Viewer | None = None
+    header = request.headers.get("authorization", "")
+    with prog.db.read() as session:
+        account: Account | None = None
+        via: Literal["session", "token"] = "token"
+        csrf: str | None = None
+        if header:
+            scheme, _, secret = header.partition(" ")
+            if scheme.lower() != "bearer" or not secret.strip():
+                raise NotAuthenticated("the Authorization header must be 'Bearer <token>'; "
+                                       "create a token with POST /api/v1/tokens")
+            account = accounts.token_account(session, secret.strip(), now)
+            if account is None:
+                raise NotAuthenticated("this API token is unknown, revoked or expired; "
+                                       "create a new one with POST /api/v1/tokens")
+        elif token := request.cookies.get(SESSION_COOKIE):
+            signed_in = accounts.session_account(session, token, now)
+            if signed_in is not None:
+                account, web_session = signed_in
+                via, csrf = "session", web_session.csrf_token
+        if account is not None:
+            try:
+                actor: Actor | None = actor_for(session, account.email)
+            except NotFoundError:
+                actor = None
+                if not account.is_admin:  # the person or OPD was removed from the directory
+                    account = None
+            if account is not None:
+                found = Viewer(account.id or 0, account.email, account.is_admin,
+                               account.locale, actor, via, csrf)
+    request.state.viewer = found
+    return found
+
+
+def optional_viewer(request: Request) -> Viewer | None:
+    return _viewer(request)
+
+
+def api_viewer(request: Request) -> Viewer:
+    """The API's caller; 401 without credentials, 403 on a cookie call without CSRF token."""
+    viewer = _viewer(request)
+    if viewer is None:
+        raise NotAuthenticated("sign in: send 'Authorization: Bearer <token>' (create a token "
+                               "with POST /api/v1/tokens)")
+    if viewer.via == "session" and request.method not in SAFE_METHODS:
+        check_csrf(viewer, request.headers.get("x-csrf-token"))
+    return viewer
+
+
+def page_viewer(request: Request) -> Viewer:
+    viewer = _viewer(request)
+    if viewer is None:
+        raise LoginRequired()
+    return viewer
+
+
+def check_csrf(viewer: Viewer, given: str | None) -> None:
+    """Refuse a state-changing browser request that does not carry the session's token."""
+    if viewer.via != "session":
+        return
+    if not given or not viewer.csrf_token or not hmac.compare_digest(given, viewer.csrf_token):
+        raise PermissionDenied("the form has expired or did not come from this site; reload "
+                               "the page and try again")
+
+
+def admin_viewer(viewer: Annotated[Viewer, Depends(api_viewer)]) -> Viewer:
+    if not viewer.is_admin:
+        raise PermissionDenied("only an administrator may manage accounts")
+    return viewer
+
+
+def acting(viewer: Viewer) -> Actor:
+    """The engine actor of a viewer; an admin account with no person behind it has none."""
+    if viewer.actor is None:
+        raise PermissionDenied(f"{viewer.email} is an administrator account without a person "
+                               "or OPD in the directory, and cannot act on the workflow")
+    return viewer.actor
+
+
+ApiViewer = Annotated[Viewer, Depends(api_viewer)]
+PageViewer = Annotated[Viewer, Depends(page_viewer)]
+OptionalViewer = Annotated[Viewer | None, Depends(optional_viewer)]
+Prog = Annotated[Programme, Depends(programme)]
