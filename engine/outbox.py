@@ -125,15 +125,23 @@ def enqueue(
 
 
 def claim(db: Database, worker: str, batch: int, lease_seconds: float,
-          now: datetime) -> list[Claimed]:
-    """Take up to ``batch`` due rows (and rows whose lease expired), oldest due first."""
+          now: datetime, exclude: Sequence[int] = ()) -> list[Claimed]:
+    """Take up to ``batch`` due rows (and rows whose lease expired), oldest due first.
+
+    ``exclude`` are rows the caller is still sending: a worker that claims its next batch
+    while sending the current one must not take back its own rows whose lease ran out
+    mid-send (that would send them twice).
+    """
     lease_until = now + timedelta(seconds=lease_seconds)
+    takeable = or_(
+        and_(c.status == PENDING, c.due_at <= now),
+        and_(c.status == SENDING, c.lease_until < now),
+    )
+    if exclude:
+        takeable = and_(takeable, c.id.notin_(list(exclude)))
     due = (
         select(c.id)
-        .where(or_(
-            and_(c.status == PENDING, c.due_at <= now),
-            and_(c.status == SENDING, c.lease_until < now),
-        ))
+        .where(takeable)
         .order_by(c.due_at, c.id)
         .limit(batch)
     )

@@ -150,9 +150,10 @@ class Dispatcher:
                         outbox.release, self.db, [r.id for r in waiting], self.worker_id)
         return total
 
-    async def _claim(self) -> list[Claimed]:
+    async def _claim(self, exclude: list[int] | None = None) -> list[Claimed]:
         return await asyncio.to_thread(
-            outbox.claim, self.db, self.worker_id, self.batch, self.lease, self.clock())
+            outbox.claim, self.db, self.worker_id, self.batch, self.lease, self.clock(),
+            exclude or ())
 
     async def _deliver_batch(
         self, rows: list[Claimed], report: DispatchReport,
@@ -178,7 +179,8 @@ class Dispatcher:
                     outcomes.append(outcome)
                 if following is None and prefetch is not None and done >= halfway \
                         and prefetch():
-                    following = asyncio.ensure_future(self._claim())
+                    # Not this batch's rows, even if their lease ran out while sending.
+                    following = asyncio.ensure_future(self._claim([r.id for r in rows]))
                 if (flushing is None or flushing.done()) and len(outcomes) >= ack_every:
                     if flushing is not None:
                         await flushing  # surface a failed acknowledgement

@@ -69,7 +69,9 @@ KINDS: Final[Mapping[str, tuple[str, ...]]] = {
         "closes_local",
         "days_left",
     ),
-    "review_rejected": ("recipient_name", "region_name", "round", "comment", "mentor_name"),
+    "review_rejected": ("recipient_name", "region_name", "round", "comment", "mentor_name",
+                        "app_url"),
+    "review_requested": ("recipient_name", "region_name", "region_code", "round", "app_url"),
 }
 
 #: Kinds whose ``items`` list must not be empty (a digest of nothing is never sent).

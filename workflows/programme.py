@@ -57,9 +57,11 @@ class Programme:
         self.engine = WorkflowEngine(self.guards, clock=clock)
         # Deadlines of the cohort and reminders are planned in the transaction of the action
         # that opens a stage (a listener on the engine).
-        from workflows.deadlines import install
+        # So are the review emails (to the mentors, and to the OPDs after a rejection).
+        from workflows import deadlines, review_notices
 
-        install(self)
+        deadlines.install(self)
+        review_notices.install(self)
 
     def init(self) -> InitReport:
         """Migrate the schema to head, load regions, publish the shipped definitions."""

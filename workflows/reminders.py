@@ -60,6 +60,7 @@ from engine import outbox
 from engine.models import Deadline, OutboxMessage, Reminder, Submission, WorkflowInstance
 from notifications.message import outbox_fields
 from notifications.render import render_email
+from workflows import links
 from workflows.models import Opd, Person, Region
 from workflows.programme import Programme
 from workflows.zones import ZONES, local, zone_of
@@ -330,6 +331,9 @@ class _Sweep:
             "days_left": days_left,
             "kind": OVERDUE if d.due_at <= self.now else BEFORE,
             "action": todo.format(", ".join(pending)) if pending else nothing,
+            # Opens the OPD's page at this item, signed in, once (workflows.links).
+            "link": links.make_url(self.prog.settings, opd.email, f"/opd#deadline-{d.id}",
+                                   self.now),
         }
 
     def digest(self, opd: Opd, reminder_ids: list[int]) -> str | None:
@@ -346,7 +350,7 @@ class _Sweep:
             "region_code": opd.region_code,
             "zone": zone_of(tz),
             "items": [self.digest_item(d, opd, tz) for d in open_deadlines],
-            "app_url": None,
+            "app_url": links.make_url(self.prog.settings, opd.email, "/opd", self.now),
         }
         prefix = f"digest:{opd.email}:{local_date(self.now, tz).isoformat()}"
         outbox_id = self._enqueue(prefix, "reminder_digest", opd.email, context)

@@ -58,7 +58,8 @@ def test_demo_delivers_email_over_smtp_and_evaluates_both_windows(tmp_path: Path
     assert result.exit_code == 0, result.stderr
     out = result.stdout
 
-    counted = re.search(r"Emails delivered: (\d+) \((.*)\); the SMTP server received (\d+)", out)
+    counted = re.search(r"Emails delivered: (\d+) \((.*)\); the\s+SMTP\s+server\s+received\s+(\d+)",
+                        out)
     assert counted is not None, out[-3000:]
     delivered, kinds, received = int(counted[1]), counted[2], int(counted[3])
     assert delivered > 0 and delivered == received

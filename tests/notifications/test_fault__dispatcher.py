@@ -73,7 +73,8 @@ def test_sigkill_mid_batch_then_restart_loses_nothing(
     with db.read() as session:
         stuck = session.execute(select(func.count()).where(
             OutboxMessage.status == "sending")).scalar_one()
-    assert 0 < stuck <= BATCH  # one claimed batch in flight when it died
+    # The batch being sent when it died, and perhaps the next one, claimed while sending.
+    assert 0 < stuck <= 2 * BATCH
 
     second = start(db, smtp_server, "second", lease=2)
     wait_until(lambda: outbox.counts(db)["sent"] == 1000, 30)

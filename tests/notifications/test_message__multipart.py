@@ -184,6 +184,7 @@ def test_a_rendered_review_email_round_trips_escaped(locale: str) -> None:
             "round": 3,
             "comment": '<script>alert(1)</script> & "x"',
             "mentor_name": "Ir. Bambang Sutrisno — ITB",
+            "app_url": None,
         },
     )
     parsed = roundtrip(

@@ -20,6 +20,7 @@ def rejected(**overrides: Any) -> dict[str, Any]:
         "round": 1,
         "comment": "Mohon lengkapi data baseline.",
         "mentor_name": "Dr. Sari Wulandari",
+        "app_url": None,
         **overrides,
     }
 
@@ -131,6 +132,8 @@ def test_subject_is_one_line_even_with_a_newline_in_the_region_name(
             "days_left": 1,
         },
         "review_rejected": rejected(),
+        "review_requested": {"recipient_name": "Mentor", "region_name": "",
+                             "region_code": "64.71", "round": 1, "app_url": None},
     }[kind]
     ctx["region_name"] = region_name
     subject = render_email(kind, locale, ctx).subject

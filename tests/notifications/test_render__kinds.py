@@ -140,6 +140,15 @@ def context_for(kind: str, region: str) -> dict[str, Any]:
             "round": 2,
             "comment": "Analisis kesenjangan pada Buku II belum memuat data baseline 2025.",
             "mentor_name": "Dr. Sari Wulandari",
+            "app_url": "https://smartcity.example.go.id/l/abc",
+        }
+    if kind == "review_requested":
+        return {
+            "recipient_name": "Dr. Sari Wulandari",
+            "region_name": r["region_name"],
+            "region_code": "64.71",
+            "round": 2,
+            "app_url": "https://smartcity.example.go.id/l/abc",
         }
     raise AssertionError(kind)
 

@@ -1,0 +1,66 @@
+"""Review emails: mentors are asked when a plan awaits them, OPDs told when it is rejected.
+
+Both are queued in the action's transaction (a refused action queues nothing) and carry a
+signed single-use link that opens the exact page to act on.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from engine.errors import GuardFailed
+from engine.models import OutboxMessage
+from workflows import links
+
+
+def _mail(world: Any, kind: str) -> list[OutboxMessage]:
+    with world.prog.db.read() as session:
+        return list(session.execute(select(OutboxMessage).where(
+            col(OutboxMessage.kind) == kind).order_by(col(OutboxMessage.id))).scalars())
+
+
+def _link(mail: OutboxMessage) -> str:
+    found = re.search(r"/l/([A-Za-z0-9_.\-]+)", mail.text_body)
+    assert found, mail.text_body
+    return found.group(1)
+
+
+def test_entering_review_asks_the_regions_mentors_with_a_link_to_the_queue(world: Any) -> None:
+    r = world.region()
+    world.drive(r, "mentor_review")
+    asked = _mail(world, "review_requested")
+    assert [m.recipient for m in asked] == [r.mentor]
+    assert "Kota Balikpapan" in asked[0].subject and "1" in asked[0].subject
+    with world.prog.db.transaction() as session:
+        opened = links.redeem(session, world.prog.settings, _link(asked[0]), world.prog.engine.clock())
+    assert (opened.email, opened.path) == (r.mentor, "/queue#region-64.71")
+
+
+def test_rejection_tells_every_opd_with_the_comment_and_resubmission_asks_again(
+        world: Any) -> None:
+    r = world.region()
+    world.drive(r, "mentor_review")
+    world.reject(r, "Baseline 2025 <b>belum</b> ada")
+    told = _mail(world, "review_rejected")
+    assert sorted(m.recipient for m in told) == sorted(r.opds.values())
+    assert "Baseline 2025 <b>belum</b> ada" in told[0].text_body
+    assert "&lt;b&gt;belum&lt;/b&gt;" in told[0].html_body  # escaped in HTML
+    with world.prog.db.transaction() as session:
+        opened = links.redeem(session, world.prog.settings, _link(told[0]), world.prog.engine.clock())
+    assert opened.path == "/opd"
+    world.revise(r)
+    asked = _mail(world, "review_requested")
+    assert len(asked) == 2 and "2" in asked[1].subject  # round 2
+
+
+def test_a_refused_action_queues_nothing(world: Any) -> None:
+    r = world.region()
+    world.drive(r, "mentor_review")
+    world.reject(r, "Perlu revisi")
+    with pytest.raises(GuardFailed):  # no new plan version since the rejection
+        world.fire(r.code, "resubmit", r.opd)
+    assert len(_mail(world, "review_requested")) == 1
