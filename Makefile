@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n 2 -q
 
-.PHONY: demo test lint bench clean
+.PHONY: demo serve test lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(VENV)/.installed: pyproject.toml
 
 demo: $(VENV)/.installed
 	$(BIN)/smartcity demo
+
+# The web pages and API on the demo's data, with its mail in a local SMTP server (/mailbox).
+serve: $(VENV)/.installed
+	$(BIN)/smartcity --data-dir var/demo serve --smtp-sink
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check engine workflows notifications config interfaces migrations bench tests

@@ -26,7 +26,16 @@ from interfaces.cli import reports
 from interfaces.cli.context import console, state
 from interfaces.cli.worker import deliver_due
 from notifications.sink import running_sink
-from workflows.demo import STUCK_REGION, Demo, DemoReport, SimulatedClock
+from workflows import accounts
+from workflows.demo import (
+    ASSESSOR,
+    COORDINATOR,
+    MENTORS,
+    STUCK_REGION,
+    Demo,
+    DemoReport,
+    SimulatedClock,
+)
 from workflows.directory import find_region
 from workflows.programme import Programme
 from workflows.reports import history as history_rows
@@ -37,6 +46,8 @@ SHOWN_REGION = "64.71"
 EXTENSION_REGION = "72.01"
 SAMPLE_REGION = "94.04"  # Kabupaten Mimika, WIT: one of its OPD digests is shown
 WORKER_ID = "smartcity-demo"
+DEMO_PASSWORD = "demo-smartcity-2026"
+DEMO_ADMIN = "admin@smartcity.example.go.id"
 
 
 def _prepare(directory: Path) -> None:
@@ -73,6 +84,7 @@ def run_demo(directory: Path) -> None:
         demo = Demo(prog, clock, directory / "inputs", deliver=deliver)
         result = demo.run()
         received = recorder.messages()
+        signins = _demo_accounts(prog, demo)
     _print_run(result)
     _print_rankings(result)
     console.print()
@@ -84,6 +96,25 @@ def run_demo(directory: Path) -> None:
     _print_email(prog, sorted(demo.emails[SAMPLE_REGION].values()), received)
     console.print(f"\nExplore it: smartcity --data-dir {directory} status | history 94.04 | "
                   f"region show 72.01 | workflow diagram --region 72.01 | outbox")
+    console.print(f"Or in a browser: make serve (smartcity --data-dir {directory} serve "
+                  f"--smtp-sink), then sign in at {prog.settings.base_url} with password "
+                  f"{DEMO_PASSWORD!r} as one of:")
+    for email, role in signins:
+        console.print(f"  {email:<36} {role}")
+
+
+def _demo_accounts(prog: Programme, demo: Demo) -> list[tuple[str, str]]:
+    """Sign-in accounts for one person of each role, to browse the demo in the web pages."""
+    cast = [
+        (COORDINATOR, "coordinator"),
+        (ASSESSOR, "assessor"),
+        (next(e for e, (_, regions) in MENTORS.items() if SHOWN_REGION in regions), "mentor"),
+        (demo.emails[SHOWN_REGION]["DISKOMINFO"], f"OPD of {SHOWN_REGION}"),
+    ]
+    for email, _ in cast:
+        accounts.create(prog, email, DEMO_PASSWORD)
+    accounts.create(prog, DEMO_ADMIN, DEMO_PASSWORD, is_admin=True)
+    return [*cast, (DEMO_ADMIN, "administrator (accounts)")]
 
 
 def _print_run(result: DemoReport) -> None:

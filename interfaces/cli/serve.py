@@ -37,6 +37,10 @@ def serve(
 ) -> None:
     """Serve the web pages and the REST API (with the clock and email delivery)."""
     prog = programme()
+    if "base_url" not in prog.settings.model_fields_set:
+        # Links in emails must reach this server; a deployment sets SMARTCITY_BASE_URL.
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        prog.settings = prog.settings.model_copy(update={"base_url": f"http://{shown}:{port}"})
     prog.init()  # migrations and reference data; a no-op when they are there
     with contextlib.ExitStack() as stack:
         mailbox = None
