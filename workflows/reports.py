@@ -108,6 +108,7 @@ class SubmissionRow:
     submitted_by: str
     submitted_at: datetime
     reviews: tuple[tuple[int, str, str | None], ...]
+    id: int = 0  # the submission's id: the web pages link to its file
 
 
 def submissions(prog: Programme, session: Session, region_code: str) -> list[SubmissionRow]:
@@ -124,5 +125,6 @@ def submissions(prog: Programme, session: Session, region_code: str) -> list[Sub
     rows = session.execute(select(Submission).where(col(Submission.instance_id) == instance.id)
                            .order_by(col(Submission.id))).scalars().all()
     return [SubmissionRow(s.deliverable, s.party, s.version, s.file_name, s.sha256,
-                          s.submitted_by, s.submitted_at, tuple(decisions.get(s.id or 0, [])))
+                          s.submitted_by, s.submitted_at, tuple(decisions.get(s.id or 0, [])),
+                          s.id or 0)
             for s in rows]

@@ -92,3 +92,10 @@ def store(directory: Path, name: str, data: bytes, max_bytes: int) -> StoredFile
     stored = check(name, data, max_bytes)
     write(directory, data, stored.sha256)
     return stored
+
+
+def path_of(directory: Path, digest: str) -> Path:
+    """Where :func:`write` put the bytes of ``digest`` (a hex SHA-256, checked here)."""
+    if len(digest) != 64 or any(ch not in "0123456789abcdef" for ch in digest):
+        raise ValueError(f"not a SHA-256 digest: {digest!r}")
+    return directory / digest[:2] / digest

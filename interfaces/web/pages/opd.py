@@ -1,0 +1,378 @@
+"""The OPD's page: my region's stage, my deadlines, what I still owe, and the forms to act.
+
+An OPD (a regional agency) comes here from its reminder email. The page answers, in the
+region's own zone with WIB alongside (national dates are announced in WIB): which stage the
+region is in, which deadlines are open and which are overdue or close, what this OPD still has
+to submit now, and what the mentor asked when the plan was rejected. It offers the upload
+form, the workflow actions the engine allows this OPD now (send for review, resubmit), an
+extension request for the open deadline, and a calendar feed of the deadlines.
+
+"What I still have to submit" follows the reminders (:mod:`workflows.reminders`): the
+deliverables the current state requires that the OPD role may submit and that have no version
+yet (a per-OPD deliverable counts only this OPD's own); plus a deliverable whose latest version
+the mentor rejected and that has no newer version since.
+
+Uploads are refused early when too big: from the declared length before the body is parsed,
+and from the parsed part's size before its bytes are read into memory. Everything else about
+the file (type, emptiness, size again, checksum, the name never used as a path) is checked by
+:func:`workflows.actions.submit_data` and the storage layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from engine.definition import WorkflowDefinition
+from engine.errors import InvalidInputError, PermissionDenied, SmartCityError
+from engine.models import ReviewDecision
+from engine.permissions import Actor
+from engine.runtime import AvailableAction, InstanceSnapshot
+from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
+from interfaces.web.templating import render
+from workflows import actions, deadlines, ical, reports, storage
+from workflows.directory import find_region
+from workflows.models import ExtensionRequest
+from workflows.programme import Programme
+
+router = APIRouter()
+
+CSV_MAX_BYTES = 1024 * 1024  # a quick-win list is a few kilobytes; this is generous
+FORM_ROOM = 64 * 1024  # the other fields and the multipart framing
+NOTE_MAX = 5000
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    id: int
+    stage: str
+    due_at: datetime
+    origin: str
+    version: int
+    status: str  # "late", "soon" or "ok" (the .badge classes)
+    days_left: int
+    current: bool  # the deadline of the stage the region is in now
+    requests: list[ExtensionRequest]
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    deliverable: str
+    label: str
+    reason: str  # "missing" (no version yet) or "revise" (the latest version was rejected)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    deliverable_label: str
+    round: int
+    comment: str | None
+    reviewer: str
+    decided_at: datetime
+    revised: bool  # a newer version was submitted since
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str  # "submit", "advance" or "extension"
+    values: dict[str, Any]
+
+
+def _my_region(viewer: Viewer) -> tuple[Actor, str]:
+    """The OPD's actor and its region; anyone else is refused with where to go instead."""
+    actor = acting(viewer)
+    if actor.role != "opd" or not actor.subjects:
+        raise PermissionDenied(
+            f"this page is for the OPDs of a region; {viewer.email} signs in as "
+            f"{viewer.role}: open the start page (/) for your own work")
+    return actor, sorted(actor.subjects)[0]
+
+
+def _definition(prog: Programme, session: Session,
+                instance: InstanceSnapshot) -> WorkflowDefinition:
+    return prog.engine.definition(session, instance.definition_key,
+                                  instance.definition_version).definition
+
+
+def _local_day(moment: datetime, tz: str) -> date:
+    return moment.astimezone(ZoneInfo(tz)).date()
+
+
+def deadline_rows(prog: Programme, session: Session, code: str, tz: str,
+                  state: str) -> list[DeadlineRow]:
+    """The region's open deadlines, each marked overdue, soon (within the first reminder) or
+    ok by local days left, with the extension requests made on it."""
+    now = prog.engine.clock()
+    soon = max(prog.settings.reminder_days, default=7)
+    rows = []
+    for v in deadlines.open_deadlines(prog, region=code):
+        days_left = (_local_day(v.due_at, tz) - _local_day(now, tz)).days
+        status = "late" if v.due_at <= now else "soon" if days_left <= soon else "ok"
+        rows.append(DeadlineRow(v.id, v.stage, v.due_at, v.origin, v.version, status,
+                                days_left, v.state == state,
+                                deadlines.extension_requests(session, v.id)))
+    return rows
+
+
+def open_items(prog: Programme, session: Session, instance: InstanceSnapshot,
+               d: WorkflowDefinition, actor: Actor) -> tuple[list[OpenItem], list[OpenItem]]:
+    """(what this OPD still owes in the current state, everything it may submit now)."""
+    state = instance.state
+    accepted = {name: spec for name, spec in d.deliverables.items()
+                if state in spec.during and actor.role in spec.submitted_by}
+    owed: dict[str, OpenItem] = {}
+    for name in d.states[state].requires:
+        spec = d.deliverables[name]
+        if actor.role not in spec.submitted_by:
+            continue
+        party = (actor.party or "") if spec.per_party else ""
+        if prog.engine.latest_submission(session, instance.id, name, party) is None:
+            owed[name] = OpenItem(name, spec.label, "missing")
+    for name, spec in accepted.items():
+        if name in owed or spec.per_party:  # reviews decide on one document per instance
+            continue
+        decided = prog.engine.reviews(session, instance.id, name)
+        latest = prog.engine.latest_submission(session, instance.id, name)
+        if decided and decided[-1].decision == "rejected" and latest is not None \
+                and latest.id == decided[-1].submission_id:
+            owed[name] = OpenItem(name, spec.label, "revise")
+    rest = [OpenItem(name, spec.label, "version") for name, spec in accepted.items()
+            if name not in owed]
+    return list(owed.values()), list(owed.values()) + rest
+
+
+def last_rejection(prog: Programme, session: Session, instance: InstanceSnapshot,
+                   d: WorkflowDefinition) -> Rejection | None:
+    """The mentor's latest decision when it was a rejection: the OPD must see its comment."""
+    last = session.execute(
+        select(ReviewDecision).where(ReviewDecision.instance_id == instance.id)
+        .order_by(col(ReviewDecision.id).desc()).limit(1)
+    ).scalar_one_or_none()
+    if last is None or last.decision != "rejected":
+        return None
+    latest = prog.engine.latest_submission(session, instance.id, last.deliverable)
+    spec = d.deliverables.get(last.deliverable)
+    return Rejection(spec.label if spec else last.deliverable, last.round, last.comment,
+                     last.reviewer, last.decided_at,
+                     latest is not None and latest.id != last.submission_id)
+
+
+def _actions(prog: Programme, session: Session, instance: InstanceSnapshot,
+             d: WorkflowDefinition, actor: Actor) -> tuple[list[AvailableAction],
+                                                           list[AvailableAction]]:
+    """(actions I may fire now, actions my role fires here but whose conditions are unmet).
+
+    Actions of other roles (a coordinator's withdrawal) are not listed: they are not the
+    OPD's to do, and their refusals would only be noise.
+    """
+    mine = [a for a in prog.engine.available(session, instance.id, actor)
+            if any(actor.role in t.roles for t in d.transitions_for(a.trigger, instance.state))]
+    return [a for a in mine if a.allowed], [a for a in mine if not a.allowed]
+
+
+def overview(prog: Programme, session: Session, viewer: Viewer) -> dict[str, Any]:
+    """Everything the OPD page shows, read in one session."""
+    actor, code = _my_region(viewer)
+    region = find_region(session, code)
+    instance = prog.current_instance(session, code)
+    d = _definition(prog, session, instance)
+    owed, submittable = open_items(prog, session, instance, d, actor)
+    allowed, blocked = _actions(prog, session, instance, d, actor)
+    mine = [s for s in reports.submissions(prog, session, code)
+            if not s.party or s.party == actor.party]
+    labels = {name: spec.label for name, spec in d.deliverables.items()}
+    rows = deadline_rows(prog, session, code, region.tz, instance.state)
+    current = next((r for r in rows if r.current), None)
+    pending = next((q for q in (current.requests if current else []) if q.status == "pending"),
+                   None)
+    return {
+        "actor": actor,
+        "region": region,
+        "instance": instance,
+        "stage": d.state_label(instance.state),
+        "stage_description": d.states[instance.state].description,
+        "deadlines": rows,
+        "current_deadline": current,
+        "pending_request": pending,
+        "owed": owed,
+        "submittable": submittable,
+        "rejection": last_rejection(prog, session, instance, d),
+        "allowed": allowed,
+        "blocked": blocked,
+        "submissions": mine[-20:][::-1],
+        "labels": labels,
+        "upload_max_bytes": prog.settings.upload_max_bytes,
+        "accept": ",".join(sorted(storage.ALLOWED)),
+        "today": _local_day(prog.engine.clock(), region.tz),
+    }
+
+
+def _page(request: Request, viewer: Viewer, prog: Programme, *, status: int = 200,
+          notice: Notice | None = None, error: str | None = None,
+          form: dict[str, str] | None = None) -> Response:
+    """The page; after a refused action, with the reason and what was typed kept."""
+    with prog.db.read() as session:
+        context = overview(prog, session, viewer)
+    return render(request, "opd.html", viewer, status=status, notice=notice, error=error,
+                  form=form or {}, **context)
+
+
+@router.get("/opd")
+def opd_page(request: Request, viewer: PageViewer, prog: Prog, done: str | None = None,
+             what: str | None = None) -> Response:
+    """The page; ``done`` names the action just completed, announced from the database (what
+    was stored, the stage now), never from the query string's own words."""
+    notice = None
+    if done in ("submit", "advance", "extension"):
+        actor, code = _my_region(viewer)
+        with prog.db.read() as session:
+            instance = prog.current_instance(session, code)
+            d = _definition(prog, session, instance)
+            values: dict[str, Any] = {"stage": d.state_label(instance.state)}
+            if done == "submit" and what in d.deliverables:
+                spec = d.deliverables[what]
+                party = (actor.party or "") if spec.per_party else ""
+                latest = prog.engine.latest_submission(session, instance.id, what, party)
+                if latest is not None:
+                    values.update(what=spec.label, version=latest.version,
+                                  sha=latest.sha256[:12])
+                    notice = Notice(done, values)
+            elif done != "submit":
+                notice = Notice(done, values)
+    return _page(request, viewer, prog, notice=notice)
+
+
+def _too_big(name: str, size: int | None, limit: int) -> str:
+    shown = f"{size:,} bytes" if size is not None else "the file"
+    readable = (f"{limit / 1048576:.0f} MB" if limit >= 1048576
+                else f"{limit / 1024:.0f} KB")
+    return (f"{name}: {shown} is over the limit of {limit:,} bytes ({readable}); compress "
+            "the document or split it, and upload it again")
+
+
+def _text(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+@router.post("/opd/submit")
+async def submit(request: Request, viewer: PageViewer, prog: Prog) -> Response:
+    """Upload a new version of a deliverable (multipart: deliverable, file, note, quick_wins).
+
+    The body is parsed here rather than by FastAPI, so an upload whose declared length is over
+    the limit is refused before any of it is read; the CSRF token is checked as soon as the
+    form is parsed, before anything else is done with it.
+    """
+    actor, code = _my_region(viewer)
+    limit = prog.settings.upload_max_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + CSV_MAX_BYTES + FORM_ROOM:
+        return await run_in_threadpool(
+            _page, request, viewer, prog, status=413,
+            error=_too_big("the upload", int(declared), limit))
+    form = await request.form(max_files=2, max_fields=10, max_part_size=CSV_MAX_BYTES)
+    try:
+        check_csrf(viewer, _text(form, "csrf_token"))
+        typed = {"deliverable": _text(form, "deliverable"), "note": _text(form, "note")}
+
+        async def again(status: int, error: str) -> Response:
+            return await run_in_threadpool(_page, request, viewer, prog, status=status,
+                                           error=error, form=typed)
+
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return await again(422, "choose the file to upload (PDF, Word, Excel, "
+                                    "PowerPoint or an image)")
+        if upload.size is not None and upload.size > limit:
+            return await again(413, _too_big(upload.filename, upload.size, limit))
+        data = await upload.read(limit + 1)
+        if len(data) > limit:
+            return await again(413, _too_big(upload.filename, None, limit))
+        quick_wins: str | None = None
+        listed = form.get("quick_wins")
+        if isinstance(listed, UploadFile) and listed.filename:
+            raw = await listed.read(CSV_MAX_BYTES + 1)
+            if len(raw) > CSV_MAX_BYTES:
+                return await again(413, _too_big(listed.filename, None, CSV_MAX_BYTES))
+            try:
+                quick_wins = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                return await again(422, f"{listed.filename}: the quick-win list must be a CSV "
+                                        "file saved as UTF-8 (in a spreadsheet: Save As, "
+                                        "CSV UTF-8)")
+        if len(typed["note"]) > NOTE_MAX:
+            return await again(422, f"the note is {len(typed['note']):,} characters; keep it "
+                                    f"under {NOTE_MAX:,}")
+        try:
+            result = await run_in_threadpool(
+                actions.submit_data, prog, code, typed["deliverable"], upload.filename, data,
+                actor.identity, quick_wins=quick_wins, note=typed["note"].strip() or None,
+                quick_wins_flag="the quick-win list (a CSV file)")
+        except SmartCityError as exc:
+            return await again(exc.status_code, str(exc))
+        return RedirectResponse(f"/opd?done=submit&what={result.deliverable}",
+                                status_code=303)
+    finally:
+        await form.close()
+
+
+@router.post("/opd/advance")
+def advance(
+    request: Request, viewer: PageViewer, prog: Prog,
+    trigger: Annotated[str, Form(max_length=63)] = "",
+    expected_version: Annotated[int | None, Form()] = None,
+    comment: Annotated[str, Form(max_length=20000)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Fire a workflow action (send for review, resubmit) as this OPD."""
+    check_csrf(viewer, csrf_token)
+    actor, code = _my_region(viewer)
+    try:
+        actions.advance(prog, code, trigger, actor.identity, comment=comment.strip() or None,
+                        expected_version=expected_version)
+    except SmartCityError as exc:
+        return _page(request, viewer, prog, status=exc.status_code, error=str(exc),
+                     form={"comment": comment})
+    return RedirectResponse("/opd?done=advance", status_code=303)
+
+
+@router.post("/opd/extension")
+def extension(
+    request: Request, viewer: PageViewer, prog: Prog,
+    until: Annotated[str, Form(max_length=32)] = "",
+    reason: Annotated[str, Form(max_length=5000)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Ask a coordinator to move the open deadline to ``until`` (23:59 in the region's zone)."""
+    check_csrf(viewer, csrf_token)
+    actor, code = _my_region(viewer)
+    try:
+        try:
+            day = date.fromisoformat(until.strip())
+        except ValueError:
+            raise InvalidInputError(f"{until!r} is not a date: pick the new date "
+                                    "(YYYY-MM-DD)") from None
+        deadlines.request_extension(prog, code, day, reason, as_email=actor.identity)
+    except SmartCityError as exc:
+        return _page(request, viewer, prog, status=exc.status_code, error=str(exc),
+                     form={"until": until, "reason": reason})
+    return RedirectResponse("/opd?done=extension", status_code=303)
+
+
+@router.get("/opd/calendar.ics")
+def calendar(viewer: PageViewer, prog: Prog) -> Response:
+    """My region's open deadlines as iCalendar, to import into a phone's calendar."""
+    actor, code = _my_region(viewer)
+    with prog.db.read() as session:
+        feed = ical.opd_feed(prog, session, actor.identity)
+    return Response(feed, media_type="text/calendar; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="tenggat-{code}.ics"',
+        "Cache-Control": "private, no-store"})
