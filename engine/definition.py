@@ -123,6 +123,25 @@ class WorkflowDefinition(_Spec):
     def transitions_for(self, trigger: str, state: str) -> list[TransitionSpec]:
         return [t for t in self.transitions if t.trigger == trigger and state in t.sources]
 
+    def owed(self, state: str, role: str, party: str,
+             submitted: Collection[tuple[str, str]]) -> list[str]:
+        """The deliverables ``state`` requires from ``role`` that are not submitted yet.
+
+        ``submitted`` holds ``(deliverable, party)`` pairs of the cycle; a per-party
+        deliverable is owed by each party (an OPD) on its own, the others once by the
+        subject (party ``""``). The one rule behind reminders, the region page and the OPD
+        page.
+        """
+        spec = self.states.get(state)
+        owed = []
+        for name in spec.requires if spec is not None else []:
+            deliverable = self.deliverables[name]
+            if role not in deliverable.submitted_by:
+                continue
+            if (name, party if deliverable.per_party else "") not in submitted:
+                owed.append(name)
+        return owed
+
     def state_label(self, state: str) -> str:
         spec = self.states.get(state)
         return (spec.label if spec and spec.label else state.replace("_", " ").capitalize())

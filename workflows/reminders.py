@@ -306,20 +306,11 @@ class _Sweep:
 
     def digest_item(self, d: _OpenDeadline, opd: Opd, tz: str) -> dict[str, Any]:
         definition = self.definition(d)
-        state = definition.states.get(d.state)
-        pending = []
-        for name in (state.requires if state is not None else []):
-            spec = definition.deliverables[name]
-            if "opd" not in spec.submitted_by:
-                continue
-            party = opd.code if spec.per_party else ""
-            done = self.session.execute(
-                mselect(Submission.id).where(
-                    Submission.instance_id == d.instance_id, Submission.deliverable == name,
-                    Submission.party == party).limit(1)
-            ).first()
-            if done is None:
-                pending.append(spec.label)
+        submitted = set(self.session.execute(
+            mselect(Submission.deliverable, Submission.party).where(
+                Submission.instance_id == d.instance_id)).tuples())
+        pending = [definition.deliverables[name].label
+                   for name in definition.owed(d.state, "opd", opd.code, submitted)]
         todo, nothing = _ACTION[self.locale]
         stage = definition.state_label(d.state)
         days_left = (local_date(d.due_at, tz) - local_date(self.now, tz)).days

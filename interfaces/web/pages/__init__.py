@@ -2,7 +2,25 @@
 
 from fastapi import APIRouter
 
-from interfaces.web.pages import auth
+from interfaces.web.pages import (
+    auth,
+    board,
+    coordinator,
+    evaluation,
+    files,
+    mailbox,
+    opd,
+    queue,
+    region,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
+router.include_router(queue.router)
+router.include_router(opd.router)
+router.include_router(board.router)
+router.include_router(region.router)
+router.include_router(coordinator.router)
+router.include_router(evaluation.router)
+router.include_router(mailbox.router)
+router.include_router(files.router)

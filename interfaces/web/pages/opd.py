@@ -33,7 +33,7 @@ from starlette.datastructures import UploadFile
 
 from engine.definition import WorkflowDefinition
 from engine.errors import InvalidInputError, PermissionDenied, SmartCityError
-from engine.models import ReviewDecision
+from engine.models import ReviewDecision, Submission
 from engine.permissions import Actor
 from engine.runtime import AvailableAction, InstanceSnapshot
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
@@ -128,14 +128,12 @@ def open_items(prog: Programme, session: Session, instance: InstanceSnapshot,
     state = instance.state
     accepted = {name: spec for name, spec in d.deliverables.items()
                 if state in spec.during and actor.role in spec.submitted_by}
-    owed: dict[str, OpenItem] = {}
-    for name in d.states[state].requires:
-        spec = d.deliverables[name]
-        if actor.role not in spec.submitted_by:
-            continue
-        party = (actor.party or "") if spec.per_party else ""
-        if prog.engine.latest_submission(session, instance.id, name, party) is None:
-            owed[name] = OpenItem(name, spec.label, "missing")
+    submitted = {(name, party) for name, party in session.execute(
+        select(col(Submission.deliverable), col(Submission.party))
+        .where(col(Submission.instance_id) == instance.id)).all()}
+    owed: dict[str, OpenItem] = {
+        name: OpenItem(name, d.deliverables[name].label, "missing")
+        for name in d.owed(state, actor.role, actor.party or "", submitted)}
     for name, spec in accepted.items():
         if name in owed or spec.per_party:  # reviews decide on one document per instance
             continue

@@ -126,26 +126,6 @@ class RegionView:
     deliverable_labels: dict[str, str]
 
 
-def open_items(d: WorkflowDefinition, state: str, opd_code: str,
-               submitted: set[tuple[str, str]]) -> tuple[str, ...]:
-    """What an OPD still owes in ``state``: the rule of the reminder digests.
-
-    As :meth:`workflows.reminders._Sweep.digest_item`: every deliverable the state requires
-    that OPDs submit, per OPD when it is per party, once for the region otherwise, and not
-    yet submitted in this cycle.
-    """
-    spec = d.states.get(state)
-    owed = []
-    for name in spec.requires if spec is not None else []:
-        deliverable = d.deliverables[name]
-        if "opd" not in deliverable.submitted_by:
-            continue
-        party = opd_code if deliverable.per_party else ""
-        if (name, party) not in submitted:
-            owed.append(deliverable.label)
-    return tuple(owed)
-
-
 def _names(session: Session, emails: set[str]) -> dict[str, str]:
     if not emails:
         return {}
@@ -213,7 +193,8 @@ def region_data(prog: Programme, session: Session, code: str, viewer: Viewer) ->
                     r.decided_at, versions.get(r.submission_id))
         for name in reviewed for r in prog.engine.reviews(session, instance.id, name)]
     submitted = {(s.deliverable, s.party) for s in submissions}
-    opds = [OpdItems(o.code, o.name, o.email, open_items(d, instance.state, o.code, submitted))
+    opds = [OpdItems(o.code, o.name, o.email, tuple(
+                d.deliverables[n].label for n in d.owed(instance.state, "opd", o.code, submitted)))
             for o in directory.opds(session, region.code)]
     allowed, blocked = _actions(prog, session, viewer, d, instance)
     trigger_labels: dict[str, str] = {}

@@ -1,0 +1,363 @@
+"""Coordinator tools: cohort dates and region overrides, extension decisions, the outbox, and
+exports (a cohort's progress and a region's history as CSV, a region's printable report).
+
+Every change goes through the function the command line calls (``smartcity deadlines set``,
+``override``, ``decide``; ``smartcity outbox retry``), which checks role and scope itself; the
+page only decides what to *show*. The page is for coordinators and administrators; a region's
+own coordinator sees its own regions, and the outbox (mail to everyone in the programme) is
+for programme-wide coordinators and administrators only.
+
+A form post answers with a redirect back to the page (so reloading does not post again) and a
+short notice chosen from a fixed list; the tables then show what changed, times labelled with
+their zone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session, col, select
+
+from engine import outbox
+from engine.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDenied
+from engine.models import Deadline, OutboxMessage, WorkflowInstance
+from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
+from interfaces.web.templating import render
+from workflows import deadlines, directory, exports
+from workflows.directory import find_region
+from workflows.models import Cohort, CohortDeadline, CohortMember, ExtensionRequest, Region
+from workflows.programme import MASTER_PLAN, Programme
+from workflows.zones import ZONES, zone_of
+
+router = APIRouter()
+
+MAX_INT = 2**31 - 1  # PostgreSQL INTEGER: a larger id would fail in the database, not here
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL; no real input contains it
+
+#: Notices a redirect may ask the page to show (a fixed list: the query cannot inject text).
+NOTICES = ("cohort_deadline", "region_deadline", "extension_granted", "extension_refused",
+           "outbox_retried")
+
+CohortField = Annotated[str, Form(min_length=1, max_length=100, pattern=NO_NUL)]
+RegionField = Annotated[str, Form(min_length=1, max_length=100, pattern=NO_NUL)]
+StateField = Annotated[str, Form(min_length=1, max_length=63, pattern=NO_NUL)]
+DayField = Annotated[str, Form(min_length=1, max_length=10)]
+TimeField = Annotated[str, Form(max_length=5)]
+WorkingDaysField = Annotated[str, Form(max_length=3)]
+CommentField = Annotated[str, Form(max_length=4000, pattern=NO_NUL)]
+CsrfField = Annotated[str, Form()]
+RegionPath = Annotated[str, Path(min_length=1, max_length=100, pattern=NO_NUL)]
+
+
+# -- who may use the tools -----------------------------------------------------------------
+
+def require_coordinator(viewer: Viewer) -> None:
+    """The tools are for coordinators and administrators; anyone else gets 403."""
+    if viewer.is_admin or viewer.role == "coordinator":
+        return
+    raise PermissionDenied(
+        f"the coordinator tools are for coordinators and administrators; {viewer.email} is "
+        f"{viewer.role}: ask the programme's coordinators")
+
+
+def require_programme_wide(viewer: Viewer, what: str) -> None:
+    if viewer.regions() is not None:
+        raise PermissionDenied(
+            f"only a programme-wide coordinator or an administrator may {what}; {viewer.email} "
+            f"coordinates {', '.join(sorted(viewer.regions() or ())) or 'no region'}")
+
+
+def check_region(viewer: Viewer, code: str) -> None:
+    """A region's own coordinator exports and prints only its own regions."""
+    regions = viewer.regions()
+    if regions is not None and code not in regions:
+        raise PermissionDenied(
+            f"{viewer.email} ({viewer.role}) acts for {', '.join(sorted(regions)) or 'no region'}"
+            f", not {code}; ask the programme's coordinators for {code}")
+
+
+# -- reading helpers shared with the evaluation page ----------------------------------------
+
+def find_cohort(session: Session, ref: str) -> Cohort:
+    """A cohort by name, or by year when that year has one cohort; a run of digits that
+    cannot be a year is looked up by name only (read as a year it would overflow the
+    database's integer column)."""
+    ref = ref.strip()
+    if ref.isdigit() and not (ref.isascii() and len(ref) <= 4):
+        found = session.execute(select(Cohort).where(Cohort.name == ref)).scalar_one_or_none()
+        if found is None:
+            raise NotFoundError(f"no cohort {ref!r}; choose one from the list of cohorts")
+        return found
+    return directory.find_cohort(session, ref)
+
+
+def visible_cohorts(session: Session, viewer: Viewer) -> list[tuple[Cohort, int]]:
+    """The cohorts with their sizes; a scoped viewer sees the cohorts of its regions."""
+    every = directory.cohorts(session)
+    regions = viewer.regions()
+    if regions is None:
+        return every
+    mine = set(session.execute(select(CohortMember.cohort_id).where(
+        col(CohortMember.region_code).in_(sorted(regions)))).scalars())
+    return [(c, n) for c, n in every if c.id in mine]
+
+
+def choose_cohort(session: Session, viewer: Viewer, ref: str | None) -> Cohort | None:
+    """The cohort asked for, else the newest one the viewer sees (None if there is none)."""
+    if ref:
+        return find_cohort(session, ref)
+    shown = visible_cohorts(session, viewer)
+    return shown[-1][0] if shown else None
+
+
+def local_when(day: str, at: str) -> date | datetime:
+    """A form's date (``YYYY-MM-DD``) and optional time (``HH:MM``) as a naive local date
+    or date-time; the domain reads it in the zone chosen next to it."""
+    try:
+        parsed = date.fromisoformat(day.strip())
+    except ValueError:
+        raise InvalidInputError(f"{day!r} is not a date: enter it as YYYY-MM-DD") from None
+    if not at.strip():
+        return parsed
+    found = re.fullmatch(r"(\d{1,2}):(\d{2})", at.strip())
+    if not found or int(found[1]) > 23 or int(found[2]) > 59:
+        raise InvalidInputError(f"{at!r} is not a time of day: enter it as HH:MM (24-hour)")
+    return datetime(parsed.year, parsed.month, parsed.day, int(found[1]), int(found[2]))
+
+
+def working_days_of(text: str) -> int | None:
+    if not text.strip():
+        return None
+    if not text.strip().isdigit() or not 1 <= int(text) <= 365:
+        raise InvalidInputError(f"working days {text!r}: enter a whole number from 1 to 365, "
+                                "or leave it empty for the date itself")
+    return int(text)
+
+
+def _back(cohort: str | None, done: str, anchor: str) -> RedirectResponse:
+    query = {"done": done, **({"cohort": cohort} if cohort else {})}
+    return RedirectResponse(f"/coordinator?{urlencode(query)}#{anchor}", status_code=303)
+
+
+# -- the page ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PendingExtension:
+    """An extension request waiting for a decision, with the deadline it would move."""
+
+    request: ExtensionRequest
+    region: str
+    region_name: str
+    tz: str
+    stage: str
+    due_at: datetime
+
+    @property
+    def zone(self) -> str:
+        return zone_of(self.tz)
+
+
+def _pending_extensions(prog: Programme, viewer: Viewer) -> list[PendingExtension]:
+    """Pending requests, oldest first (one query, whatever the number of open deadlines)."""
+    regions = viewer.regions()
+    query = (
+        select(ExtensionRequest, Deadline, WorkflowInstance, Region)
+        .join(Deadline, col(Deadline.id) == ExtensionRequest.deadline_id)
+        .join(WorkflowInstance, col(WorkflowInstance.id) == Deadline.instance_id)
+        .join(Region, col(Region.code) == WorkflowInstance.subject)
+        .where(ExtensionRequest.status == deadlines.PENDING,
+               col(Deadline.closed_at).is_(None))
+        .order_by(col(ExtensionRequest.created_at), col(ExtensionRequest.id)))
+    if regions is not None:
+        query = query.where(col(WorkflowInstance.subject).in_(sorted(regions)))
+    with prog.db.read() as session:
+        out = []
+        for request, deadline, instance, region in session.execute(query).all():
+            d = prog.engine.definition(session, instance.definition_key,
+                                       instance.definition_version).definition
+            out.append(PendingExtension(request, region.code, region.name, region.tz,
+                                        d.state_label(deadline.state), deadline.due_at))
+        return out
+
+
+@router.get("/coordinator")
+def coordinator_page(
+    request: Request, viewer: PageViewer, prog: Prog,
+    cohort: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
+    done: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    """Cohorts (boards, exports), dates, regions with their deadlines, extension requests,
+    and for programme-wide staff the outbox."""
+    require_coordinator(viewer)
+    scope = viewer.regions()
+    with prog.db.read() as session:
+        cohorts = visible_cohorts(session, viewer)
+        chosen = choose_cohort(session, viewer, cohort)
+        rows: list[exports.CohortRow] = []
+        cohort_dates: list[CohortDeadline] = []
+        if chosen is not None:
+            _, rows = exports.cohort_rows(prog, session, chosen.name, scope)
+            cohort_dates = list(session.execute(
+                select(CohortDeadline).where(CohortDeadline.cohort_id == chosen.id)
+                .order_by(col(CohortDeadline.due_at))).scalars())
+        d = prog.engine.definition(session, MASTER_PLAN).definition
+        stages = [(s, d.state_label(s)) for s, spec in d.states.items() if not spec.final]
+        labels = {s: d.state_label(s) for s in d.states}
+        final = {s for s, spec in d.states.items() if spec.final}
+    outbox_view = None
+    if scope is None:
+        outbox_view = {
+            "counts": outbox.counts(prog.db),
+            "dead": outbox.listing(prog.db, outbox.DEAD, 100),
+            "pending": outbox.listing(prog.db, outbox.PENDING, 50),
+        }
+    return render(
+        request, "coordinator.html", viewer,
+        cohorts=cohorts, chosen=chosen, rows=rows, cohort_dates=cohort_dates, stages=stages,
+        labels=labels, final=final, pending=_pending_extensions(prog, viewer),
+        outbox=outbox_view, programme_wide=scope is None, can_act=viewer.actor is not None,
+        zones=list(ZONES), notice=done if done in NOTICES else None, now=prog.engine.clock())
+
+
+# -- deadlines -----------------------------------------------------------------------------
+
+@router.post("/coordinator/deadlines/cohort")
+def set_cohort_deadline(
+    viewer: PageViewer, prog: Prog, cohort: CohortField, state: StateField, day: DayField,
+    at: TimeField = "", zone: Annotated[str, Form(max_length=4)] = "WIB",
+    working_days: WorkingDaysField = "", csrf_token: CsrfField = "",
+) -> Response:
+    """``smartcity deadlines set``: a cohort's date for a stage, entered in WIB by default."""
+    check_csrf(viewer, csrf_token)
+    require_coordinator(viewer)
+    email = acting(viewer).identity
+    with prog.db.read() as session:
+        name = find_cohort(session, cohort).name
+    deadlines.set_cohort_deadline(prog, name, state, local_when(day, at), zone=zone,
+                                  working_days=working_days_of(working_days), as_email=email)
+    return _back(name, "cohort_deadline", "cohort-dates")
+
+
+@router.post("/coordinator/deadlines/region")
+def set_region_deadline(
+    viewer: PageViewer, prog: Prog, region: RegionField, state: StateField, day: DayField,
+    at: TimeField = "", zone: Annotated[str, Form(max_length=4)] = "",
+    working_days: WorkingDaysField = "", comment: CommentField = "",
+    cohort: Annotated[str, Form(max_length=100)] = "", csrf_token: CsrfField = "",
+) -> Response:
+    """``smartcity deadlines override``: one region's own date for the stage it is in,
+    entered in the region's own zone unless another is chosen."""
+    check_csrf(viewer, csrf_token)
+    require_coordinator(viewer)
+    email = acting(viewer).identity
+    deadlines.set_region_deadline(
+        prog, region, state, local_when(day, at), zone=zone or None,
+        working_days=working_days_of(working_days), as_email=email,
+        comment=comment.strip() or None)
+    return _back(cohort or None, "region_deadline", "regions")
+
+
+@router.post("/coordinator/extensions/{request_id}")
+def decide_extension(
+    viewer: PageViewer, prog: Prog,
+    request_id: Annotated[int, Path(ge=1, le=MAX_INT)],
+    decision: Annotated[str, Form(pattern=r"^(grant|refuse)$")],
+    comment: CommentField = "", cohort: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: CsrfField = "",
+) -> Response:
+    """``smartcity deadlines decide``: grant (the deadline moves, reminders re-armed) or
+    refuse (a comment is required) an extension request."""
+    check_csrf(viewer, csrf_token)
+    require_coordinator(viewer)
+    email = acting(viewer).identity
+    result = deadlines.decide_extension(prog, request_id, decision == "grant",
+                                        comment.strip() or None, as_email=email)
+    return _back(cohort or None, f"extension_{result.status}", "extensions")
+
+
+# -- the outbox ----------------------------------------------------------------------------
+
+@router.post("/coordinator/outbox/retry")
+def retry_dead_letters(
+    viewer: PageViewer, prog: Prog,
+    message: Annotated[int | None, Form(ge=1, le=MAX_INT)] = None,
+    all_dead: Annotated[bool, Form()] = False,
+    cohort: Annotated[str, Form(max_length=100)] = "", csrf_token: CsrfField = "",
+) -> Response:
+    """``smartcity outbox retry``: dead letters back to the queue, due now, attempts reset
+    (after the cause, such as a wrong address, was fixed)."""
+    check_csrf(viewer, csrf_token)
+    require_coordinator(viewer)
+    require_programme_wide(viewer, "re-send dead-lettered email")
+    if (message is None) == (not all_dead):
+        raise InvalidInputError("choose one dead-lettered message, or 'all dead letters'")
+    requeued = outbox.retry_dead(prog.db, None if all_dead else [message or 0],
+                                 prog.engine.clock())
+    if message is not None and not requeued:
+        with prog.db.read() as session:
+            row = session.get(OutboxMessage, message)
+            if row is None:
+                raise NotFoundError(f"no outbox message #{message}")
+            raise ConflictError(f"message #{message} is {row.status}, not dead-lettered; "
+                                "only dead letters are sent again")
+    return _back(cohort or None, "outbox_retried", "outbox")
+
+
+# -- exports -------------------------------------------------------------------------------
+
+def _csv(name: str, body: bytes) -> Response:
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    })
+
+
+@router.get("/coordinator/export/cohort.csv")
+def export_cohort(
+    viewer: PageViewer, prog: Prog,
+    cohort: Annotated[str, Query(min_length=1, max_length=100, pattern=NO_NUL)],
+) -> Response:
+    """Every region of the cohort (a region's own coordinator: its regions) with province,
+    zone, stage, version, entered date, current deadline in UTC and local, review round."""
+    require_coordinator(viewer)
+    with prog.db.read() as session:
+        name = find_cohort(session, cohort).name
+        return _csv(*exports.cohort_csv(prog, session, name, viewer.regions()))
+
+
+def _region_code(prog: Programme, viewer: Viewer, ref: str) -> str:
+    with prog.db.read() as session:
+        code = find_region(session, ref).code
+    check_region(viewer, code)
+    return code
+
+
+@router.get("/coordinator/export/regions/{code}/history.csv")
+def export_history(viewer: PageViewer, prog: Prog, code: RegionPath) -> Response:
+    """The region's history: when (UTC and local), who, role, action, from, to, comment."""
+    require_coordinator(viewer)
+    found = _region_code(prog, viewer, code)
+    with prog.db.read() as session:
+        return _csv(*exports.history_csv(session, found))
+
+
+@router.get("/coordinator/report/regions/{code}")
+def region_report(request: Request, viewer: PageViewer, prog: Prog,
+                  code: RegionPath) -> Response:
+    """A printable status report of one region (A4, with a print stylesheet)."""
+    require_coordinator(viewer)
+    found = _region_code(prog, viewer, code)
+    with prog.db.read() as session:
+        report = exports.region_report(prog, session, found)
+        region = session.get(Region, found)
+        assert region is not None
+        session.expunge(region)
+    return render(request, "report.html", viewer, report=report, region=region,
+                  printed_at=prog.engine.clock(), action_of=exports.action_of)

@@ -1,0 +1,276 @@
+"""The evaluation page: the windows, a cohort's scores and ranking in a window, charts, and
+the forms to hand in a return, score it and extend a window.
+
+What is computed and who may act is :mod:`workflows.evaluation`'s (the functions behind
+``smartcity evaluation``): the page reads :func:`~workflows.evaluation.ranking` (the part
+means, the weighted index per region and per dimension, the ranks) and posts to
+:func:`~workflows.evaluation.submit_return`, :func:`~workflows.evaluation.score` and
+:func:`~workflows.evaluation.extend_window`, which refuse a late return, a wrong role or a
+region outside one's scope with their own message and status.
+
+Every signed-in role may open the page. A programme-wide viewer (a ministry coordinator, an
+assessor, an administrator) sees every region of the cohort; a scoped one (an OPD, a mentor,
+a head of region, a region's own coordinator) only its own regions' rows, with their rank in
+the whole cohort. Window times are national, so they are shown in WIB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session, col, select
+
+from engine.errors import InvalidInputError, NotFoundError, PermissionDenied
+from interfaces.web import charts, i18n
+from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
+from interfaces.web.pages.coordinator import NO_NUL, choose_cohort, visible_cohorts
+from interfaces.web.templating import language, render
+from workflows import evaluation
+from workflows.directory import find_region
+from workflows.models import Cohort, CohortMember, EvaluationWindow, WindowExtension
+from workflows.programme import Programme
+from workflows.zones import ZONES
+
+router = APIRouter()
+
+NOTICES = ("scored", "extended", "submitted")
+
+Ref = Annotated[str, Form(min_length=1, max_length=100, pattern=NO_NUL)]
+Back = Annotated[str, Form(max_length=100, pattern=NO_NUL)]
+CsrfField = Annotated[str, Form()]
+OptionalRef = Annotated[str | None, Query(max_length=100, pattern=NO_NUL)]
+
+
+# -- choosing what to show -----------------------------------------------------------------
+
+def window_state(window: EvaluationWindow, now: datetime) -> str:
+    """Open or closed by its *times* (what gates a return), not by the scheduler's status,
+    which may lag a few minutes behind."""
+    if now < window.opens_at:
+        return "scheduled"
+    return "open" if now < window.closes_at else "closed"
+
+
+def choose_window(windows: list[EvaluationWindow], ref: str | None,
+                  now: datetime) -> EvaluationWindow | None:
+    """The window asked for; else the open one; else the latest that has opened; else the
+    next one to open."""
+    if ref:
+        for w in windows:
+            if w.name == ref.strip():
+                return w
+        names = ", ".join(w.name for w in windows) or "none yet"
+        raise NotFoundError(f"no evaluation window {ref.strip()!r}; known windows: {names}")
+    started = [w for w in windows if w.opens_at <= now]
+    for w in started:
+        if now < w.closes_at:
+            return w
+    if started:
+        return started[-1]
+    return windows[0] if windows else None
+
+
+def _check_region(viewer: Viewer, code: str) -> None:
+    regions = viewer.regions()
+    if regions is not None and code not in regions:
+        raise PermissionDenied(
+            f"{viewer.email} ({viewer.role}) acts for {', '.join(sorted(regions)) or 'no region'}"
+            f", not {code}; only people of {code} and the programme's staff see its evaluation")
+
+
+@dataclass(frozen=True)
+class Selection:
+    window: str
+    cohort: str
+    region: str
+
+
+def _back(s: Selection, done: str) -> RedirectResponse:
+    query = {k: v for k, v in (("window", s.window), ("cohort", s.cohort),
+                               ("region", s.region), ("done", done)) if v}
+    return RedirectResponse(f"/evaluation?{urlencode(query)}#region", status_code=303)
+
+
+def _extensions(session: Session, window: EvaluationWindow,
+                regions: frozenset[str] | None) -> list[WindowExtension]:
+    rows = list(session.execute(
+        select(WindowExtension).where(WindowExtension.window_id == window.id)
+        .order_by(col(WindowExtension.region_code))).scalars())
+    return [e for e in rows if regions is None or e.region_code in regions]
+
+
+def _charts(prog: Programme, lang: str, rows: list[evaluation.RankRow],
+            chosen: evaluation.RankRow | None, window: str, cohort: str) -> dict[str, object]:
+    """The ranking chart (index per region) and the chosen region's per-part and
+    per-dimension charts, labelled in the viewer's language."""
+    t = i18n.load(lang).t
+    low, high = prog.settings.evaluation_scale
+    ticks = [float(x) for x in range(0, int(high) + 1)] if high <= 10 else [0.0, high]
+
+    def shown(value: float | None, missing: str) -> str:
+        return f"{value:.2f}" if value is not None else missing
+
+    ranking_bars = []
+    for row in rows:
+        if row.result.index is not None:
+            text = shown(row.result.index, "")
+        elif not row.returned:
+            text = t("evaluation.no_return")
+        else:
+            text = t("evaluation.to_score")
+        label = f"{row.rank}. {row.name}" if row.rank is not None else f"– {row.name}"
+        ranking_bars.append(charts.Bar(label, row.result.index, text,
+                                       highlight=chosen is not None and row is chosen))
+    out: dict[str, object] = {
+        "ranking": charts.bar_chart(
+            "chart-ranking", t("evaluation.chart_ranking", cohort=cohort, window=window),
+            t("evaluation.chart_ranking_desc", low=f"{low:g}", high=f"{high:g}"),
+            ranking_bars, high, ticks) if rows else None,
+    }
+    if chosen is not None:
+        res = chosen.result
+        part_bars = [charts.Bar(t(f"evaluation.part.{p}"), res.parts.get(p),
+                                shown(res.parts.get(p), t("evaluation.not_scored")))
+                     for p in evaluation.PARTS]
+        part_bars.append(charts.Bar(t("evaluation.index"), res.index,
+                                    shown(res.index, t("evaluation.incomplete")),
+                                    highlight=True))
+        out["parts"] = charts.bar_chart(
+            "chart-parts", t("evaluation.chart_parts", region=chosen.name, window=window),
+            t("evaluation.chart_parts_desc"), part_bars, high, ticks)
+        if res.per_dimension:
+            labels = {d.code: d.label for d in prog.dimensions.dimensions}
+            dim_bars = [charts.Bar(labels.get(code, code), r.index,
+                                   shown(r.index, t("evaluation.incomplete")))
+                        for code, r in res.per_dimension.items()]
+            out["dimensions"] = charts.bar_chart(
+                "chart-dimensions",
+                t("evaluation.chart_dimensions", region=chosen.name, window=window),
+                t("evaluation.chart_dimensions_desc"), dim_bars, high, ticks)
+    return out
+
+
+# -- the page ------------------------------------------------------------------------------
+
+@router.get("/evaluation")
+def evaluation_page(
+    request: Request, viewer: PageViewer, prog: Prog, window: OptionalRef = None,
+    cohort: OptionalRef = None, region: OptionalRef = None,
+    done: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    """Windows (in WIB); for the chosen window and cohort the scores per part and dimension,
+    the index and the ranking, with charts; and the forms the viewer's role may use."""
+    scope = viewer.regions()
+    now = prog.engine.clock()
+    with prog.db.read() as session:
+        windows = evaluation.windows(session)
+        chosen_window = choose_window(windows, window, now)
+        cohorts = visible_cohorts(session, viewer)
+        region_code = find_region(session, region).code if region else None
+        if region_code is not None and not cohort:  # a region alone: its own cohort
+            cohort = session.execute(
+                select(Cohort.name).join(CohortMember, col(CohortMember.cohort_id) == Cohort.id)
+                .where(CohortMember.region_code == region_code)).scalar_one_or_none()
+        chosen_cohort = choose_cohort(session, viewer, cohort)
+        implementing = set(evaluation.regions_in_implementation(session))
+        extensions = (_extensions(session, chosen_window, scope)
+                      if chosen_window is not None else [])
+    rows: list[evaluation.RankRow] = []
+    if chosen_window is not None and chosen_cohort is not None:
+        rows = [r for r in evaluation.ranking(prog, chosen_cohort.name, chosen_window.name)
+                if scope is None or r.region in scope]
+    chosen_row = None
+    if region_code is not None:
+        _check_region(viewer, region_code)
+        chosen_row = next((r for r in rows if r.region == region_code), None)
+        if chosen_row is None and chosen_cohort is not None:
+            raise NotFoundError(f"{region_code} is not in cohort {chosen_cohort.name}; choose "
+                                "a region of the cohort, or another cohort")
+    elif rows:
+        chosen_row = next((r for r in rows if r.returned), rows[0])
+    lang = language(request, viewer)
+    region_tz = {r.region: ZONES.get(r.zone, ZONES["WIB"]) for r in rows}
+    return render(
+        request, "evaluation.html", viewer,
+        windows=[(w, window_state(w, now)) for w in windows], window=chosen_window,
+        window_state=window_state(chosen_window, now) if chosen_window else None,
+        cohorts=cohorts, cohort=chosen_cohort, rows=rows, chosen=chosen_row,
+        charts=_charts(prog, lang, rows, chosen_row,
+                       chosen_window.name if chosen_window else "",
+                       chosen_cohort.name if chosen_cohort else ""),
+        parts=evaluation.PARTS, dimensions=prog.dimensions.dimensions,
+        dimension_labels={d.code: d.label for d in prog.dimensions.dimensions},
+        weights=prog.settings.evaluation_weights, scale=prog.settings.evaluation_scale,
+        extensions=extensions, region_tz=region_tz, implementing=implementing,
+        zones=list(ZONES), can_score=viewer.role in ("assessor", "coordinator"),
+        can_extend=viewer.role == "coordinator",
+        can_submit=viewer.role in ("opd", "coordinator"),
+        notice=done if done in NOTICES else None)
+
+
+# -- actions -------------------------------------------------------------------------------
+
+def score_value(text: str) -> float:
+    """A score typed in a form: ``3.5`` or, as Indonesians write it, ``3,5``."""
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        raise InvalidInputError(f"score {text!r} is not a number: enter it like 3.25 or "
+                                "3,25") from None
+
+
+@router.post("/evaluation/score")
+def score(
+    viewer: PageViewer, prog: Prog, window: Ref, region: Ref,
+    part: Annotated[str, Form(min_length=1, max_length=20, pattern=NO_NUL)],
+    value: Annotated[str, Form(min_length=1, max_length=20)],
+    dimension: Annotated[str, Form(max_length=63, pattern=NO_NUL)] = "",
+    cohort: Back = "", csrf_token: CsrfField = "",
+) -> Response:
+    """``smartcity evaluation score``: one part of a region's return, overall or for one
+    dimension (assessors and coordinators)."""
+    check_csrf(viewer, csrf_token)
+    email = acting(viewer).identity
+    result = evaluation.score(prog, region, window, part, score_value(value), email,
+                              dimension=dimension or None)
+    return _back(Selection(result.window, cohort, result.region), "scored")
+
+
+@router.post("/evaluation/extend")
+def extend(
+    viewer: PageViewer, prog: Prog, window: Ref, region: Ref,
+    day: Annotated[str, Form(min_length=1, max_length=10)],
+    at: Annotated[str, Form(max_length=8)] = "",
+    zone: Annotated[str, Form(max_length=4)] = "",
+    cohort: Back = "", csrf_token: CsrfField = "",
+) -> Response:
+    """``smartcity evaluation extend``: let one region hand in its return after the window
+    closes, until a time entered in the region's zone unless another is chosen (a date
+    alone means 23:59:59). Coordinators only."""
+    check_csrf(viewer, csrf_token)
+    email = acting(viewer).identity
+    if zone and zone not in ZONES:
+        raise InvalidInputError(f"unknown zone {zone!r}: choose WIB, WITA or WIT")
+    with prog.db.read() as session:
+        found = find_region(session, region)
+    until = evaluation.parse_time(" ".join(x for x in (day, at, zone) if x), found.tz)
+    ext = evaluation.extend_window(prog, window, found.code, until, email)
+    with prog.db.read() as session:
+        name = session.get(EvaluationWindow, ext.window_id)
+    return _back(Selection(name.name if name else window, cohort, found.code), "extended")
+
+
+@router.post("/evaluation/submit")
+def submit(viewer: PageViewer, prog: Prog, window: Ref, region: Ref, cohort: Back = "",
+           csrf_token: CsrfField = "") -> Response:
+    """``smartcity evaluation submit``: hand in the region's return for the window (its OPDs
+    and coordinators); refused outside the window unless the region has an extension."""
+    check_csrf(viewer, csrf_token)
+    email = acting(viewer).identity
+    result = evaluation.submit_return(prog, region, window, email)
+    return _back(Selection(result.window, cohort, result.region), "submitted")

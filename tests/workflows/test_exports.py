@@ -1,0 +1,76 @@
+"""Exports: CSV cells a spreadsheet will not run, UTF-8 with a BOM, safe file names; a cohort's
+rows with the review round; a region's report with reviews and deadlines."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+import pytest
+
+from workflows import deadlines, exports
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ("=1+2", "'=1+2"), ("+62 811", "'+62 811"), ("-3", "'-3"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=cmd", "'\t=cmd"), ("\r=cmd", "'\r=cmd"), ("Layak 100%", "Layak 100%"),
+    ("a=b", "a=b"), (None, ""), (3, "3"), (2.5, "2.5"), ("", ""),
+])
+def test_a_cell_that_would_be_a_formula_is_kept_as_text(value: object, cell: str) -> None:
+    assert exports.safe_cell(value) == cell
+
+
+def test_csv_is_utf8_with_a_bom_and_round_trips_through_the_csv_module() -> None:
+    body = exports.to_csv(["region", "comment"], [
+        ["Kabupaten Kepulauan Seribu", 'Komentar "penting", baris\nkedua'],
+        ["Kota Bau-Bau", "=2+3"]])
+    assert body.startswith(b"\xef\xbb\xbf") and b"\r\n" in body
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    assert rows == [["region", "comment"],
+                    ["Kabupaten Kepulauan Seribu", 'Komentar "penting", baris\nkedua'],
+                    ["Kota Bau-Bau", "'=2+3"]]
+
+
+def test_file_names_are_plain_ascii() -> None:
+    assert exports.file_name("cohort", "Smart City 2026") == "cohort-smart-city-2026.csv"
+    assert exports.file_name("history", "64.71", "Kota Balikpapan") == (
+        "history-64-71-kota-balikpapan.csv")
+    assert exports.file_name("x", '"; filename=evil.exe\r\n') == "x-filename-evil-exe.csv"
+    assert exports.file_name("", "") == "export.csv"
+
+
+def test_cohort_rows_carry_the_deadline_and_the_last_review_round(world: Any) -> None:
+    r = world.region()
+    world.drive(r, "mentor_review")
+    world.reject(r, "Lengkapi indikator")
+    world.revise(r)
+    with world.prog.db.read() as session:
+        cohort, rows = exports.cohort_rows(world.prog, session, world.COHORT)
+        assert cohort.name == world.COHORT
+        (row,) = rows
+        assert (row.code, row.state, row.review_round, row.zone) == (
+            "64.71", "mentor_review", 1, "WITA")
+        assert row.due_at is not None and row.origin == "definition"
+        assert exports.cohort_rows(world.prog, session, world.COHORT, frozenset())[1] == []
+        report = exports.region_report(world.prog, session, r.code)
+    assert [(v.round, v.decision, v.comment) for v in report.reviews] == [
+        (1, "rejected", "Lengkapi indikator")]
+    assert report.stage == "Mentor review" and report.cohort == world.COHORT
+    assert [d.state for d in report.deadlines][-1] == "mentor_review"
+    assert report.deadlines[-1].closed_at is None
+    assert {s.deliverable for s in report.submissions} >= {"quick_win_plan", "buku_1"}
+
+
+def test_the_report_lists_extension_requests_with_their_deadline(world: Any) -> None:
+    r = world.region()
+    deadlines.set_region_deadline(world.prog, r.code, "assessment", date(2026, 2, 1),
+                                  as_email=world.COORDINATOR)
+    asked = deadlines.request_extension(world.prog, r.code, date(2026, 2, 9), "Banjir",
+                                        as_email=r.opd)
+    with world.prog.db.read() as session:
+        report = exports.region_report(world.prog, session, "Kota Balikpapan")
+    (due,) = report.deadlines
+    assert (due.origin, [(e.id, e.status, e.reason) for e in due.extensions]) == (
+        "region", [(asked.id, "pending", "Banjir")])
