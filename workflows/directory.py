@@ -73,7 +73,8 @@ def create_cohort(prog: Programme, name: str, year: int) -> Cohort:
 def find_cohort(session: Session, ref: str) -> Cohort:
     """A cohort by name, or by year when that year has exactly one cohort."""
     cohort = session.execute(select(Cohort).where(Cohort.name == ref)).scalar_one_or_none()
-    if cohort is None and ref.isdigit():
+    # A year is four ASCII digits ("²".isdigit() is true, and int("2" * 20) overflows).
+    if cohort is None and len(ref) == 4 and ref.isascii() and ref.isdigit():
         found = session.execute(select(Cohort).where(Cohort.year == int(ref))).scalars().all()
         if len(found) > 1:
             names = ", ".join(c.name for c in found)

@@ -36,7 +36,8 @@ def test_entering_review_asks_the_regions_mentors_with_a_link_to_the_queue(world
     assert [m.recipient for m in asked] == [r.mentor]
     assert "Kota Balikpapan" in asked[0].subject and "1" in asked[0].subject
     with world.prog.db.transaction() as session:
-        opened = links.redeem(session, world.prog.settings, _link(asked[0]), world.prog.engine.clock())
+        opened = links.redeem(session, world.prog.settings, _link(asked[0]),
+                              world.prog.engine.clock())
     assert (opened.email, opened.path) == (r.mentor, "/queue#region-64.71")
 
 
@@ -50,7 +51,8 @@ def test_rejection_tells_every_opd_with_the_comment_and_resubmission_asks_again(
     assert "Baseline 2025 <b>belum</b> ada" in told[0].text_body
     assert "&lt;b&gt;belum&lt;/b&gt;" in told[0].html_body  # escaped in HTML
     with world.prog.db.transaction() as session:
-        opened = links.redeem(session, world.prog.settings, _link(told[0]), world.prog.engine.clock())
+        opened = links.redeem(session, world.prog.settings, _link(told[0]),
+                              world.prog.engine.clock())
     assert opened.path == "/opd"
     world.revise(r)
     asked = _mail(world, "review_requested")

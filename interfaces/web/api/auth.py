@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Path, status
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
@@ -16,9 +17,10 @@ router = APIRouter(tags=["accounts"])
 
 
 class TokenRequest(BaseModel):
-    email: str = Field(max_length=254, examples=["mentor@itb.ac.id"])
+    # No NUL: PostgreSQL refuses it in text, and the email is looked up and the name stored.
+    email: str = Field(max_length=254, pattern=r"^[^\x00]*$", examples=["mentor@itb.ac.id"])
     password: str = Field(max_length=200)
-    name: str = Field(default="api", min_length=1, max_length=100,
+    name: str = Field(default="api", min_length=1, max_length=100, pattern=r"^[^\x00]*$",
                       description="What the token is for, to recognise it later.")
     days: int | None = Field(default=90, ge=1, le=3650,
                              description="Days until it expires; null for never.")
@@ -87,7 +89,8 @@ def list_tokens(viewer: ApiViewer, prog: Prog) -> list[TokenInfo]:
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_token(token_id: int, viewer: ApiViewer, prog: Prog) -> None:
+def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], viewer: ApiViewer,
+                 prog: Prog) -> None:
     """Revoke one of the caller's tokens."""
     now = prog.engine.clock()
     with prog.db.transaction() as session:

@@ -1,0 +1,125 @@
+"""What the API routers share: who may read a region, bounded input types, times in zones.
+
+Writes are refused by the domain functions themselves (they resolve the caller's actor and
+check role and scope); reads have no engine function to ask, so :func:`check_visible` applies
+the same scope rule the engine applies to actions: a programme-wide viewer (a ministry
+coordinator or assessor, an administrator) reads every region, a scoped one (an OPD, a
+mentor, a head of region, a region's own coordinator) only the regions it acts for.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import AfterValidator, Field
+from sqlmodel import Session, select
+
+from engine.errors import NotFoundError, PermissionDenied, SmartCityError
+from interfaces.web.deps import Viewer, acting
+from workflows import directory
+from workflows.models import Cohort
+from workflows.zones import ZONES, local
+
+WIB_TZ = ZONES["WIB"]
+
+# Bounds that keep fuzzed or mistyped input inside what the database and the calendar can
+# hold: an id or version beyond a 32-bit integer overflows PostgreSQL's INTEGER column, and a
+# year far from the programme overflows date arithmetic.
+MAX_INT = 2**31 - 1
+FIRST_DATE = date(2017, 1, 1)
+LAST_DATE = date(2100, 12, 31)
+
+
+def _no_nul(value: str | None) -> str | None:
+    """PostgreSQL cannot store NUL in text (the driver refuses it), and no legitimate input
+    holds one: refused as invalid input rather than failing in the database."""
+    if value is not None and "\x00" in value:
+        raise ValueError("must not contain NUL characters (\\x00)")
+    return value
+
+
+NoNul = AfterValidator(_no_nul)
+
+Comment = Annotated[str | None, Field(
+    default=None, max_length=4000,
+    description="Why, for the history (required to reject or to refuse)."), NoNul]
+ExpectedVersion = Annotated[int | None, Field(
+    default=None, ge=1, le=MAX_INT,
+    description="Refuse with 409 if the region changed since you saw this version.")]
+ProgrammeDate = Annotated[date, Field(
+    ge=FIRST_DATE, le=LAST_DATE, description="YYYY-MM-DD, a local date.")]
+
+RegionPath = Annotated[str, Path(
+    min_length=1, max_length=100, examples=["64.71", "Kota Balikpapan"],
+    description="Kemendagri code (e.g. 64.71) or the region's name (Kota Balikpapan)."),
+    NoNul]
+RegionRef = Annotated[str, Field(
+    min_length=1, max_length=100, examples=["64.71"],
+    description="Kemendagri code (e.g. 64.71) or the region's name (Kota Balikpapan)."),
+    NoNul]
+CohortPath = Annotated[str, Path(
+    min_length=1, max_length=100, examples=["Smart City 2026", "2026"],
+    description="Cohort name, or its year when that year has one cohort."), NoNul]
+
+
+class PayloadTooLarge(SmartCityError):
+    """An upload over ``settings.upload_max_bytes``."""
+
+    status_code = 413
+
+
+def check_visible(viewer: Viewer, code: str) -> None:
+    """Refuse to show a region to a scoped viewer who does not act for it."""
+    regions = viewer.regions()
+    if regions is None or code in regions:
+        return
+    acts_for = ", ".join(sorted(regions)) or "no region yet"
+    raise PermissionDenied(
+        f"{viewer.email} ({viewer.role}) acts for {acts_for}, not {code}; only people of "
+        f"{code}, its mentors and the programme's coordinators may see it")
+
+
+def visible(viewer: Viewer, code: str) -> bool:
+    regions = viewer.regions()
+    return regions is None or code in regions
+
+
+def find_cohort(session: Session, ref: str) -> Cohort:
+    """A cohort by name or year, as :func:`workflows.directory.find_cohort`, except that a
+    reference made of digits that cannot be a year (``"²"``, twenty digits) is looked up by
+    name only: read as a year it would fail in ``int()`` or overflow the database integer."""
+    if ref.isdigit() and not (ref.isascii() and len(ref) <= 4):
+        found = session.execute(select(Cohort).where(Cohort.name == ref)).scalar_one_or_none()
+        if found is None:
+            raise NotFoundError(f"no cohort {ref!r}; list them with GET /api/v1/cohorts")
+        return found
+    return directory.find_cohort(session, ref)
+
+
+def caller_email(viewer: Viewer) -> str:
+    """The email the domain functions act as; an admin account with no person is refused."""
+    return acting(viewer).identity
+
+
+def at_local(at: datetime | None, tz: str) -> str | None:
+    """``at`` in ``tz`` labelled (``2026-03-05 23:59 WITA``), or None."""
+    return local(at, tz) if at is not None else None
+
+
+def at_wib(at: datetime | None) -> str | None:
+    return local(at, WIB_TZ) if at is not None else None
+
+
+ERRORS: dict[int | str, dict[str, str]] = {
+    401: {"description": "No bearer token, or an unknown, revoked or expired one."},
+    403: {"description": "The caller's role or regions do not allow this."},
+    404: {"description": "Unknown region, cohort, window or request."},
+    422: {"description": "Malformed or out-of-range input; `detail` says which and how."},
+}
+ACTION_ERRORS: dict[int | str, dict[str, str]] = {
+    **ERRORS,
+    409: {"description": "Stale expected_version, an action not possible in the current "
+                         "stage, or a condition not met; `detail` says which."},
+}

@@ -1,0 +1,363 @@
+"""A region's master plan: where it stands, its timeline, what the caller may do, actions,
+reviews, submissions (file uploads) and its calendar feed.
+
+Mirrors ``smartcity region show``, ``history``, ``actions``, ``advance``, ``review approve|
+reject``, ``submit`` and ``calendar``. Every action goes through :mod:`workflows.actions` as
+the caller, so the engine decides: 403 for a role or region that may not act, 409 for a stale
+``expected_version``, an action not possible in the current stage or a condition not met.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Path, UploadFile, status
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, select
+
+from engine.errors import InvalidInputError, NotFoundError
+from engine.runtime import FireResult
+from interfaces.web.api.common import (
+    ACTION_ERRORS,
+    ERRORS,
+    MAX_INT,
+    Comment,
+    ExpectedVersion,
+    NoNul,
+    PayloadTooLarge,
+    RegionPath,
+    at_local,
+    caller_email,
+    check_visible,
+)
+from interfaces.web.api.deadlines import DeadlineOut, deadline_views
+from interfaces.web.deps import ApiViewer, Prog, acting
+from workflows import actions, directory, ical, reports, storage
+from workflows.models import Cohort, CohortMember, Opd, Province, Region
+from workflows.programme import Programme
+
+router = APIRouter(tags=["regions"], responses=ERRORS)
+
+CALENDAR: dict[int | str, dict[str, Any]] = {200: {"content": {"text/calendar": {}},
+                  "description": "An iCalendar feed of the open deadlines."}}
+
+
+class OpdOut(BaseModel):
+    code: str
+    name: str
+    email: str
+    dimension: str | None
+
+
+class RegionOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+    province: str
+    zone: str = Field(description="WIB, WITA or WIT.")
+    tz: str = Field(description="The IANA zone, e.g. Asia/Makassar.")
+    cohort: str | None
+    workflow: str
+    workflow_version: int
+    cycle: int
+    state: str = Field(description="The workflow state key, e.g. mentor_review.")
+    stage: str = Field(description="The state's label.")
+    version: int = Field(description="Send as expected_version to act on what you saw.")
+    entered_at: datetime = Field(description="When it entered the stage (UTC).")
+    entered_local: str = Field(description="The same in the region's zone, labelled.")
+    deadlines: list[DeadlineOut] = Field(description="Open deadlines.")
+    opds: list[OpdOut]
+
+
+class HistoryOut(BaseModel):
+    cycle: int
+    seq: int
+    at: datetime
+    at_local: str
+    actor: str
+    role: str
+    kind: str = Field(description="start, transition, submission, deadline, extension ...")
+    trigger: str
+    from_state: str | None
+    to_state: str
+    comment: str | None
+    detail: str | None
+
+
+class HistoryPage(BaseModel):
+    region: str
+    name: str
+    zone: str
+    entries: list[HistoryOut]
+
+
+class ActionOut(BaseModel):
+    trigger: str
+    label: str
+    dests: list[str]
+    allowed: bool = Field(description="Whether the caller may fire it now.")
+    reasons: list[str] = Field(description="Why not, when not allowed.")
+
+
+class ActionsPage(BaseModel):
+    region: str
+    state: str
+    stage: str
+    version: int
+    actions: list[ActionOut]
+
+
+class AdvanceIn(BaseModel):
+    trigger: str = Field(min_length=1, max_length=63, pattern=r"^[a-z][a-z0-9_]*$",
+                         examples=["close_bimtek_1"],
+                         description="The action (see GET /regions/{region}/actions).")
+    comment: Comment = None
+    expected_version: ExpectedVersion = None
+
+
+class ReviewIn(BaseModel):
+    decision: Literal["approve", "reject"]
+    comment: Comment = None
+    expected_version: ExpectedVersion = None
+
+
+class TransitionOut(BaseModel):
+    region: str
+    trigger: str
+    from_state: str
+    from_stage: str
+    to_state: str
+    to_stage: str
+    version: int = Field(description="The region's version after the action.")
+    cycle: int
+    next_cycle_started: bool = Field(description="True when the action renewed the plan.")
+
+
+class ReviewRound(BaseModel):
+    round: int
+    decision: str = Field(description="approved or rejected.")
+    comment: str | None
+
+
+class SubmissionOut(BaseModel):
+    deliverable: str
+    party: str = Field(description="The OPD of a per-OPD deliverable; empty otherwise.")
+    version: int
+    file_name: str
+    sha256: str
+    submitted_by: str
+    submitted_at: datetime
+    submitted_local: str
+    reviews: list[ReviewRound]
+
+
+class SubmitOut(BaseModel):
+    region: str
+    deliverable: str
+    party: str
+    version: int = Field(description="The deliverable's version number just received.")
+    sha256: str
+    quick_wins: int = Field(description="Quick wins listed with a quick-win plan.")
+
+
+def _region(session: Session, viewer: ApiViewer, ref: str) -> Region:
+    region = directory.find_region(session, ref)
+    check_visible(viewer, region.code)
+    return region
+
+
+def _transition(prog: Programme, trigger: str, result: FireResult) -> TransitionOut:
+    with prog.db.read() as session:
+        d = prog.engine.definition(session, result.instance.definition_key,
+                                   result.instance.definition_version).definition
+    return TransitionOut(
+        region=result.instance.subject, trigger=trigger, from_state=result.from_state,
+        from_stage=d.state_label(result.from_state), to_state=result.to_state,
+        to_stage=d.state_label(result.to_state), version=result.instance.version,
+        cycle=result.instance.cycle, next_cycle_started=result.successor_id is not None)
+
+
+@router.get("/regions/{region}", response_model=RegionOut)
+def show_region(region: RegionPath, viewer: ApiViewer, prog: Prog) -> RegionOut:
+    """The region's stage, version, cycle, since when, zone, open deadlines and OPDs."""
+    with prog.db.read() as session:
+        r = _region(session, viewer, region)
+        instance = prog.current_instance(session, r.code)
+        d = prog.engine.definition(session, instance.definition_key,
+                                   instance.definition_version).definition
+        province = session.get(Province, r.province_code)
+        cohort = session.execute(
+            select(Cohort.name).join(CohortMember, col(CohortMember.cohort_id) == Cohort.id)
+            .where(CohortMember.region_code == r.code)).scalar_one_or_none()
+        opds = [OpdOut(code=o.code, name=o.name, email=o.email, dimension=o.dimension)
+                for o in directory.opds(session, r.code)]
+        out = RegionOut(
+            code=r.code, name=r.name, kind=r.kind,
+            province=province.name if province else r.province_code, zone=r.zone, tz=r.tz,
+            cohort=cohort, workflow=instance.definition_key,
+            workflow_version=instance.definition_version, cycle=instance.cycle,
+            state=instance.state, stage=d.state_label(instance.state), version=instance.version,
+            entered_at=instance.entered_at,
+            entered_local=at_local(instance.entered_at, r.tz) or "", deadlines=[], opds=opds)
+    out.deadlines = deadline_views(prog, region=out.code)
+    return out
+
+
+@router.get("/regions/{region}/history", response_model=HistoryPage)
+def region_history(region: RegionPath, viewer: ApiViewer, prog: Prog) -> HistoryPage:
+    """The region's timeline over all its cycles, oldest first: who did what, when (UTC and
+    the region's zone), from which state to which, with comments."""
+    with prog.db.read() as session:
+        _region(session, viewer, region)
+        r, rows = reports.history(session, region)
+    return HistoryPage(region=r.code, name=r.name, zone=r.zone, entries=[HistoryOut(
+        cycle=h.cycle, seq=h.seq, at=h.at, at_local=at_local(h.at, r.tz) or "", actor=h.actor,
+        role=h.role, kind=h.kind, trigger=h.trigger, from_state=h.from_state,
+        to_state=h.to_state, comment=h.comment, detail=h.detail) for h in rows])
+
+
+@router.get("/regions/{region}/actions", response_model=ActionsPage)
+def region_actions(region: RegionPath, viewer: ApiViewer, prog: Prog) -> ActionsPage:
+    """Every action out of the region's current stage, whether the caller may fire it now,
+    and the reasons where not (the engine's own answer)."""
+    actor = acting(viewer)
+    with prog.db.read() as session:
+        r = _region(session, viewer, region)
+        instance = prog.current_instance(session, r.code)
+        d = prog.engine.definition(session, instance.definition_key,
+                                   instance.definition_version).definition
+        available = prog.engine.available(session, instance.id, actor)
+    return ActionsPage(
+        region=r.code, state=instance.state, stage=d.state_label(instance.state),
+        version=instance.version,
+        actions=[ActionOut(trigger=a.trigger, label=a.label, dests=list(a.dests),
+                           allowed=a.allowed, reasons=list(a.reasons)) for a in available])
+
+
+@router.post("/regions/{region}/advance", response_model=TransitionOut,
+             responses=ACTION_ERRORS)
+def advance(region: RegionPath, body: AdvanceIn, viewer: ApiViewer,
+            prog: Prog) -> TransitionOut:
+    """Fire a workflow action on the region as the caller."""
+    result = actions.advance(prog, region, body.trigger, caller_email(viewer),
+                             comment=body.comment, expected_version=body.expected_version)
+    return _transition(prog, body.trigger, result)
+
+
+@router.post("/regions/{region}/review", response_model=TransitionOut, responses=ACTION_ERRORS)
+def review(region: RegionPath, body: ReviewIn, viewer: ApiViewer, prog: Prog) -> TransitionOut:
+    """A mentor's decision on the quick-win plan under review: approve, or reject with a
+    comment (the region revises and resubmits; each round is numbered)."""
+    result = actions.review(prog, region, body.decision, caller_email(viewer),
+                            comment=body.comment, expected_version=body.expected_version)
+    return _transition(prog, body.decision, result)
+
+
+@router.get("/regions/{region}/submissions", response_model=list[SubmissionOut])
+def region_submissions(region: RegionPath, viewer: ApiViewer,
+                       prog: Prog) -> list[SubmissionOut]:
+    """The current cycle's submissions, every version, with the review rounds of each."""
+    with prog.db.read() as session:
+        r = _region(session, viewer, region)
+        rows = reports.submissions(prog, session, r.code)
+    return [SubmissionOut(
+        deliverable=s.deliverable, party=s.party, version=s.version, file_name=s.file_name,
+        sha256=s.sha256, submitted_by=s.submitted_by, submitted_at=s.submitted_at,
+        submitted_local=at_local(s.submitted_at, r.tz) or "",
+        reviews=[ReviewRound(round=n, decision=dec, comment=c) for n, dec, c in s.reviews])
+        for s in rows]
+
+
+def _read_upload(upload: UploadFile, limit: int, what: str) -> bytes:
+    """The upload's bytes, refused (413) past ``limit`` without reading further."""
+    name = storage.safe_name(upload.filename or what)
+    # The declared size when the parser knows it; reading stops one byte past the limit.
+    too_big = upload.size is not None and upload.size > limit
+    data = b"" if too_big else upload.file.read(limit + 1)
+    if too_big or len(data) > limit:
+        raise PayloadTooLarge(
+            f"{name}: the {what} is over the upload limit of {limit:,} bytes; send a smaller "
+            "file (compress the PDF or split the document)")
+    return data
+
+
+@router.post("/regions/{region}/submissions", status_code=status.HTTP_201_CREATED,
+             response_model=SubmitOut,
+             responses={**ACTION_ERRORS, 413: {"description": "The file is too large."}})
+def submit(
+    region: RegionPath, viewer: ApiViewer, prog: Prog,
+    deliverable: Annotated[str, Form(
+        min_length=1, max_length=63, pattern=r"^[a-z][a-z0-9_]*$",
+        description="e.g. questionnaire, buku_1, quick_win_plan.")],
+    file: Annotated[UploadFile, File(
+        description="PDF, Word, Excel, PowerPoint, OpenDocument, CSV or image.")],
+    party: Annotated[str | None, Form(
+        max_length=32,
+        description="The OPD a coordinator submits for (per-OPD deliverables)."), NoNul] = None,
+    note: Annotated[str | None, Form(max_length=4000, description="A note for the history."),
+                    NoNul] = None,
+    expected_version: Annotated[int | None, Form(
+        ge=1, le=MAX_INT,
+        description="Refuse with 409 if the region changed since this version.")] = None,
+    quick_wins: Annotated[UploadFile | None, File(
+        description="With quick_win_plan only: a CSV with columns title, dimension, "
+                    "element[, opd, description].")] = None,
+) -> SubmitOut:
+    """Submit a new version of a deliverable (multipart upload)."""
+    limit = prog.settings.upload_max_bytes
+    data = _read_upload(file, limit, "file")
+    wins: str | None = None
+    if quick_wins is not None:
+        raw = _read_upload(quick_wins, limit, "quick-win list")
+        if not raw.strip():
+            raise InvalidInputError("quick_wins: the CSV is empty; list the plan's quick wins "
+                                    "with columns title, dimension, element[, opd, description]")
+        try:
+            wins = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            wins = None
+        if wins is None or "\x00" in wins:
+            raise InvalidInputError("quick_wins: the file is not UTF-8 CSV text; save it as "
+                                    "'CSV UTF-8' and send it again")
+    result = actions.submit_data(
+        prog, region, deliverable, file.filename or "", data, caller_email(viewer),
+        party=party or None, quick_wins=wins, note=note, expected_version=expected_version,
+        quick_wins_flag="quick_wins (a CSV file)")
+    return SubmitOut(region=result.region, deliverable=result.deliverable, party=result.party,
+                     version=result.version, sha256=result.sha256,
+                     quick_wins=result.quick_wins)
+
+
+def _ics(feed: bytes, name: str) -> Response:
+    return Response(feed, media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.ics"'})
+
+
+@router.get("/regions/{region}/calendar.ics", response_class=Response, responses=CALENDAR)
+def region_calendar(region: RegionPath, viewer: ApiViewer, prog: Prog) -> Response:
+    """The region's open deadlines as iCalendar, to import or subscribe to."""
+    with prog.db.read() as session:
+        r = _region(session, viewer, region)
+        feed = ical.region_feed(prog, session, r.code)
+    return _ics(feed, f"tenggat-{r.code}")
+
+
+@router.get("/opds/{email}/calendar.ics", response_class=Response, responses=CALENDAR)
+def opd_calendar(
+    email: Annotated[str, Path(max_length=254, description="The OPD's email address."),
+                     NoNul],
+    viewer: ApiViewer, prog: Prog,
+) -> Response:
+    """The deadlines of the region an OPD belongs to (what its reminders are about)."""
+    with prog.db.read() as session:
+        opd = session.execute(select(Opd).where(
+            col(Opd.email) == email.strip().lower())).scalar_one_or_none()
+        if opd is None:
+            raise NotFoundError(f"no OPD is registered as {email}")
+        check_visible(viewer, opd.region_code)
+        feed = ical.opd_feed(prog, session, opd.email)
+    slug = re.sub(r"[^a-z0-9_-]", "", opd.code.lower()) or "opd"
+    return _ics(feed, f"tenggat-{opd.region_code}-{slug}")

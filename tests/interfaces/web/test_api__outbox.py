@@ -1,0 +1,89 @@
+"""The outbox API: the programme's coordinators list email and re-queue dead letters."""
+
+from __future__ import annotations
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import update
+from sqlmodel import col, select
+from webkit import Web  # type: ignore[import-not-found]
+
+from engine import outbox
+from engine.models import OutboxMessage
+from workflows import accounts, directory
+
+
+@pytest.fixture(autouse=True)
+def _cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at full cost takes most of a second per account; these tests are about the API."""
+    monkeypatch.setattr(accounts, "_hasher",
+                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def queue(web: Web, n: int, *, dead: bool) -> int:
+    """Queue a message (dead-lettered with the server's answer if ``dead``); its id."""
+    now = web.prog.engine.clock()
+    with web.prog.db.transaction() as session:
+        outbox.enqueue(session, key=f"test-{n}", kind="reminder", recipient=f"opd{n}@pemda.go.id",
+                       subject=f"Pengingat {n}", text_body="teks", html_body="<p>teks</p>",
+                       message_id=f"<test-{n}@smartcity>", raw=b"raw", due_at=now, now=now)
+    with web.prog.db.transaction() as session:
+        found = session.execute(select(OutboxMessage.id).where(
+            OutboxMessage.key == f"test-{n}")).scalar_one()
+        if dead:
+            session.execute(update(OutboxMessage).where(col(OutboxMessage.id) == found).values(
+                status="dead", attempts=8, last_error="550 mailbox unavailable"))
+        return int(found or 0)
+
+
+def status_of(web: Web, message_id: int) -> tuple[str, int]:
+    with web.prog.db.read() as session:
+        row = session.get(OutboxMessage, message_id)
+        assert row is not None
+        return row.status, row.attempts
+
+
+def test_coordinators_list_the_outbox_with_counts(web: Web) -> None:
+    pending, dead = queue(web, 1, dead=False), queue(web, 2, dead=True)
+    api = web.api(web.world.COORDINATOR)
+    body = api.get("/api/v1/outbox").json()
+    assert body["counts"] == {"pending": 1, "sending": 0, "sent": 0, "dead": 1}
+    assert [m["id"] for m in body["messages"]] == [dead, pending]  # newest first
+    only_dead = api.get("/api/v1/outbox", params={"status": "dead"}).json()["messages"]
+    assert [(m["id"], m["last_error"], m["attempts"]) for m in only_dead] == [
+        (dead, "550 mailbox unavailable", 8)]
+    assert len(api.get("/api/v1/outbox", params={"limit": 1}).json()["messages"]) == 1
+    for params in [{"status": "lost"}, {"limit": 0}, {"limit": "many"}]:
+        assert api.get("/api/v1/outbox", params=params).status_code == 422, params
+
+
+def test_only_the_programme_coordinators_may_see_or_retry(web: Web) -> None:
+    dead = queue(web, 1, dead=True)
+    directory.add_person(web.prog, "sekretariat.6471@pemda.go.id", "Sekretariat",
+                         "coordinator", "64.71")
+    for email in [web.region.opd, web.region.mentor, "sekretariat.6471@pemda.go.id"]:
+        api = web.api(email)
+        listed = api.get("/api/v1/outbox")
+        assert listed.status_code == 403, email
+        assert "only the programme's coordinators" in listed.json()["detail"]
+        assert api.post("/api/v1/outbox/retry", json={"ids": [dead]}).status_code == 403
+    assert status_of(web, dead) == ("dead", 8)
+    assert web.anonymous().get("/api/v1/outbox").status_code == 401
+
+
+def test_retry_requeues_dead_letters_only(web: Web) -> None:
+    pending = queue(web, 1, dead=False)
+    first, second = queue(web, 2, dead=True), queue(web, 3, dead=True)
+    api = web.api(web.world.COORDINATOR)
+    one = api.post("/api/v1/outbox/retry", json={"ids": [first, pending, 999]})
+    assert one.status_code == 200
+    assert [r["id"] for r in one.json()["requeued"]] == [first]
+    assert one.json()["requeued"][0]["last_error"] == "550 mailbox unavailable"
+    assert one.json()["not_dead"] == sorted([pending, 999])
+    assert status_of(web, first) == ("pending", 0)
+    assert status_of(web, second) == ("dead", 8)
+    for bad in [{"ids": []}, {"ids": [0]}, {"ids": "all"}]:
+        assert api.post("/api/v1/outbox/retry", json=bad).status_code == 422, bad
+    every = api.post("/api/v1/outbox/retry", json={})
+    assert [r["id"] for r in every.json()["requeued"]] == [second]
+    assert status_of(web, second) == ("pending", 0)
