@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
-from engine.errors import ConflictError, SmartCityError
+from engine.errors import ConflictError, InvalidInputError, SmartCityError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -101,6 +101,9 @@ class Database:
                 f"the database at {self.safe_url} has an older schema ({message}); "
                 "run 'smartcity init' to upgrade it"
             )
+        if isinstance(exc, DataError):  # too long, out of range, NUL: the input, not the server
+            return InvalidInputError(f"a value does not fit the database ({message}); "
+                                     "shorten or correct it")
         if isinstance(exc, OperationalError | sqlite3.OperationalError):
             return DatabaseUnavailable(f"cannot use the database at {self.safe_url}: {message}")
         return DatabaseUnavailable(f"database error at {self.safe_url}: {message}")

@@ -128,9 +128,11 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     """The account for these credentials, or :class:`NotAuthenticated` (which never says
     whether the address or the password was wrong)."""
     address = email.strip().lower()
-    account = session.execute(
-        select(Account).where(Account.email == address)).scalar_one_or_none()
     refused = NotAuthenticated("wrong email address or password")
+    account: Account | None = None
+    if len(address) <= 254 and address.isprintable():  # no account has another address
+        account = session.execute(
+            select(Account).where(col(Account.email) == address)).scalar_one_or_none()
     if account is None:
         with contextlib.suppress(VerificationError):
             _hasher.verify(_DUMMY_HASH, password)
@@ -144,6 +146,7 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = _hasher.hash(password)
     account.last_login_at = now
+    session.flush()  # written even when the caller detaches the account before commit
     return account
 
 

@@ -80,9 +80,13 @@ def resolve_due(
         day, at = when.date(), when.time()
     else:
         day, at = when, END_OF_DAY
-    if working_days is not None:
-        day = (calendar or WorkingCalendar()).add_working_days(day, working_days)
-    return datetime.combine(day, at, ZoneInfo(tz)).astimezone(UTC)
+    try:
+        if working_days is not None:
+            day = (calendar or WorkingCalendar()).add_working_days(day, working_days)
+        return datetime.combine(day, at, ZoneInfo(tz)).astimezone(UTC)
+    except (OverflowError, ValueError):  # past year 9999 (or before year 1) in UTC
+        raise InvalidInputError(f"{day} is out of the supported range of dates; give a date "
+                                "in this century") from None
 
 
 def calendar_for(prog: Programme) -> WorkingCalendar:

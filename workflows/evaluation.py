@@ -279,7 +279,11 @@ def parse_time(text: str, tz: str) -> datetime:
             continue
         if fmt == "%Y-%m-%d":
             parsed = parsed.replace(hour=23, minute=59, second=59)
-        return parsed.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+        try:
+            return parsed.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+        except OverflowError:  # year 1 or 9999 pushed past the calendar by the zone offset
+            raise InvalidInputError(f"{text!r} is out of the supported range of dates; give "
+                                    "a date in this century") from None
     raise InvalidInputError(
         f"{text!r} is not a time: give YYYY-MM-DD or 'YYYY-MM-DD HH:MM', optionally followed "
         "by WIB, WITA or WIT (default: the region's own zone)")

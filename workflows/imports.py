@@ -227,6 +227,9 @@ def parse_members(source: Path | str, known: Collection[str] | None = None) -> l
 
 def parse_quick_wins(source: Path | str, dimensions: DimensionSet) -> list[QuickWinRow]:
     def parse(c: dict[str, str]) -> QuickWinRow:
+        for column, limit in (("title", 300), ("opd", 32)):
+            if len(c.get(column) or "") > limit:
+                raise RowError(f"{column} is {len(c[column])} characters; at most {limit}")
         problem = dimensions.check_tag(c["dimension"].lower(), c["element"].lower())
         if problem:
             raise RowError(problem)

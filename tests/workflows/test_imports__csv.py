@@ -189,6 +189,12 @@ def test_people_mentors_members_and_quick_wins_are_checked_too(tmp_path: Path) -
     assert _refusal(lambda: imports.parse_quick_wins(wins, DIMENSIONS)) == (
         "wins.csv: row 1: missing column(s) element; expected title, dimension, element, "
         "[opd], [description]")
+    long = _csv(tmp_path, "title,dimension,element,opd\n"
+                f"{'x' * 301},governance,public_service,\n"
+                f"Izin online,governance,public_service,{'D' * 33}\n", "long.csv")
+    assert _refusal(lambda: imports.parse_quick_wins(long, DIMENSIONS)) == (
+        "long.csv: 2 bad row(s), nothing imported: row 2: title is 301 characters; at most "
+        "300; row 3: opd is 33 characters; at most 32")
 
 
 # -- writing: all or nothing, updates, unknown codes ---------------------------------------

@@ -5,10 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from webkit import Web  # type: ignore[import-not-found]
 from worldkit import World  # type: ignore[import-not-found]
 
+from workflows import accounts
 from workflows.programme import Programme
+
+
+@pytest.fixture(autouse=True)
+def _cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at full cost takes most of a second per account; the web tests are about the
+    pages and the API (tests/workflows/test_accounts.py checks hashing at full cost)."""
+    monkeypatch.setattr(accounts, "_hasher",
+                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture

@@ -6,20 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-from argon2 import PasswordHasher
 from sqlmodel import select
 from webkit import Web  # type: ignore[import-not-found]
 
-from workflows import accounts
 from workflows.models import ExtensionRequest
-
-
-@pytest.fixture(autouse=True)
-def _cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 at full cost takes most of a second per account; these tests are about the API."""
-    monkeypatch.setattr(accounts, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def open_deadline(web: Web, code: str = "64.71") -> dict[str, Any]:

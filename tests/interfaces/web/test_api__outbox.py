@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import update
 from sqlmodel import col, select
 from webkit import Web  # type: ignore[import-not-found]
 
 from engine import outbox
 from engine.models import OutboxMessage
-from workflows import accounts, directory
-
-
-@pytest.fixture(autouse=True)
-def _cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 at full cost takes most of a second per account; these tests are about the API."""
-    monkeypatch.setattr(accounts, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+from workflows import directory
 
 
 def queue(web: Web, n: int, *, dead: bool) -> int:

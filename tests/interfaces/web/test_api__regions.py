@@ -6,21 +6,11 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-import pytest
-from argon2 import PasswordHasher
 from webkit import Web  # type: ignore[import-not-found]
-
-from workflows import accounts
 
 BASE = "/api/v1/regions"
 _n = itertools.count()
 
-
-@pytest.fixture(autouse=True)
-def _cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 at full cost takes most of a second per account; these tests are about the API."""
-    monkeypatch.setattr(accounts, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def pdf() -> bytes:

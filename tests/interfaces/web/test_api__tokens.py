@@ -3,18 +3,7 @@
 
 from __future__ import annotations
 
-import pytest
-from argon2 import PasswordHasher
 from webkit import PASSWORD, Web  # type: ignore[import-not-found]
-
-from workflows import accounts
-
-
-@pytest.fixture(autouse=True)
-def _cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 at full cost takes most of a second per account; these tests are about the API."""
-    monkeypatch.setattr(accounts, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def test_nul_in_the_email_or_token_name_is_invalid_input(web: Web) -> None:
