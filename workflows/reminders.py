@@ -306,9 +306,9 @@ class _Sweep:
 
     def digest_item(self, d: _OpenDeadline, opd: Opd, tz: str) -> dict[str, Any]:
         definition = self.definition(d)
-        submitted = set(self.session.execute(
+        submitted = {(name, party) for name, party in self.session.execute(
             mselect(Submission.deliverable, Submission.party).where(
-                Submission.instance_id == d.instance_id)).tuples())
+                Submission.instance_id == d.instance_id)).all()}
         pending = [definition.deliverables[name].label
                    for name in definition.owed(d.state, "opd", opd.code, submitted)]
         todo, nothing = _ACTION[self.locale]
