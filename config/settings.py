@@ -95,8 +95,9 @@ class Settings(BaseSettings):
                                description="How long a browser stays signed in.")
     link_days: int = Field(default=14, ge=1, le=90,
                            description="How long a link in a reminder email works.")
-    secure_cookies: bool = Field(
-        default=False, description="Send cookies over HTTPS only (set behind TLS).")
+    secure_cookies: bool | None = Field(
+        default=None, description="Send cookies over HTTPS only; unset: when base_url is "
+                                  "https://.")
 
     @field_validator("base_url")
     @classmethod
@@ -127,6 +128,12 @@ class Settings(BaseSettings):
         if not low < high:
             raise ValueError("evaluation_scale must be (lowest, highest) with lowest < highest")
         return self
+
+    @property
+    def cookies_secure(self) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return self.base_url.startswith("https://")
 
     def resolved_database_url(self) -> str:
         """The URL to connect to: the configured one or the embedded SQLite file."""

@@ -108,6 +108,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     admin.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_throttle() -> Iterator[None]:
+    """Wrong passwords are counted per process; each test starts with none counted."""
+    from workflows import accounts
+
+    accounts._failures.clear()
+    yield
+    accounts._failures.clear()
+
+
 @pytest.fixture
 def clock() -> SimClock:
     return SimClock()

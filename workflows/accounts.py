@@ -10,9 +10,10 @@ hashes: a copy of the database signs nobody in.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import secrets
+import threading
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -90,7 +91,9 @@ def set_password(prog: Programme, email: str, password: str) -> None:
     with prog.db.transaction() as session:
         account = _find(session, address)
         account.password_hash = _hasher.hash(password)
-        _revoke_all(session, account.id or 0, prog.engine.clock())
+        now = prog.engine.clock()
+        account.links_valid_after = now  # links already mailed stop signing in
+        _revoke_all(session, account.id or 0, now)
 
 
 def set_disabled(prog: Programme, email: str, disabled: bool) -> None:
@@ -124,23 +127,64 @@ def _revoke_all(session: Session, account_id: int, now: datetime) -> None:
                     .values(revoked_at=now))
 
 
+# Guessing is slowed per address, in each process: after FAILURES_ALLOWED wrong passwords
+# within FAILURE_WINDOW the address is refused until the oldest failure ages out. And at most
+# HASHING_AT_ONCE Argon2 checks (64 MiB each) run at a time, so a flood of sign-in requests
+# queues instead of exhausting memory.
+FAILURES_ALLOWED = 10
+FAILURE_WINDOW = timedelta(minutes=15)
+HASHING_AT_ONCE = 4
+_failures: dict[str, deque[datetime]] = {}
+_failures_lock = threading.Lock()
+_hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
+
+
+def _throttled(address: str, now: datetime) -> None:
+    with _failures_lock:
+        recent = _failures.get(address)
+        while recent and now - recent[0] > FAILURE_WINDOW:
+            recent.popleft()
+        if recent is not None and len(recent) >= FAILURES_ALLOWED:
+            wait = max(1, int((recent[0] + FAILURE_WINDOW - now).total_seconds() // 60) + 1)
+            raise NotAuthenticated(f"too many wrong passwords for {address}; try again in "
+                                   f"{wait} minute(s), or open a link from an email")
+
+
+def _failed(address: str, now: datetime) -> None:
+    with _failures_lock:
+        if len(_failures) > 100_000:  # bounded memory under a spray of addresses
+            _failures.clear()
+        _failures.setdefault(address, deque(maxlen=FAILURES_ALLOWED)).append(now)
+
+
+def _verify(stored: str, password: str) -> bool:
+    with _hashing:
+        try:
+            return bool(_hasher.verify(stored, password))
+        except InvalidHashError:  # an account made by a link, with no password yet
+            _hasher.verify(_DUMMY_HASH, password + "\x00")  # same time as a real check
+            return False
+        except VerificationError:
+            return False
+
+
 def authenticate(session: Session, email: str, password: str, now: datetime) -> Account:
     """The account for these credentials, or :class:`NotAuthenticated` (which never says
     whether the address or the password was wrong)."""
     address = email.strip().lower()
+    _throttled(address, now)
     refused = NotAuthenticated("wrong email address or password")
     account: Account | None = None
     if len(address) <= 254 and address.isprintable():  # no account has another address
         account = session.execute(
             select(Account).where(col(Account.email) == address)).scalar_one_or_none()
     if account is None:
-        with contextlib.suppress(VerificationError):
-            _hasher.verify(_DUMMY_HASH, password)
+        _verify(_DUMMY_HASH, password)  # as long as a wrong password for a real account
+        _failed(address, now)
         raise refused
-    try:
-        _hasher.verify(account.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        raise refused from None
+    if not _verify(account.password_hash, password):
+        _failed(address, now)
+        raise refused
     if account.disabled_at is not None:
         raise NotAuthenticated(f"the account {address} is disabled; ask an administrator")
     if _hasher.check_needs_rehash(account.password_hash):
@@ -236,7 +280,8 @@ def account_by_id(session: Session, account_id: int) -> Account:
     return account
 
 
-def account_for_email(session: Session, email: str, now: datetime) -> Account:
+def account_for_email(session: Session, email: str, now: datetime,
+                      issued_at: datetime | None = None) -> Account:
     """The active account of ``email``, made on first use for a registered person or OPD.
 
     Someone who opens a link from an email may never have set a password: the link itself
@@ -254,4 +299,8 @@ def account_for_email(session: Session, email: str, now: datetime) -> Account:
         session.flush()
     if account.disabled_at is not None:
         raise NotAuthenticated(f"the account {address} is disabled; ask an administrator")
+    if issued_at is not None and account.links_valid_after is not None \
+            and issued_at < account.links_valid_after:
+        raise NotAuthenticated("this link was sent before the password was changed; sign in "
+                               "with the new password")
     return account

@@ -3,11 +3,12 @@
 A reminder email carries a link per open item (``/l/<token>``). The token is signed with the
 server's secret key (``itsdangerous``) and holds the recipient's address, the page to open
 and an expiry taken from the programme's clock (not the wall clock, so a simulated clock
-drives it too). Opening it the first time records its nonce in ``used_link`` in the same
-transaction that signs the person in; a second opening is refused, and the person signs in
-with their password instead. Anyone who sees the email can use the link once: this is the
-same trust as a password-reset email, and the reason links expire after
-``SMARTCITY_LINK_DAYS``.
+drives it too). Opening it shows a page with one button; only pressing it (a POST) uses the
+link, so mail scanners that fetch every link do not use it up. Using it records its nonce in
+``used_link`` in the same transaction that signs the person in; a second use is refused, and
+the person signs in with their password instead. A password change voids the links issued
+before it. Anyone who sees the email can use the link once: this is the same trust as a
+password-reset email, and the reason links expire after ``SMARTCITY_LINK_DAYS``.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def make_token(settings: Settings, email: str, path: str, now: datetime) -> str:
         raise ValueError(f"a link opens a page of this site, not {path!r}")
     expires = int((now + timedelta(days=settings.link_days)).timestamp())
     return _serializer(settings).dumps(
-        {"e": email, "p": path, "x": expires, "n": secrets.token_hex(12)})
+        {"e": email, "p": path, "x": expires, "i": int(now.timestamp()),
+         "n": secrets.token_hex(12)})
 
 
 def make_url(settings: Settings, email: str, path: str, now: datetime) -> str:
@@ -70,21 +72,31 @@ def make_url(settings: Settings, email: str, path: str, now: datetime) -> str:
 class OpenedLink:
     email: str
     path: str
+    issued_at: datetime
 
 
-def redeem(session: Session, settings: Settings, token: str, now: datetime) -> OpenedLink:
-    """Check the link and mark it used (in the caller's transaction); refuse it otherwise."""
+def peek(settings: Settings, token: str, now: datetime) -> OpenedLink:
+    """The link's content if its signature and date are good; it stays unused."""
     try:
         data = _serializer(settings).loads(token)
-        email, path, expires, nonce = data["e"], data["p"], int(data["x"]), str(data["n"])
-    except (BadSignature, KeyError, TypeError, ValueError):
+        email, path, expires = str(data["e"]), str(data["p"]), int(data["x"])
+        issued = datetime.fromtimestamp(int(data["i"]), UTC)
+        str(data["n"])
+    except (BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError):
         raise NotAuthenticated("this link is not valid (it may have been cut short in the "
                                "email); sign in with your password instead") from None
     if now >= datetime.fromtimestamp(expires, UTC):
         raise NotAuthenticated("this link has expired; sign in with your password instead")
+    return OpenedLink(email, path, issued)
+
+
+def redeem(session: Session, settings: Settings, token: str, now: datetime) -> OpenedLink:
+    """Check the link and mark it used (in the caller's transaction); refuse it otherwise."""
+    opened = peek(settings, token, now)
+    nonce = str(_serializer(settings).loads(token)["n"])
     if session.execute(select(UsedLink.nonce).where(UsedLink.nonce == nonce)).first():
         raise NotAuthenticated("this link was already used; sign in with your password "
                                "instead")
-    session.add(UsedLink(nonce=nonce, email=email, used_at=now))
+    session.add(UsedLink(nonce=nonce, email=opened.email, used_at=now))
     session.flush()  # a concurrent second opening fails on the primary key here
-    return OpenedLink(email, path)
+    return opened

@@ -219,6 +219,8 @@ class Account(SQLModel, table=True):
     created_at: datetime
     last_login_at: datetime | None = None
     disabled_at: datetime | None = None
+    # Links from emails issued before this (a password change) no longer sign in.
+    links_valid_after: datetime | None = None
 
 
 class WebSession(SQLModel, table=True):

@@ -20,6 +20,7 @@ import socket
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -36,10 +37,23 @@ from workflows.programme import Programme
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
+FORM_ROOM = 2 * 1024 * 1024
 
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
+
+
+def _login_url(request: Request) -> str:
+    """The login page, coming back here afterwards (a form post returns to its page)."""
+    if request.method in ("GET", "HEAD"):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    else:  # the post itself cannot be replayed after signing in: back to the page it came from
+        referer = urlsplit(request.headers.get("referer", ""))
+        same_site = referer.netloc in ("", request.url.netloc)
+        target = (referer.path + (f"?{referer.query}" if referer.query else "")
+                  if same_site and referer.path else "/")
+    return "/login?" + urlencode({"next": target})
 
 
 def _page_error(request: Request, status: int, message: str) -> Response:
@@ -71,6 +85,9 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        # Refuse a request body past the upload limit while it streams in, before anything
+        # is spooled to disk (room for the quick-win CSV and the form fields).
+        max_body_size=prog.settings.upload_max_bytes + FORM_ROOM,
     )
     app.state.prog = prog
     app.state.mailbox = mailbox
@@ -82,14 +99,13 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
             return JSONResponse({"detail": str(exc), "error": type(exc).__name__},
                                 status_code=status, headers=headers)
-        if status == 401:
-            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        if status == 401 and not request.url.path.startswith(("/l/", "/login")):
+            return RedirectResponse(_login_url(request), status_code=303)
         return _page_error(request, status, str(exc))
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={target}", status_code=303)
+        return RedirectResponse(_login_url(request), status_code=303)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -66,7 +66,9 @@ def _viewer(request: Request) -> Viewer | None:
     prog = programme(request)
     now = prog.engine.clock()
     found: Viewer | None = None
-    header = request.headers.get("authorization", "")
+    # Bearer tokens are for the API; a page ignores the header (a proxy's Basic auth, say).
+    header = (request.headers.get("authorization", "")
+              if request.url.path.startswith("/api/") else "")
     with prog.db.read() as session:
         account: Account | None = None
         via: Literal["session", "token"] = "token"
@@ -125,7 +127,8 @@ def check_csrf(viewer: Viewer, given: str | None) -> None:
     """Refuse a state-changing browser request that does not carry the session's token."""
     if viewer.via != "session":
         return
-    if not given or not viewer.csrf_token or not hmac.compare_digest(given, viewer.csrf_token):
+    if not given or not viewer.csrf_token or not hmac.compare_digest(
+            given.encode(), viewer.csrf_token.encode()):
         raise PermissionDenied("the form has expired or did not come from this site; reload "
                                "the page and try again")
 

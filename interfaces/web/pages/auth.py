@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from engine.errors import NotAuthenticated
+from interfaces.web import i18n
 from interfaces.web.deps import (
     SESSION_COOKIE,
-    OptionalViewer,
     PageViewer,
     Prog,
     check_csrf,
 )
-from interfaces.web.templating import render
+from interfaces.web.templating import language, render
 from workflows import accounts, links
 from workflows.models import Account
 from workflows.programme import Programme
 
 router = APIRouter()
 
+LOGIN_COOKIE = "sc_login"
 HOME = {"coordinator": "/board", "admin": "/board", "mentor": "/queue", "opd": "/opd",
         "assessor": "/evaluation"}
 
@@ -38,33 +42,52 @@ def _local(target: str | None) -> str:
     return target
 
 
-def _signed_in(prog: Programme, response: Response, account: Account) -> Response:
-    now = prog.engine.clock()
-    with prog.db.transaction() as session:
-        opened = accounts.open_session(session, account, now, prog.settings.session_hours)
+def _sign_in(session: Session, prog: Programme, response: Response,
+             account: Account) -> Response:
+    """Open a browser session in the caller's transaction (the one that checked the
+    credentials or used the link) and set its cookie on ``response``."""
+    opened = accounts.open_session(session, account, prog.engine.clock(),
+                                   prog.settings.session_hours)
     response.set_cookie(SESSION_COOKIE, opened.token, max_age=prog.settings.session_hours * 3600,
-                        httponly=True, samesite="lax", secure=prog.settings.secure_cookies)
+                        httponly=True, samesite="lax", secure=prog.settings.cookies_secure)
+    response.delete_cookie(LOGIN_COOKIE)
+    return response
+
+
+def _login_page(request: Request, prog: Programme, *, next: str, error: str | None = None,
+                email: str = "", status: int = 200) -> Response:
+    """The login form, with a fresh token in a cookie and in the form (login CSRF: a hostile
+    page cannot sign a visitor into someone else's account)."""
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", None, status=status, next=_local(next),
+                      error=error, email=email, login_token=token)
+    response.set_cookie(LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="lax",
+                        secure=prog.settings.cookies_secure)
     return response
 
 
 @router.get("/login")
-def login_form(request: Request, viewer: OptionalViewer, next: str | None = None) -> Response:
-    return render(request, "login.html", None, next=_local(next), error=None, email="")
+def login_form(request: Request, prog: Prog, next: str | None = None) -> Response:
+    return _login_page(request, prog, next=next or "/")
 
 
 @router.post("/login")
 def login(request: Request, prog: Prog, email: Annotated[str, Form(max_length=254)],
           password: Annotated[str, Form(max_length=200)],
-          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+          next: Annotated[str, Form(max_length=2000)] = "/",
+          login_token: Annotated[str, Form(max_length=100)] = "") -> Response:
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    if not expected or not hmac.compare_digest(login_token.encode(), expected.encode()):
+        return _login_page(request, prog, next=next, email=email, status=403,
+                           error=i18n.load(language(request, None)).t("login.expired"))
     now = prog.engine.clock()
     try:
         with prog.db.transaction() as session:
             account = accounts.authenticate(session, email, password, now)
-            session.expunge(account)
+            return _sign_in(session, prog, RedirectResponse(_local(next), status_code=303),
+                            account)
     except NotAuthenticated as exc:
-        return render(request, "login.html", None, status=401, next=_local(next),
-                      error=str(exc), email=email)
-    return _signed_in(prog, RedirectResponse(_local(next), status_code=303), account)
+        return _login_page(request, prog, next=next, email=email, status=401, error=str(exc))
 
 
 @router.post("/logout")
@@ -80,14 +103,22 @@ def logout(request: Request, viewer: PageViewer, prog: Prog,
 
 
 @router.get("/l/{token}")
-def open_link(token: str, prog: Prog) -> Response:
-    """A link from an email: signs its recipient in once and opens the item it names."""
+def open_link(request: Request, token: str, prog: Prog) -> Response:
+    """A link from an email: a page with one button. Fetching it uses nothing up, so mail
+    scanners that open every link leave it working for the person it was sent to."""
+    opened = links.peek(prog.settings, token, prog.engine.clock())
+    return render(request, "link.html", None, token=token, email=opened.email)
+
+
+@router.post("/l/{token}")
+def use_link(token: str, prog: Prog) -> Response:
+    """Use the link: sign its recipient in, once, and open the item it names."""
     now = prog.engine.clock()
     with prog.db.transaction() as session:
         opened = links.redeem(session, prog.settings, token, now)
-        account = accounts.account_for_email(session, opened.email, now)
-        session.expunge(account)
-    return _signed_in(prog, RedirectResponse(_local(opened.path), status_code=303), account)
+        account = accounts.account_for_email(session, opened.email, now, opened.issued_at)
+        return _sign_in(session, prog, RedirectResponse(_local(opened.path), status_code=303),
+                        account)
 
 
 @router.get("/")

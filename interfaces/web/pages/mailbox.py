@@ -14,6 +14,7 @@ message is offered as plain text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -86,6 +87,18 @@ def _visible(request: Request, viewer: Viewer, number: int) -> Received:
     return mail
 
 
+# A sign-in link from an email (``/l/<token>``); quoted-printable may fold it with "=\n".
+_LINK = re.compile(r"/l/(?:[A-Za-z0-9_.\-]|=\r?\n)+")
+
+
+def _unlinked(text: str | None, viewer: Viewer, mail: Received) -> str | None:
+    """Someone else's mail without its sign-in links: reading every message must not let a
+    coordinator act as its recipient."""
+    if text is None or _addressed_to(viewer, mail):
+        return text
+    return _LINK.sub("/l/[link hidden: it signs in its recipient]", text)
+
+
 def _secured(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -113,7 +126,8 @@ def message(request: Request, viewer: PageViewer,
     return _secured(render(
         request, "mailbox_message.html", viewer, mail=mail, summary=_summary(mail),
         sender=str(parsed.get("From", mail.mail_from)), date=str(parsed.get("Date", "")),
-        text=_part(parsed, "plain"), html=_part(parsed, "html")))
+        text=_unlinked(_part(parsed, "plain"), viewer, mail),
+        html=_unlinked(_part(parsed, "html"), viewer, mail)))
 
 
 @router.get("/mailbox/{number}/raw")
@@ -121,7 +135,8 @@ def raw(request: Request, viewer: PageViewer,
         number: Annotated[int, Path(ge=1, le=MAX_NUMBER)]) -> Response:
     """The message exactly as received, as plain text (never rendered as HTML)."""
     mail = _visible(request, viewer, number)
-    response = Response(mail.raw, media_type="text/plain; charset=utf-8",
+    body = _unlinked(mail.raw.decode("utf-8", "replace"), viewer, mail) or ""
+    response = Response(body, media_type="text/plain; charset=utf-8",
                         headers={"Content-Security-Policy": "sandbox; default-src 'none'"})
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from webkit import PASSWORD, Web  # type: ignore[import-not-found]
+from webkit import PASSWORD, Browser, Web  # type: ignore[import-not-found]
 
 from workflows import accounts, links
 
@@ -52,7 +52,7 @@ def test_password_change_revokes_tokens_and_sessions(web: Web) -> None:
     accounts.set_password(web.prog, web.region.head, "another-long-password")
     assert api.get("/api/v1/me").status_code == 401
     signed_out = browser.get("/")
-    assert signed_out.status_code == 303 and signed_out.headers["location"] == "/login?next=/"
+    assert signed_out.status_code == 303 and signed_out.headers["location"] == "/login?next=%2F"
 
 
 def test_account_needs_a_registered_person_and_a_long_password(web: Web) -> None:
@@ -80,40 +80,96 @@ def test_login_form_sets_a_session_and_logout_needs_the_csrf_token(web: Web) -> 
     assert forged.status_code == 403 and "did not come from this site" in forged.text
     out = browser.post_form("/logout", page="/no-such-page")
     assert out.status_code == 303 and out.headers["location"] == "/login"
-    assert browser.get("/").headers["location"] == "/login?next=/"
+    assert browser.get("/").headers["location"] == "/login?next=%2F"
+
+
+def _form_client(web: Web) -> Browser:
+    return Browser(web.app, raise_server_exceptions=False, follow_redirects=False)
 
 
 def test_wrong_password_on_the_form_is_a_401_page_with_the_reason(web: Web) -> None:
     web.account(web.region.opd)
-    page = web.anonymous().post("/login", data={"email": web.region.opd, "password": "nope-nope",
-                                                "next": "/opd"})
+    client = _form_client(web)
+    page = client.post("/login", data={"email": web.region.opd, "password": "nope-nope",
+                                       "next": "/opd", "login_token": client.login_token()})
     assert page.status_code == 401
     assert "wrong email address or password" in page.text
     assert 'value="/opd"' in page.text
 
 
+def test_the_login_form_refuses_a_post_without_its_own_token(web: Web) -> None:
+    """Login CSRF: a hostile page cannot sign a visitor into someone else's account."""
+    web.account(web.region.opd)
+    client = _form_client(web)
+    client.login_token()  # the cookie is set, but the form below does not carry the token
+    forged = client.post("/login", data={"email": web.region.opd, "password": PASSWORD,
+                                         "next": "/", "login_token": "forged"})
+    assert forged.status_code == 403 and "sc_session" not in forged.cookies
+
+
 def test_login_never_redirects_off_site(web: Web) -> None:
     web.account(web.region.opd)
-    client = web.anonymous()
-    client.follow_redirects = False
     for target in ["https://evil.example/", "//evil.example/x", "/\\evil.example"]:
+        client = _form_client(web)
         response = client.post("/login", data={"email": web.region.opd, "password": PASSWORD,
-                                               "next": target})
+                                               "next": target,
+                                               "login_token": client.login_token()})
         assert response.headers["location"] == "/"
 
 
-def test_email_link_signs_in_once_and_opens_the_item(web: Web, clock: Any) -> None:
+def test_repeated_wrong_passwords_are_throttled_per_address(web: Web) -> None:
+    web.account(web.region.opd)
+    client = web.anonymous()
+    for _ in range(10):
+        assert client.post("/api/v1/tokens", json={
+            "email": web.region.opd, "password": "wrong-password"}).status_code == 401
+    blocked = client.post("/api/v1/tokens", json={"email": web.region.opd,
+                                                  "password": PASSWORD})
+    assert blocked.status_code == 401 and "too many wrong passwords" in blocked.json()["detail"]
+    # Another address is not affected.
+    web.account(web.region.head)
+    assert client.post("/api/v1/tokens", json={"email": web.region.head,
+                                                "password": PASSWORD}).status_code == 201
+
+
+def test_email_link_shows_a_button_and_signs_in_once_on_post(web: Web, clock: Any) -> None:
     settings = web.prog.settings
     token = links.make_token(settings, web.region.opd, "/opd", clock())
-    client = web.anonymous()
-    client.follow_redirects = False
-    first = client.get(f"/l/{token}")
+    client = _form_client(web)
+    shown = client.get(f"/l/{token}")  # what a mail scanner does: uses nothing
+    assert shown.status_code == 200 and web.region.opd in shown.text
+    assert "sc_session" not in shown.cookies
+    first = client.post(f"/l/{token}")
     assert first.status_code == 303 and first.headers["location"] == "/opd"
     assert "sc_session" in first.cookies
-    second = web.anonymous().get(f"/l/{token}", follow_redirects=False)
-    assert second.status_code == 303 and second.headers["location"].startswith("/login")
-    # An expired link and a tampered one are refused the same way.
+    second = _form_client(web).post(f"/l/{token}")
+    assert second.status_code == 401 and "already used" in second.text  # no redirect loop
     old = links.make_token(settings, web.region.opd, "/opd", clock() - timedelta(days=15))
-    assert web.anonymous().get(f"/l/{old}", follow_redirects=False).status_code == 303
+    expired = _form_client(web).get(f"/l/{old}")
+    assert expired.status_code == 401 and "expired" in expired.text
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    assert web.anonymous().get(f"/l/{tampered}", follow_redirects=False).status_code == 303
+    assert "not valid" in _form_client(web).post(f"/l/{tampered}").text
+
+
+def test_a_password_change_voids_links_already_sent(web: Web, clock: Any) -> None:
+    web.account(web.region.opd)
+    token = links.make_token(web.prog.settings, web.region.opd, "/opd", clock())
+    clock.advance(minutes=5)
+    accounts.set_password(web.prog, web.region.opd, "another-long-password")
+    refused = _form_client(web).post(f"/l/{token}")
+    assert refused.status_code == 401 and "before the password was changed" in refused.text
+
+
+def test_pages_ignore_an_authorization_header_and_bad_csrf_is_403_not_500(web: Web) -> None:
+    client = _form_client(web)
+    page = client.get("/login", headers={"Authorization": "Basic eDp5"})
+    assert page.status_code == 200  # not a redirect to itself
+    browser = web.browser(web.region.mentor)
+    assert browser.post("/logout", data={"csrf_token": "é"}).status_code == 403
+
+
+def test_login_redirect_keeps_the_whole_query(web: Web) -> None:
+    client = _form_client(web)
+    response = client.get("/board?cohort=2026&zone=WIB")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Fboard%3Fcohort%3D2026%26zone%3DWIB"

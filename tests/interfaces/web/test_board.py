@@ -216,7 +216,7 @@ def test_assessor_and_admin_see_the_board_others_are_refused(web: Web) -> None:
 def test_anonymous_is_sent_to_the_login_page(web: Web) -> None:
     response = web.anonymous().get("/board?zone=WITA", follow_redirects=False)
     assert response.status_code == 303
-    assert response.headers["location"] == "/login?next=/board?zone=WITA"
+    assert response.headers["location"] == "/login?next=%2Fboard%3Fzone%3DWITA"
 
 
 def test_a_regions_own_coordinator_sees_only_its_region(web: Web) -> None:

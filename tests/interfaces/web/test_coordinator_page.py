@@ -296,7 +296,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(web: Web) -> None:
     response = web.anonymous().get("/coordinator/export/cohort.csv?cohort=2026",
                                    follow_redirects=False)
     assert response.status_code == 303
-    assert response.headers["location"].startswith("/login?next=/coordinator/export/cohort.csv")
+    assert response.headers["location"].startswith(
+        "/login?next=%2Fcoordinator%2Fexport%2Fcohort.csv")
 
 
 def test_a_regions_own_coordinator_sees_and_exports_only_its_regions(web: Web) -> None:

@@ -117,7 +117,7 @@ def test_without_a_mailbox_the_pages_say_how_to_get_one(web: Web) -> None:
     assert 'href="/mailbox"' not in browser.get("/coordinator").text
     anonymous = web.anonymous().get("/mailbox", follow_redirects=False)
     assert anonymous.status_code == 303 and anonymous.headers["location"] == (
-        "/login?next=/mailbox")
+        "/login?next=%2Fmailbox")
 
 
 def test_mail_sent_over_smtp_shows_up(web: Web) -> None:
@@ -128,3 +128,17 @@ def test_mail_sent_over_smtp_shows_up(web: Web) -> None:
         boxed = type(web)(web.world, web.region, mailbox=sink)
         page = boxed.browser(web.region.opd).get("/mailbox/1")
     assert page.status_code == 200 and "Jendela evaluasi 2026-H1 dibuka" in page.text
+
+
+def test_a_coordinator_never_sees_the_sign_in_links_of_other_peoples_mail(web: Web) -> None:
+    sink = MailSink()
+    link = "http://127.0.0.1:8000/l/eyJlIjoib3BkIn0.c2lnbmVk_x-y"
+    deliver(sink, web.region.opd, "Pengingat", text=f"Buka: {link}\n",
+            html_part=f'<p><a href="{link}">Buka</a></p>')
+    boxed = type(web)(web.world, web.region, mailbox=sink)
+    seen = boxed.browser(boxed.world.COORDINATOR).get("/mailbox/1").text
+    raw = boxed.browser(boxed.world.COORDINATOR).get("/mailbox/1/raw").text
+    for shown in (seen, raw):
+        assert "c2lnbmVk" not in shown and "link hidden" in shown
+    own = boxed.browser(web.region.opd).get("/mailbox/1").text
+    assert "/l/eyJlIjoib3BkIn0.c2lnbmVk_x-y" in own

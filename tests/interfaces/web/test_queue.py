@@ -135,4 +135,4 @@ def test_a_decision_without_the_csrf_token_is_refused(web: Web) -> None:
 
 def test_signed_out_visitors_are_sent_to_the_login(web: Web) -> None:
     response = web.anonymous().get("/queue", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/login?next=/queue"
+    assert response.status_code == 303 and response.headers["location"] == "/login?next=%2Fqueue"

@@ -237,7 +237,7 @@ def test_unknown_regions_outside_the_programme_admins_and_anonymous(web: Web) ->
     assert admin.status_code == 200 and 'name="trigger"' not in admin.text  # sees, cannot act
     anonymous = web.anonymous().get("/regions/64.71", follow_redirects=False)
     assert anonymous.status_code == 303
-    assert anonymous.headers["location"] == "/login?next=/regions/64.71"
+    assert anonymous.headers["location"] == "/login?next=%2Fregions%2F64.71"
 
 
 def test_comments_with_markup_show_as_text(web: Web) -> None:

@@ -19,10 +19,17 @@ from workflows import accounts
 
 PASSWORD = "kata-sandi-rahasia-1"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+LOGIN_TOKEN = re.compile(r'name="login_token" value="([^"]+)"')
 
 
 class Browser(TestClient):
     """A client that signed in through the login form, keeping the session cookie."""
+
+    def login_token(self) -> str:
+        """The login form's anti-forgery token (its cookie is kept by the client)."""
+        found = LOGIN_TOKEN.search(self.get("/login").text)
+        assert found, "no login token on /login"
+        return found.group(1)
 
     def csrf(self, page: str = "/") -> str:
         found = CSRF.search(self.get(page).text)
@@ -76,6 +83,7 @@ class Web:
         self.account(email)
         client = Browser(self.app, raise_server_exceptions=False, follow_redirects=False)
         response = client.post("/login", data={"email": email, "password": PASSWORD,
-                                               "next": "/"})
+                                               "next": "/",
+                                               "login_token": client.login_token()})
         assert response.status_code == 303, response.text
         return client
