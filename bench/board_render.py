@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -264,8 +265,10 @@ def measure(label: str, url: str, folder: Path, renders: int) -> dict[str, float
     prog, _, regions, _ = build(url, folder)
     try:
         client = TestClient(create_app(prog), follow_redirects=False)
+        form = re.search(r'name="login_token" value="([^"]+)"', client.get("/login").text)
+        assert form is not None, "no login token on /login"
         signed_in = client.post("/login", data={"email": COORDINATOR, "password": PASSWORD,
-                                                "next": "/board"})
+                                                "next": "/board", "login_token": form[1]})
         assert signed_in.status_code == 303, signed_in.text
         first = client.get("/board")
         assert first.status_code == 200, first.text[:500]
