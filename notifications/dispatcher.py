@@ -18,7 +18,11 @@ another (or the restarted) dispatcher takes them. Those accepted by the server b
 acknowledged are sent a second time, at most one batch of them, with the same Message-ID
 (the row's), so a receiving system can recognise the repeat. Rows whose lease would run out
 before they are sent are given back instead of sent, so a slow relay does not let two
-workers send the same row.
+workers send the same row. A batch claimed but not yet sent (the prefetched one, when the
+dispatcher stops, fails or is cancelled) is given back untried too, with its attempt undone:
+the claim runs in a thread that cancelling cannot stop, so it is waited for, and neither that
+wait nor the release is cut short by a cancellation (it is raised once the rows are back).
+Only a database that refuses the release leaves them ``sending`` until their lease ends.
 """
 
 from __future__ import annotations
@@ -114,7 +118,9 @@ class Dispatcher:
         Batches are pipelined: once half of the current batch has been sent, the next one is
         claimed in a worker thread, so the connections never wait for the database between
         batches. Only one batch is ever being sent; the prefetched rows wait, leased, and go
-        back untried if ``stop`` comes first. Sleeps ``idle`` seconds when nothing is due.
+        back untried if ``stop`` comes before they are sent (even while they are being
+        claimed), or if this task is cancelled (a shutdown timeout): the cancellation is then
+        raised once they are back. Sleeps ``idle`` seconds when nothing is due.
         """
         total = DispatchReport()
         stop = stop or asyncio.Event()
@@ -124,7 +130,13 @@ class Dispatcher:
                 report = DispatchReport()
                 rows: list[Claimed] = []
                 try:
-                    rows = await (prefetched or self._claim())
+                    if prefetched is None:
+                        prefetched = asyncio.ensure_future(self._claim())
+                    # Shielded: cancelled meanwhile, the claim still ends, and the finally
+                    # below gives its rows back; as it does if stopped meanwhile.
+                    rows = await asyncio.shield(prefetched)
+                    if stop.is_set():
+                        break
                     prefetched = None
                     if rows:
                         prefetched = await self._deliver_batch(
@@ -144,10 +156,7 @@ class Dispatcher:
                     await asyncio.wait_for(stop.wait(), timeout=idle)
         finally:
             if prefetched is not None:  # stopping: give the waiting batch back untried
-                with contextlib.suppress(SmartCityError):
-                    waiting = await prefetched
-                    total.released += await asyncio.to_thread(
-                        outbox.release, self.db, [r.id for r in waiting], self.worker_id)
+                total.released += await self._give_back(prefetched)
         return total
 
     async def _claim(self, exclude: list[int] | None = None) -> list[Claimed]:
@@ -194,13 +203,48 @@ class Dispatcher:
                 report.released += await asyncio.to_thread(
                     outbox.release, self.db, to_release, self.worker_id)
         except BaseException:
+            for task in tasks:
+                task.cancel()  # send no more of this batch while the next one goes back
             if following is not None:
-                following.cancel()  # its rows, if claimed, come back when the lease ends
+                # Claimed or still being claimed: either way its rows go back untried now,
+                # not at the end of their lease with an attempt counted.
+                report.released += await self._give_back(following)
             raise
         finally:
             for task in tasks:
                 task.cancel()
         return following
+
+    async def _give_back(self, claim: asyncio.Future[list[Claimed]]) -> int:
+        """Release the rows of ``claim`` (a batch not sent) untried; how many went back.
+
+        A claim still running is waited for: it runs in a thread, which cancelling the future
+        does not stop, so its rows would stay ``sending`` until their lease ends. The wait
+        and the release are shielded; if the calling task is cancelled meanwhile, the
+        cancellation is raised once the rows are back (a second one stops the wait, leaving
+        them to their lease). A claim or release the database refuses is logged, not raised.
+        """
+        async def release() -> int:
+            try:
+                rows = await claim
+            except SmartCityError as exc:  # nothing was claimed
+                log.warning("the next outbox batch was not claimed: %s", exc)
+                return 0
+            try:
+                return await asyncio.to_thread(
+                    outbox.release, self.db, [r.id for r in rows], self.worker_id)
+            except SmartCityError as exc:
+                log.warning("could not give back %d outbox rows; they are taken again when "
+                            "their lease ends: %s", len(rows), exc)
+                return 0
+
+        releasing = asyncio.ensure_future(release())
+        try:
+            return await asyncio.shield(releasing)
+        except asyncio.CancelledError:
+            if not releasing.done():
+                await asyncio.shield(releasing)
+            raise
 
     async def _deliver(self, row: Claimed, to_release: list[int]) -> _Outcome | None:
         if self.clock() >= row.lease_until - self.lease_margin:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
-import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -33,13 +33,22 @@ class StoredFile:
     sha256: str
 
 
-def safe_name(name: str) -> str:
-    """The base name without directories or control characters, at most 255 bytes.
+# Unicode categories dropped from file names: controls (C0, DEL, C1) and format characters.
+_HIDDEN = frozenset({"Cc", "Cf"})
 
-    A long name is shortened before its extension, so the type it declares survives.
+
+def safe_name(name: str) -> str:
+    """The base name without directories, control or format characters, at most 255 bytes.
+
+    Format characters (Unicode category Cf: bidirectional overrides such as U+202E, zero-width
+    spaces and joiners, ...) are dropped with the control characters (Cc), so a name cannot
+    display other than it is: 'x', U+202E, 'gnp.xls' is kept as ``xgnp.xls`` instead of
+    showing as ``xslx.png``. A long name is shortened before its extension, so the type it declares
+    survives.
     """
     base = PureWindowsPath(PurePosixPath(name).name).name
-    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip().lstrip(".") or "file"
+    base = "".join(ch for ch in base if unicodedata.category(ch) not in _HIDDEN)
+    base = base.strip().lstrip(".") or "file"
     if len(base.encode("utf-8")) <= 255:
         return base
     suffix = Path(base).suffix if len(Path(base).suffix) <= 16 else ""

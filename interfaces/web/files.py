@@ -1,9 +1,11 @@
 """Downloading a submitted file, for whoever may see its region.
 
-Mentors read the plan they review, OPDs their own versions, coordinators everything. The
-file is sent as an attachment under its cleaned stored name with ``nosniff``, so a browser
-never renders an upload inline as a page of this site. Scope comes from the directory as for
-every other read: programme-wide roles see every region, scoped roles their own.
+Whoever acts for the file's region may download it: its mentors (the plan they review), its
+head, and every OPD of the region, not only the one that submitted the version (the OPDs of
+a region work on the same plan). Programme-wide roles may download every region's files.
+Scope comes from the directory as for every other read. The file is sent as an attachment
+under its cleaned stored name with ``nosniff``, so a browser never renders an upload inline
+as a page of this site.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import random
+import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -12,6 +14,7 @@ from smtpkit import T0, SmtpServer  # type: ignore[import-not-found]
 
 from engine import outbox
 from engine.database import Database
+from engine.errors import SmartCityError
 from notifications.dispatcher import Dispatcher, DispatchReport
 from notifications.smtp import SmtpSender
 
@@ -244,6 +247,146 @@ def test_stop_gives_the_prefetched_batch_back_untried(
     finally:
         outbox.claim = outbox_claim  # type: ignore[assignment]
     assert claims == [40, 40]
+    assert (total.sent, total.released) == (40, 40)
+    assert len(smtp_server.message_ids) == 40
+    counts = outbox.counts(db)
+    assert (counts["sent"], counts["pending"], counts["sending"]) == (40, 60, 0)
+    assert {r.attempts for r in outbox.listing(db, "pending", 100)} == {0}
+
+
+def test_a_failed_batch_gives_the_prefetched_one_back(
+        db: Database, smtp_server: SmtpServer, planner: Planner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The acknowledgement fails after the next batch was claimed: that batch goes back now.
+
+    Cancelling the finished claim did nothing: its rows stayed ``sending`` until their lease
+    ended, with an attempt counted that was never made.
+    """
+    planner(db, 100)
+    dispatcher = make(db, smtp_server, Clock(), batch=40)
+    claimed: list[list[int]] = []
+    next_claimed = threading.Event()
+    outbox_claim, outbox_ack = outbox.claim, outbox.ack
+
+    def claim(*args, **kwargs):  # type: ignore[no-untyped-def]
+        rows = outbox_claim(*args, **kwargs)
+        claimed.append([r.id for r in rows])
+        if len(claimed) == 2:
+            next_claimed.set()
+        return rows
+
+    def ack(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert next_claimed.wait(5)
+        time.sleep(0.2)  # the loop has seen the claim complete
+        raise SmartCityError("the database went away")
+
+    monkeypatch.setattr(outbox, "claim", claim)
+    monkeypatch.setattr(outbox, "ack", ack)
+
+    async def go() -> DispatchReport:
+        try:
+            return await dispatcher.run(until_idle=True)
+        finally:
+            await dispatcher.sender.close()
+
+    with pytest.raises(SmartCityError, match="went away"):
+        asyncio.run(go())
+    monkeypatch.setattr(outbox, "ack", outbox_ack)
+    assert [len(ids) for ids in claimed] == [40, 40]
+    pending = outbox.listing(db, "pending", 100)
+    assert set(claimed[1]) <= {r.id for r in pending}
+    assert {r.attempts for r in pending} == {0}
+    # Only the batch being sent when the acknowledgement failed waits for its lease.
+    assert {r.id for r in outbox.listing(db, "sending", 100)} == set(claimed[0])
+
+
+@pytest.mark.parametrize("stopping", [False, True], ids=["cancelled", "stopped-then-cancelled"])
+def test_cancelling_run_gives_the_prefetched_batch_back(
+        db: Database, smtp_server: SmtpServer, planner: Planner,
+        monkeypatch: pytest.MonkeyPatch, stopping: bool) -> None:
+    """The task is cancelled (``wait_for`` timing out at shutdown) while the next batch is
+    still being claimed: the claim is waited for and its rows go back, then it stops."""
+    planner(db, 100)
+    dispatcher = make(db, smtp_server, Clock(), batch=40)
+    claimed: list[list[int]] = []
+    gate = threading.Event()
+    stop = asyncio.Event()
+    outbox_claim = outbox.claim
+    loop: asyncio.AbstractEventLoop | None = None
+
+    def claim(*args, **kwargs):  # type: ignore[no-untyped-def]
+        rows = outbox_claim(*args, **kwargs)
+        claimed.append([r.id for r in rows])
+        if len(claimed) == 2:  # the prefetch, committed; it returns when the gate opens
+            if stopping:
+                assert loop is not None
+                loop.call_soon_threadsafe(stop.set)
+            assert gate.wait(5)
+        return rows
+
+    monkeypatch.setattr(outbox, "claim", claim)
+
+    async def go() -> None:
+        nonlocal loop
+        loop = asyncio.get_running_loop()
+        task = asyncio.create_task(dispatcher.run(stop, idle=0.05))
+        try:
+            while outbox.counts(db)["sent"] < 40:  # the first batch is done
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.1)  # run waits for the claim (in its loop, or its finally)
+            loop.call_later(0.2, gate.set)
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(task, 0.05)
+            assert task.cancelled()
+        finally:
+            gate.set()
+            await dispatcher.sender.close()
+
+    asyncio.run(go())
+    assert [len(ids) for ids in claimed] == [40, 40]
+    assert len(smtp_server.message_ids) == 40
+    counts = outbox.counts(db)
+    assert (counts["sent"], counts["pending"], counts["sending"]) == (40, 60, 0)
+    assert {r.attempts for r in outbox.listing(db, "pending", 100)} == {0}
+
+
+def test_a_stop_while_the_next_batch_is_claimed_sends_no_more(
+        db: Database, smtp_server: SmtpServer, planner: Planner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prefetch is slow: the first batch is done and ``run`` waits for the claim when
+    ``stop`` comes. The claimed rows go back untried instead of being sent as a new batch."""
+    planner(db, 100)
+    dispatcher = make(db, smtp_server, Clock(), batch=40)
+    claimed: list[int] = []
+    stop = asyncio.Event()
+    outbox_claim = outbox.claim
+    loop: asyncio.AbstractEventLoop | None = None
+
+    def claim(*args, **kwargs):  # type: ignore[no-untyped-def]
+        rows = outbox_claim(*args, **kwargs)
+        claimed.append(len(rows))
+        if len(claimed) == 2:
+            end = time.monotonic() + 5
+            while outbox.counts(db)["sent"] < 40:  # the first batch is acknowledged
+                assert time.monotonic() < end
+                time.sleep(0.01)
+            time.sleep(0.1)  # run waits for this claim
+            assert loop is not None
+            loop.call_soon_threadsafe(stop.set)
+        return rows
+
+    monkeypatch.setattr(outbox, "claim", claim)
+
+    async def go() -> DispatchReport:
+        nonlocal loop
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(dispatcher.run(stop, idle=0.05), 10)
+        finally:
+            await dispatcher.sender.close()
+
+    total = asyncio.run(go())
+    assert claimed == [40, 40]
     assert (total.sent, total.released) == (40, 40)
     assert len(smtp_server.message_ids) == 40
     counts = outbox.counts(db)

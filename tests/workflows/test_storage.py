@@ -56,9 +56,28 @@ def test_identical_content_is_stored_once(tmp_path: Path) -> None:
     ("plan.pdf\x00.exe", "plan.pdf.exe"),
     ("laporan\r\n.xlsx", "laporan.xlsx"),
     (".htaccess.pdf", "htaccess.pdf"),
+    ("laporan\x85\x9b.pdf", "laporan.pdf"),  # C1 controls
 ])
 def test_directories_and_control_characters_are_stripped(name: str, kept: str) -> None:
     assert safe_name(name) == kept
+
+
+@pytest.mark.parametrize(("name", "kept"), [
+    pytest.param("x\u202egnp.xls", "xgnp.xls", id="right-to-left-override"),
+    pytest.param("rencana\u202dfdp.exe", "rencanafdp.exe", id="left-to-right-override"),
+    pytest.param("plan\u2066\u2069.pdf", "plan.pdf", id="isolates"),
+    pytest.param("Buku\u200b 1\u200c\u200d.pdf", "Buku 1.pdf", id="zero-width"),
+    pytest.param("\ufeff.htaccess.pdf", "htaccess.pdf", id="bom-before-dot"),
+    pytest.param("\u202e", "file", id="nothing-left"),
+])
+def test_format_characters_are_stripped(name: str, kept: str) -> None:
+    """A bidirectional override cannot make 'x<RLO>gnp.xls' display as 'xslx.png'."""
+    assert safe_name(name) == kept
+
+
+def test_a_disguised_spreadsheet_is_stored_under_its_real_extension(tmp_path: Path) -> None:
+    stored = store(tmp_path / "uploads", "x\u202egnp.xls", b"\xd0\xcf\x11\xe0", LIMIT)
+    assert (stored.file_name, stored.media_type) == ("xgnp.xls", "application/vnd.ms-excel")
 
 
 def test_a_traversing_name_cannot_write_outside_the_upload_folder(tmp_path: Path) -> None:

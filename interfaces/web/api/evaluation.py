@@ -27,6 +27,7 @@ from interfaces.web.api.common import (
     caller_email,
     check_visible,
     find_cohort,
+    visible,
 )
 from interfaces.web.deps import ApiViewer, Prog
 from workflows import evaluation
@@ -220,10 +221,14 @@ def region_index(window: WindowPath, region: RegionPath, viewer: ApiViewer,
 @router.get("/windows/{window}/ranking/{cohort}", response_model=list[RankOut])
 def ranking(window: WindowPath, cohort: CohortPath, viewer: ApiViewer,
             prog: Prog) -> list[RankOut]:
-    """The cohort's regions by achievement index (ties share a rank), then the unranked."""
+    """The cohort's regions by achievement index (ties share a rank), then the unranked.
+
+    Programme-wide roles see every region; a caller scoped to regions (an OPD, a region's
+    head, a mentor) sees only the rows of the regions they act for, as for the index of
+    one region, each with its rank in the whole cohort."""
     with prog.db.read() as session:
         name = find_cohort(session, cohort).name
     return [RankOut(rank=row.rank, region=row.region, name=row.name, province=row.province,
                     zone=row.zone, returned=row.returned, parts=row.result.parts,
                     index=row.result.index, missing=row.result.missing)
-            for row in evaluation.ranking(prog, name, window)]
+            for row in evaluation.ranking(prog, name, window) if visible(viewer, row.region)]

@@ -131,13 +131,21 @@ def local_when(day: str, at: str) -> date | datetime:
     return datetime(parsed.year, parsed.month, parsed.day, int(found[1]), int(found[2]))
 
 
+_WORKING_DAYS = re.compile(r"[0-9]{1,3}")
+
+
 def working_days_of(text: str) -> int | None:
-    if not text.strip():
+    """The form's working days: empty for none, else 1 to 365 in ASCII digits.
+
+    ``str.isdigit`` is not enough: it accepts "²" or "٣", which ``int`` refuses or reads.
+    """
+    days = text.strip()
+    if not days:
         return None
-    if not text.strip().isdigit() or not 1 <= int(text) <= 365:
-        raise InvalidInputError(f"working days {text!r}: enter a whole number from 1 to 365, "
-                                "or leave it empty for the date itself")
-    return int(text)
+    if not _WORKING_DAYS.fullmatch(days) or not 1 <= int(days) <= 365:
+        raise InvalidInputError(f"working days {text!r}: enter a whole number from 1 to 365 "
+                                "(digits 0-9), or leave it empty for the date itself")
+    return int(days)
 
 
 def _back(cohort: str | None, done: str, anchor: str) -> RedirectResponse:

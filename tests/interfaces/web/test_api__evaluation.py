@@ -117,7 +117,26 @@ def test_scores_make_the_index_and_the_ranking(web: Web, clock: Any) -> None:
     samarinda = web.world.region("64.72", opds=("DINKES",))
     hidden = web.api(samarinda.opd).get(f"{EVAL}/windows/2026-H1/index/{r.code}")
     assert hidden.status_code == 403
-    ranking = web.api(samarinda.opd).get(
-        f"{EVAL}/windows/2026-H1/ranking/{web.world.COHORT}").json()
-    assert [(row["rank"], row["region"], row["index"], row["returned"]) for row in ranking] == [
-        (1, "64.71", 2.8, True), (None, "64.72", None, False)]
+    ranking_url = f"{EVAL}/windows/2026-H1/ranking/{web.world.COHORT}"
+
+    def ranked(who: str) -> list[tuple[Any, ...]]:
+        answer = web.api(who).get(ranking_url)
+        assert answer.status_code == 200, answer.text
+        return [(row["rank"], row["region"], row["index"], row["returned"])
+                for row in answer.json()]
+
+    # Programme-wide roles see the whole cohort; the others only the regions they act for.
+    everyone = [(1, "64.71", 2.8, True), (None, "64.72", None, False)]
+    assert ranked(web.world.COORDINATOR) == ranked(web.world.ASSESSOR) == everyone
+    assert ranked(r.head) == ranked(r.mentor) == [(1, "64.71", 2.8, True)]
+    assert ranked(samarinda.opd) == [(None, "64.72", None, False)]
+    # Samarinda, scored lower, keeps its rank in the cohort (2nd), not 1st of its own list.
+    web.world.drive(samarinda, "implementation")
+    assert web.api(samarinda.opd).post(f"{EVAL}/windows/2026-H1/returns",
+                                       json={"region": samarinda.code}).status_code == 201
+    for part in SCORES:
+        assert web.api(web.world.ASSESSOR).post(
+            url, json={"region": samarinda.code, "part": part, "value": 1}).status_code == 201
+    assert ranked(samarinda.opd) == ranked(samarinda.head) == [(2, "64.72", 1.0, True)]
+    assert ranked(r.opd) == [(1, "64.71", 2.8, True)]
+    assert [row[:2] for row in ranked(web.world.COORDINATOR)] == [(1, "64.71"), (2, "64.72")]

@@ -122,6 +122,34 @@ def test_refusals_show_the_domains_message_and_change_nothing(web: Web) -> None:
     assert history_count(web) == before and open_deadline(web) is None
 
 
+@pytest.mark.parametrize("days", ["\u00b2", "\u0663", "\uff15", "0", "366", "999", "-1",
+                                  "1.5", "x"])
+def test_working_days_must_be_a_plain_number_up_to_365(web: Web, days: str) -> None:
+    """A superscript two passes ``str.isdigit`` but not ``int``: a 422, not a 500."""
+    browser = web.browser(web.world.COORDINATOR)
+    before = history_count(web)
+    for url, form in [
+        ("/coordinator/deadlines/cohort", {"cohort": web.world.COHORT, "state": "assessment"}),
+        ("/coordinator/deadlines/region", {"region": CODE, "state": "assessment"}),
+    ]:
+        refused = browser.post_form(url, {**form, "day": "2026-03-02", "working_days": days},
+                                    page="/coordinator")
+        assert refused.status_code == 422, (url, refused.text)
+        assert "enter a whole number from 1 to 365" in refused.text
+    assert history_count(web) == before and open_deadline(web) is None
+
+
+def test_working_days_count_from_the_date_entered(web: Web) -> None:
+    browser = web.browser(web.world.COORDINATOR)
+    done = browser.post_form("/coordinator/deadlines/region", {
+        "region": CODE, "state": "assessment", "day": "2026-03-13", "at": "17:00",
+        "working_days": " 1 "}, page="/coordinator")
+    assert done.status_code == 303, done.text
+    found = open_deadline(web)
+    # Friday 13 March 2026 plus one working day is Monday the 16th (17:00 WITA).
+    assert found is not None and found.due_at == datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
+
+
 def test_granting_an_extension_moves_the_deadline_and_refusing_needs_a_comment(
         web: Web) -> None:
     deadlines.set_region_deadline(web.prog, CODE, "assessment", date(2026, 2, 1),

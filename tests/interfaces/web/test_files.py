@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import col, select
 from webkit import Web  # type: ignore[import-not-found]
 
@@ -49,3 +50,26 @@ def test_the_opds_submissions_and_the_queue_link_to_the_files(web: Web) -> None:
     link = f'href="/regions/{r.code}/files/{plan.id}"'
     assert link in web.browser(r.mentor).get("/queue").text
     assert link in web.browser(r.opd).get("/opd").text
+
+
+def test_every_opd_of_the_region_may_download_its_files(web: Web) -> None:
+    """Intended: the OPDs of one region work on the same plan, whoever submitted it."""
+    r = web.region
+    web.world.drive(r, "mentor_review")
+    plan = _latest(web, "quick_win_plan")
+    assert plan.submitted_by == r.opds["DISKOMINFO"]
+    other_opd = r.opds["BAPPEDA"]
+    url = f"/api/v1/regions/{r.code}/submissions/{plan.id}/file"
+    assert web.api(other_opd).get(url).status_code == 200
+    assert web.browser(other_opd).get(f"/regions/{r.code}/files/{plan.id}").status_code == 200
+
+
+@pytest.mark.parametrize("submission_id", ["0", "-1", str(2**31), str(2**63), "9" * 40])
+def test_an_id_out_of_range_is_refused_before_the_database(web: Web, submission_id: str) -> None:
+    """2**63 and beyond overflowed SQLite's integer in the query: a 500, not a 422."""
+    r = web.region
+    api = web.api(r.mentor).get(f"/api/v1/regions/{r.code}/submissions/{submission_id}/file")
+    assert api.status_code == 422, api.text
+    assert api.json()["detail"].startswith("path.submission_id: ")
+    page = web.browser(r.mentor).get(f"/regions/{r.code}/files/{submission_id}")
+    assert page.status_code == 422, page.text
