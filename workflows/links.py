@@ -100,3 +100,29 @@ def redeem(session: Session, settings: Settings, token: str, now: datetime) -> O
     session.add(UsedLink(nonce=nonce, email=opened.email, used_at=now))
     session.flush()  # a concurrent second opening fails on the primary key here
     return opened
+
+
+# -- calendar subscriptions ---------------------------------------------------------------
+
+CALENDAR_SALT = "smartcity-calendar"
+
+
+def calendar_token(settings: Settings, email: str, now: datetime) -> str:
+    """A long-lived signed address for a calendar app to subscribe to an OPD's deadlines.
+
+    Calendar apps cannot sign in, so the address itself is the credential: it reads only
+    that OPD's deadlines, works until the account's password changes (which voids every
+    address issued before), and is shown only to the OPD on its own page.
+    """
+    return URLSafeSerializer(secret_key(settings), salt=CALENDAR_SALT).dumps(
+        {"e": email, "i": int(now.timestamp())})
+
+
+def calendar_email(settings: Settings, token: str) -> tuple[str, datetime]:
+    """The address and issue time of a calendar token, or :class:`NotAuthenticated`."""
+    try:
+        data = URLSafeSerializer(secret_key(settings), salt=CALENDAR_SALT).loads(token)
+        return str(data["e"]), datetime.fromtimestamp(int(data["i"]), UTC)
+    except (BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError):
+        raise NotAuthenticated("this calendar address is not valid; copy it again from "
+                               "your page") from None

@@ -99,7 +99,7 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
             return JSONResponse({"detail": str(exc), "error": type(exc).__name__},
                                 status_code=status, headers=headers)
-        if status == 401 and not request.url.path.startswith(("/l/", "/login")):
+        if status == 401 and not request.url.path.startswith(("/l/", "/login", "/calendar/")):
             return RedirectResponse(_login_url(request), status_code=303)
         return _page_error(request, status, str(exc))
 

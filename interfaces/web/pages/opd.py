@@ -32,15 +32,20 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from engine.definition import WorkflowDefinition
-from engine.errors import InvalidInputError, PermissionDenied, SmartCityError
+from engine.errors import (
+    InvalidInputError,
+    NotAuthenticated,
+    PermissionDenied,
+    SmartCityError,
+)
 from engine.models import ReviewDecision, Submission
 from engine.permissions import Actor
 from engine.runtime import AvailableAction, InstanceSnapshot
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
 from interfaces.web.templating import render
-from workflows import actions, deadlines, ical, reports, storage
+from workflows import actions, deadlines, ical, links, reports, storage
 from workflows.directory import find_region
-from workflows.models import ExtensionRequest
+from workflows.models import Account, ExtensionRequest
 from workflows.programme import Programme
 
 router = APIRouter()
@@ -191,6 +196,7 @@ def overview(prog: Programme, session: Session, viewer: Viewer) -> dict[str, Any
     current = next((r for r in rows if r.current), None)
     pending = next((q for q in (current.requests if current else []) if q.status == "pending"),
                    None)
+    subscription = links.calendar_token(prog.settings, actor.identity, prog.engine.clock())
     return {
         "actor": actor,
         "region": region,
@@ -210,6 +216,7 @@ def overview(prog: Programme, session: Session, viewer: Viewer) -> dict[str, Any
         "upload_max_bytes": prog.settings.upload_max_bytes,
         "accept": ",".join(sorted(storage.ALLOWED)),
         "today": _local_day(prog.engine.clock(), region.tz),
+        "subscribe_url": f"{prog.settings.base_url}/calendar/{subscription}.ics",
     }
 
 
@@ -363,6 +370,23 @@ def extension(
         return _page(request, viewer, prog, status=exc.status_code, error=str(exc),
                      form={"until": until, "reason": reason})
     return RedirectResponse("/opd?done=extension", status_code=303)
+
+
+@router.get("/calendar/{token}.ics")
+def subscribed_calendar(token: str, prog: Prog) -> Response:
+    """The subscription address of an OPD's deadlines, for calendar apps (no sign-in)."""
+    email, issued = links.calendar_email(prog.settings, token)
+    with prog.db.read() as session:
+        account = session.execute(
+            select(Account).where(col(Account.email) == email)).scalar_one_or_none()
+        if account is None or account.disabled_at is not None or (
+                account.links_valid_after is not None and issued < account.links_valid_after):
+            raise NotAuthenticated("this calendar address no longer works (the password was "
+                                   "changed or the account disabled); copy the new one from "
+                                   "your page")
+        feed = ical.opd_feed(prog, session, email)
+    return Response(feed, media_type="text/calendar; charset=utf-8",
+                    headers={"Cache-Control": "private, max-age=900"})
 
 
 @router.get("/opd/calendar.ics")

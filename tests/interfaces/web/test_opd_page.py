@@ -229,3 +229,25 @@ def test_other_roles_are_refused_and_posts_need_the_csrf_token(web: Web) -> None
         upload = browser.post("/opd/submit", data={"deliverable": "quick_win_plan"},
                               files={"file": ("plan.pdf", PDF, "application/pdf")})
         assert upload.status_code == 403 and "did not come from this site" in upload.text
+
+
+def test_the_calendar_subscription_address_works_without_sign_in_until_a_password_change(
+        web: Web, clock: Any) -> None:
+    import re
+
+    from icalendar import Calendar
+
+    from workflows import accounts
+
+    page = web.browser(web.region.opd).get("/opd").text
+    url = re.search(r'value="https?://[^"]+(/calendar/[^"]+\.ics)" id="subscribe-url"', page)
+    assert url, page
+    feed = web.anonymous().get(url.group(1))
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    Calendar.from_ical(feed.content)
+    forged = web.anonymous().get("/calendar/eyJlIjoieCJ9.forged.ics", follow_redirects=False)
+    assert forged.status_code == 401 and "not valid" in forged.text
+    clock.advance(minutes=1)
+    accounts.set_password(web.prog, web.region.opd, "another-long-password")
+    voided = web.anonymous().get(url.group(1), follow_redirects=False)
+    assert voided.status_code == 401 and "no longer works" in voided.text
