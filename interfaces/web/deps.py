@@ -49,6 +49,11 @@ class Viewer:
             return None
         return self.actor.subjects
 
+    def sees(self, code: str) -> bool:
+        """Whether this viewer may see region ``code``: the one scope rule for reads."""
+        regions = self.regions()
+        return regions is None or code in regions
+
 
 class LoginRequired(Exception):
     """A page needs a signed-in viewer: answered with a redirect to the login page."""

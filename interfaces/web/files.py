@@ -27,8 +27,7 @@ def submission_file(prog: Programme, viewer: Viewer, region_ref: str,
                     submission_id: int) -> FileResponse:
     with prog.db.read() as session:
         region = find_region(session, region_ref)
-        allowed = viewer.regions()
-        if allowed is not None and region.code not in allowed:
+        if not viewer.sees(region.code):
             raise PermissionDenied(f"{viewer.email} does not act for {region.code} "
                                    f"{region.name}, so cannot open its files")
         row = session.execute(

@@ -12,7 +12,7 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from interfaces.web.api.common import ERRORS, CohortPath, at_local, find_cohort, visible
+from interfaces.web.api.common import ERRORS, CohortPath, at_local, find_cohort
 from interfaces.web.deps import ApiViewer, Prog
 from workflows import directory, reports
 
@@ -60,7 +60,7 @@ def cohort_status(cohort: CohortPath, viewer: ApiViewer, prog: Prog) -> CohortSt
     """Every region of the cohort by stage, with its open deadline in its own zone."""
     with prog.db.read() as session:
         found = find_cohort(session, cohort)
-        rows = [r for r in reports.status(prog, session, found.name) if visible(viewer, r.code)]
+        rows = [r for r in reports.status(prog, session, found.name) if viewer.sees(r.code)]
     out = [StatusRowOut(
         code=r.code, name=r.name, province=r.province, zone=r.zone, state=r.state,
         stage=r.stage, stage_index=r.stage_index, cycle=r.cycle, version=r.version,

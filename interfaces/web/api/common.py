@@ -72,18 +72,12 @@ class PayloadTooLarge(SmartCityError):
 
 def check_visible(viewer: Viewer, code: str) -> None:
     """Refuse to show a region to a scoped viewer who does not act for it."""
-    regions = viewer.regions()
-    if regions is None or code in regions:
+    if viewer.sees(code):
         return
-    acts_for = ", ".join(sorted(regions)) or "no region yet"
+    acts_for = ", ".join(sorted(viewer.regions() or ())) or "no region yet"
     raise PermissionDenied(
         f"{viewer.email} ({viewer.role}) acts for {acts_for}, not {code}; only people of "
         f"{code}, its mentors and the programme's coordinators may see it")
-
-
-def visible(viewer: Viewer, code: str) -> bool:
-    regions = viewer.regions()
-    return regions is None or code in regions
 
 
 def find_cohort(session: Session, ref: str) -> Cohort:

@@ -28,7 +28,6 @@ from interfaces.web.api.common import (
     caller_email,
     check_visible,
     find_cohort,
-    visible,
 )
 from interfaces.web.deps import ApiViewer, Prog
 from workflows import deadlines
@@ -194,7 +193,7 @@ def list_deadlines(
     if cohort is not None:
         with prog.db.read() as session:
             cohort = find_cohort(session, cohort).name
-    return [d for d in deadline_views(prog, cohort=cohort) if visible(viewer, d.region)]
+    return [d for d in deadline_views(prog, cohort=cohort) if viewer.sees(d.region)]
 
 
 @router.get("/regions/{region}/deadlines", response_model=list[DeadlineOut])

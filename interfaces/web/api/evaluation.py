@@ -27,7 +27,6 @@ from interfaces.web.api.common import (
     caller_email,
     check_visible,
     find_cohort,
-    visible,
 )
 from interfaces.web.deps import ApiViewer, Prog
 from workflows import evaluation
@@ -231,4 +230,4 @@ def ranking(window: WindowPath, cohort: CohortPath, viewer: ApiViewer,
     return [RankOut(rank=row.rank, region=row.region, name=row.name, province=row.province,
                     zone=row.zone, returned=row.returned, parts=row.result.parts,
                     index=row.result.index, missing=row.result.missing)
-            for row in evaluation.ranking(prog, name, window) if visible(viewer, row.region)]
+            for row in evaluation.ranking(prog, name, window) if viewer.sees(row.region)]

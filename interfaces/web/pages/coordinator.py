@@ -75,8 +75,8 @@ def require_programme_wide(viewer: Viewer, what: str) -> None:
 
 def check_region(viewer: Viewer, code: str) -> None:
     """A region's own coordinator exports and prints only its own regions."""
-    regions = viewer.regions()
-    if regions is not None and code not in regions:
+    if not viewer.sees(code):
+        regions = viewer.regions() or ()
         raise PermissionDenied(
             f"{viewer.email} ({viewer.role}) acts for {', '.join(sorted(regions)) or 'no region'}"
             f", not {code}; ask the programme's coordinators for {code}")

@@ -76,8 +76,8 @@ def choose_window(windows: list[EvaluationWindow], ref: str | None,
 
 
 def _check_region(viewer: Viewer, code: str) -> None:
-    regions = viewer.regions()
-    if regions is not None and code not in regions:
+    if not viewer.sees(code):
+        regions = viewer.regions() or ()
         raise PermissionDenied(
             f"{viewer.email} ({viewer.role}) acts for {', '.join(sorted(regions)) or 'no region'}"
             f", not {code}; only people of {code} and the programme's staff see its evaluation")

@@ -46,9 +46,9 @@ router = APIRouter()
 
 def check_region_viewer(viewer: Viewer, code: str) -> None:
     """Programme-wide viewers see every region; region-bound ones only their own."""
-    regions = viewer.regions()
-    if regions is None or code in regions:
+    if viewer.sees(code):
         return
+    regions = viewer.regions() or frozenset()
     theirs = ", ".join(f"/regions/{c}" for c in sorted(regions))
     raise PermissionDenied(
         f"{viewer.email} ({viewer.role}) acts for "
