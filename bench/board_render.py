@@ -1,17 +1,17 @@
 """Rendering the cohort board for all 514 regions: the whole page beside its queries alone.
 
 For each database (a SQLite file, and PostgreSQL when reachable) this builds one cohort with
-every region of ``workflows/data/regencies.csv`` (514), each with two OPDs, its head of region
-and a mentor, and walks each region along the master plan to a different stage through the
-engine (real submissions, guards, deadlines and reminder plans; one transaction per region),
-on a simulated clock spread over months so the current deadlines are variously on time, due
-soon, overdue or absent. Some regions are rejected (revision), resubmitted (second review
-round) or withdrawn. Then, in the same run, it measures:
+every region of ``workflows/directory/data/regencies.csv`` (514), each with two OPDs, its
+head of region and a mentor, and walks each region along the master plan to a different stage
+through the engine (real submissions, guards, deadlines and reminder plans; one transaction
+per region), on a simulated clock spread over months so the current deadlines are variously
+on time, due soon, overdue or absent. Some regions are rejected (revision), resubmitted
+(second review round) or withdrawn. Then, in the same run, it measures:
 
 * **page**: ``GET /board`` through the ASGI app in-process (FastAPI ``TestClient``, signed in
   as a programme-wide coordinator): session lookup, :func:`board_data`, Jinja rendering and
   the response;
-* **data**: :func:`interfaces.web.pages.board.board_data` alone on a read session, the exact
+* **data**: :func:`workflows.reporting.board.board_data` alone on a read session, the exact
   call the page makes (its fixed handful of queries, no templating);
 
 alternately, ``--renders`` times each after a warm-up (medians, so machine noise hits both),
@@ -45,14 +45,15 @@ from fastapi.testclient import TestClient
 from scratch import DEFAULT_ADMIN_URL, pg_database
 
 from config.settings import Settings
-from engine.permissions import Actor
-from engine.runtime import SubmissionInput
+from engine import Actor, Records, SubmissionInput
+from interfaces.bootstrap import initialise
 from interfaces.web.app import create_app
-from interfaces.web.pages.board import BoardFilters, board_data
-from workflows import accounts, directory, imports
-from workflows.models import QuickWin
+from workflows.access import accounts
+from workflows.directory import cohorts, imports, registration
+from workflows.directory.reference import shipped_regions
+from workflows.master_plan.quick_wins import QuickWin
 from workflows.programme import Programme
-from workflows.reference import shipped_regions
+from workflows.reporting.board import BoardFilters, board_data
 
 START = datetime(2026, 2, 2, 1, 0, tzinfo=UTC)
 MEASURE_AT = START + timedelta(days=150)
@@ -105,7 +106,7 @@ class Driver:
             deliverable, f"{deliverable}.pdf", "application/pdf", len(data),
             hashlib.sha256(data).hexdigest(), party=party))
         if deliverable == "quick_win_plan":
-            latest = self.prog.engine.latest_submission(session, iid, deliverable)
+            latest = Records(session).latest_submission(iid, deliverable)
             session.add_all([
                 QuickWin(submission_id=latest.id, title="Online permits in one portal",
                          dimension="governance", element="public_service",
@@ -196,24 +197,24 @@ def build(url: str, folder: Path) -> tuple[Programme, BenchClock, int, float]:
     t0 = time.perf_counter()
     clock = BenchClock()
     prog = Programme(Settings(data_dir=folder, database_url=url), clock=clock)
-    prog.init()
+    initialise(prog)
     codes = [r.code for r in shipped_regions()]
     people = [imports.PersonRow(COORDINATOR, "Tim Koordinator 100 Smart City", "coordinator",
                                 None),
               imports.PersonRow(ASSESSOR, "Tim Penilai", "assessor", None)]
     people += [imports.PersonRow(f"kepala.{c.replace('.', '')}@pemda.go.id",
                                  f"Kepala Daerah {c}", "head_of_region", c) for c in codes]
-    directory.upsert_people(prog, people)
-    directory.upsert_opds(prog, [
+    registration.upsert_people(prog, people)
+    registration.upsert_opds(prog, [
         imports.OpdRow(c, o, f"{o.title()} {c}", f"{o.lower()}.{c.replace('.', '')}@pemda.go.id",
                        "governance") for c in codes for o in OPD_CODES])
     mentors = [imports.MentorRow(f"mentor{n:03d}@itb.ac.id", f"Mentor {n:03d}",
                                  tuple(codes[i:i + REGIONS_PER_MENTOR]))
                for n, i in enumerate(range(0, len(codes), REGIONS_PER_MENTOR))]
-    directory.import_mentors(prog, mentors)
+    registration.import_mentors(prog, mentors)
     mentor_of = {code: m.email for m in mentors for code in m.regions}
-    directory.create_cohort(prog, COHORT, 2026)
-    directory.add_members(prog, COHORT, codes)
+    cohorts.create_cohort(prog, COHORT, 2026)
+    cohorts.add_members(prog, COHORT, codes)
     accounts.create(prog, COORDINATOR, PASSWORD)
 
     rng = random.Random(514)

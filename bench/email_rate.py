@@ -39,9 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scratch import pg_database, pg_reachable
 
-from engine import outbox
-from engine.database import Database
+from engine import Database
 from migrations import upgrade
+from notifications import outbox
 from notifications.dispatcher import Dispatcher
 from notifications.message import outbox_fields
 from notifications.render import RenderedEmail

@@ -3,7 +3,7 @@
 For each database (a SQLite file in WAL mode, and PostgreSQL when reachable) this plans
 reminders in bulk (SQLAlchemy Core ``executemany`` in chunks), a fixed number (``--due``,
 default 500) due now and the rest spread over the next year, then times the sweep's own
-due-selection query (:func:`workflows.reminders.due_reminders`: ``status='planned' AND
+due-selection query (:func:`workflows.deadlines.sweep.due_reminders`: ``status='planned' AND
 due_at <= now ORDER BY due_at`` through ``ix_reminder_status_due``) as the median of several
 runs, first at 10,000 planned rows, then after topping up to 1,000,000. It prints both times
 and their ratio (target: within 2x, because the sweep costs what is due, not what is
@@ -32,10 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scratch import pg_database
 
-from engine.database import Database
-from engine.models import Deadline, Reminder, WorkflowInstance
+from engine import Database
+from engine.models import Deadline, WorkflowInstance
 from migrations import upgrade
-from workflows.reminders import due_reminders
+from workflows.deadlines.models import Reminder
+from workflows.deadlines.sweep import due_reminders
 
 NOW = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
 CHUNK = 20_000

@@ -37,12 +37,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scratch import pg_database
 
-from engine.database import Database
-from engine.definition import load_definition
-from engine.guards import GuardRegistry
+from engine import (
+    Actor,
+    Database,
+    GuardRegistry,
+    TransitionContext,
+    WorkflowEngine,
+    load_definition,
+)
 from engine.models import HistoryEntry, WorkflowInstance
-from engine.permissions import Actor
-from engine.runtime import TransitionContext, WorkflowEngine
 from migrations import upgrade
 
 DEFINITION = """
@@ -131,7 +134,7 @@ def machine_microseconds(engine: WorkflowEngine, db: Database, ids: list[int]) -
         reps = 20_000
         start = time.perf_counter()
         for _ in range(reps):
-            ctx = TransitionContext(engine, session, instance, d, ACTOR, None, instance.entered_at,
+            ctx = TransitionContext(session, instance, d, ACTOR, None, instance.entered_at,
                                     "close")
             ctx.state = "open"
             machine.events["close"].trigger(ctx)

@@ -1,60 +1,103 @@
 """The generic workflow engine: definitions, runtime, persistence, permissions, history.
 
-It knows states, roles, deliverables and deadlines, never the programme it runs; programmes
-(``workflows/``) supply definitions as data and the guards those definitions name.
+It knows definitions, subjects, parties, roles, deliverables and deadlines, never the programme
+it runs: a programme supplies definitions as data, the guards they name, a deadline policy and
+the words of its messages. This module is the engine's one public face; code around the engine
+imports from here, never from a submodule, and reads the engine's data through
+:class:`Records` rather than its tables.
 """
 
-from engine.database import Database, DatabaseUnavailable
-from engine.definition import (
-    LoadedDefinition,
-    WorkflowDefinition,
-    load_definition,
-    load_definition_file,
+from engine.context import TransitionContext
+from engine.contracts import (
+    ActionEvent,
+    Actor,
+    AvailableAction,
+    Clock,
+    DeadlineChange,
+    DeadlinePolicy,
+    DeadlineRecord,
+    DueDate,
+    FireResult,
+    HistoryRecord,
+    InstanceSnapshot,
+    Listener,
+    ReviewRecord,
+    SubmissionInput,
+    SubmissionRecord,
+    Wording,
+    utcnow,
 )
+from engine.database import Database
+from engine.definition import (
+    DeliverableSpec,
+    LoadedDefinition,
+    StateSpec,
+    TransitionSpec,
+    WorkflowDefinition,
+)
+from engine.diagram import mermaid
 from engine.errors import (
     ConflictError,
+    DatabaseUnavailable,
     DefinitionError,
     GuardFailed,
     InvalidInputError,
+    NotAuthenticated,
     NotFoundError,
     PermissionDenied,
-    SmartCityError,
     TransitionNotAllowed,
+    WorkflowError,
 )
-from engine.guards import GuardRegistry
-from engine.permissions import Actor
-from engine.runtime import (
-    ActionEvent,
-    AvailableAction,
-    FireResult,
-    InstanceSnapshot,
-    SubmissionInput,
-    TransitionContext,
-    WorkflowEngine,
-)
+from engine.guards import Guard, GuardRegistry
+from engine.loading import load_definition, load_definition_file
+from engine.permissions import check_role
+from engine.records import Records
+from engine.runtime import WorkflowEngine
+from engine.scheduler import ClockJob, Scheduler
 
 __all__ = [
     "ActionEvent",
     "Actor",
     "AvailableAction",
+    "Clock",
+    "ClockJob",
     "ConflictError",
     "Database",
     "DatabaseUnavailable",
+    "DeadlineChange",
+    "DeadlinePolicy",
+    "DeadlineRecord",
     "DefinitionError",
+    "DeliverableSpec",
+    "DueDate",
     "FireResult",
+    "Guard",
     "GuardFailed",
     "GuardRegistry",
+    "HistoryRecord",
     "InstanceSnapshot",
     "InvalidInputError",
+    "Listener",
     "LoadedDefinition",
+    "NotAuthenticated",
     "NotFoundError",
     "PermissionDenied",
-    "SmartCityError",
+    "Records",
+    "ReviewRecord",
+    "Scheduler",
+    "StateSpec",
     "SubmissionInput",
+    "SubmissionRecord",
     "TransitionContext",
     "TransitionNotAllowed",
+    "TransitionSpec",
+    "Wording",
     "WorkflowDefinition",
     "WorkflowEngine",
+    "WorkflowError",
+    "check_role",
     "load_definition",
     "load_definition_file",
+    "mermaid",
+    "utcnow",
 ]

@@ -19,22 +19,22 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
-from engine.errors import ConflictError, InvalidInputError, SmartCityError
+from engine.contracts import Wording
+from engine.errors import ConflictError, DatabaseUnavailable, InvalidInputError, WorkflowError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-class DatabaseUnavailable(SmartCityError):
-    """The database cannot be reached or is not initialised."""
-
-    status_code = 503
-
-
 class Database:
-    """One engine per URL, with sessions that map driver errors to the engine's errors."""
+    """One engine per URL, with sessions that map driver errors to the engine's errors.
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    ``wording.setup`` says how to create or upgrade the schema, for the message of a database
+    that has none or an older one.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False, wording: Wording | None = None) -> None:
         self.url = url
+        self.wording = wording or Wording()
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         self.engine = self._create_engine(url, echo)
         self._writer = self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
@@ -86,7 +86,7 @@ class Database:
             # sqlite3's own error arrives unwrapped from the BEGIN hook (busy database).
             raise self._classify(exc) from exc
 
-    def _classify(self, exc: DBAPIError | sqlite3.OperationalError) -> SmartCityError:
+    def _classify(self, exc: DBAPIError | sqlite3.OperationalError) -> WorkflowError:
         message = _driver_message(exc) if isinstance(exc, DBAPIError) else str(exc)
         lowered = message.lower()
         if "locked" in lowered or "busy" in lowered:
@@ -94,12 +94,12 @@ class Database:
         if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
             return DatabaseUnavailable(
                 f"the database at {self.safe_url} is not initialised ({message}); "
-                "run 'smartcity init' first"
+                f"{self.wording.setup} first"
             )
         if "no such column" in lowered or ("column" in lowered and "does not exist" in lowered):
             return DatabaseUnavailable(
                 f"the database at {self.safe_url} has an older schema ({message}); "
-                "run 'smartcity init' to upgrade it"
+                f"{self.wording.setup} to upgrade it"
             )
         if isinstance(exc, DataError):  # too long, out of range, NUL: the input, not the server
             return InvalidInputError(f"a value does not fit the database ({message}); "

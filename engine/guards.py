@@ -1,7 +1,7 @@
 """Guards: named conditions a definition attaches to transitions.
 
 A guard answers *why not*: it returns ``None`` when the condition holds and a sentence for the
-person acting when it does not ("3 of 12 OPDs have not submitted the questionnaire: ..."). The
+person acting when it does not ("3 of 12 parties have not submitted the questionnaire: ..."). The
 engine collects those sentences into :class:`~engine.errors.GuardFailed`, so a refused
 transition always says what to do. Guards read; they never write.
 """
@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from engine.runtime import TransitionContext
+from engine.context import TransitionContext
 
-Guard = Callable[["TransitionContext"], str | None]
+Guard = Callable[[TransitionContext], str | None]
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,7 @@ class GuardRegistry(Mapping[str, GuardInfo]):
         self._guards: dict[str, GuardInfo] = {}
 
     def register(self, name: str, description: str) -> Callable[[Guard], Guard]:
-        """Decorator: ``@registry.register("all_in", "every OPD has submitted")``."""
+        """Decorator: ``@registry.register("all_in", "every party has submitted")``."""
 
         def add(check: Guard) -> Guard:
             if name in self._guards:

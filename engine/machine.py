@@ -2,7 +2,7 @@
 
 Building a machine costs far more than firing one, and registering models on a machine grows
 without bound, so machines are built once per ``(key, version, digest)`` with ``model=None``
-and fired with a short-lived :class:`~engine.runtime.TransitionContext` as the model. Guards
+and fired with a short-lived :class:`~engine.context.TransitionContext` as the model. Guards
 become condition callables that record *why* they failed on that context.
 """
 
@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from threading import Lock
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from transitions import EventData, Machine
 
+from engine.context import TransitionContext
 from engine.definition import LoadedDefinition, TransitionSpec
 from engine.guards import Guard, GuardInfo, GuardRegistry
-
-if TYPE_CHECKING:
-    from engine.runtime import TransitionContext
 
 Condition = Callable[[EventData], bool]
 
@@ -85,7 +83,7 @@ def _all_of(roles: frozenset[str], path: str, checks: list[Guard]) -> Condition:
     """One condition running every check, so a refusal lists every reason, not the first."""
 
     def condition(event: EventData) -> bool:
-        ctx = cast("TransitionContext", event.model)
+        ctx = cast(TransitionContext, event.model)
         ctx.transition = event.transition
         if ctx.actor.role not in roles:
             return ctx.record(f"only {' or '.join(sorted(roles))} may take the path '{path}'")
@@ -98,7 +96,7 @@ def _all_of(roles: frozenset[str], path: str, checks: list[Guard]) -> Condition:
 def _mark_fired(index: int) -> Callable[[EventData], None]:
     # Several transitions may share a trigger; the runtime needs the one that actually fired.
     def after(event: EventData) -> None:
-        cast("TransitionContext", event.model).fired_index = index
+        cast(TransitionContext, event.model).fired_index = index
 
     return after
 
@@ -107,7 +105,7 @@ def _named_unless(info: GuardInfo) -> Condition:
     # transitions blocks an "unless" transition when the callable answers True, i.e. when the
     # guard holds; the recorded reason only surfaces if no transition of the trigger fires.
     def condition(event: EventData) -> bool:
-        ctx = cast("TransitionContext", event.model)
+        ctx = cast(TransitionContext, event.model)
         ctx.transition = event.transition
         holds = info.check(ctx) is None
         if holds:

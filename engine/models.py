@@ -2,14 +2,15 @@
 
 All times are aware UTC datetimes (SQLModel maps ``datetime`` to a UTC type that refuses naive
 values). The schema itself is owned by the Alembic migrations in ``migrations/``; these classes
-describe it for queries and for autogenerate.
+describe it for the engine's queries and for autogenerate. They are the engine's own: code
+around it reads them through :class:`engine.records.Records`, never directly.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -29,7 +30,7 @@ class DefinitionRecord(SQLModel, table=True):
 
 
 class WorkflowInstance(SQLModel, table=True):
-    """One subject (a region) running one cycle of one definition version.
+    """One subject running one cycle of one definition version.
 
     ``version`` increases with every action; writes check it, so of two concurrent actions on
     one instance exactly one commits and the other gets a conflict.
@@ -133,60 +134,3 @@ class Deadline(SQLModel, table=True):
     version: int = 1
     created_at: datetime
     closed_at: datetime | None = None
-
-
-class OutboxMessage(SQLModel, table=True):
-    """An email to send, written in the transaction of the action that caused it.
-
-    ``raw`` holds the message as built when it was queued (with its stable Message-ID), so
-    what is listed is what is sent and delivery only claims, sends and acknowledges.
-    ``key`` makes it idempotent (the same reminder is never planned twice); ``status`` moves
-    pending -> sending (claimed under a lease) -> sent, or back to pending with a later
-    ``due_at`` after a temporary failure, or to dead after a permanent one.
-    """
-
-    __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_due", "status", "due_at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=200, unique=True)
-    kind: str = Field(max_length=40)
-    recipient: str = Field(max_length=254)
-    subject: str = Field(max_length=300)
-    text_body: str = Field(sa_column=Column(Text, nullable=False))
-    html_body: str = Field(sa_column=Column(Text, nullable=False))
-    message_id: str = Field(max_length=250)
-    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False),
-                       description="The message exactly as it is sent, built when queued.")
-    status: str = Field(default="pending", max_length=12)
-    due_at: datetime
-    attempts: int = 0
-    lease_until: datetime | None = None
-    locked_by: str | None = Field(default=None, max_length=100)
-    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    created_at: datetime
-    sent_at: datetime | None = None
-
-
-class Reminder(SQLModel, table=True):
-    """A planned notice about a deadline: before it, overdue, or an escalation.
-
-    Rows are planned when a deadline is set or moved (``deadline_version`` is part of ``key``,
-    so moving a deadline plans fresh reminders and cancels the old ones); the sweep turns due
-    rows into outbox messages, found through the (status, due_at) index.
-    """
-
-    __tablename__ = "reminder"
-    __table_args__ = (Index("ix_reminder_status_due", "status", "due_at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=200, unique=True)
-    deadline_id: int = Field(foreign_key="deadline.id", index=True)
-    deadline_version: int = 1
-    recipient: str = Field(max_length=254)
-    kind: str = Field(max_length=16)
-    offset_days: int = 0
-    due_at: datetime
-    status: str = Field(default="planned", max_length=12)
-    outbox_id: int | None = Field(default=None, foreign_key="outbox.id")
-    created_at: datetime

@@ -1,4 +1,4 @@
-"""Who may act: roles from the definition, scoped to the subjects (regions) an actor holds.
+"""Who may act: roles from the definition, scoped to the subjects an actor is bound to.
 
 The engine checks permissions itself, so every interface (command line, API, web) enforces the
 same rules. A refusal names the role that may act, so the person knows whom to ask.
@@ -7,30 +7,10 @@ same rules. A refusal names the role that may act, so the person knows whom to a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from engine.contracts import Actor, Wording
 from engine.definition import WorkflowDefinition
 from engine.errors import PermissionDenied
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Someone acting: an identity, one role, and the subjects they act for.
-
-    ``subjects`` is ``None`` for programme-wide actors (a ministry coordinator); otherwise the
-    set of subject keys (region codes) they are bound to. ``party`` identifies the
-    sub-unit they speak for, such as an OPD within a region.
-    """
-
-    identity: str
-    role: str
-    subjects: frozenset[str] | None = None
-    party: str | None = None
-    name: str | None = None
-
-    def describe(self) -> str:
-        who = self.name or self.identity
-        return f"{who} ({self.role})"
 
 
 def _join_roles(roles: Iterable[str]) -> str:
@@ -49,12 +29,14 @@ def check_role(action: str, allowed: Iterable[str], actor: Actor) -> None:
         )
 
 
-def check_scope(definition: WorkflowDefinition, subject: str, actor: Actor) -> None:
+def check_scope(definition: WorkflowDefinition, subject: str, actor: Actor,
+                wording: Wording | None = None) -> None:
     """Refuse unless the actor may act for ``subject``.
 
-    A scoped role (OPD, mentor, head of region) must be bound to the subject; an unscoped role
-    may be bound (a region's own coordinator) or programme-wide.
+    A scoped role must be bound to the subject; an unscoped role may be bound to some subjects
+    (then it acts for those only) or to none in particular (then it acts for all).
     """
+    words = wording or Wording()
     role = definition.roles.get(actor.role)
     if role is None:
         raise PermissionDenied(
@@ -64,8 +46,8 @@ def check_scope(definition: WorkflowDefinition, subject: str, actor: Actor) -> N
     if actor.subjects is None:
         if role.scoped:
             raise PermissionDenied(
-                f"{actor.describe()} is not bound to any region; a {actor.role} acts only for "
-                "the regions assigned to it"
+                f"{actor.describe()} is not bound to any {words.subject}; a {actor.role} "
+                f"acts only for the {words.subjects} assigned to it"
             )
         return
     if subject not in actor.subjects:

@@ -4,8 +4,9 @@ APScheduler 3 has no coordination between processes (its FAQ: sharing a job stor
 done), so every process competes for :class:`Leadership` and only the holder runs the
 scheduler; the others keep trying and take over within a poll interval when the holder dies.
 On PostgreSQL leadership is a session-level advisory lock on a dedicated connection, released
-by the server when the process dies; on SQLite (one machine) it is an exclusive file lock next
-to the database file.
+by the server when the process dies, its key derived from a name every process of one
+programme shares; on SQLite (one machine) it is an exclusive file lock next to the database
+file.
 
 The jobs are small idempotent sweeps (due reminders into the outbox, evaluation windows open
 and close): per-item timers live in our own indexed tables, not in APScheduler. A sweep
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import logging
 import os
 import threading
@@ -37,8 +39,15 @@ from engine.database import Database
 
 log = logging.getLogger(__name__)
 
-# A fixed key that fits PostgreSQL's bigint: the bytes of "smartcit".
-ADVISORY_LOCK_KEY = 0x736D617274636974
+#: The name a process competes under unless told otherwise; every process of one programme
+#: passes the same name, so they compete for the same lock.
+DEFAULT_LOCK_NAME = "workflow-clock"
+
+
+def lock_key(name: str) -> int:
+    """The advisory lock key of ``name``: a stable signed 64-bit number (PostgreSQL bigint)."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big",
+                          signed=True)
 
 
 @dataclass(frozen=True)
@@ -51,10 +60,11 @@ class ClockJob:
 
 
 class Leadership:
-    """Whether this process may run the clock; at most one holder at a time."""
+    """Whether this process may run the clock; at most one holder at a time (per name)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, name: str = DEFAULT_LOCK_NAME) -> None:
         self._db = db
+        self._key = lock_key(name)
         self._conn: Connection | None = None
         self._file: IO[Any] | None = None
 
@@ -66,7 +76,7 @@ class Leadership:
                 engine = create_engine(self._db.url, poolclass=NullPool)
                 self._conn = engine.connect()
             held = self._conn.execute(
-                text("select pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
+                text("select pg_try_advisory_lock(:key)"), {"key": self._key}
             ).scalar()
             self._conn.commit()  # a session-level lock outlives the transaction
             return bool(held)
@@ -120,14 +130,15 @@ class Leadership:
             self._conn = None
 
 
-class Clock:
+class Scheduler:
     """Runs the jobs while this process leads; call :meth:`run` in a thread."""
 
-    def __init__(self, db: Database, jobs: list[ClockJob], *, poll: float = 1.0) -> None:
+    def __init__(self, db: Database, jobs: list[ClockJob], *, poll: float = 1.0,
+                 lock_name: str = DEFAULT_LOCK_NAME) -> None:
         self._db = db
         self._jobs = jobs
         self._poll = poll
-        self.leadership = Leadership(db)
+        self.leadership = Leadership(db, lock_name)
         self._scheduler: BackgroundScheduler | None = None
         self.leading = threading.Event()
 

@@ -1,4 +1,5 @@
-"""Alembic environment: the target metadata is every SQLModel table of engine and workflows."""
+"""Alembic environment: the target metadata is every table of the engine, the notifications and
+the programme's packages."""
 
 from __future__ import annotations
 
@@ -6,8 +7,14 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import engine.models  # noqa: F401  (registers the tables)
-import workflows.models  # noqa: F401
+# Each import registers its package's tables in SQLModel's metadata.
+import engine as _engine  # noqa: F401
+import notifications.models  # noqa: F401
+import workflows.access.models
+import workflows.deadlines.models
+import workflows.directory.models
+import workflows.evaluation.models
+import workflows.master_plan.quick_wins  # noqa: F401
 
 target_metadata = SQLModel.metadata
 cfg = context.config

@@ -1,5 +1,9 @@
-"""Email notifications: templates and delivery (deadline reminders, digests, escalations).
+"""Email, from "queue this message for this recipient" to the SMTP server.
 
-Filled by the reminders work; the engine's listeners (:class:`engine.runtime.ActionEvent`) are
-where planned emails join the transaction of the action that causes them.
+The outbox table and its queue (:mod:`notifications.outbox`), the one entry point that renders,
+builds and queues an email in the caller's transaction (:mod:`notifications.queue`), the
+templates (:mod:`notifications.render`), MIME building (:mod:`notifications.message`), sending
+(:mod:`notifications.smtp`), delivery (:mod:`notifications.dispatcher`) and the local SMTP
+server of the demo (:mod:`notifications.sink`). It knows no programme: what an email says is
+its kind's templates and the context its caller hands in.
 """

@@ -1,6 +1,6 @@
 """Delivering the outbox: claim due rows, send them concurrently, record each outcome.
 
-One :meth:`Dispatcher.run_once` claims a batch under a lease (:func:`engine.outbox.claim`),
+One :meth:`Dispatcher.run_once` claims a batch under a lease (:func:`notifications.outbox.claim`),
 sends every row through the :class:`~notifications.smtp.SmtpSender` (whose connection pool
 bounds the concurrency), and acknowledges outcomes while the rest of the batch is still being
 sent: each acknowledgement transaction takes every outcome that completed meanwhile, so the
@@ -35,11 +35,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from engine import outbox
-from engine.database import Database
-from engine.errors import SmartCityError
-from engine.outbox import Claimed, Dead, Retry
-from engine.runtime import Clock
+from engine import Clock, Database, WorkflowError
+from notifications import outbox
+from notifications.outbox import Claimed, Dead, Retry
 from notifications.smtp import (
     SendFailure,
     SmtpSender,
@@ -141,7 +139,7 @@ class Dispatcher:
                     if rows:
                         prefetched = await self._deliver_batch(
                             rows, report, prefetch=lambda: not stop.is_set())
-                except SmartCityError as exc:  # the database is busy or away: try later
+                except WorkflowError as exc:  # the database is busy or away: try later
                     prefetched = None
                     if until_idle:
                         raise
@@ -227,13 +225,13 @@ class Dispatcher:
         async def release() -> int:
             try:
                 rows = await claim
-            except SmartCityError as exc:  # nothing was claimed
+            except WorkflowError as exc:  # nothing was claimed
                 log.warning("the next outbox batch was not claimed: %s", exc)
                 return 0
             try:
                 return await asyncio.to_thread(
                     outbox.release, self.db, [r.id for r in rows], self.worker_id)
-            except SmartCityError as exc:
+            except WorkflowError as exc:
                 log.warning("could not give back %d outbox rows; they are taken again when "
                             "their lease ends: %s", len(rows), exc)
                 return 0

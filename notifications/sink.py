@@ -20,7 +20,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from engine.errors import InvalidInputError
+from engine import InvalidInputError
 
 
 @dataclass(frozen=True)

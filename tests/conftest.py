@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from config.settings import Settings
+from interfaces.bootstrap import initialise
 from workflows.programme import Programme
 
 PG_ADMIN_URL = os.environ.get(
@@ -66,7 +67,7 @@ def _pg_url(database: str) -> str:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("template")
     prog = Programme(Settings(data_dir=folder, database_url=f"sqlite:///{folder / 't.db'}"))
-    prog.init()
+    initialise(prog)
     prog.close()
     return folder / "t.db"
 
@@ -79,7 +80,7 @@ def pg_template() -> Iterator[str]:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         prog = Programme(Settings(database_url=_pg_url(name)))
-        prog.init()
+        initialise(prog)
         prog.close()
         yield name
     finally:
@@ -111,7 +112,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture(autouse=True)
 def _fresh_sign_in_throttle() -> Iterator[None]:
     """Wrong passwords are counted per process; each test starts with none counted."""
-    from workflows import accounts
+    from workflows.access import accounts
 
     accounts._failures.clear()
     yield

@@ -2,8 +2,9 @@
 region and mentor, real files to submit, and a driver that walks a region along the master plan.
 
 Everything goes through the public functions the command line and the web call
-(:mod:`workflows.directory`, :mod:`workflows.actions`, :mod:`workflows.reports`), one
-transaction per call, on a real database (SQLite and PostgreSQL). Shared by
+(:mod:`workflows.directory`, :mod:`workflows.master_plan.actions`), one transaction per call,
+on a real database (SQLite and PostgreSQL); what it observes it reads through the engine's
+:class:`~engine.Records` and the read models. Shared by
 ``tests/workflows`` and ``tests/interfaces`` (``tests/`` is on the import path).
 """
 
@@ -16,11 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import func, select
-
-from engine.models import Deadline, HistoryEntry, ReviewDecision, Submission, WorkflowInstance
-from workflows import actions, directory, imports
-from workflows.models import QuickWin
+from engine import Records
+from workflows.directory import cohorts, imports, registration
+from workflows.master_plan import MASTER_PLAN, actions
+from workflows.master_plan.quick_wins import of_submission
 from workflows.programme import Programme
 
 BALIKPAPAN = "64.71"  # Kota Balikpapan, Kalimantan Timur, WITA (workflows/data/regencies.csv)
@@ -94,7 +94,7 @@ class World:
 
     def seed_people(self) -> None:
         """The programme-wide coordinator and assessor (one transaction)."""
-        directory.upsert_people(self.prog, imports.parse_people(
+        registration.upsert_people(self.prog, imports.parse_people(
             "email,name,role,region\n"
             f"{COORDINATOR},Tim Koordinator 100 Smart City,coordinator,\n"
             f"{ASSESSOR},Tim Penilai,assessor,\n"
@@ -106,14 +106,14 @@ class World:
     ) -> Seeded:
         """Select ``code`` into ``cohort`` with its OPDs, head of region and a mentor."""
         with self.prog.db.read() as session:
-            known = {c.name for c, _ in directory.cohorts(session)}
+            known = {c.name for c, _ in cohorts.cohorts(session)}
         if cohort not in known:
-            directory.create_cohort(self.prog, cohort, year)
-        directory.add_members(self.prog, cohort, [code])
+            cohorts.create_cohort(self.prog, cohort, year)
+        cohorts.add_members(self.prog, cohort, [code])
         slug = _slug(code)
         emails = {o: f"{o.lower()}.{slug}@pemda.go.id" for o in opds}
         if opds:
-            directory.upsert_opds(self.prog, imports.parse_opds(
+            registration.upsert_opds(self.prog, imports.parse_opds(
                 "region,code,name,email,dimension\n" + "".join(
                     f'{code},{o},"{OPD_NAMES[o][0]}",{emails[o]},{OPD_NAMES[o][1]}\n'
                     for o in opds),
@@ -121,12 +121,12 @@ class World:
             ))
         head = f"kepala.{slug}@pemda.go.id"
         mentor = f"mentor.{slug}@itb.ac.id"
-        directory.upsert_people(self.prog, imports.parse_people(
+        registration.upsert_people(self.prog, imports.parse_people(
             "email,name,role,region\n"
             f"{head},Kepala Daerah {code},head_of_region,{code}\n"
             f"{mentor},Mentor {code},mentor,\n"
         ))
-        directory.assign_mentor(self.prog, mentor, [code])
+        registration.assign_mentor(self.prog, mentor, [code])
         return Seeded(code, head, mentor, emails)
 
     # -- files -------------------------------------------------------------------------
@@ -224,26 +224,21 @@ class World:
     def footprint(self, code: str) -> dict[str, Any]:
         """Everything an action on the region could write: state, version and row counts."""
         with self.prog.db.read() as session:
-            ids = list(session.execute(select(WorkflowInstance.id).where(
-                WorkflowInstance.subject == code)).scalars())
-            current = self.prog.current_instance(session, code) if ids else None
-
-            def count(model: Any, column: Any) -> int:
-                return session.execute(select(func.count()).select_from(model).where(
-                    column.in_(ids))).scalar_one()
-
+            records = Records(session)
+            instances = [i for i in records.current_instances(MASTER_PLAN, [code]).values()]
+            every = [records.instance(h) for h in {r.instance_id
+                                                    for r in records.history(code)}]
+            current = instances[0] if instances else None
+            sent = [s for i in every for s in records.submissions(i.id)]
             return {
-                "instances": len(ids),
+                "instances": len(every),
                 "state": current.state if current else None,
                 "version": current.version if current else None,
-                "history": count(HistoryEntry, HistoryEntry.instance_id),
-                "submissions": count(Submission, Submission.instance_id),
-                "reviews": count(ReviewDecision, ReviewDecision.instance_id),
-                "deadlines": count(Deadline, Deadline.instance_id),
-                "quick_wins": session.execute(
-                    select(func.count()).select_from(QuickWin).join(
-                        Submission, Submission.id == QuickWin.submission_id)
-                    .where(Submission.instance_id.in_(ids))).scalar_one(),
+                "history": len(records.history(code)),
+                "submissions": len(sent),
+                "reviews": sum(len(records.reviews(i.id)) for i in every),
+                "deadlines": sum(len(records.deadlines(i.id)) for i in every),
+                "quick_wins": sum(len(of_submission(session, s.id)) for s in sent),
             }
 
     @contextmanager

@@ -1,39 +1,40 @@
-"""The programme wired together: settings, database, the engine with the programme's guards.
+"""The programme wired together: settings, database, and the engine with what the programme adds.
 
-Interfaces (command line, API) hold one :class:`Programme` and call the functions of
-:mod:`workflows.directory`, :mod:`workflows.actions` and :mod:`workflows.reports` with it.
+This is the one place where the engine meets the programme: the master plan's guards, the
+deadline policy (a cohort's date for a stage wins over the definition's relative days), the
+listeners that run in every action's transaction (reminders planned for the deadline a stage
+opens, review emails), and the words the engine's messages use. Interfaces hold one
+:class:`Programme` and call the programme's functions with it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from config.settings import Settings
-from engine.database import Database
-from engine.definition import LoadedDefinition, load_definition
-from engine.errors import NotFoundError
-from engine.guards import GuardRegistry
-from engine.models import WorkflowInstance
-from engine.runtime import Clock, InstanceSnapshot, WorkflowEngine, utcnow
-from migrations import upgrade
-from workflows.guards import programme_guards
-from workflows.reference import DimensionSet, load_dimensions, load_regions
+from engine import (
+    Clock,
+    Database,
+    InstanceSnapshot,
+    NotFoundError,
+    Records,
+    Wording,
+    WorkflowDefinition,
+    WorkflowEngine,
+    utcnow,
+)
+from workflows.deadlines.policy import cohort_dates
+from workflows.deadlines.reminders import ReminderPlanner
+from workflows.directory.reference import DimensionSet, load_dimensions, load_regions
+from workflows.master_plan import MASTER_PLAN
+from workflows.master_plan.definition import shipped_definitions
+from workflows.master_plan.guards import programme_guards
+from workflows.master_plan.review_notices import ReviewNotices
 
-MASTER_PLAN = "master_plan"
-
-
-def shipped_definitions(guards: GuardRegistry) -> list[LoadedDefinition]:
-    """The definitions that ship with the programme, validated against its guards."""
-    folder = resources.files("workflows") / "definitions"
-    return [
-        load_definition(f.read_text("utf-8"), f"workflows/definitions/{f.name}", guards)
-        for f in sorted(folder.iterdir(), key=lambda f: f.name)
-        if f.name.endswith((".yaml", ".yml"))
-    ]
+#: What the engine's messages call the programme's subjects, and how to set up its database.
+WORDING = Wording(subject="region", subjects="regions", setup="run 'smartcity init'")
 
 
 @dataclass(frozen=True)
@@ -53,20 +54,18 @@ class Programme:
             cycle_years=settings.cycle_years,
             dimensions=self.dimensions,
         )
-        self.db = Database(settings.resolved_database_url())
-        self.engine = WorkflowEngine(self.guards, clock=clock)
-        # Deadlines of the cohort and reminders are planned in the transaction of the action
-        # that opens a stage (a listener on the engine).
-        # So are the review emails (to the mentors, and to the OPDs after a rejection).
-        from workflows import deadlines, review_notices
+        self.db = Database(settings.resolved_database_url(), wording=WORDING)
+        # Listeners read the settings when they run: a server may set its address after this.
+        self.engine = WorkflowEngine(
+            self.guards, clock=clock, deadline_policy=cohort_dates, wording=WORDING,
+            listeners=[ReminderPlanner(self._settings), ReviewNotices(self._settings)])
 
-        deadlines.install(self)
-        review_notices.install(self)
+    def _settings(self) -> Settings:
+        return self.settings
 
-    def init(self) -> InitReport:
-        """Migrate the schema to head, load regions, publish the shipped definitions."""
-        with self.db.errors_mapped():
-            upgrade(self.db.engine)
+    def load_shipped(self) -> InitReport:
+        """Load the 514 regions and publish the shipped definitions (the schema must be at
+        head: see :func:`interfaces.bootstrap.initialise`)."""
         published = []
         with self.db.transaction() as session:
             added = load_regions(session)
@@ -78,20 +77,23 @@ class Programme:
 
     def current_instance(self, session: Session, region: str) -> InstanceSnapshot:
         """The region's latest master-plan cycle."""
-        instance_id = session.execute(
-            select(WorkflowInstance.id).where(
-                WorkflowInstance.definition_key == MASTER_PLAN,
-                WorkflowInstance.subject == region,
-            ).order_by(col(WorkflowInstance.cycle).desc()).limit(1)
-        ).scalar_one_or_none()
-        if instance_id is None:
+        instance = Records(session).current_instance(MASTER_PLAN, region)
+        if instance is None:
             raise NotFoundError(
                 f"{region} has not joined the programme; add it to a cohort first"
             )
-        return self.engine.get_instance(session, instance_id)
+        return instance
+
+    def definition_of(self, session: Session, instance: InstanceSnapshot) -> WorkflowDefinition:
+        """The definition version ``instance`` runs on."""
+        return self.engine.definition_for(session, instance)
+
+    def master_plan(self, session: Session) -> WorkflowDefinition:
+        """The latest published version of the master plan."""
+        return self.engine.workflow(session, MASTER_PLAN)
 
     def instance_count(self, session: Session) -> int:
-        return session.execute(select(func.count()).select_from(WorkflowInstance)).scalar_one()
+        return Records(session).instance_count()
 
     def close(self) -> None:
         self.db.dispose()

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from interfaces.cli.context import console, programme, table
-from workflows import accounts
+from workflows.access import accounts
 
 app = typer.Typer(help="Accounts that sign in to the web pages and the API.",
                   no_args_is_help=True)

@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
-from engine.runtime import FireResult
+from engine import FireResult
 from interfaces.cli.context import AsOption, CommentOption, VersionOption, console, programme, table
-from workflows import actions, directory
+from workflows.directory.actors import actor_for
+from workflows.directory.regions import find_region
+from workflows.master_plan import actions
 
 review_group = typer.Typer(help="Mentor review of the quick-win plan.", no_args_is_help=True)
 RegionArg = Annotated[str, typer.Argument(metavar="REGION", help="Region code or name.")]
@@ -23,12 +25,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _report(region: str, result: FireResult) -> None:
-    prog = programme()
-    with prog.db.read() as session:
-        d = prog.engine.definition(session, result.instance.definition_key,
-                                   result.instance.definition_version).definition
-    console.print(f"{region}: {d.state_label(result.from_state)} -> "
-                  f"{d.state_label(result.to_state)} (version {result.instance.version})")
+    console.print(f"{region}: {result.from_stage} -> {result.to_stage} "
+                  f"(version {result.instance.version})")
     if result.successor_id:
         console.print(f"{region}: cycle {result.instance.cycle + 1} started")
 
@@ -50,8 +48,8 @@ def list_actions(region: RegionArg, as_email: AsOption) -> None:
     """What you may do on a region now, and why not where you may not."""
     prog = programme()
     with prog.db.read() as session:
-        r = directory.find_region(session, region)
-        actor = directory.actor_for(session, as_email)
+        r = find_region(session, region)
+        actor = actor_for(session, as_email)
         instance = prog.current_instance(session, r.code)
         available = prog.engine.available(session, instance.id, actor)
     grid = table("action", "what", "leads to", "possible",

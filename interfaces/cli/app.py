@@ -1,50 +1,104 @@
 """The root ``smartcity`` command: global options, sub-commands, and the error boundary.
 
-Every expected failure (:class:`engine.errors.SmartCityError`) is printed as one line on
-stderr with a non-zero exit; an unexpected one too, with a hint to rerun with
-``SMARTCITY_DEBUG=1`` for the traceback. No traceback reaches a user by default.
+Every expected failure (:class:`engine.WorkflowError`) is printed as one line on stderr with a
+non-zero exit; an unexpected one too, with a hint to rerun with ``SMARTCITY_DEBUG=1`` for the
+traceback. No traceback reaches a user by default.
+
+Sub-commands load on demand: :data:`COMMANDS` names each one with the module that defines it
+and its one-line help, so ``smartcity --help`` lists them all without importing any, and
+``smartcity status`` imports the status command's module (and what it needs) only. A test
+checks that every line here matches the help of the command it stands for.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
-from config.settings import get_settings
-from engine.errors import InvalidInputError, SmartCityError
-from interfaces.cli import (
-    account,
-    actions,
-    calendar,
-    deadlines,
-    directory,
-    evaluation,
-    outbox,
-    reports,
-    serve,
-    worker,
-    workflow,
-)
-from interfaces.cli.context import console, error, state
+from interfaces.cli.context import error, state
 
 EXIT_ERROR = 1
 EXIT_INTERNAL = 70
 
+#: Every sub-command: name -> (module defining it, its one-line help), in the order listed.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "workflow": ("workflow", "Workflow definitions: show, validate, publish, diagram."),
+    "cohort": ("directory", "Cohorts: the regions selected in a year."),
+    "region": ("directory", "The 514 kabupaten/kota."),
+    "opd": ("directory", "Regional agencies (OPDs) with their email addresses."),
+    "person": ("directory", "Coordinators, assessors and heads of region."),
+    "mentor": ("directory", "Mentors and the regions assigned to them."),
+    "advance": ("actions", "Fire a workflow action on a region (see 'smartcity actions REGION')."),
+    "actions": ("actions", "What you may do on a region now, and why not where you may not."),
+    "submit": ("actions", "Submit a new version of a deliverable."),
+    "review": ("actions", "Mentor review of the quick-win plan."),
+    "status": ("reports", "Progress table: every region of a cohort by stage, with its deadline "
+                          "in its own zone."),
+    "history": ("reports", "A region's timeline: who did what, when (in the region's zone), "
+                           "with comments."),
+    "calendar": ("calendar", "Deadlines as iCalendar (.ics), to import or subscribe to in any "
+                             "calendar."),
+    "evaluation": ("evaluation", "Twice-yearly evaluation: windows, returns, extensions, "
+                                 "scores, ranking."),
+    "deadlines": ("deadlines", "Deadlines, cohort dates, overrides, extensions. \"smartcity "
+                               "deadlines [REGION | --cohort C]\" lists the open ones."),
+    "outbox": ("outbox", "Email waiting, sent and dead-lettered; re-queue dead letters."),
+    "worker": ("worker", "Run the scheduler's jobs and deliver email until stopped."),
+    "serve": ("serve", "Serve the web pages and the REST API (with the clock and email "
+                       "delivery)."),
+    "account": ("account", "Accounts that sign in to the web pages and the API."),
+}
 
-class ErrorBoundary(TyperGroup):
+
+class LazyCommands(TyperGroup):
+    """A group whose sub-commands are imported when one of them runs, not to list them."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return [*self.commands, *(name for name in COMMANDS if name not in self.commands)]
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:  # type: ignore[override]
+        found = self.commands.get(cmd_name)
+        if found is not None or cmd_name not in COMMANDS:
+            return found
+        # Listed, not run: a stand-in with the one-line help, so listing imports nothing.
+        return TyperCommand(cmd_name, short_help=COMMANDS[cmd_name][1])
+
+    def resolve_command(self, ctx: typer.Context, args: list[str]  # type: ignore[override]
+                        ) -> Any:
+        if args and args[0] in COMMANDS and args[0] not in self.commands:
+            self.commands[args[0]] = load(args[0])
+        return super().resolve_command(ctx, args)
+
+
+def load(name: str) -> Any:
+    """The real command ``name`` (a Click command), from the module that defines it."""
+    module = importlib.import_module(f"interfaces.cli.{COMMANDS[name][0]}")
+    holder = typer.Typer(rich_markup_mode=None)
+    holder.callback()(lambda: None)  # a group even when the module adds one command
+    module.register(holder)
+    group = typer.main.get_command(holder)
+    assert isinstance(group, TyperGroup)
+    return group.commands[name]
+
+
+class ErrorBoundary(LazyCommands):
     """Turns exceptions from any sub-command into one line and an exit code."""
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        from pydantic import ValidationError
+
+        from engine import WorkflowError
+
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
-        except SmartCityError as exc:
+        except WorkflowError as exc:
             error(str(exc))
             raise typer.Exit(EXIT_ERROR) from None
         except ValidationError as exc:  # settings from the environment or the options
@@ -94,8 +148,11 @@ def root(
 @app.command()
 def init() -> None:
     """Create or upgrade the database, load the 514 regions, publish the shipped workflows."""
+    from interfaces.bootstrap import initialise
+    from interfaces.cli.context import console
+
     prog = state.programme()
-    report = prog.init()
+    report = initialise(prog)
     console.print(f"Database ready at {prog.db.safe_url}")
     console.print(f"Regions added: {report.regions_added}")
     published = ", ".join(report.definitions_published) or "none new"
@@ -108,26 +165,15 @@ def demo() -> None:
 
     It runs on its own SQLite database in DATA_DIR (default var/demo), wiped first.
     """
-    from interfaces.cli.demo import run_demo
+    from config.settings import get_settings
+    from engine import InvalidInputError
+    from interfaces.cli.demo.command import run_demo
 
     if "database_url" in state.overrides or get_settings().database_url:
         raise InvalidInputError("the demo runs on its own SQLite file; drop --database-url "
                                 "(and SMARTCITY_DATABASE_URL) and choose a place with --data-dir")
     directory = state.overrides.get("data_dir")
     run_demo(directory if isinstance(directory, Path) else Path("var/demo"))
-
-
-workflow.register(app)
-directory.register(app)
-actions.register(app)
-reports.register(app)
-calendar.register(app)
-evaluation.register(app)
-deadlines.register(app)
-outbox.register(app)
-worker.register(app)
-serve.register(app)
-account.register(app)
 
 
 def main() -> None:

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from engine.errors import InvalidInputError
+from engine import InvalidInputError
 from interfaces.cli.context import console, programme
-from workflows import ical
+from workflows.deadlines import feeds
 
 
 def register(app: typer.Typer) -> None:
@@ -29,8 +29,8 @@ def calendar(
         raise InvalidInputError("give a REGION or --opd EMAIL (one of them)")
     prog = programme()
     with prog.db.read() as session:
-        feed = (ical.region_feed(prog, session, region) if region is not None
-                else ical.opd_feed(prog, session, opd or ""))
+        feed = (feeds.region_feed(prog, session, region) if region is not None
+                else feeds.opd_feed(prog, session, opd or ""))
     if output is None:
         typer.echo(feed.decode("utf-8"), nl=False)
         return

@@ -1,17 +1,22 @@
-"""What every command shares: the programme (opened once, lazily), consoles, common options."""
+"""What every command shares: the programme (opened once, lazily), consoles, common options.
+
+Nothing here imports the programme at module level: ``smartcity --help`` and a command's own
+help load only the command line, and a command loads the programme when it runs.
+"""
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
 
-from config.settings import Settings, get_settings
-from workflows.programme import Programme
+if TYPE_CHECKING:
+    from config.settings import Settings
+    from workflows.programme import Programme
 
 # Piped output (logs, CI) gets a fixed width wide enough for the status table.
 # Markup is off: region names, comments and file names come from users, and "[/x]" in them
@@ -51,6 +56,8 @@ class State:
         self._programme: Programme | None = None
 
     def settings(self) -> Settings:
+        from config.settings import Settings, get_settings
+
         base = get_settings()
         if not self.overrides:
             return base
@@ -59,6 +66,8 @@ class State:
 
     def programme(self) -> Programme:
         if self._programme is None:
+            from workflows.programme import Programme
+
             self._programme = Programme(self.settings())
         return self._programme
 

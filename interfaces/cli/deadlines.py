@@ -14,9 +14,10 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from engine.errors import InvalidInputError
+from engine import InvalidInputError
 from interfaces.cli.context import AsOption, CommentOption, console, programme, table
-from workflows import deadlines
+from workflows.deadlines import extensions, setting
+from workflows.reporting.deadlines import open_deadlines
 from workflows.zones import local
 
 
@@ -72,7 +73,9 @@ def list_deadlines(
     """Open deadlines: due in the region's zone and in WIB, version, planned reminders."""
     if region and cohort:
         raise InvalidInputError("give a REGION or --cohort, not both")
-    views = deadlines.open_deadlines(programme(), region=region, cohort=cohort)
+    prog = programme()
+    with prog.db.read() as session:
+        views = open_deadlines(prog, session, region=region, cohort=cohort)
     grid = table("region", "stage", "due (region)", "due (WIB)", "origin", "version",
                  "reminders", "extension requests")
     for v in views:
@@ -97,9 +100,9 @@ def set_cohort(
     working_days: WorkingDaysOption = None,
 ) -> None:
     """Set a cohort's date for a stage (programme-wide coordinators)."""
-    result = deadlines.set_cohort_deadline(
+    result = setting.set_cohort_deadline(
         programme(), cohort, state, parse_when(day, at), zone=zone, working_days=working_days,
-        as_email=as_email)
+        actor=as_email)
     console.print(f"{result.cohort}: {state} due {local(result.due_at, 'Asia/Jakarta')}")
     console.print(f"Applied now to: {', '.join(result.applied) or 'no region in that stage'}")
     if result.kept:
@@ -119,9 +122,9 @@ def override(
     comment: CommentOption = None,
 ) -> None:
     """Set one region's own deadline for the stage it is in (coordinators)."""
-    r = deadlines.set_region_deadline(
+    r = setting.set_region_deadline(
         programme(), region, state, parse_when(day, at), zone=zone, working_days=working_days,
-        as_email=as_email, comment=comment)
+        actor=as_email, comment=comment)
     console.print(f"{r.region}: {state} due {local(r.due_at, r.tz)} "
                   f"({local(r.due_at, 'Asia/Jakarta')}), deadline version {r.version}")
 
@@ -135,8 +138,8 @@ def extend_request(
     at: TimeOption = None,
 ) -> None:
     """Ask a coordinator to move the region's open deadline (its OPDs, coordinator, head)."""
-    r = deadlines.request_extension(programme(), region, parse_when(until, at), reason,
-                                    as_email=as_email)
+    r = extensions.request_extension(programme(), region, parse_when(until, at), reason,
+                                    actor=as_email)
     console.print(f"Extension request #{r.id} for {r.region}: from {local(r.due_at, r.tz)} to "
                   f"{local(r.requested_until, r.tz)}; a coordinator decides with "
                   f"'smartcity deadlines decide {r.id} grant|refuse'")
@@ -153,7 +156,7 @@ def decide(
     choices: dict[str, Any] = {"grant": True, "refuse": False}
     if decision not in choices:
         raise InvalidInputError(f"decide 'grant' or 'refuse', not {decision!r}")
-    r = deadlines.decide_extension(programme(), request_id, choices[decision], comment,
-                                   as_email=as_email)
+    r = extensions.decide_extension(programme(), request_id, choices[decision], comment,
+                                   actor=as_email)
     console.print(f"Extension #{r.id} {r.status}: {r.region} {r.state} due "
                   f"{local(r.due_at, r.tz)} (deadline version {r.version})")

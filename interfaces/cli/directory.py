@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import col, select
 
-from engine.errors import InvalidInputError
 from interfaces.cli.context import AsOption, console, programme, table
-from workflows import directory, imports, reports
-from workflows.models import CohortMember, Province, Region
+from workflows.directory import agencies, cohorts, imports, people, regions, registration
+from workflows.directory.actors import actor_for, mentor_regions
+from workflows.reporting.submissions import submissions
+from workflows.roles import MENTOR, PERSON_ROLES
 from workflows.zones import local
 
 cohort = typer.Typer(help="Cohorts: the regions selected in a year.", no_args_is_help=True)
@@ -40,7 +40,7 @@ def cohort_create(
     year: Annotated[int, typer.Option(help="Selection year.")],
 ) -> None:
     """Create a cohort."""
-    created = directory.create_cohort(programme(), name, year)
+    created = cohorts.create_cohort(programme(), name, year)
     console.print(f"Cohort {created.name!r} ({created.year}) created")
 
 
@@ -50,7 +50,7 @@ def cohort_list() -> None:
     prog = programme()
     with prog.db.read() as session:
         grid = table("cohort", "year", "regions")
-        for c, n in directory.cohorts(session):
+        for c, n in cohorts.cohorts(session):
             grid.add_row(c.name, str(c.year), str(n))
     console.print(grid)
 
@@ -61,7 +61,7 @@ def cohort_add(
     regions: Annotated[list[str], typer.Argument(help="Region codes or names.")],
 ) -> None:
     """Select regions into a cohort; each starts its master plan."""
-    added = directory.add_members(programme(), name, regions)
+    added = cohorts.add_members(programme(), name, regions)
     console.print(f"Added {len(added)} region(s): "
                   + ", ".join(f"{r.code} {r.name}" for r in added))
 
@@ -69,7 +69,7 @@ def cohort_add(
 @cohort.command("import")
 def cohort_import(name: Annotated[str, typer.Argument(help="Cohort name.")], file: FileArg) -> None:
     """Select regions from a CSV with a 'region' column of Kemendagri codes."""
-    added = directory.import_members(programme(), name, file)
+    added = cohorts.import_members(programme(), name, file)
     console.print(f"Imported {len(added)} region(s) into {name}")
 
 
@@ -84,25 +84,12 @@ def region_list(
 ) -> None:
     """Regions with code, kind, province and time zone."""
     prog = programme()
-    query = (select(Region, Province.name, CohortMember.cohort_id)
-             .join(Province, col(Province.code) == Region.province_code)
-             .outerjoin(CohortMember, col(CohortMember.region_code) == Region.code)
-             .order_by(Region.code))
-    if zone:
-        if zone.upper() not in ("WIB", "WITA", "WIT"):
-            raise InvalidInputError(f"zone {zone!r} is not WIB, WITA or WIT")
-        query = query.where(Region.zone == zone.upper())
-    if province:
-        query = query.where(
-            (col(Province.code) == province) | (col(Province.name).ilike(f"%{province}%"))
-        )
-    if search:
-        query = query.where(col(Region.name).ilike(f"%{search}%"))
     with prog.db.read() as session:
-        rows = session.execute(query).all()
+        rows = regions.listing(session, province=province, zone=zone, search=search)
     grid = table("code", "name", "kind", "province", "zone", "in cohort")
-    for r, province_name, cohort_id in rows:
-        grid.add_row(r.code, r.name, r.kind, province_name, r.zone, "yes" if cohort_id else "")
+    for row in rows:
+        r = row.region
+        grid.add_row(r.code, r.name, r.kind, row.province, r.zone, "yes" if row.in_cohort else "")
     console.print(grid)
     console.print(f"{len(rows)} region(s)")
 
@@ -116,21 +103,20 @@ def region_show(
     """A region: its stage, deadline, OPDs, submissions with review rounds, possible actions."""
     prog = programme()
     with prog.db.read() as session:
-        r = directory.find_region(session, ref)
+        r = regions.find_region(session, ref)
         instance = prog.current_instance(session, r.code)
         console.print(f"{r.code} {r.name} ({r.kind}, zone {r.zone})", style="bold")
-        d = prog.engine.definition(session, instance.definition_key,
-                                   instance.definition_version).definition
+        d = prog.definition_of(session, instance)
         console.print(f"Stage: {d.state_label(instance.state)} since "
                       f"{local(instance.entered_at, r.tz)} (cycle {instance.cycle}, "
                       f"version {instance.version}, workflow v{instance.definition_version})")
-        agencies = directory.opds(session, r.code)
-        if agencies:
+        found = agencies.opds(session, r.code)
+        if found:
             grid = table("OPD", "name", "email", "dimension", title="OPDs")
-            for o in agencies:
+            for o in found:
                 grid.add_row(o.code, o.name, o.email, o.dimension or "")
             console.print(grid)
-        subs = reports.submissions(prog, session, r.code)
+        subs = submissions(prog, session, r.code)
         if subs:
             grid = table("deliverable", "party", "v", "file", "by", "at", "reviews",
                           title="Submissions")
@@ -141,7 +127,7 @@ def region_show(
                               s.submitted_by, local(s.submitted_at, r.tz), rounds)
             console.print(grid)
         if as_email:
-            actor = directory.actor_for(session, as_email)
+            actor = actor_for(session, as_email)
             grid = table("action", "leads to", "possible", title=f"What {actor.describe()} may do")
             for a in prog.engine.available(session, instance.id, actor):
                 grid.add_row(a.trigger, ", ".join(a.dests),
@@ -160,7 +146,7 @@ def opd_add(
     dimension: Annotated[str | None, typer.Option(help="Its pokja's dimension.")] = None,
 ) -> None:
     """Add (or update) an OPD."""
-    directory.add_opd(programme(), region_code, code, name, email, dimension)
+    registration.add_opd(programme(), region_code, code, name, email, dimension)
     console.print(f"OPD {code.upper()} of {region_code} saved")
 
 
@@ -169,8 +155,8 @@ def opd_list(region_ref: Annotated[str | None, typer.Argument(metavar="[REGION]"
     """OPDs, of one region or of all."""
     prog = programme()
     with prog.db.read() as session:
-        code = directory.find_region(session, region_ref).code if region_ref else None
-        rows = directory.opds(session, code)
+        code = regions.find_region(session, region_ref).code if region_ref else None
+        rows = agencies.opds(session, code)
     grid = table("region", "code", "name", "email", "dimension")
     for o in rows:
         grid.add_row(o.region_code, o.code, o.name, o.email, o.dimension or "")
@@ -182,15 +168,15 @@ def opd_import(file: FileArg) -> None:
     """Import OPDs: columns region, code, name, email[, dimension]. All rows or none."""
     prog = programme()
     with prog.db.read() as session:
-        known = directory.region_codes(session)
+        known = regions.region_codes(session)
     rows = imports.parse_opds(file, prog.dimensions, known)
-    new = directory.upsert_opds(prog, rows)
+    new = registration.upsert_opds(prog, rows)
     console.print(f"{len(rows)} OPD(s) imported ({new} new, {len(rows) - new} updated)")
 
 
 # -- people --------------------------------------------------------------------------------
 
-RoleOpt = Annotated[str, typer.Option(help=f"One of: {', '.join(imports.ROLES)}.")]
+RoleOpt = Annotated[str, typer.Option(help=f"One of: {', '.join(PERSON_ROLES)}.")]
 
 
 @person.command("add")
@@ -202,7 +188,7 @@ def person_add(
         "--region", help="Bind to one region (regional coordinator, head of region).")] = None,
 ) -> None:
     """Add (or update) a coordinator, assessor, head of region or mentor."""
-    directory.add_person(programme(), email, name, role, region_code)
+    registration.add_person(programme(), email, name, role, region_code)
     console.print(f"{email} saved as {role}")
 
 
@@ -211,12 +197,12 @@ def person_list(role: Annotated[str | None, typer.Option(help="Only this role.")
     """People by role."""
     prog = programme()
     with prog.db.read() as session:
-        rows = directory.people(session, role)
+        rows = people.people(session, role)
         grid = table("email", "name", "role", "region(s)")
         for p in rows:
-            regions = (", ".join(directory.mentor_regions(session, p.id or 0))
-                       if p.role == "mentor" else p.region_code or "all")
-            grid.add_row(p.email, p.name, p.role, regions)
+            assigned = (", ".join(mentor_regions(session, p.id or 0))
+                        if p.role == MENTOR else p.region_code or "all")
+            grid.add_row(p.email, p.name, p.role, assigned)
     console.print(grid)
 
 
@@ -225,9 +211,9 @@ def person_import(file: FileArg) -> None:
     """Import people: columns email, name, role[, region]. All rows or none."""
     prog = programme()
     with prog.db.read() as session:
-        known = directory.region_codes(session)
+        known = regions.region_codes(session)
     rows = imports.parse_people(file, known)
-    new = directory.upsert_people(prog, rows)
+    new = registration.upsert_people(prog, rows)
     console.print(f"{len(rows)} person(s) imported ({new} new)")
 
 
@@ -236,7 +222,7 @@ def person_whoami(as_email: AsOption) -> None:
     """Who --as resolves to, with role and regions."""
     prog = programme()
     with prog.db.read() as session:
-        actor = directory.actor_for(session, as_email)
+        actor = actor_for(session, as_email)
     regions = "all regions" if actor.subjects is None else ", ".join(sorted(actor.subjects))
     party = f", OPD {actor.party}" if actor.party else ""
     console.print(f"{actor.describe()}{party}: acts for {regions or 'no region yet'}")
@@ -252,7 +238,7 @@ def mentor_add(
         "--region", help="Assign a region (repeatable).")] = None,
 ) -> None:
     """Add a mentor, optionally assigning regions."""
-    directory.add_mentor(programme(), email, name, regions or [])
+    registration.add_mentor(programme(), email, name, regions or [])
     console.print(f"Mentor {email} saved" + (f", assigned {', '.join(regions)}" if regions else ""))
 
 
@@ -262,7 +248,7 @@ def mentor_assign(
     regions: Annotated[list[str], typer.Argument(help="Region codes or names.")],
 ) -> None:
     """Assign regions to a mentor."""
-    new = directory.assign_mentor(programme(), email, regions)
+    new = registration.assign_mentor(programme(), email, regions)
     console.print(f"{new} new assignment(s) for {email}")
 
 
@@ -277,7 +263,7 @@ def mentor_import(file: FileArg) -> None:
     """Import mentors: columns email, name[, regions] (codes separated by ';'). All or none."""
     prog = programme()
     with prog.db.read() as session:
-        known = directory.region_codes(session)
+        known = regions.region_codes(session)
     rows = imports.parse_mentors(file, known)
-    new = directory.import_mentors(prog, rows, file.name)
+    new = registration.import_mentors(prog, rows, file.name)
     console.print(f"{len(rows)} mentor(s) imported, {new} new assignment(s)")

@@ -11,9 +11,8 @@ from typing import Annotated
 import typer
 
 from interfaces.cli.context import AsOption, console, programme, table
-from workflows import evaluation
-from workflows.directory import find_region
-from workflows.evaluation import WIB
+from workflows.directory.regions import find_region
+from workflows.evaluation import PARTS, WIB, returns, scores, windows
 from workflows.zones import ZONES, local
 
 WIB_TZ = ZONES["WIB"]
@@ -42,9 +41,9 @@ def windows_command(
     """Create the year's windows from the settings (if missing) and show them, in WIB."""
     prog = programme()
     chosen = year if year is not None else prog.engine.clock().astimezone(WIB).year
-    evaluation.ensure_windows(prog, chosen)
+    windows.ensure_windows(prog, chosen)
     with prog.db.read() as session:
-        rows = evaluation.windows(session, chosen)
+        rows = windows.windows(session, chosen)
     grid = table("window", "opens", "closes", "status", "opened", "closed",
                  title=f"Evaluation windows {chosen} (times in WIB)")
     for w in rows:
@@ -57,7 +56,7 @@ def windows_command(
 def open_close() -> None:
     """Open and close the windows that are due now (what the scheduler runs)."""
     prog = programme()
-    opened, closed = evaluation.run_due(prog)
+    opened, closed = windows.run_due(prog)
     for change in opened:
         console.print(f"opened {change.window.name} (until {_wib(change.window.closes_at)}): "
                       f"{len(change.regions)} region(s) in implementation")
@@ -75,7 +74,7 @@ def submit(
 ) -> None:
     """Hand in the region's evaluation return for a window."""
     prog = programme()
-    r = evaluation.submit_return(prog, region, window, as_email)
+    r = returns.submit_return(prog, region, window, as_email)
     with prog.db.read() as session:
         tz = find_region(session, r.region).tz
     verb = "Updated" if r.resubmitted else "Submitted"
@@ -97,7 +96,7 @@ def extend(
     prog = programme()
     with prog.db.read() as session:
         r = find_region(session, region)
-    ext = evaluation.extend_window(prog, window, r.code, evaluation.parse_time(until, r.tz),
+    ext = returns.extend_window(prog, window, r.code, returns.parse_time(until, r.tz),
                                    as_email)
     console.print(f"{r.code} {r.name} may submit its {window} return until "
                   f"{local(ext.until, r.tz, '%Y-%m-%d %H:%M:%S')}.")
@@ -108,14 +107,14 @@ def score(
     region: Annotated[str, typer.Argument(help="Region code or name.")],
     window: Annotated[str, typer.Argument(help="Window name, e.g. 2026-H1.")],
     part: Annotated[str, typer.Argument(
-        help=f"One of: {', '.join(evaluation.PARTS)}.")],
+        help=f"One of: {', '.join(PARTS)}.")],
     value: Annotated[float, typer.Argument(help="Score on the configured scale.")],
     as_email: AsOption,
     dimension: Annotated[str | None, typer.Option(
         "--dimension", "-d", help="Score one dimension only (its code).")] = None,
 ) -> None:
     """Score one part of a region's return (assessor or coordinator)."""
-    r = evaluation.score(programme(), region, window, part, value, as_email,
+    r = scores.score(programme(), region, window, part, value, as_email,
                          dimension=dimension)
     what = f"{r.part} ({r.dimension})" if r.dimension else r.part
     console.print(f"Scored {what} of {r.region} in {r.window}: {r.value:g}; mean of "
@@ -128,9 +127,9 @@ def ranking(
     window: Annotated[str, typer.Argument(help="Window name, e.g. 2026-H1.")],
 ) -> None:
     """The cohort's regions by achievement index, with the part means."""
-    rows = evaluation.ranking(programme(), cohort, window)
+    rows = scores.ranking(programme(), cohort, window)
     grid = table("rank", "region", "name", "province", "zone", "index",
-                 *evaluation.PARTS, title=f"Ranking of {cohort} in {window}")
+                 *PARTS, title=f"Ranking of {cohort} in {window}")
     for row in rows:
         res = row.result
         if row.result.index is not None:
@@ -141,5 +140,5 @@ def ranking(
             shown = "to score: " + ", ".join(res.missing)
         grid.add_row(str(row.rank) if row.rank is not None else "-", row.region, row.name,
                      row.province, row.zone, shown,
-                     *(f"{res.parts[p]:.2f}" if p in res.parts else "" for p in evaluation.PARTS))
+                     *(f"{res.parts[p]:.2f}" if p in res.parts else "" for p in PARTS))
     console.print(grid)

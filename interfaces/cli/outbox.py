@@ -12,9 +12,9 @@ from typing import Annotated
 
 import typer
 
-from engine import outbox
-from engine.errors import InvalidInputError
+from engine import InvalidInputError
 from interfaces.cli.context import console, programme, table
+from notifications import outbox
 
 outbox_app = typer.Typer(
     help="Email waiting, sent and dead-lettered; re-queue dead letters.",

@@ -8,7 +8,10 @@ from typing import Annotated
 import typer
 
 from interfaces.cli.context import console, programme, table
-from workflows import directory, reports
+from workflows.directory.cohorts import cohorts
+from workflows.reporting.status import status as cohort_status
+from workflows.reporting.timeline import action_of
+from workflows.reporting.timeline import history as region_history
 from workflows.zones import local
 
 
@@ -24,11 +27,11 @@ def status(
     """Progress table: every region of a cohort by stage, with its deadline in its own zone."""
     prog = programme()
     with prog.db.read() as session:
-        names = [cohort] if cohort else [c.name for c, _ in directory.cohorts(session)]
+        names = [cohort] if cohort else [c.name for c, _ in cohorts(session)]
         if not names:
             console.print("No cohorts yet: create one with 'smartcity cohort create'.")
         for name in names:
-            rows = reports.status(prog, session, name)
+            rows = cohort_status(prog, session, name)
             grid = table("region", "name", "province", "zone", "stage", "since", "due",
                           "cycle", title=f"Cohort {name}: {len(rows)} region(s)")
             for r in rows:
@@ -44,12 +47,12 @@ def history(region: Annotated[str, typer.Argument(help="Region code or name.")])
     """A region's timeline: who did what, when (in the region's zone), with comments."""
     prog = programme()
     with prog.db.read() as session:
-        r, rows = reports.history(session, region)
+        r, rows = region_history(session, region)
     cycles = len({h.cycle for h in rows}) > 1
     grid = table(*(["cycle"] if cycles else []), "when", "who", "action", "from -> to", "comment",
                   title=f"History of {r.code} {r.name} (times in {r.zone})")
     for h in rows:
-        action = f"submit {h.detail or h.trigger}" if h.kind == "submission" else h.trigger
+        action = action_of(h)
         move = (f"{h.from_state or '-'} -> {h.to_state}" if h.from_state != h.to_state
                 else h.to_state)
         cells = [local(h.at, r.tz), f"{h.actor} ({h.role})", action, move, h.comment or ""]

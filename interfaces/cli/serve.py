@@ -12,11 +12,8 @@ import contextlib
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from interfaces.cli.context import console, programme, state
-from interfaces.web.app import create_app
-from notifications.sink import running_sink
 
 
 def register(app: typer.Typer) -> None:
@@ -36,12 +33,18 @@ def serve(
              "process that only serves pages while workers do the rest.")] = True,
 ) -> None:
     """Serve the web pages and the REST API (with the clock and email delivery)."""
-    prog = programme()
-    if "base_url" not in prog.settings.model_fields_set:
+    import uvicorn
+
+    from interfaces.bootstrap import initialise
+    from interfaces.web.app import create_app
+    from notifications.sink import running_sink
+
+    if "base_url" not in state.settings().model_fields_set:
         # Links in emails must reach this server; a deployment sets SMARTCITY_BASE_URL.
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-        prog.settings = prog.settings.model_copy(update={"base_url": f"http://{shown}:{port}"})
-    prog.init()  # migrations and reference data; a no-op when they are there
+        state.overrides["base_url"] = f"http://{shown}:{port}"
+    prog = programme()
+    initialise(prog)  # migrations and reference data; a no-op when they are there
     with contextlib.ExitStack() as stack:
         mailbox = None
         if smtp_sink:

@@ -7,12 +7,10 @@ from typing import Annotated
 
 import typer
 
-from engine.definition import WorkflowDefinition, load_definition_file
-from engine.diagram import mermaid
-from engine.errors import DefinitionError
+from engine import DefinitionError, WorkflowDefinition, load_definition_file, mermaid
 from interfaces.cli.context import console, error, errors, programme, table
-from workflows.directory import find_region
-from workflows.programme import MASTER_PLAN
+from workflows.directory.regions import find_region
+from workflows.master_plan import MASTER_PLAN
 
 group = typer.Typer(help="Workflow definitions: show, validate, publish, diagram.",
                     no_args_is_help=True)
@@ -37,7 +35,7 @@ def list_() -> None:
         grid = table("key", "versions", "title")
         for key in keys:
             versions = prog.engine.definition_versions(session, key)
-            title = prog.engine.definition(session, key).definition.title
+            title = prog.engine.workflow(session, key).title
             grid.add_row(key, ", ".join(map(str, versions)), title)
     console.print(grid)
 
@@ -47,7 +45,7 @@ def show(key: KeyArg = MASTER_PLAN, version: VersionOpt = None) -> None:
     """States (with required deliverables and deadlines) and transitions (with roles, guards)."""
     prog = programme()
     with prog.db.read() as session:
-        d = prog.engine.definition(session, key, version).definition
+        d = prog.engine.workflow(session, key, version)
     _print_definition(d)
 
 
@@ -109,5 +107,5 @@ def diagram(
         if region:
             instance = prog.current_instance(session, find_region(session, region).code)
             current, version = instance.state, instance.definition_version
-        d = prog.engine.definition(session, key, version).definition
+        d = prog.engine.workflow(session, key, version)
     typer.echo(mermaid(d, current), nl=False)  # exact text for Mermaid tools, never wrapped

@@ -1,23 +1,22 @@
 """The FastAPI application: API under ``/api/v1``, pages at the root, one error policy.
 
 :func:`create_app` builds the app around a :class:`~workflows.programme.Programme`. Every
-expected failure (:class:`engine.errors.SmartCityError`) becomes its status code with the
+expected failure (:class:`engine.WorkflowError`) becomes its status code with the
 message that names the problem and the fix: JSON ``{"detail": ..., "error": ...}`` for the
 API, the error page for a browser. Unexpected exceptions are logged and answered with a
 plain 500 that shows no traceback.
 
 ``background=True`` (what ``smartcity serve`` uses) also runs, for the life of the server,
-the scheduler's clock (in whichever process holds the leader lock) and the email dispatcher.
+the scheduler's clock (in whichever process holds the leader lock) and the email dispatcher:
+:func:`workflows.background.services`, the same services ``smartcity worker`` runs.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
 import socket
-import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -28,11 +27,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from engine.errors import SmartCityError
+from engine import WorkflowError
 from interfaces.web import api, pages
 from interfaces.web.deps import LoginRequired, optional_viewer
 from interfaces.web.templating import render
 from notifications.sink import MailSink
+from workflows.background import services
 from workflows.programme import Programme
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def _login_url(request: Request) -> str:
 def _page_error(request: Request, status: int, message: str) -> Response:
     try:
         viewer = optional_viewer(request)
-    except SmartCityError:
+    except WorkflowError:
         viewer = None
     return render(request, "error.html", viewer, status=status, status_code=status,
                   message=message)
@@ -74,7 +74,7 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
         if not background:
             yield
             return
-        async with _services(prog, worker_id or f"{socket.gethostname()}:{os.getpid()}"):
+        async with services(prog, worker_id or f"{socket.gethostname()}:{os.getpid()}"):
             yield
 
     app = FastAPI(
@@ -92,8 +92,8 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
     app.state.prog = prog
     app.state.mailbox = mailbox
 
-    @app.exception_handler(SmartCityError)
-    async def expected(request: Request, exc: SmartCityError) -> Response:
+    @app.exception_handler(WorkflowError)
+    async def expected(request: Request, exc: WorkflowError) -> Response:
         status = exc.status_code
         if _wants_json(request):
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
@@ -139,32 +139,3 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
-
-
-@contextlib.asynccontextmanager
-async def _services(prog: Programme, worker_id: str) -> AsyncIterator[None]:
-    """The clock (leader only) in a thread and the dispatcher as a task, while serving."""
-    from engine.scheduler import Clock
-    from notifications.dispatcher import Dispatcher
-    from notifications.smtp import SmtpSender
-    from workflows import jobs
-
-    jobs.bind(prog)
-    stop_clock = threading.Event()
-    clock = Clock(prog.db, jobs.JOBS)
-    thread = threading.Thread(target=clock.run, args=(stop_clock,), name="clock", daemon=True)
-    thread.start()
-    sender = SmtpSender.from_settings(prog.settings)
-    dispatcher = Dispatcher(prog.db, sender, worker_id, prog.engine.clock,
-                            max_attempts=prog.settings.send_max_attempts)
-    stop = asyncio.Event()
-    task = asyncio.create_task(dispatcher.run(stop))
-    try:
-        yield
-    finally:
-        stop.set()
-        stop_clock.set()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(task, 30)
-        await sender.close()
-        await asyncio.to_thread(thread.join, 30)

@@ -3,8 +3,9 @@
 Pages use the session cookie (HttpOnly, SameSite=Lax) and a CSRF token in every form; the API
 uses ``Authorization: Bearer``. A cookie-authenticated API call that changes something must
 also send the session's CSRF token in ``X-CSRF-Token``. What a viewer may do is not decided
-here: the viewer carries the engine :class:`~engine.permissions.Actor` derived from the
-directory, and the engine refuses whatever that actor may not do.
+here: the viewer carries the engine :class:`~engine.Actor` derived from the directory, once
+per request, and hands it down to the programme's functions; the engine refuses whatever that
+actor may not do.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 
-from engine.errors import NotAuthenticated, NotFoundError, PermissionDenied
-from engine.permissions import Actor
-from workflows import accounts
-from workflows.directory import actor_for
-from workflows.models import Account
+from engine import Actor, NotAuthenticated, NotFoundError, PermissionDenied
+from workflows.access import scope, sessions
+from workflows.access.models import Account
+from workflows.directory.actors import actor_for
 from workflows.programme import Programme
 
 SESSION_COOKIE = "sc_session"
@@ -45,14 +45,11 @@ class Viewer:
 
     def regions(self) -> frozenset[str] | None:
         """The regions this viewer acts for; None means programme-wide."""
-        if self.actor is None:
-            return None
-        return self.actor.subjects
+        return scope.regions_of(self.actor)
 
     def sees(self, code: str) -> bool:
         """Whether this viewer may see region ``code``: the one scope rule for reads."""
-        regions = self.regions()
-        return regions is None or code in regions
+        return scope.sees(self.actor, code)
 
 
 class LoginRequired(Exception):
@@ -83,12 +80,12 @@ def _viewer(request: Request) -> Viewer | None:
             if scheme.lower() != "bearer" or not secret.strip():
                 raise NotAuthenticated("the Authorization header must be 'Bearer <token>'; "
                                        "create a token with POST /api/v1/tokens")
-            account = accounts.token_account(session, secret.strip(), now)
+            account = sessions.token_account(session, secret.strip(), now)
             if account is None:
                 raise NotAuthenticated("this API token is unknown, revoked or expired; "
                                        "create a new one with POST /api/v1/tokens")
         elif token := request.cookies.get(SESSION_COOKIE):
-            signed_in = accounts.session_account(session, token, now)
+            signed_in = sessions.session_account(session, token, now)
             if signed_in is not None:
                 account, web_session = signed_in
                 via, csrf = "session", web_session.csrf_token

@@ -13,14 +13,12 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi.responses import FileResponse
-from sqlmodel import col, select
 
-from engine.errors import NotFoundError, PermissionDenied
-from engine.models import Submission, WorkflowInstance
+from engine import PermissionDenied
 from interfaces.web.deps import Viewer
-from workflows import storage
-from workflows.directory import find_region
+from workflows.directory.regions import find_region
 from workflows.programme import Programme
+from workflows.reporting.submissions import stored_file
 
 
 def submission_file(prog: Programme, viewer: Viewer, region_ref: str,
@@ -30,21 +28,11 @@ def submission_file(prog: Programme, viewer: Viewer, region_ref: str,
         if not viewer.sees(region.code):
             raise PermissionDenied(f"{viewer.email} does not act for {region.code} "
                                    f"{region.name}, so cannot open its files")
-        row = session.execute(
-            select(Submission).join(WorkflowInstance,
-                                    col(WorkflowInstance.id) == col(Submission.instance_id))
-            .where(col(Submission.id) == submission_id,
-                   col(WorkflowInstance.subject) == region.code)).scalar_one_or_none()
-    if row is None:
-        raise NotFoundError(f"{region.code} has no submission {submission_id}")
-    path = storage.path_of(prog.settings.upload_dir, row.sha256)
-    if not path.is_file():
-        raise NotFoundError(f"the file of submission {submission_id} ({row.file_name}) is "
-                            "missing from the upload directory; restore it from a backup")
+        found = stored_file(prog, session, region.code, submission_id)
     return FileResponse(
-        path, media_type=row.media_type,
+        found.path, media_type=found.media_type,
         headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.file_name)}",
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.file_name)}",
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, max-age=3600",
         })

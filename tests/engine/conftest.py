@@ -24,11 +24,14 @@ from sqlalchemy import create_engine, text
 from wfkit import BASIC_YAML, Harness, basic_guards
 
 import migrations
+from engine.contracts import Wording
 from engine.database import Database
-from engine.definition import load_definition
 from engine.guards import GuardRegistry
+from engine.loading import load_definition
 from engine.runtime import WorkflowEngine
 
+# The engine tests' subjects are called regions in the engine's messages, as a programme's are.
+WORDING = Wording(subject="region", subjects="regions")
 ENGINE_TABLES = ("workflow_history", "review_decision", "submission", "deadline",
                  "workflow_instance", "workflow_definition")
 
@@ -119,7 +122,8 @@ def workflow(engine_url: str, clock: Any) -> Iterator[Callable[..., Harness]]:
         registry = guards if guards is not None else basic_guards()
         db, check = Database(engine_url), Database(engine_url)
         opened.extend((db, check))
-        engine = WorkflowEngine(registry, clock=clock, listeners=listeners or [])
+        engine = WorkflowEngine(registry, clock=clock, listeners=listeners or [],
+                                wording=WORDING)
         loaded = load_definition(yaml_text, "test.yaml", registry)
         with db.transaction() as session:
             engine.publish(session, loaded)

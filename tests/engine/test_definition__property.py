@@ -18,9 +18,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.definition import LoadedDefinition, load_definition
+from engine.definition import LoadedDefinition
 from engine.errors import DefinitionError
 from engine.guards import GuardRegistry
+from engine.loading import load_definition
 from engine.machine import MachineCache
 
 KNOWN_GUARDS = ("g_one", "g_two")

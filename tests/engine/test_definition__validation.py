@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-import workflows.programme
-from engine.definition import load_definition
-from engine.errors import DefinitionError
-from workflows.guards import programme_guards
-from workflows.reference import load_dimensions
+import workflows.master_plan
+from engine import DefinitionError
+from engine.loading import load_definition
+from workflows.directory.reference import load_dimensions
+from workflows.master_plan.guards import programme_guards
 
 VALID = """\
 key: loan
@@ -57,7 +57,7 @@ transitions:
 GUARDS = {"budget_ok"}
 
 # The shipped definition, found next to the programme module that ships it.
-MASTER_PLAN = Path(workflows.programme.__file__).parent / "definitions" / "master_plan.yaml"
+MASTER_PLAN = Path(workflows.master_plan.__file__).parent / "master_plan.yaml"
 
 
 def problems(text: str, guards: set[str] | None = GUARDS) -> list[str]:
@@ -300,7 +300,7 @@ def test_a_key_given_twice_is_reported():
 
 def test_the_shipped_master_plan_loads_with_the_programme_guards():
     guards = programme_guards(max_review_rounds=3, cycle_years=5, dimensions=load_dimensions(
-        MASTER_PLAN.parent.parent / "data" / "dimensions.yaml"))
+        MASTER_PLAN.parent.parent / "directory" / "data" / "dimensions.yaml"))
     text = MASTER_PLAN.read_text("utf-8")
     loaded = load_definition(text, "master_plan.yaml", guards)
     d = loaded.definition

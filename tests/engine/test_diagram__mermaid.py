@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import workflows.programme
-from engine.definition import load_definition
+import workflows.master_plan
 from engine.diagram import mermaid
+from engine.loading import load_definition
 
 DEFINITION = """\
 key: door
@@ -38,7 +38,7 @@ transitions:
 
 # Found next to the programme module: importlib.resources.files("workflows") resolves to
 # tests/workflows when pytest has put tests/ on sys.path (a namespace package shadows it).
-MASTER_PLAN = Path(workflows.programme.__file__).parent / "definitions" / "master_plan.yaml"
+MASTER_PLAN = Path(workflows.master_plan.__file__).parent / "master_plan.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from wfkit import COORDINATOR, manuscript
 
-from engine.errors import SmartCityError
+from engine.errors import WorkflowError
 
 STATEMENTS = {
     "update": "UPDATE workflow_history SET comment = 'rewritten', actor = 'mallory' "
@@ -36,7 +36,7 @@ def test_raw_sql_cannot_change_history(workflow, verb):
         conn.execute(text(STATEMENTS[verb]), {"i": iid})
     assert "workflow_history is append-only" in str(info.value)
 
-    with pytest.raises(SmartCityError) as info, wf.db.transaction() as session:
+    with pytest.raises(WorkflowError) as info, wf.db.transaction() as session:
         session.execute(text(STATEMENTS[verb]), {"i": iid})
     assert "append-only" in str(info.value)
 
@@ -48,7 +48,7 @@ def test_raw_sql_cannot_change_history(workflow, verb):
 def test_the_refusal_rolls_back_the_rest_of_the_transaction(workflow):
     wf = workflow()
     iid = wf.start("R1")
-    with pytest.raises(SmartCityError), wf.db.transaction() as session:
+    with pytest.raises(WorkflowError), wf.db.transaction() as session:
         wf.engine.fire(session, iid, "withdraw", COORDINATOR)
         session.execute(text("DELETE FROM workflow_history WHERE instance_id = :i"), {"i": iid})
     inst = wf.instance(iid)

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import text
 from wfkit import Harness
 
-from engine.definition import load_definition
+from engine.contracts import Actor
 from engine.errors import DefinitionError
 from engine.guards import GuardRegistry
+from engine.loading import load_definition
 from engine.machine import MachineCache
-from engine.permissions import Actor
 
 FLOW_V1 = """\
 key: flow

@@ -24,8 +24,13 @@ from sqlmodel import SQLModel
 
 import engine.models
 import migrations
-import workflows.models
-from engine.database import Database
+import notifications.models
+import workflows.access.models
+import workflows.deadlines.models
+import workflows.directory.models
+import workflows.evaluation.models
+import workflows.master_plan.quick_wins
+from engine import Database
 
 ENGINE_TABLES = {"workflow_definition", "workflow_instance", "workflow_history", "submission",
                  "review_decision", "deadline"}
@@ -38,7 +43,10 @@ def model_tables(module) -> set[str]:
 
 # apscheduler_jobs belongs to APScheduler's job store; the migrations create it (no model).
 STORE_TABLES = {"apscheduler_jobs"}
-EXPECTED = model_tables(engine.models) | model_tables(workflows.models) | STORE_TABLES
+MODEL_MODULES = (engine.models, notifications.models, workflows.access.models,
+                 workflows.deadlines.models, workflows.directory.models,
+                 workflows.evaluation.models, workflows.master_plan.quick_wins)
+EXPECTED = set().union(*(model_tables(m) for m in MODEL_MODULES)) | STORE_TABLES
 
 
 @pytest.fixture

@@ -26,10 +26,10 @@ from sqlalchemy import text
 from wfkit import COORDINATOR
 
 import engine.database
+from engine.contracts import Actor
 from engine.database import Database
 from engine.errors import ConflictError
 from engine.guards import GuardRegistry
-from engine.permissions import Actor
 
 RACE = """\
 key: race

@@ -63,8 +63,8 @@ transitions:
   - {trigger: redo, source: check, dest: work, roles: [worker]}
   - {trigger: finish, source: check, dest: done, roles: [worker]}
 """
+    from engine.contracts import Actor
     from engine.guards import GuardRegistry
-    from engine.permissions import Actor
 
     worker = Actor("w@example.org", "worker")
     wf = workflow(loop, GuardRegistry())

@@ -12,9 +12,9 @@ from __future__ import annotations
 import pytest
 from wfkit import COORDINATOR, REVIEWER, basic_guards, manuscript
 
+from engine.contracts import Actor
 from engine.errors import GuardFailed
 from engine.guards import GuardRegistry
-from engine.permissions import Actor
 
 BRANCHING = """\
 key: branching

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 from wfkit import AUTHOR, COORDINATOR, REVIEWER, manuscript
 
+from engine.contracts import Actor
 from engine.errors import GuardFailed, PermissionDenied, TransitionNotAllowed
 from engine.guards import GuardRegistry
-from engine.permissions import Actor
 
 
 def assert_untouched(wf, iid, version=1, rows=1):

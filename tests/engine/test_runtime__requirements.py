@@ -48,8 +48,8 @@ def test_leaving_a_state_needs_its_required_deliverables(workflow):
 
 
 def test_every_missing_deliverable_is_named(workflow):
+    from engine.contracts import Actor
     from engine.guards import GuardRegistry
-    from engine.permissions import Actor
 
     applicant = Actor("a@example.org", "applicant")
     wf = workflow(TWO_REQUIREMENTS, GuardRegistry())

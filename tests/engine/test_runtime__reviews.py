@@ -12,9 +12,10 @@ from __future__ import annotations
 import pytest
 from wfkit import AUTHOR, COORDINATOR, REVIEWER, manuscript
 
-from engine.definition import load_definition
 from engine.errors import DefinitionError, GuardFailed
 from engine.guards import GuardRegistry
+from engine.loading import load_definition
+from engine.records import Records
 
 REVIEWED = """\
 key: essay
@@ -90,7 +91,7 @@ def test_review_rounds_are_numbered_and_point_at_the_latest_version(workflow):
     ]
     assert wf.instance(iid).state == "published"
     with wf.check.read() as session:
-        rounds = wf.engine.reviews(session, iid, "essay")
+        rounds = Records(session).reviews(iid, "essay")
     assert [r.decision for r in rounds] == ["rejected", "approved"]
 
 

@@ -14,8 +14,9 @@ from datetime import timedelta
 import pytest
 from wfkit import AUTHOR, COORDINATOR, REVIEWER, manuscript
 
+from engine.contracts import Actor
 from engine.errors import InvalidInputError, PermissionDenied, TransitionNotAllowed
-from engine.permissions import Actor
+from engine.records import Records
 
 
 def response(name, party=""):
@@ -44,7 +45,7 @@ def test_versions_count_per_deliverable_and_party(workflow):
         ("lab_a", 1, "a1.pdf"), ("lab_a", 2, "a2.pdf"), ("lab_b", 1, "b1.pdf"),
         ("lab_a", 3, "a3.pdf")]
     with wf.db.read() as session:
-        latest = wf.engine.latest_submission(session, iid, "response", "lab_a")
+        latest = Records(session).latest_submission(iid, "response", "lab_a")
     assert (latest.version, latest.file_name) == (3, "a3.pdf")
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 from wfkit import COORDINATOR, REVIEWER, manuscript
 
-from engine.definition import load_definition
-from engine.errors import SmartCityError
+from engine.errors import WorkflowError
+from engine.loading import load_definition
 
 
 def accepted(wf):
@@ -73,6 +73,6 @@ def test_successor_start_state_missing_from_the_latest_version_is_a_clear_error(
     with wf.db.transaction() as session:
         wf.engine.publish(session, load_definition(v2, "v2", wf.engine.guards))
 
-    with pytest.raises(SmartCityError):
+    with pytest.raises(WorkflowError):
         wf.fire(old, "renew", COORDINATOR)
     assert wf.instance(old).state == "accepted"

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import text
 
 from engine.database import Database
-from engine.scheduler import Clock, ClockJob, Leadership
+from engine.scheduler import ClockJob, Leadership, Scheduler
 
 HOLDER = """
 import sys, time
@@ -78,7 +78,7 @@ def test_a_killed_holder_hands_leadership_over(db: Database) -> None:
 
 def test_only_the_leading_clock_runs_jobs_and_the_other_takes_over(db: Database) -> None:
     jobs = [ClockJob("test-tick", "clockjobs:tick", seconds=1)]
-    a, b = Clock(db, jobs, poll=0.1), Clock(Database(db.url), jobs, poll=0.1)
+    a, b = Scheduler(db, jobs, poll=0.1), Scheduler(Database(db.url), jobs, poll=0.1)
     stop_a, stop_b = threading.Event(), threading.Event()
     thread_a = threading.Thread(target=a.run, args=(stop_a,), daemon=True)
     thread_a.start()

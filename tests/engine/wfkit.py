@@ -16,11 +16,11 @@ from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
 import engine.models  # noqa: F401  (registers the engine's tables)
+from engine.contracts import Actor, FireResult, InstanceSnapshot, SubmissionInput
 from engine.database import Database
 from engine.definition import LoadedDefinition
 from engine.guards import GuardRegistry
-from engine.permissions import Actor
-from engine.runtime import FireResult, InstanceSnapshot, SubmissionInput, WorkflowEngine
+from engine.runtime import WorkflowEngine
 
 COORDINATOR = Actor("coord@example.org", "coordinator", name="Coordinator")
 AUTHOR = Actor("ana@r1.example.org", "author", subjects=frozenset({"R1"}), party="lab_a")

@@ -15,12 +15,13 @@ from sqlmodel import col
 from typer.testing import CliRunner
 
 from config.settings import Settings
-from engine import outbox
-from engine.models import OutboxMessage
 from interfaces.cli.app import app
-from workflows import reports
-from workflows.demo import PROFILES
+from interfaces.cli.demo.cast import PROFILES
+from notifications import outbox
+from notifications.models import OutboxMessage
 from workflows.programme import Programme
+from workflows.reporting.status import status
+from workflows.reporting.timeline import history
 
 
 def test_demo_drives_a_year_and_prints_status_and_history(tmp_path: Path) -> None:
@@ -38,8 +39,8 @@ def test_demo_drives_a_year_and_prints_status_and_history(tmp_path: Path) -> Non
     prog = Programme(Settings(data_dir=folder, database_url=None))
     try:
         with prog.db.read() as session:
-            stages = {r.code: r.state for r in reports.status(prog, session, "Smart City 2026")}
-            _, timeline = reports.history(session, "64.71")
+            stages = {r.code: r.state for r in status(prog, session, "Smart City 2026")}
+            _, timeline = history(session, "64.71")
     finally:
         prog.close()
     assert set(stages) == {p.code for p in PROFILES}
@@ -92,7 +93,7 @@ def test_demo_delivers_email_over_smtp_and_evaluates_both_windows(tmp_path: Path
             escalated = session.execute(select(OutboxMessage.subject).where(
                 col(OutboxMessage.status) == outbox.SENT,
                 col(OutboxMessage.kind) == "escalation")).scalars().all()
-            _, banggai = reports.history(session, "72.01")
+            _, banggai = history(session, "72.01")
     finally:
         prog.close()
     assert sum(sent.values()) == delivered and unsent == 0

@@ -2,10 +2,10 @@
 
 Proves: cohorts are created, listed with their region count and filled by code or by name (a
 region joins one cohort only); ``region list`` filters by zone, province and name exactly as the
-shipped region table says (checked against workflows/data/regencies.csv) and marks cohort
-members; ``region show`` prints stage, OPDs and, with ``--as``, what that person may do and why
-not; OPDs, people and mentors are saved (updated, not duplicated, on a second add), listed and
-resolved by ``person whoami``.
+shipped region table says (checked against workflows/directory/data/regencies.csv) and marks
+cohort members; ``region show`` prints stage, OPDs and, with ``--as``, what that person may do
+and why not; OPDs, people and mentors are saved (updated, not duplicated, on a second add),
+listed and resolved by ``person whoami``.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-import workflows.reference
+import workflows.directory.reference
 
 REGENCIES = list(csv.DictReader(
-    (Path(workflows.reference.__file__).parent / "data" / "regencies.csv").open(encoding="utf-8")
+    (Path(workflows.directory.reference.__file__).parent / "data" / "regencies.csv").open(
+        encoding="utf-8")
 ))
 
 # Backend-independent behaviour: checked on SQLite only, to keep the suite fast.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from engine.database import Database
+from engine import Database
 from notifications.dispatcher import Dispatcher
 from notifications.smtp import SmtpSender
 

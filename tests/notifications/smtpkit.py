@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from engine import outbox
-from engine.database import Database
+from engine import Database
+from notifications import outbox
 from notifications.message import outbox_fields
 from notifications.render import RenderedEmail
 

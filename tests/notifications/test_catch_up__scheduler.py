@@ -20,11 +20,14 @@ from smtpkit import SmtpServer  # type: ignore[import-not-found]
 from sqlalchemy import select
 
 from config.settings import Settings
-from engine.models import OutboxMessage, Reminder
-from engine.scheduler import Clock
+from engine import Scheduler
 from notifications.dispatcher import Dispatcher
+from notifications.models import OutboxMessage
 from notifications.smtp import SmtpSender
-from workflows import actions, directory, jobs
+from workflows import background
+from workflows.deadlines.models import Reminder
+from workflows.directory import cohorts, registration
+from workflows.master_plan import actions
 from workflows.programme import Programme
 
 ASSESSOR = "penilai@komdigi.go.id"
@@ -33,9 +36,9 @@ OPD = "diskominfo@mimikakab.go.id"
 
 def _restart(prog: Programme) -> None:
     """A worker start: the clock takes leadership, runs its jobs at once, then stops."""
-    jobs.bind(prog)
+    background.bind(prog)
     stop = threading.Event()
-    clock = Clock(prog.db, jobs.JOBS, poll=0.1)
+    clock = Scheduler(prog.db, background.JOBS, poll=0.1)
     thread = threading.Thread(target=clock.run, args=(stop,), daemon=True)
     thread.start()
     assert clock.leading.wait(10)
@@ -68,10 +71,10 @@ def test_three_missed_reminder_times_are_each_sent_once(
 ) -> None:
     prog = Programme(settings.model_copy(update={"smtp_port": smtp_server.port}), clock=clock)
     try:
-        directory.create_cohort(prog, "Smart City 2026", 2026)
-        directory.add_members(prog, "Smart City 2026", ["94.04"])  # Kabupaten Mimika, WIT
-        directory.add_person(prog, ASSESSOR, "Penilai", "assessor", None)
-        directory.add_opd(prog, "94.04", "DISKOMINFO", "Dinas Kominfo Mimika", OPD)
+        cohorts.create_cohort(prog, "Smart City 2026", 2026)
+        cohorts.add_members(prog, "Smart City 2026", ["94.04"])  # Kabupaten Mimika, WIT
+        registration.add_person(prog, ASSESSOR, "Penilai", "assessor", None)
+        registration.add_opd(prog, "94.04", "DISKOMINFO", "Dinas Kominfo Mimika", OPD)
         document = tmp_path / "hasil.pdf"
         document.write_bytes(b"%PDF-1.4 assessment")
         actions.submit(prog, "94.04", "assessment_result", document, ASSESSOR)

@@ -19,7 +19,9 @@ from smtpkit import SmtpServer  # type: ignore[import-not-found]
 from config.settings import Settings
 from notifications.dispatcher import Dispatcher
 from notifications.smtp import SmtpSender
-from workflows import actions, deadlines, directory, reminders
+from workflows.deadlines import setting, sweep
+from workflows.directory import cohorts, registration
+from workflows.master_plan import actions
 from workflows.programme import Programme
 
 COORDINATOR = "koordinator@komdigi.go.id"
@@ -33,7 +35,7 @@ def _opd(code: str) -> str:
 
 def _step(prog: Programme, port: int) -> None:
     """One scheduler tick at the clock's time: sweep due reminders, then deliver them."""
-    reminders.sweep(prog)
+    sweep.sweep(prog)
 
     async def deliver() -> None:
         sender = SmtpSender.from_settings(prog.settings, port=port)
@@ -52,19 +54,19 @@ def test_each_zone_gets_its_digest_at_its_own_eight_oclock(
 ) -> None:
     prog = Programme(settings.model_copy(update={"smtp_port": smtp_server.port}), clock=clock)
     try:
-        directory.create_cohort(prog, "Smart City 2026", 2026)
-        directory.add_members(prog, "Smart City 2026", list(REGIONS))
-        directory.add_person(prog, COORDINATOR, "Koordinator", "coordinator", None)
-        directory.add_person(prog, ASSESSOR, "Penilai", "assessor", None)
+        cohorts.create_cohort(prog, "Smart City 2026", 2026)
+        cohorts.add_members(prog, "Smart City 2026", list(REGIONS))
+        registration.add_person(prog, COORDINATOR, "Koordinator", "coordinator", None)
+        registration.add_person(prog, ASSESSOR, "Penilai", "assessor", None)
         document = tmp_path / "hasil.pdf"
         document.write_bytes(b"%PDF-1.4 assessment")
         for code in REGIONS:
-            directory.add_opd(prog, code, "DISKOMINFO", f"Diskominfo {code}", _opd(code))
+            registration.add_opd(prog, code, "DISKOMINFO", f"Diskominfo {code}", _opd(code))
             actions.submit(prog, code, "assessment_result", document, ASSESSOR)
             actions.advance(prog, code, "assess", ASSESSOR)  # now in the MoU stage
-        deadlines.set_cohort_deadline(prog, "Smart City 2026", "mou",
+        setting.set_cohort_deadline(prog, "Smart City 2026", "mou",
                                       datetime(2026, 3, 20, 12, 0), zone="WIB",
-                                      as_email=COORDINATOR)
+                                      actor=COORDINATOR)
 
         def delivered_to() -> set[str]:
             return {str(m["To"]) for m in smtp_server.messages}

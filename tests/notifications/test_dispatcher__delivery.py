@@ -12,9 +12,8 @@ from datetime import timedelta
 import pytest
 from smtpkit import T0, SmtpServer  # type: ignore[import-not-found]
 
-from engine import outbox
-from engine.database import Database
-from engine.errors import SmartCityError
+from engine import Database, WorkflowError
+from notifications import outbox
 from notifications.dispatcher import Dispatcher, DispatchReport
 from notifications.smtp import SmtpSender
 
@@ -278,7 +277,7 @@ def test_a_failed_batch_gives_the_prefetched_one_back(
     def ack(*args, **kwargs):  # type: ignore[no-untyped-def]
         assert next_claimed.wait(5)
         time.sleep(0.2)  # the loop has seen the claim complete
-        raise SmartCityError("the database went away")
+        raise WorkflowError("the database went away")
 
     monkeypatch.setattr(outbox, "claim", claim)
     monkeypatch.setattr(outbox, "ack", ack)
@@ -289,7 +288,7 @@ def test_a_failed_batch_gives_the_prefetched_one_back(
         finally:
             await dispatcher.sender.close()
 
-    with pytest.raises(SmartCityError, match="went away"):
+    with pytest.raises(WorkflowError, match="went away"):
         asyncio.run(go())
     monkeypatch.setattr(outbox, "ack", outbox_ack)
     assert [len(ids) for ids in claimed] == [40, 40]

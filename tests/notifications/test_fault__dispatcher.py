@@ -21,9 +21,9 @@ import pytest
 from smtpkit import SmtpServer  # type: ignore[import-not-found]
 from sqlalchemy import func, select
 
-from engine import outbox
-from engine.database import Database
-from engine.models import OutboxMessage
+from engine import Database
+from notifications import outbox
+from notifications.models import OutboxMessage
 
 Planner = Callable[..., list[str]]
 WORKER = Path(__file__).with_name("fault_worker.py")

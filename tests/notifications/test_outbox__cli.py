@@ -9,10 +9,10 @@ import typer
 from smtpkit import T0, SmtpServer  # type: ignore[import-not-found]
 from typer.testing import CliRunner
 
-from engine import outbox
-from engine.database import Database
+from engine import Database
 from interfaces.cli import outbox as outbox_cli
 from interfaces.cli.app import ErrorBoundary, root
+from notifications import outbox
 from notifications.dispatcher import Dispatcher
 from notifications.smtp import SmtpSender
 

@@ -10,9 +10,9 @@ import pytest
 from smtpkit import T0  # type: ignore[import-not-found]
 from sqlalchemy import select
 
-from engine import outbox
-from engine.database import Database
-from engine.models import OutboxMessage
+from engine import Database
+from notifications import outbox
+from notifications.models import OutboxMessage
 
 Planner = Callable[..., list[str]]
 

@@ -8,9 +8,9 @@ import pytest
 from argon2 import PasswordHasher
 from sqlmodel import select
 
-from engine.errors import InvalidInputError, NotAuthenticated, NotFoundError
-from workflows import accounts
-from workflows.models import Account
+from engine import InvalidInputError, NotAuthenticated, NotFoundError
+from workflows.access import accounts, sessions
+from workflows.access.models import Account
 
 PASSWORD = "kata-sandi-rahasia-1"
 
@@ -60,11 +60,11 @@ def test_a_disabled_account_cannot_sign_in_and_loses_its_tokens(world: Any) -> N
     now = world.prog.engine.clock()
     with world.prog.db.transaction() as session:
         account = accounts.authenticate(session, world.COORDINATOR, PASSWORD, now)
-        _, secret = accounts.issue_token(session, account, "laptop", now)
+        _, secret = sessions.issue_token(session, account, "laptop", now)
     accounts.set_disabled(world.prog, world.COORDINATOR, True)
     with pytest.raises(NotAuthenticated, match="disabled"):
         _authenticate(world, world.COORDINATOR, PASSWORD)
     with world.prog.db.read() as session:
-        assert accounts.token_account(session, secret, now) is None
+        assert sessions.token_account(session, secret, now) is None
     accounts.set_disabled(world.prog, world.COORDINATOR, False)
     assert _authenticate(world, world.COORDINATOR, PASSWORD).disabled_at is None

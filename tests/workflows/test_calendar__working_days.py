@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from engine.errors import InvalidInputError
-from workflows import deadlines
-from workflows.calendar import WorkingCalendar
+from engine import InvalidInputError
+from workflows.deadlines import setting
+from workflows.deadlines.working_days import WorkingCalendar
+from workflows.reporting.deadlines import open_deadlines
 
 NYEPI = date(2026, 3, 19)  # Hari Suci Nyepi, a Thursday (national holiday)
 CUTI = date(2026, 3, 20)  # a Friday given as cuti bersama by configuration
@@ -44,14 +45,14 @@ def test_cohort_deadline_in_working_days_over_a_holiday_and_leave(
     make_prog: Any, world_type: Any, tmp_path: Any,
 ) -> None:
     prog = make_prog(collective_leave=(CUTI,))
-    deadlines.install(prog)
     w = world_type(prog, tmp_path / "in")
     w.seed_people()
     r = w.region("32.73", opds=("DISKOMINFO",))  # Kota Bandung, WIB
-    result = deadlines.set_cohort_deadline(
-        prog, w.COHORT, "mou", date(2026, 3, 18), working_days=2, as_email=w.COORDINATOR)
+    result = setting.set_cohort_deadline(
+        prog, w.COHORT, "mou", date(2026, 3, 18), working_days=2, actor=w.COORDINATOR)
     # 18 March + 2 working days: skip Nyepi (19), cuti bersama (20), the weekend -> 24 March.
     assert result.due_at == datetime(2026, 3, 24, 16, 59, tzinfo=UTC)  # 23:59 WIB
     w.leave(r, "assessment")
-    [view] = deadlines.open_deadlines(prog, region=r.code)
+    with prog.db.read() as session:
+        [view] = open_deadlines(prog, session, region=r.code)
     assert (view.state, view.origin, view.due_at) == ("mou", "cohort", result.due_at)

@@ -8,16 +8,17 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from engine.errors import InvalidInputError, PermissionDenied
-from engine.models import HistoryEntry, Reminder
-from workflows import deadlines
+from engine import InvalidInputError, PermissionDenied
+from engine.models import HistoryEntry
+from workflows.deadlines import setting
+from workflows.deadlines.models import Reminder
+from workflows.reporting.deadlines import open_deadlines
 
 BALIKPAPAN, MIMIKA = "64.71", "94.04"
 
 
 @pytest.fixture
 def w(world: Any) -> Any:
-    deadlines.install(world.prog)
     return world
 
 
@@ -26,12 +27,13 @@ def test_cohort_date_moves_members_in_the_state_but_keeps_overrides(w: Any) -> N
     b = w.region(MIMIKA, opds=("DINKES",))
     w.leave(a, "assessment")
     w.leave(b, "assessment")
-    deadlines.set_region_deadline(w.prog, b.code, "mou", date(2026, 4, 1),
-                                  as_email=w.COORDINATOR)
-    result = deadlines.set_cohort_deadline(w.prog, w.COHORT, "mou", date(2026, 3, 2),
-                                           as_email=w.COORDINATOR)
+    setting.set_region_deadline(w.prog, b.code, "mou", date(2026, 4, 1),
+                                  actor=w.COORDINATOR)
+    result = setting.set_cohort_deadline(w.prog, w.COHORT, "mou", date(2026, 3, 2),
+                                           actor=w.COORDINATOR)
     assert (result.applied, result.kept) == ([a.code], [b.code])
-    views = {v.region: v for v in deadlines.open_deadlines(w.prog, cohort=w.COHORT)}
+    with w.prog.db.read() as session:
+        views = {v.region: v for v in open_deadlines(w.prog, session, cohort=w.COHORT)}
     assert views[a.code].due_at == datetime(2026, 3, 2, 16, 59, tzinfo=UTC)  # 23:59 WIB
     assert (views[a.code].version, views[a.code].origin) == (2, "cohort")
     assert views[a.code].planned_reminders == 3 + 1 + 1
@@ -50,21 +52,22 @@ def test_refusals(w: Any) -> None:
     r = w.region(BALIKPAPAN, opds=("DISKOMINFO",))
     w.leave(r, "assessment")
     with pytest.raises(PermissionDenied, match="programme-wide coordinator"):
-        deadlines.set_cohort_deadline(w.prog, w.COHORT, "mou", date(2026, 3, 2),
-                                      as_email=r.opd)
+        setting.set_cohort_deadline(w.prog, w.COHORT, "mou", date(2026, 3, 2),
+                                      actor=r.opd)
     with pytest.raises(PermissionDenied, match="only a coordinator"):
-        deadlines.set_region_deadline(w.prog, r.code, "mou", date(2026, 3, 2), as_email=r.opd)
+        setting.set_region_deadline(w.prog, r.code, "mou", date(2026, 3, 2), actor=r.opd)
     with pytest.raises(InvalidInputError, match="in the past"):
-        deadlines.set_cohort_deadline(w.prog, w.COHORT, "mou", date(2026, 1, 1),
-                                      as_email=w.COORDINATOR)
+        setting.set_cohort_deadline(w.prog, w.COHORT, "mou", date(2026, 1, 1),
+                                      actor=w.COORDINATOR)
     with pytest.raises(InvalidInputError, match="unknown stage"):
-        deadlines.set_cohort_deadline(w.prog, w.COHORT, "bimtek_9", date(2026, 3, 2),
-                                      as_email=w.COORDINATOR)
+        setting.set_cohort_deadline(w.prog, w.COHORT, "bimtek_9", date(2026, 3, 2),
+                                      actor=w.COORDINATOR)
     with pytest.raises(InvalidInputError, match="WIB, WITA or WIT"):
-        deadlines.set_cohort_deadline(w.prog, w.COHORT, "mou", date(2026, 3, 2), zone="CET",
-                                      as_email=w.COORDINATOR)
+        setting.set_cohort_deadline(w.prog, w.COHORT, "mou", date(2026, 3, 2), zone="CET",
+                                      actor=w.COORDINATOR)
     with pytest.raises(InvalidInputError, match="not Bimtek I"):
-        deadlines.set_region_deadline(w.prog, r.code, "bimtek_1", date(2026, 3, 2),
-                                      as_email=w.COORDINATOR)
-    [view] = deadlines.open_deadlines(w.prog, region=r.code)
+        setting.set_region_deadline(w.prog, r.code, "bimtek_1", date(2026, 3, 2),
+                                      actor=w.COORDINATOR)
+    with w.prog.db.read() as session:
+        [view] = open_deadlines(w.prog, session, region=r.code)
     assert view.version == 1  # nothing refused changed anything

@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from engine.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDenied
-from engine.permissions import Actor
-from workflows import directory
+from engine import Actor, ConflictError, InvalidInputError, NotFoundError, PermissionDenied
+from workflows.directory import actors, agencies, people, registration
 
 BALIKPAPAN = "64.71"  # Kota Balikpapan, WITA
 MIMIKA = "94.04"  # Kabupaten Mimika, WIT
@@ -24,21 +23,21 @@ KOTIM = "62.02"  # Kabupaten Kotawaringin Timur, WIB
 
 def _actor(prog: Any, email: str) -> Actor:
     with prog.db.read() as session:
-        return directory.actor_for(session, email)
+        return actors.actor_for(session, email)
 
 
 def test_each_kind_of_actor_gets_its_role_and_regions(prog: Any) -> None:
-    directory.add_opd(prog, BALIKPAPAN, "dinkes", "Dinas Kesehatan, Kota Balikpapan",
+    registration.add_opd(prog, BALIKPAPAN, "dinkes", "Dinas Kesehatan, Kota Balikpapan",
                       "dinkes@balikpapan.go.id", "living")
-    directory.add_person(prog, "koordinator@komdigi.go.id", "Tim Koordinator", "coordinator",
+    registration.add_person(prog, "koordinator@komdigi.go.id", "Tim Koordinator", "coordinator",
                          None)
-    directory.add_person(prog, "diskominfo@balikpapan.go.id", "Sekretariat Smart City",
+    registration.add_person(prog, "diskominfo@balikpapan.go.id", "Sekretariat Smart City",
                          "coordinator", BALIKPAPAN)
-    directory.add_person(prog, "walikota@balikpapan.go.id", "Wali Kota Balikpapan",
+    registration.add_person(prog, "walikota@balikpapan.go.id", "Wali Kota Balikpapan",
                          "head_of_region", BALIKPAPAN)
-    directory.add_person(prog, "penilai@komdigi.go.id", "Tim Penilai", "assessor", None)
-    directory.add_person(prog, "andi@itb.ac.id", "Dr. Andi", "mentor", None)
-    assert directory.assign_mentor(prog, "andi@itb.ac.id", [BALIKPAPAN, "Kabupaten Mimika"]) == 2
+    registration.add_person(prog, "penilai@komdigi.go.id", "Tim Penilai", "assessor", None)
+    registration.add_person(prog, "andi@itb.ac.id", "Dr. Andi", "mentor", None)
+    assert registration.assign_mentor(prog, "andi@itb.ac.id", [BALIKPAPAN, "Kabupaten Mimika"]) == 2
 
     assert _actor(prog, "dinkes@balikpapan.go.id") == Actor(
         "dinkes@balikpapan.go.id", "opd", frozenset({BALIKPAPAN}), party="DINKES",
@@ -55,7 +54,7 @@ def test_each_kind_of_actor_gets_its_role_and_regions(prog: Any) -> None:
 
 
 def test_addresses_are_matched_case_insensitively(prog: Any) -> None:
-    directory.add_person(prog, "Koordinator@KOMDIGI.go.id", "Tim Koordinator", "coordinator",
+    registration.add_person(prog, "Koordinator@KOMDIGI.go.id", "Tim Koordinator", "coordinator",
                          None)
     assert _actor(prog, "  koordinator@komdigi.GO.ID ").identity == "koordinator@komdigi.go.id"
 
@@ -71,22 +70,22 @@ def test_unknown_and_malformed_addresses_are_refused(prog: Any) -> None:
 
 
 def test_an_address_belongs_to_one_actor(prog: Any) -> None:
-    directory.add_opd(prog, BALIKPAPAN, "DINKES", "Dinas Kesehatan", "dinkes@balikpapan.go.id")
+    registration.add_opd(prog, BALIKPAPAN, "DINKES", "Dinas Kesehatan", "dinkes@balikpapan.go.id")
     with pytest.raises(ConflictError, match=r"^dinkes@balikpapan\.go\.id already belongs to "
                                             r"someone else"):
-        directory.add_person(prog, "DINKES@balikpapan.go.id", "Dr. Rina", "mentor", None)
+        registration.add_person(prog, "DINKES@balikpapan.go.id", "Dr. Rina", "mentor", None)
     with pytest.raises(ConflictError, match=r"already belongs to someone else"):
-        directory.add_opd(prog, MIMIKA, "DINKES", "Dinas Kesehatan", "dinkes@balikpapan.go.id")
+        registration.add_opd(prog, MIMIKA, "DINKES", "Dinas Kesehatan", "dinkes@balikpapan.go.id")
     with prog.db.read() as session:
-        assert [(o.region_code, o.code) for o in directory.opds(session)] == [
+        assert [(o.region_code, o.code) for o in agencies.opds(session)] == [
             (BALIKPAPAN, "DINKES")]
-        assert list(directory.people(session)) == []
+        assert list(people.people(session)) == []
 
 
 def test_a_regional_coordinator_acts_only_for_its_region(world: Any) -> None:
     r = world.region(BALIKPAPAN)
     other = world.region(KOTIM)
-    directory.add_person(world.prog, "smartcity@kotimkab.go.id", "Sekretariat Kotim",
+    registration.add_person(world.prog, "smartcity@kotimkab.go.id", "Sekretariat Kotim",
                          "coordinator", KOTIM)
     world.drive(r, "institutions")
     world.drive(other, "institutions")
@@ -101,36 +100,36 @@ def test_a_regional_coordinator_acts_only_for_its_region(world: Any) -> None:
 def test_a_mentor_reviews_only_assigned_regions_until_assigned(world: Any) -> None:
     r = world.region(BALIKPAPAN)
     world.drive(r, "mentor_review")
-    directory.add_person(world.prog, "sari@ugm.ac.id", "Dr. Sari", "mentor", None)
+    registration.add_person(world.prog, "sari@ugm.ac.id", "Dr. Sari", "mentor", None)
     with world.unchanged(r.code), pytest.raises(
             PermissionDenied, match=r"^Dr\. Sari \(mentor\) is not assigned to 64\.71"):
         world.fire(r.code, "approve", "sari@ugm.ac.id")
-    assert directory.assign_mentor(world.prog, "SARI@ugm.ac.id", ["Kota Balikpapan"]) == 1
-    assert directory.assign_mentor(world.prog, "sari@ugm.ac.id", [BALIKPAPAN]) == 0
+    assert registration.assign_mentor(world.prog, "SARI@ugm.ac.id", ["Kota Balikpapan"]) == 1
+    assert registration.assign_mentor(world.prog, "sari@ugm.ac.id", [BALIKPAPAN]) == 0
     assert world.fire(r.code, "approve", "sari@ugm.ac.id").to_state == "presentation"
 
 
 def test_only_registered_mentors_are_assigned(prog: Any) -> None:
-    directory.add_person(prog, "penilai@komdigi.go.id", "Tim Penilai", "assessor", None)
+    registration.add_person(prog, "penilai@komdigi.go.id", "Tim Penilai", "assessor", None)
     for email in ("penilai@komdigi.go.id", "nobody@itb.ac.id"):
         with pytest.raises(NotFoundError, match=r"is not a registered mentor; add it with "
                                                 r"'smartcity mentor add'$"):
-            directory.assign_mentor(prog, email, [BALIKPAPAN])
-    directory.add_person(prog, "andi@itb.ac.id", "Dr. Andi", "mentor", None)
+            registration.assign_mentor(prog, email, [BALIKPAPAN])
+    registration.add_person(prog, "andi@itb.ac.id", "Dr. Andi", "mentor", None)
     with pytest.raises(NotFoundError, match=r"^unknown region 'Kota Balikpapn'; did you mean "
                                             r"Kota Balikpapan"):
-        directory.assign_mentor(prog, "andi@itb.ac.id", [MIMIKA, "Kota Balikpapn"])
+        registration.assign_mentor(prog, "andi@itb.ac.id", [MIMIKA, "Kota Balikpapn"])
     with prog.db.read() as session:
-        andi = directory.people(session, "mentor")[0]
-        assert directory.mentor_regions(session, andi.id) == []  # one transaction: none kept
+        andi = people.people(session, "mentor")[0]
+        assert actors.mentor_regions(session, andi.id) == []  # one transaction: none kept
 
 
 def test_a_head_of_region_needs_a_known_region(prog: Any) -> None:
     with pytest.raises(InvalidInputError, match=r"^a head_of_region needs a region$"):
-        directory.add_person(prog, "bupati@mimikakab.go.id", "Bupati Mimika", "head_of_region",
+        registration.add_person(prog, "bupati@mimikakab.go.id", "Bupati Mimika", "head_of_region",
                              None)
     with pytest.raises(NotFoundError, match=r"^unknown region code\(s\): 94\.99$"):
-        directory.add_person(prog, "bupati@mimikakab.go.id", "Bupati Mimika", "head_of_region",
+        registration.add_person(prog, "bupati@mimikakab.go.id", "Bupati Mimika", "head_of_region",
                              "94.99")
     with prog.db.read() as session:
-        assert list(directory.people(session)) == []
+        assert list(people.people(session)) == []

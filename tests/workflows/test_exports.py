@@ -10,7 +10,11 @@ from typing import Any
 
 import pytest
 
-from workflows import deadlines, exports
+from workflows.deadlines import extensions, setting
+from workflows.directory import cohorts
+from workflows.reporting import exports
+from workflows.reporting import report as printable
+from workflows.reporting import status as progress
 
 
 @pytest.mark.parametrize(("value", "cell"), [
@@ -47,14 +51,15 @@ def test_cohort_rows_carry_the_deadline_and_the_last_review_round(world: Any) ->
     world.reject(r, "Lengkapi indikator")
     world.revise(r)
     with world.prog.db.read() as session:
-        cohort, rows = exports.cohort_rows(world.prog, session, world.COHORT)
+        cohort = cohorts.find_cohort(session, world.COHORT)
+        rows = progress.status(world.prog, session, world.COHORT)
         assert cohort.name == world.COHORT
         (row,) = rows
         assert (row.code, row.state, row.review_round, row.zone) == (
             "64.71", "mentor_review", 1, "WITA")
         assert row.due_at is not None and row.origin == "definition"
-        assert exports.cohort_rows(world.prog, session, world.COHORT, frozenset())[1] == []
-        report = exports.region_report(world.prog, session, r.code)
+        assert progress.status(world.prog, session, world.COHORT, frozenset()) == []
+        report = printable.region_report(world.prog, session, r.code)
     assert [(v.round, v.decision, v.comment) for v in report.reviews] == [
         (1, "rejected", "Lengkapi indikator")]
     assert report.stage == "Mentor review" and report.cohort == world.COHORT
@@ -65,12 +70,12 @@ def test_cohort_rows_carry_the_deadline_and_the_last_review_round(world: Any) ->
 
 def test_the_report_lists_extension_requests_with_their_deadline(world: Any) -> None:
     r = world.region()
-    deadlines.set_region_deadline(world.prog, r.code, "assessment", date(2026, 2, 1),
-                                  as_email=world.COORDINATOR)
-    asked = deadlines.request_extension(world.prog, r.code, date(2026, 2, 9), "Banjir",
-                                        as_email=r.opd)
+    setting.set_region_deadline(world.prog, r.code, "assessment", date(2026, 2, 1),
+                                  actor=world.COORDINATOR)
+    asked = extensions.request_extension(world.prog, r.code, date(2026, 2, 9), "Banjir",
+                                        actor=r.opd)
     with world.prog.db.read() as session:
-        report = exports.region_report(world.prog, session, "Kota Balikpapan")
+        report = printable.region_report(world.prog, session, "Kota Balikpapan")
     (due,) = report.deadlines
     assert (due.origin, [(e.id, e.status, e.reason) for e in due.extensions]) == (
         "region", [(asked.id, "pending", "Banjir")])

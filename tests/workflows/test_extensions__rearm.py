@@ -8,16 +8,17 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from engine.errors import ConflictError, InvalidInputError, PermissionDenied
-from engine.models import Deadline, HistoryEntry, Reminder
-from workflows import deadlines, directory
+from engine import ConflictError, InvalidInputError, PermissionDenied
+from engine.models import Deadline, HistoryEntry
+from workflows.deadlines import extensions, setting
+from workflows.deadlines.models import Reminder
+from workflows.directory import registration
 
 BALIKPAPAN = "64.71"  # WITA
 
 
 @pytest.fixture
 def w(world: Any) -> Any:
-    deadlines.install(world.prog)
     return world
 
 
@@ -29,13 +30,13 @@ def _reminders(prog: Any) -> list[Reminder]:
 def test_grant_moves_the_deadline_and_rearms_reminders(w: Any) -> None:
     r = w.region(BALIKPAPAN, opds=("DISKOMINFO",))
     w.leave(r, "assessment")
-    deadlines.set_region_deadline(w.prog, r.code, "mou", date(2026, 2, 20),
-                                  as_email=w.COORDINATOR)
-    asked = deadlines.request_extension(w.prog, r.code, date(2026, 3, 6),
-                                        "Kepala daerah sedang dinas luar", as_email=r.opd)
+    setting.set_region_deadline(w.prog, r.code, "mou", date(2026, 2, 20),
+                                  actor=w.COORDINATOR)
+    asked = extensions.request_extension(w.prog, r.code, date(2026, 3, 6),
+                                        "Kepala daerah sedang dinas luar", actor=r.opd)
     assert asked.status == "pending"
-    granted = deadlines.decide_extension(w.prog, asked.id, True, "Disetujui",
-                                         as_email=w.COORDINATOR)
+    granted = extensions.decide_extension(w.prog, asked.id, True, "Disetujui",
+                                         actor=w.COORDINATOR)
     assert granted.status == "granted"
     assert granted.due_at == datetime(2026, 3, 6, 15, 59, tzinfo=UTC)  # 23:59 WITA
     with w.prog.db.read() as s:
@@ -65,17 +66,17 @@ def test_grant_moves_the_deadline_and_rearms_reminders(w: Any) -> None:
 def test_refusal_keeps_the_deadline_and_needs_a_reason(w: Any) -> None:
     r = w.region(BALIKPAPAN, opds=("DISKOMINFO",))
     w.leave(r, "assessment")
-    asked = deadlines.request_extension(w.prog, r.code, date(2026, 12, 1), "Butuh waktu",
-                                        as_email=r.head)
+    asked = extensions.request_extension(w.prog, r.code, date(2026, 12, 1), "Butuh waktu",
+                                        actor=r.head)
     before = _reminders(w.prog)
     with pytest.raises(InvalidInputError, match="comment"):
-        deadlines.decide_extension(w.prog, asked.id, False, None, as_email=w.COORDINATOR)
-    refused = deadlines.decide_extension(w.prog, asked.id, False, "Tidak ada alasan kuat",
-                                         as_email=w.COORDINATOR)
+        extensions.decide_extension(w.prog, asked.id, False, None, actor=w.COORDINATOR)
+    refused = extensions.decide_extension(w.prog, asked.id, False, "Tidak ada alasan kuat",
+                                         actor=w.COORDINATOR)
     assert refused.status == "refused" and refused.version == 1
     assert _reminders(w.prog) == before
     with pytest.raises(ConflictError, match="already refused"):
-        deadlines.decide_extension(w.prog, asked.id, True, None, as_email=w.COORDINATOR)
+        extensions.decide_extension(w.prog, asked.id, True, None, actor=w.COORDINATOR)
 
 
 def test_extension_refusals(w: Any) -> None:
@@ -83,24 +84,24 @@ def test_extension_refusals(w: Any) -> None:
     other = w.region("94.04", opds=("DINKES",))
     w.leave(r, "assessment")
     with pytest.raises(PermissionDenied, match=r"only an OPD of 64\.71"):
-        deadlines.request_extension(w.prog, r.code, date(2026, 12, 1), "x",
-                                    as_email=other.opd)
+        extensions.request_extension(w.prog, r.code, date(2026, 12, 1), "x",
+                                    actor=other.opd)
     with pytest.raises(PermissionDenied, match="moves the deadline directly"):
-        deadlines.request_extension(w.prog, r.code, date(2026, 12, 1), "x",
-                                    as_email=w.COORDINATOR)
+        extensions.request_extension(w.prog, r.code, date(2026, 12, 1), "x",
+                                    actor=w.COORDINATOR)
     with pytest.raises(InvalidInputError, match="not later than the deadline"):
-        deadlines.request_extension(w.prog, r.code, date(2026, 2, 1), "x", as_email=r.opd)
+        extensions.request_extension(w.prog, r.code, date(2026, 2, 1), "x", actor=r.opd)
     with pytest.raises(InvalidInputError, match="in the past"):
-        deadlines.request_extension(w.prog, r.code, date(2025, 12, 1), "x", as_email=r.opd)
+        extensions.request_extension(w.prog, r.code, date(2025, 12, 1), "x", actor=r.opd)
     with pytest.raises(InvalidInputError, match="nothing to extend"):
-        deadlines.request_extension(w.prog, other.code, date(2026, 12, 1), "x",
-                                    as_email=other.opd)  # still in assessment: no deadline
+        extensions.request_extension(w.prog, other.code, date(2026, 12, 1), "x",
+                                    actor=other.opd)  # still in assessment: no deadline
     local = "sekretariat.6471@pemda.go.id"
-    directory.add_person(w.prog, local, "Sekretariat", "coordinator", r.code)
-    asked = deadlines.request_extension(w.prog, r.code, date(2026, 12, 1), "x", as_email=local)
+    registration.add_person(w.prog, local, "Sekretariat", "coordinator", r.code)
+    asked = extensions.request_extension(w.prog, r.code, date(2026, 12, 1), "x", actor=local)
     with pytest.raises(ConflictError, match="still pending"):
-        deadlines.request_extension(w.prog, r.code, date(2026, 12, 2), "y", as_email=r.opd)
+        extensions.request_extension(w.prog, r.code, date(2026, 12, 2), "y", actor=r.opd)
     with pytest.raises(PermissionDenied, match="may not decide it"):
-        deadlines.decide_extension(w.prog, asked.id, True, None, as_email=local)
+        extensions.decide_extension(w.prog, asked.id, True, None, actor=local)
     with pytest.raises(PermissionDenied, match="only a coordinator"):
-        deadlines.decide_extension(w.prog, asked.id, True, None, as_email=r.opd)
+        extensions.decide_extension(w.prog, asked.id, True, None, actor=r.opd)

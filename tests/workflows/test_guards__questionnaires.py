@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from engine.errors import GuardFailed, InvalidInputError, NotFoundError
-from workflows import directory, imports
+from engine import GuardFailed, InvalidInputError, NotFoundError
+from workflows.directory import imports, registration
 
 COORDINATOR = "koordinator@komdigi.go.id"
 FOUR = ("DISKOMINFO", "BAPPEDA", "DINKES", "DISHUB")
@@ -75,7 +75,7 @@ def test_a_second_questionnaire_is_a_new_version_of_the_same_party(module_world:
 def test_more_than_five_missing_are_summarised(module_world: Any) -> None:
     world = module_world
     r = world.region("51.71", opds=())  # Kota Denpasar
-    directory.upsert_opds(world.prog, imports.parse_opds(
+    registration.upsert_opds(world.prog, imports.parse_opds(
         "region,code,name,email\n" + "".join(
             f"{r.code},OPD{i},Dinas {i},opd{i}@denpasarkota.go.id\n" for i in range(1, 9)),
         world.prog.dimensions))
@@ -115,7 +115,7 @@ def test_an_opd_registered_late_must_also_submit(module_world: Any) -> None:
     world.drive(r, "bimtek_1")
     for email in r.opds.values():
         world.submit(r.code, "questionnaire", email)
-    directory.add_opd(world.prog, r.code, "DINKES", "Dinas Kesehatan",
+    registration.add_opd(world.prog, r.code, "DINKES", "Dinas Kesehatan",
                       "dinkes.late@medan.go.id", "living")
     with pytest.raises(GuardFailed, match=r"1 of 3 OPDs .*: Dinas Kesehatan \(DINKES\)$"):
         _close(world, r.code)

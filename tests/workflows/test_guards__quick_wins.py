@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from engine.errors import GuardFailed, InvalidInputError
+from engine import GuardFailed, InvalidInputError
 from engine.models import Submission
-from workflows import actions
-from workflows.models import QuickWin
+from workflows.master_plan import actions
+from workflows.master_plan.quick_wins import QuickWin
 
 BALIKPAPAN = "64.71"  # Kota Balikpapan, WITA
 COORDINATOR = "koordinator@komdigi.go.id"

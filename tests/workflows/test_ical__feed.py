@@ -13,16 +13,18 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from engine.errors import NotFoundError
-from workflows import actions, directory, ical
+from engine import NotFoundError
+from workflows.deadlines import feeds
+from workflows.directory import cohorts, registration
+from workflows.master_plan import actions
 
 ASSESSOR = "penilai@komdigi.go.id"
 
 
 def _region_in_mou(prog: Any, clock: Any, tmp_path: Path, code: str) -> None:
-    directory.create_cohort(prog, "Smart City 2026", 2026)
-    directory.add_members(prog, "Smart City 2026", [code])
-    directory.add_person(prog, ASSESSOR, "Penilai", "assessor", None)
+    cohorts.create_cohort(prog, "Smart City 2026", 2026)
+    cohorts.add_members(prog, "Smart City 2026", [code])
+    registration.add_person(prog, ASSESSOR, "Penilai", "assessor", None)
     doc = tmp_path / "hasil.pdf"
     doc.write_bytes(b"%PDF-1.4 assessment")
     actions.submit(prog, code, "assessment_result", doc, ASSESSOR)
@@ -34,7 +36,7 @@ def test_feed_has_the_open_deadline_in_utc_with_the_local_time(
 ) -> None:
     _region_in_mou(prog, clock, tmp_path, "94.04")  # Kabupaten Mimika, WIT
     with prog.db.read() as session:
-        feed = ical.region_feed(prog, session, "94.04")
+        feed = feeds.region_feed(prog, session, "94.04")
     calendar = Calendar.from_ical(feed)
     events = [c for c in calendar.walk("VEVENT")]
     assert len(events) == 1
@@ -51,10 +53,10 @@ def test_feed_has_the_open_deadline_in_utc_with_the_local_time(
 
 
 def test_feed_is_empty_when_no_deadline_is_open(prog: Any) -> None:
-    directory.create_cohort(prog, "Smart City 2026", 2026)
-    directory.add_members(prog, "Smart City 2026", ["64.71"])  # assessment has no deadline
+    cohorts.create_cohort(prog, "Smart City 2026", 2026)
+    cohorts.add_members(prog, "Smart City 2026", ["64.71"])  # assessment has no deadline
     with prog.db.read() as session:
-        feed = ical.region_feed(prog, session, "Kota Balikpapan")
+        feed = feeds.region_feed(prog, session, "Kota Balikpapan")
     assert Calendar.from_ical(feed).walk("VEVENT") == []
 
 
@@ -62,10 +64,10 @@ def test_opd_feed_names_the_opd_and_unknown_opd_is_refused(
     prog: Any, clock: Any, tmp_path: Path
 ) -> None:
     _region_in_mou(prog, clock, tmp_path, "64.71")
-    directory.add_opd(prog, "64.71", "DINKES", "Dinas Kesehatan", "dinkes@balikpapan.go.id")
+    registration.add_opd(prog, "64.71", "DINKES", "Dinas Kesehatan", "dinkes@balikpapan.go.id")
     with prog.db.read() as session:
-        feed = ical.opd_feed(prog, session, "DINKES@balikpapan.go.id")
+        feed = feeds.opd_feed(prog, session, "DINKES@balikpapan.go.id")
         assert Calendar.from_ical(feed)["x-wr-calname"] == (
             "Tenggat Dinas Kesehatan (Kota Balikpapan)")
         with pytest.raises(NotFoundError, match=r"no OPD is registered as nobody@x\.go\.id"):
-            ical.opd_feed(prog, session, "nobody@x.go.id")
+            feeds.opd_feed(prog, session, "nobody@x.go.id")

@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from engine.errors import ConflictError, InvalidInputError, NotFoundError
-from workflows import directory, imports
-from workflows.models import CohortMember, MentorAssignment, Opd, Person
-from workflows.reference import load_dimensions
+from engine import ConflictError, InvalidInputError, NotFoundError
+from workflows.directory import actors, agencies, cohorts, imports, registration
+from workflows.directory import people as directory_people
+from workflows.directory.models import CohortMember, MentorAssignment, Opd, Person
+from workflows.directory.reference import load_dimensions
+from workflows.master_plan import quick_wins
 
 DIMENSIONS = load_dimensions()
 OPD_HEADER = "region,code,name,email,dimension\n"
@@ -186,13 +188,13 @@ def test_people_mentors_members_and_quick_wins_are_checked_too(tmp_path: Path) -
     assert _refusal(lambda: imports.parse_members(members)) == (
         "members.csv: 1 bad row(s), nothing imported: row 4: region 64.71 repeats row 2")
     wins = _csv(tmp_path, "title,dimension\nIzin online,governance\n", "wins.csv")
-    assert _refusal(lambda: imports.parse_quick_wins(wins, DIMENSIONS)) == (
+    assert _refusal(lambda: quick_wins.parse_quick_wins(wins, DIMENSIONS)) == (
         "wins.csv: row 1: missing column(s) element; expected title, dimension, element, "
         "[opd], [description]")
     long = _csv(tmp_path, "title,dimension,element,opd\n"
                 f"{'x' * 301},governance,public_service,\n"
                 f"Izin online,governance,public_service,{'D' * 33}\n", "long.csv")
-    assert _refusal(lambda: imports.parse_quick_wins(long, DIMENSIONS)) == (
+    assert _refusal(lambda: quick_wins.parse_quick_wins(long, DIMENSIONS)) == (
         "long.csv: 2 bad row(s), nothing imported: row 2: title is 301 characters; at most "
         "300; row 3: opd is 33 characters; at most 32")
 
@@ -209,7 +211,7 @@ def test_one_bad_row_imports_nothing(prog: Any, tmp_path: Path) -> None:
                 + "64.71,DISHUB,Dinas Perhubungan,dishub@balikpapan,living\n")
     with pytest.raises(InvalidInputError, match=r"^opds\.csv: 1 bad row\(s\), nothing imported: "
                                                 r"row 4: email 'dishub@balikpapan'"):
-        directory.upsert_opds(prog, imports.parse_opds(path, DIMENSIONS))
+        registration.upsert_opds(prog, imports.parse_opds(path, DIMENSIONS))
     assert _count(prog, Opd) == 0
 
 
@@ -219,30 +221,30 @@ def test_an_unknown_region_code_is_refused_naming_it(prog: Any, tmp_path: Path) 
                 + "99.99,DINKES,Dinas Kesehatan,dinkes@y.go.id,living\n")
     rows = imports.parse_opds(path, DIMENSIONS)  # well-formed codes
     with pytest.raises(NotFoundError, match=r"^unknown region code\(s\): 99\.98, 99\.99$"):
-        directory.upsert_opds(prog, rows)
+        registration.upsert_opds(prog, rows)
     assert _count(prog, Opd) == 0
 
 
 def test_an_email_taken_by_a_person_refuses_the_whole_file(prog: Any, tmp_path: Path) -> None:
-    directory.add_person(prog, "dinkes@balikpapan.go.id", "Dr. Rina", "mentor", None)
+    registration.add_person(prog, "dinkes@balikpapan.go.id", "Dr. Rina", "mentor", None)
     path = _csv(tmp_path, BALIKPAPAN_OPDS)
     with pytest.raises(ConflictError, match=r"^dinkes@balikpapan\.go\.id already belongs to "
                                             r"someone else; each actor needs its own$"):
-        directory.upsert_opds(prog, imports.parse_opds(path, DIMENSIONS))
+        registration.upsert_opds(prog, imports.parse_opds(path, DIMENSIONS))
     assert _count(prog, Opd) == 0
 
 
 def test_re_import_updates_instead_of_duplicating(prog: Any, tmp_path: Path) -> None:
     first = _csv(tmp_path, BALIKPAPAN_OPDS)
-    assert directory.upsert_opds(prog, imports.parse_opds(first, DIMENSIONS)) == 2
+    assert registration.upsert_opds(prog, imports.parse_opds(first, DIMENSIONS)) == 2
     second = _csv(tmp_path, OPD_HEADER
                   + "64.71,dinkes,Dinas Kesehatan Kota Balikpapan,kesehatan@balikpapan.go.id,"
                   "society\n"
                   + "64.71,DISHUB,Dinas Perhubungan,dishub@balikpapan.go.id,living\n",
                   "opds-2.csv")
-    assert directory.upsert_opds(prog, imports.parse_opds(second, DIMENSIONS)) == 1
+    assert registration.upsert_opds(prog, imports.parse_opds(second, DIMENSIONS)) == 1
     with prog.db.read() as session:
-        rows = [(o.code, o.name, o.email, o.dimension) for o in directory.opds(session, "64.71")]
+        rows = [(o.code, o.name, o.email, o.dimension) for o in agencies.opds(session, "64.71")]
     assert rows == [
         ("DINKES", "Dinas Kesehatan Kota Balikpapan", "kesehatan@balikpapan.go.id", "society"),
         ("DISHUB", "Dinas Perhubungan", "dishub@balikpapan.go.id", "living"),
@@ -251,26 +253,26 @@ def test_re_import_updates_instead_of_duplicating(prog: Any, tmp_path: Path) -> 
     ]
     # people re-imported by email: the role and name change, no second row
     people = "email,name,role,region\nrina@ui.ac.id,Rina,assessor,\n"
-    assert directory.upsert_people(prog, imports.parse_people(people)) == 1
-    assert directory.upsert_people(prog, imports.parse_people(
+    assert registration.upsert_people(prog, imports.parse_people(people)) == 1
+    assert registration.upsert_people(prog, imports.parse_people(
         "email,name,role,region\nRINA@ui.ac.id,Dr. Rina Wijaya,mentor,\n")) == 0
     with prog.db.read() as session:
-        assert [(p.email, p.name, p.role) for p in directory.people(session)] == [
+        assert [(p.email, p.name, p.role) for p in directory_people.people(session)] == [
             ("rina@ui.ac.id", "Dr. Rina Wijaya", "mentor")]
 
 
 def test_a_members_file_with_an_unknown_code_adds_no_region(prog: Any, tmp_path: Path) -> None:
-    directory.create_cohort(prog, "Smart City 2026", 2026)
+    cohorts.create_cohort(prog, "Smart City 2026", 2026)
     path = _csv(tmp_path, "region\n64.71\n99.99\n94.04\n", "anggota-2026.csv")
     with pytest.raises(InvalidInputError,
                        match=r"^anggota-2026\.csv: 1 bad row\(s\), nothing imported: "
                              r"row 3: unknown region code 99\.99$"):
-        directory.import_members(prog, "Smart City 2026", path)
+        cohorts.import_members(prog, "Smart City 2026", path)
     assert _count(prog, CohortMember) == 0
     with prog.db.read() as session:
         assert prog.instance_count(session) == 0
     path.write_text("region\n64.71\n94.04\n", encoding="utf-8")
-    assert [r.code for r in directory.import_members(prog, "2026", path)] == ["64.71", "94.04"]
+    assert [r.code for r in cohorts.import_members(prog, "2026", path)] == ["64.71", "94.04"]
 
 
 def test_a_mentors_file_with_an_unknown_code_is_refused_naming_it(prog: Any,
@@ -278,7 +280,7 @@ def test_a_mentors_file_with_an_unknown_code_is_refused_naming_it(prog: Any,
     path = _csv(tmp_path, "email,name,regions\nandi@itb.ac.id,Dr. Andi,64.71;99.99\n",
                 "mentors.csv")
     with pytest.raises(NotFoundError, match=r"99\.99"):
-        directory.import_mentors(prog, imports.parse_mentors(path))
+        registration.import_mentors(prog, imports.parse_mentors(path))
 
 
 def test_a_mentors_file_with_an_unknown_code_imports_nothing(prog: Any, tmp_path: Path) -> None:
@@ -286,7 +288,7 @@ def test_a_mentors_file_with_an_unknown_code_imports_nothing(prog: Any, tmp_path
                 "andi@itb.ac.id,Dr. Andi,64.71\n"
                 "sari@ugm.ac.id,Dr. Sari,72.01;99.99\n", "mentors.csv")
     with pytest.raises(NotFoundError, match=r"99\.99"):
-        directory.import_mentors(prog, imports.parse_mentors(path))
+        registration.import_mentors(prog, imports.parse_mentors(path))
     assert (_count(prog, Person), _count(prog, MentorAssignment)) == (0, 0)
 
 
@@ -296,12 +298,12 @@ def test_a_mentors_file_assigns_and_re_import_adds_only_new_assignments(
     path = _csv(tmp_path, "email,name,regions\n"
                 "andi@itb.ac.id,Dr. Andi,64.71;94.04\n"
                 "sari@ugm.ac.id,Dr. Sari,72.01\n", "mentors.csv")
-    assert directory.import_mentors(prog, imports.parse_mentors(path)) == 3
+    assert registration.import_mentors(prog, imports.parse_mentors(path)) == 3
     path.write_text("email,name,regions\nandi@itb.ac.id,Dr. Andi Prasetyo,64.71 62.02\n",
                     encoding="utf-8")
-    assert directory.import_mentors(prog, imports.parse_mentors(path)) == 1
+    assert registration.import_mentors(prog, imports.parse_mentors(path)) == 1
     with prog.db.read() as session:
-        andi = next(p for p in directory.people(session, "mentor") if p.email.startswith("andi"))
+        andi = next(p for p in directory_people.people(session, "mentor") if p.email.startswith("andi"))
         assert andi.name == "Dr. Andi Prasetyo"
-        assert directory.mentor_regions(session, andi.id) == ["62.02", "64.71", "94.04"]
+        assert actors.mentor_regions(session, andi.id) == ["62.02", "64.71", "94.04"]
     assert _count(prog, Person) == 2

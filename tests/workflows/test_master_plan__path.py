@@ -5,7 +5,7 @@ from assessment through the four bimtek, two rejected review rounds (the second,
 ``max_review_rounds=2``, escalates), an extra round granted by a coordinator, approval,
 presentation, adoption, renewal after the five-year cycle, and a withdrawal of the new cycle
 while its questionnaires are still missing. A test per transition of
-``workflows/definitions/master_plan.yaml`` then checks that it was exercised, and further tests
+``workflows/master_plan/master_plan.yaml`` then checks that it was exercised, and further tests
 check the exact order of the journey and what each step wrote.
 """
 
@@ -22,16 +22,18 @@ import yaml
 from sqlalchemy import select
 
 from config.settings import Settings
-from engine.errors import SmartCityError, TransitionNotAllowed
+from engine import TransitionNotAllowed, WorkflowError
 from engine.models import Submission
-from workflows import actions, reports
+from workflows.master_plan import actions
 from workflows.programme import Programme
+from workflows.reporting import submissions as sent
+from workflows.reporting import timeline
 
 BALIKPAPAN = "64.71"  # Kota Balikpapan, WITA
 START = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
 
 DEFINITION = yaml.safe_load(
-    (resources.files("workflows") / "definitions" / "master_plan.yaml").read_text("utf-8"))
+    (resources.files("workflows.master_plan") / "master_plan.yaml").read_text("utf-8"))
 TRANSITIONS = [
     pytest.param(t, id=f"{t['trigger']}->{t['dest']}") for t in DEFINITION["transitions"]
 ]
@@ -76,11 +78,11 @@ class Journey:
     renewed_at: datetime | None = None
     failure: str | None = None  # the refusal that stopped the journey early, if any
 
-    def history(self) -> list[reports.HistoryRow]:
+    def history(self) -> list[timeline.HistoryRow]:
         with self.prog.db.read() as session:
-            return reports.history(session, BALIKPAPAN)[1]
+            return timeline.history(session, BALIKPAPAN)[1]
 
-    def transitions(self) -> list[reports.HistoryRow]:
+    def transitions(self) -> list[timeline.HistoryRow]:
         return [h for h in self.history() if h.kind == "transition"]
 
 
@@ -98,7 +100,7 @@ def journey(
     j = Journey(prog, r)
     try:
         _walk(w, r, clock, j)
-    except SmartCityError as exc:  # the per-transition tests then show what did fire
+    except WorkflowError as exc:  # the per-transition tests then show what did fire
         j.failure = f"{type(exc).__name__}: {exc}"
     yield j
     prog.close()
@@ -236,7 +238,7 @@ def test_renewal_links_cycle_two_to_cycle_one(journey: Journey) -> None:
 
 def test_withdrawal_skips_unmet_requirements_and_ends_everything(journey: Journey) -> None:
     with journey.prog.db.read() as session:  # cycle 2 was withdrawn with no questionnaire in
-        assert reports.submissions(journey.prog, session, BALIKPAPAN) == []
+        assert sent.submissions(journey.prog, session, BALIKPAPAN) == []
     with pytest.raises(TransitionNotAllowed, match=r"it is in Withdrawn; possible now: none"):
         actions.advance(journey.prog, BALIKPAPAN, "close_bimtek_1", "koordinator@komdigi.go.id")
 

@@ -18,17 +18,17 @@ from typing import Any
 
 import pytest
 
-from engine.errors import (
+from engine import (
     ConflictError,
     GuardFailed,
     InvalidInputError,
     NotFoundError,
     PermissionDenied,
-    SmartCityError,
     TransitionNotAllowed,
+    WorkflowError,
 )
-from workflows import actions
-from workflows.reference import shipped_regions
+from workflows.directory.reference import shipped_regions
+from workflows.master_plan import actions
 
 BANGGAI = "72.01"  # Kabupaten Banggai, WITA (never joins a cohort here)
 COORDINATOR = "koordinator@komdigi.go.id"
@@ -39,7 +39,7 @@ ASSESSOR = "penilai@komdigi.go.id"
 class Refusal:
     stage: str
     act: Callable[[Any, Any, Any], object]  # (world, region, other region or None)
-    error: type[SmartCityError]
+    error: type[WorkflowError]
     match: str
     prepare: Callable[[Any, Any], object] | None = None
     other: bool = False  # seed a second region too
@@ -227,7 +227,7 @@ def test_refused_with_its_reason_and_nothing_written(module_world: Any, name: st
         case.prepare(world, r)
     watched = [r.code, BANGGAI] + ([other.code] if other else [])
     before = {c: world.footprint(c) for c in watched}
-    with pytest.raises(SmartCityError) as caught:
+    with pytest.raises(WorkflowError) as caught:
         case.act(world, r, other)
     assert caught.type is case.error, f"{caught.type.__name__}: {caught.value}"
     assert caught.match(case.match.replace("{code}", re.escape(code))

@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from engine.errors import InvalidInputError, NotFoundError
-from workflows import directory
-from workflows.models import Province, Region
-from workflows.reference import load_dimensions, shipped_regions
+from engine import InvalidInputError, NotFoundError
+from interfaces.bootstrap import initialise
+from workflows.directory import regions
+from workflows.directory.models import Province, Region
+from workflows.directory.reference import load_dimensions, shipped_regions
 
 SHIPPED = load_dimensions()
 
@@ -44,7 +45,7 @@ def test_init_loads_regions_once(prog: Any) -> None:
         regions = session.execute(select(func.count()).select_from(Region)).scalar_one()
         provinces = session.execute(select(func.count()).select_from(Province)).scalar_one()
     assert (regions, provinces) == (514, 38)
-    again = prog.init()
+    again = initialise(prog)
     assert (again.regions_added, again.definitions_published) == (0, [])
     with prog.db.read() as session:
         assert session.execute(select(func.count()).select_from(Region)).scalar_one() == 514
@@ -53,16 +54,16 @@ def test_init_loads_regions_once(prog: Any) -> None:
 
 def test_regions_are_found_by_code_or_name(prog: Any) -> None:
     with prog.db.read() as session:
-        assert directory.find_region(session, " 62.02 ").name == "Kabupaten Kotawaringin Timur"
-        found = directory.find_region(session, "kabupaten BANGGAI")
+        assert regions.find_region(session, " 62.02 ").name == "Kabupaten Kotawaringin Timur"
+        found = regions.find_region(session, "kabupaten BANGGAI")
         assert (found.code, found.zone, found.tz, found.province_code) == (
             "72.01", "WITA", "Asia/Makassar", "72")
         with pytest.raises(NotFoundError, match=r"^unknown region 'Kabupaten Mimka'; did you "
                                                 r"mean Kabupaten Mimika"):
-            directory.find_region(session, "Kabupaten Mimka")
+            regions.find_region(session, "Kabupaten Mimka")
         with pytest.raises(NotFoundError, match=r"^unknown region 'Gotham'; list them with "
                                                 r"'smartcity region list'$"):
-            directory.find_region(session, "Gotham")
+            regions.find_region(session, "Gotham")
 
 
 def test_the_shipped_dimensions_are_six_by_three() -> None:

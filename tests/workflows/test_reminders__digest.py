@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from engine.definition import load_definition
-from engine.models import OutboxMessage, Reminder
-from workflows import deadlines, directory, reminders
+from engine import load_definition
+from notifications.models import OutboxMessage
+from workflows.deadlines import setting, sweep
+from workflows.deadlines.models import Reminder
+from workflows.directory import actors, registration
 
 BALIKPAPAN = "64.71"  # WITA
 
@@ -46,7 +48,6 @@ transitions:
 
 @pytest.fixture
 def w(world: Any) -> Any:
-    deadlines.install(world.prog)
     return world
 
 
@@ -69,14 +70,14 @@ def test_three_items_due_the_same_day_make_one_digest(w: Any, clock: Any) -> Non
         for n in (1, 2, 3):
             loaded = load_definition(SMALL_YAML.format(n=n), f"data_{n}", w.prog.guards)
             w.prog.engine.publish(s, loaded)
-            w.prog.engine.start(s, f"data_{n}", r.code, directory.SYSTEM)
+            w.prog.engine.start(s, f"data_{n}", r.code, actors.SYSTEM)
     # Started 2026-01-05 02:00Z: due 2026-02-04 10:00 WITA; the 7-day reminder on 28 January.
     with w.prog.db.read() as s:
         first = s.execute(select(func.min(Reminder.due_at)).where(
             Reminder.recipient == r.opd)).scalar_one()
     assert first == datetime(2026, 1, 28, 0, 0, tzinfo=UTC)
     clock.now = first
-    report = reminders.sweep(w.prog)
+    report = sweep.sweep(w.prog)
     assert (report.due, report.queued, len(report.digests)) == (3, 3, 1)
     [message] = _outbox(w.prog)
     assert message.key == f"digest:{r.opd}:2026-01-28:1"
@@ -89,23 +90,23 @@ def test_three_items_due_the_same_day_make_one_digest(w: Any, clock: Any) -> Non
             Reminder.status == "queued")).scalars())
     assert outbox_ids == {message.id}
     # Exactly once: sweeping again at the same moment queues nothing more.
-    assert reminders.sweep(w.prog).due == 0
+    assert sweep.sweep(w.prog).due == 0
     assert len(_outbox(w.prog)) == 1
 
 
 def test_a_later_item_the_same_day_makes_a_second_numbered_digest(w: Any, clock: Any) -> None:
     r = w.region(BALIKPAPAN, opds=("DISKOMINFO",))
     w.leave(r, "assessment")  # mou: due in 120 days by the definition
-    deadlines.set_region_deadline(w.prog, r.code, "mou", date(2026, 1, 12),
-                                  as_email=w.COORDINATOR)
+    setting.set_region_deadline(w.prog, r.code, "mou", date(2026, 1, 12),
+                                  actor=w.COORDINATOR)
     # The cohort's date for the next stage: 10 January 23:59 WIB (11 January 00:59 WITA).
-    deadlines.set_cohort_deadline(w.prog, w.COHORT, "institutions", date(2026, 1, 10),
-                                  as_email=w.COORDINATOR)
+    setting.set_cohort_deadline(w.prog, w.COHORT, "institutions", date(2026, 1, 10),
+                                  actor=w.COORDINATOR)
     clock.now = datetime(2026, 1, 11, 0, 0, tzinfo=UTC)  # 08:00 WITA: mou's 1-day reminder
-    assert reminders.sweep(w.prog).digests == [f"digest:{r.opd}:2026-01-11"]
+    assert sweep.sweep(w.prog).digests == [f"digest:{r.opd}:2026-01-11"]
     clock.now = datetime(2026, 1, 11, 2, 0, tzinfo=UTC)
     w.leave(r, "mou")  # enters institutions already late: its overdue notice is due at once
-    report = reminders.sweep(w.prog)
+    report = sweep.sweep(w.prog)
     assert report.digests == [f"digest:{r.opd}:2026-01-11"]
     messages = _outbox(w.prog)
     assert [m.key for m in messages] == [
@@ -118,11 +119,11 @@ def test_a_later_item_the_same_day_makes_a_second_numbered_digest(w: Any, clock:
 def test_overdue_notice_then_escalation_to_every_coordinator(w: Any, clock: Any) -> None:
     r = w.region(BALIKPAPAN, opds=("DISKOMINFO", "BAPPEDA"))
     local_coordinator = "sekretariat.6471@pemda.go.id"
-    directory.add_person(w.prog, local_coordinator, "Sekretariat Smart City Balikpapan",
+    registration.add_person(w.prog, local_coordinator, "Sekretariat Smart City Balikpapan",
                          "coordinator", r.code)
     w.leave(r, "assessment")
-    deadlines.set_region_deadline(w.prog, r.code, "mou", date(2026, 2, 2),
-                                  as_email=w.COORDINATOR)  # 23:59 WITA = 15:59Z
+    setting.set_region_deadline(w.prog, r.code, "mou", date(2026, 2, 2),
+                                  actor=w.COORDINATOR)  # 23:59 WITA = 15:59Z
     with w.prog.db.read() as s:
         esc = dict(s.execute(select(Reminder.recipient, Reminder.due_at).where(
             Reminder.kind == "escalation", Reminder.status == "planned")).all())
@@ -131,12 +132,12 @@ def test_overdue_notice_then_escalation_to_every_coordinator(w: Any, clock: Any)
         local_coordinator: datetime(2026, 2, 6, 0, 0, tzinfo=UTC),  # 08:00 WITA
     }
     clock.now = datetime(2026, 2, 3, 0, 0, tzinfo=UTC)  # 3 Feb 08:00 WITA: overdue, and the
-    report = reminders.sweep(w.prog)  # 7/3/1-day reminders nobody swept, in the same digest
+    report = sweep.sweep(w.prog)  # 7/3/1-day reminders nobody swept, in the same digest
     assert len(report.digests) == 2 and report.escalations == []
     digest = _outbox(w.prog)[0]
     assert "terlambat 1 hari" in digest.text_body
     clock.now = datetime(2026, 2, 6, 1, 0, tzinfo=UTC)
-    report = reminders.sweep(w.prog)
+    report = sweep.sweep(w.prog)
     assert sorted(report.escalations) == sorted([
         f"escalation:{w.COORDINATOR}:2026-02-06", f"escalation:{local_coordinator}:2026-02-06"])
     escalations = [m for m in _outbox(w.prog) if m.kind == "escalation"]
@@ -157,7 +158,7 @@ def test_leaving_the_state_cancels_its_reminders_at_the_sweep(w: Any, clock: Any
         from engine.models import Deadline
         s.execute(update(Deadline).where(Deadline.state == "institutions").values(
             closed_at=clock.now))
-    report = reminders.sweep(w.prog)
+    report = sweep.sweep(w.prog)
     assert report.queued == 0 and report.cancelled == report.due == planned * 2
     assert _outbox(w.prog) == []
     assert _statuses(w.prog) == {"cancelled": planned * 2}

@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from engine.models import OutboxMessage, Reminder
-from workflows import deadlines, reminders
+from notifications.models import OutboxMessage
+from workflows.deadlines import reminders, setting, sweep
+from workflows.deadlines.models import Reminder
 
 BANDUNG, BALIKPAPAN, MIMIKA = "32.73", "64.71", "94.04"  # WIB, WITA, WIT
 
 
 @pytest.fixture
 def w(world: Any) -> Any:
-    deadlines.install(world.prog)
     return world
 
 
@@ -31,8 +31,8 @@ def test_reminders_at_0800_local_in_each_zone(w: Any, clock: Any) -> None:
     regions = {code: w.region(code, opds=("DISKOMINFO",)) for code in (BANDUNG, BALIKPAPAN,
                                                                         MIMIKA)}
     # A national date: 20 February 12:00 WIB (13:00 WITA, 14:00 WIT: the same local day).
-    deadlines.set_cohort_deadline(w.prog, w.COHORT, "mou", datetime(2026, 2, 20, 12, 0),
-                                  as_email=w.COORDINATOR)
+    setting.set_cohort_deadline(w.prog, w.COHORT, "mou", datetime(2026, 2, 20, 12, 0),
+                                  actor=w.COORDINATOR)
     for r in regions.values():
         w.leave(r, "assessment")  # enters mou: the cohort's date applies, reminders planned
     day_before = {code: _before(w.prog, r.opd)[1] for code, r in regions.items()}
@@ -50,15 +50,15 @@ def test_reminders_at_0800_local_in_each_zone(w: Any, clock: Any) -> None:
     assert overdue == datetime(2026, 2, 20, 23, 0, tzinfo=UTC)  # 21 Feb 08:00 WIT
 
     clock.now = datetime(2026, 2, 18, 12, 0, tzinfo=UTC)  # the 7- and 3-day ones, everywhere
-    assert reminders.sweep(w.prog).queued == 6
+    assert sweep.sweep(w.prog).queued == 6
     # At 23:30Z on the 18th only Mimika's morning of the 19th has come.
     clock.now = datetime(2026, 2, 18, 23, 30, tzinfo=UTC)
-    report = reminders.sweep(w.prog)
+    report = sweep.sweep(w.prog)
     assert report.digests == [f"digest:{regions[MIMIKA].opd}:2026-02-19"]
     clock.now = datetime(2026, 2, 19, 0, 30, tzinfo=UTC)
-    assert reminders.sweep(w.prog).digests == [f"digest:{regions[BALIKPAPAN].opd}:2026-02-19"]
+    assert sweep.sweep(w.prog).digests == [f"digest:{regions[BALIKPAPAN].opd}:2026-02-19"]
     clock.now = datetime(2026, 2, 19, 1, 0, tzinfo=UTC)
-    assert reminders.sweep(w.prog).digests == [f"digest:{regions[BANDUNG].opd}:2026-02-19"]
+    assert sweep.sweep(w.prog).digests == [f"digest:{regions[BANDUNG].opd}:2026-02-19"]
     with w.prog.db.read() as s:
         keys = s.execute(select(OutboxMessage.key).where(
             OutboxMessage.key.like("%2026-02-19%"))).scalars().all()  # type: ignore[attr-defined]

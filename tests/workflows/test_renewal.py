@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 
-from engine.errors import GuardFailed, PermissionDenied, TransitionNotAllowed
-from workflows import reports
+from engine import GuardFailed, PermissionDenied, TransitionNotAllowed
+from workflows.reporting import status as progress
+from workflows.reporting import submissions as sent
+from workflows.reporting import timeline
 
 BALIKPAPAN = "64.71"  # Kota Balikpapan, WITA
 COORDINATOR = "koordinator@komdigi.go.id"
@@ -66,11 +68,11 @@ def test_cycle_two_starts_at_bimtek_1_linked_to_cycle_one(world: Any, clock: Any
             result.successor_id, 2, "bimtek_1", old.id, clock.now)
         assert (old.cycle, old.state, old.entered_at) == (1, "renewed", clock.now)
         assert world.prog.instance_count(session) == 2
-        (row,) = reports.status(world.prog, session, "Smart City 2026")
+        (row,) = progress.status(world.prog, session, "Smart City 2026")
         assert (row.cycle, row.state, row.stage, row.due_at) == (
             2, "bimtek_1", "Bimtek I", clock.now + timedelta(days=45))
-        assert reports.submissions(world.prog, session, r.code) == []
-        _, history = reports.history(session, r.code)
+        assert sent.submissions(world.prog, session, r.code) == []
+        _, history = timeline.history(session, r.code)
     cycle_1 = [h for h in history if h.cycle == 1]
     cycle_2 = [h for h in history if h.cycle == 2]
     assert history == cycle_1 + cycle_2  # oldest cycle first

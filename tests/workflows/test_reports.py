@@ -1,8 +1,8 @@
 """Reports: a cohort's status by stage with due dates, a region's timeline, its submissions.
 
-``reports.status`` lists every region of a cohort ordered by stage (the definition's order),
+``progress.status`` lists every region of a cohort ordered by stage (the definition's order),
 then by code, with the open deadline of its current stage (entered + the state's ``deadline``
-days); ``reports.history`` is the region's timeline oldest first; ``reports.submissions`` its
+days); ``timeline.history`` is the region's timeline oldest first; ``sent.submissions`` its
 current cycle's versions. Every time comes back as an aware UTC datetime with the region's zone,
 and ``workflows.zones.local`` renders it with the right WIB/WITA/WIT label. On SQLite and
 PostgreSQL, with the simulated clock of ``tests/conftest.py``.
@@ -13,7 +13,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from workflows import reports
+from workflows.reporting import status as progress
+from workflows.reporting import submissions as sent
+from workflows.reporting import timeline
 from workflows.zones import local
 
 BALIKPAPAN = "64.71"  # Kota Balikpapan, Kalimantan Timur, WITA
@@ -26,9 +28,9 @@ T0 = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)  # 09:00 WIB, 10:00 WITA, 11:00 WIT
 DAY = timedelta(days=1)
 
 
-def _status(world: Any, cohort: str = "Smart City 2026") -> list[reports.StatusRow]:
+def _status(world: Any, cohort: str = "Smart City 2026") -> list[progress.StatusRow]:
     with world.prog.db.read() as session:
-        return reports.status(world.prog, session, cohort)
+        return progress.status(world.prog, session, cohort)
 
 
 def _is_utc(value: datetime | None) -> bool:
@@ -118,7 +120,7 @@ def test_history_is_the_timeline_oldest_first(world: Any, clock: Any) -> None:
     clock.advance(days=2)
     world.fire(r.code, "assess", "penilai@komdigi.go.id", comment="Siap mengikuti program")
     with world.prog.db.read() as session:
-        region, rows = reports.history(session, "Kabupaten Mimika")
+        region, rows = timeline.history(session, "Kabupaten Mimika")
     assert (region.code, region.zone, region.tz) == (MIMIKA, "WIT", "Asia/Jayapura")
     assert [(h.cycle, h.seq, h.at, h.actor, h.role, h.kind, h.trigger, h.from_state, h.to_state)
             for h in rows] == [
@@ -143,7 +145,7 @@ def test_submissions_list_versions_and_parties(world: Any, clock: Any) -> None:
     world.submit(r.code, "buku_1", r.opds["BAPPEDA"], note="draf pertama")
     world.submit(r.code, "questionnaire", r.opds["BAPPEDA"])
     with world.prog.db.read() as session:
-        rows = reports.submissions(world.prog, session, r.code)
+        rows = sent.submissions(world.prog, session, r.code)
     assert [(s.deliverable, s.party, s.version, s.submitted_by, s.reviews) for s in rows
             if s.submitted_at == T0 + 10 * DAY] == [
         ("questionnaire", "BAPPEDA", 1, r.opds["BAPPEDA"], ()),

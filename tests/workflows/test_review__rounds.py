@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from engine.errors import GuardFailed, PermissionDenied
+from engine import GuardFailed, PermissionDenied, Records
 from engine.models import Submission
-from workflows import actions, reports
+from workflows.master_plan import actions
+from workflows.reporting import submissions as sent
+from workflows.reporting import timeline
 
 BALIKPAPAN = "64.71"  # Kota Balikpapan, WITA
 COORDINATOR = "koordinator@komdigi.go.id"
@@ -35,12 +37,12 @@ def _decisions(world: Any, code: str) -> list[tuple[int, str, str | None, str, i
         versions = dict(session.execute(select(Submission.id, Submission.version).where(
             Submission.instance_id == instance.id)).all())
         return [(d.round, d.decision, d.comment, d.reviewer, versions[d.submission_id])
-                for d in prog.engine.reviews(session, instance.id, "quick_win_plan")]
+                for d in Records(session).reviews(instance.id, "quick_win_plan")]
 
 
 def _plan_rows(world: Any, code: str) -> list[tuple[int, tuple[tuple[int, str, str | None], ...]]]:
     with world.prog.db.read() as session:
-        return [(s.version, s.reviews) for s in reports.submissions(world.prog, session, code)
+        return [(s.version, s.reviews) for s in sent.submissions(world.prog, session, code)
                 if s.deliverable == "quick_win_plan"]
 
 
@@ -123,7 +125,7 @@ def test_the_escalating_rejection_is_recorded_like_any_other(world: Any, make_pr
         actions.review(one.prog, r.code, "reject", r.mentor)
     assert one.reject(r, COMMENTS[0]).to_state == "review_escalated"
     with one.prog.db.read() as session:
-        last = reports.history(session, r.code)[1][-1]
+        last = timeline.history(session, r.code)[1][-1]
     assert (last.trigger, last.from_state, last.to_state, last.comment, last.actor) == (
         "reject", "mentor_review", "review_escalated", COMMENTS[0], r.mentor)
     assert _decisions(one, r.code) == [(1, "rejected", COMMENTS[0], r.mentor, 1)]

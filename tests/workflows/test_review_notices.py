@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from engine.errors import GuardFailed
-from engine.models import OutboxMessage
-from workflows import links
+from engine import GuardFailed
+from notifications.models import OutboxMessage
+from workflows.access import links
 
 
 def _mail(world: Any, kind: str) -> list[OutboxMessage]:

@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from engine.errors import InvalidInputError
-from workflows import actions, reports
-from workflows.storage import ALLOWED, safe_name, store
+from engine import InvalidInputError
+from workflows.master_plan import actions
+from workflows.master_plan.uploads import ALLOWED, safe_name, store
+from workflows.reporting import submissions as sent
 
 PDF = b"%PDF-1.4\n% rencana aksi quick win\n%%EOF\n"
 LIMIT = 1024
@@ -133,7 +134,7 @@ def test_a_submission_keeps_the_checked_name_and_checksum(world: Any) -> None:
     uploads = world.prog.settings.upload_dir
     assert _files(uploads) == [uploads / result.sha256[:2] / result.sha256]
     with world.prog.db.read() as session:
-        rows = reports.submissions(world.prog, session, r.code)
+        rows = sent.submissions(world.prog, session, r.code)
     assert [(s.deliverable, s.version, s.file_name, s.sha256, s.submitted_by) for s in rows] == [
         ("assessment_result", 1, "Hasil Asesmen.pdf", result.sha256, "penilai@komdigi.go.id")]
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from workflows import actions, directory, imports
+from workflows.directory import imports, registration
+from workflows.master_plan import actions
 
 CODES = [f"OPD{i}" for i in range(1, 9)]
 
@@ -19,7 +20,7 @@ def test_eight_opds_submitting_at_once_all_succeed(world: Any) -> None:
     r = world.region()
     world.drive(r, "bimtek_1")
     emails = {code: f"{code.lower()}.concurrent@pemda.go.id" for code in CODES}
-    directory.upsert_opds(world.prog, imports.parse_opds(
+    registration.upsert_opds(world.prog, imports.parse_opds(
         "region,code,name,email\n" + "".join(
             f"{r.code},{code},Dinas {code},{email}\n" for code, email in emails.items()),
         world.prog.dimensions))

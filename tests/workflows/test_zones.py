@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from workflows.reference import shipped_regions
+from workflows.directory.reference import shipped_regions
 from workflows.zones import ZONES, local, zone_of
 
 NOON_UTC = datetime(2026, 8, 17, 1, 0, tzinfo=UTC)  # 08:00 WIB on Independence Day

@@ -7,11 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, status
 from pydantic import BaseModel, Field
-from sqlmodel import col, select
 
 from interfaces.web.deps import ApiViewer, Prog, Viewer, admin_viewer
-from workflows import accounts
-from workflows.models import ApiToken
+from workflows.access import accounts, sessions
 
 router = APIRouter(tags=["accounts"])
 
@@ -73,7 +71,7 @@ def create_token(body: TokenRequest, prog: Prog) -> TokenCreated:
     now = prog.engine.clock()
     with prog.db.transaction() as session:
         account = accounts.authenticate(session, body.email, body.password, now)
-        token, secret = accounts.issue_token(session, account, body.name, now, body.days)
+        token, secret = sessions.issue_token(session, account, body.name, now, body.days)
         return TokenCreated(id=token.id or 0, name=token.name, token=secret,
                             expires_at=token.expires_at)
 
@@ -82,10 +80,9 @@ def create_token(body: TokenRequest, prog: Prog) -> TokenCreated:
 def list_tokens(viewer: ApiViewer, prog: Prog) -> list[TokenInfo]:
     """The caller's tokens (never their secrets)."""
     with prog.db.read() as session:
-        rows = session.execute(select(ApiToken).where(
-            col(ApiToken.account_id) == viewer.account_id).order_by(col(ApiToken.id))).scalars()
-        return [TokenInfo(id=t.id or 0, name=t.name, created_at=t.created_at,
-                          expires_at=t.expires_at, revoked_at=t.revoked_at) for t in rows]
+        rows = sessions.tokens_of(session, viewer.account_id)
+    return [TokenInfo(id=t.id or 0, name=t.name, created_at=t.created_at,
+                      expires_at=t.expires_at, revoked_at=t.revoked_at) for t in rows]
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -95,7 +92,7 @@ def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], viewer: Api
     now = prog.engine.clock()
     with prog.db.transaction() as session:
         account = accounts.account_by_id(session, viewer.account_id)
-        accounts.revoke_token(session, account, token_id, now)
+        sessions.revoke_token(session, account, token_id, now)
 
 
 @router.get("/me", response_model=Me)

@@ -14,7 +14,8 @@ from pydantic import BaseModel, Field
 
 from interfaces.web.api.common import ERRORS, CohortPath, at_local, find_cohort
 from interfaces.web.deps import ApiViewer, Prog
-from workflows import directory, reports
+from workflows.directory.cohorts import cohorts
+from workflows.reporting.status import status
 
 router = APIRouter(tags=["cohorts"], responses=ERRORS)
 
@@ -52,7 +53,7 @@ def list_cohorts(viewer: ApiViewer, prog: Prog) -> list[CohortOut]:
     """Every cohort with its year and number of regions, oldest first."""
     with prog.db.read() as session:
         return [CohortOut(name=c.name, year=c.year, regions=n)
-                for c, n in directory.cohorts(session)]
+                for c, n in cohorts(session)]
 
 
 @router.get("/cohorts/{cohort}/status", response_model=CohortStatus)
@@ -60,7 +61,7 @@ def cohort_status(cohort: CohortPath, viewer: ApiViewer, prog: Prog) -> CohortSt
     """Every region of the cohort by stage, with its open deadline in its own zone."""
     with prog.db.read() as session:
         found = find_cohort(session, cohort)
-        rows = [r for r in reports.status(prog, session, found.name) if viewer.sees(r.code)]
+        rows = status(prog, session, found.name, viewer.regions())
     out = [StatusRowOut(
         code=r.code, name=r.name, province=r.province, zone=r.zone, state=r.state,
         stage=r.stage, stage_index=r.stage_index, cycle=r.cycle, version=r.version,

@@ -14,12 +14,12 @@ from typing import Annotated
 
 from fastapi import Path
 from pydantic import AfterValidator, Field
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from engine.errors import NotFoundError, PermissionDenied, SmartCityError
-from interfaces.web.deps import Viewer, acting
-from workflows import directory
-from workflows.models import Cohort
+from engine import PermissionDenied, WorkflowError
+from interfaces.web.deps import Viewer
+from workflows.directory import cohorts
+from workflows.directory.models import Cohort
 from workflows.zones import ZONES, local
 
 WIB_TZ = ZONES["WIB"]
@@ -64,7 +64,7 @@ CohortPath = Annotated[str, Path(
     description="Cohort name, or its year when that year has one cohort."), NoNul]
 
 
-class PayloadTooLarge(SmartCityError):
+class PayloadTooLarge(WorkflowError):
     """An upload over ``settings.upload_max_bytes``."""
 
     status_code = 413
@@ -81,20 +81,8 @@ def check_visible(viewer: Viewer, code: str) -> None:
 
 
 def find_cohort(session: Session, ref: str) -> Cohort:
-    """A cohort by name or year, as :func:`workflows.directory.find_cohort`, except that a
-    reference made of digits that cannot be a year (``"²"``, twenty digits) is looked up by
-    name only: read as a year it would fail in ``int()`` or overflow the database integer."""
-    if ref.isdigit() and not (ref.isascii() and len(ref) <= 4):
-        found = session.execute(select(Cohort).where(Cohort.name == ref)).scalar_one_or_none()
-        if found is None:
-            raise NotFoundError(f"no cohort {ref!r}; list them with GET /api/v1/cohorts")
-        return found
-    return directory.find_cohort(session, ref)
-
-
-def caller_email(viewer: Viewer) -> str:
-    """The email the domain functions act as; an admin account with no person is refused."""
-    return acting(viewer).identity
+    """A cohort by name or year (:func:`workflows.directory.cohorts.find_cohort`)."""
+    return cohorts.find_cohort(session, ref, "list them with GET /api/v1/cohorts")
 
 
 def at_local(at: datetime | None, tz: str) -> str | None:

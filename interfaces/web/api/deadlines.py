@@ -25,14 +25,15 @@ from interfaces.web.api.common import (
     RegionPath,
     at_local,
     at_wib,
-    caller_email,
     check_visible,
     find_cohort,
 )
-from interfaces.web.deps import ApiViewer, Prog
-from workflows import deadlines
-from workflows.calendar import MAX_WORKING_DAYS
-from workflows.directory import find_region
+from interfaces.web.deps import ApiViewer, Prog, acting
+from workflows.deadlines import extensions, setting
+from workflows.deadlines.working_days import MAX_WORKING_DAYS
+from workflows.directory.regions import find_region
+from workflows.programme import Programme
+from workflows.reporting.deadlines import open_deadlines
 
 router = APIRouter(tags=["deadlines"], responses=ACTION_ERRORS)
 
@@ -149,33 +150,32 @@ def local_when(day: date, at: str | None) -> date | datetime:
     return datetime(day.year, day.month, day.day, hours, minutes)
 
 
-def deadline_views(prog: Prog, *, region: str | None = None,
+def deadline_views(prog: Programme, *, region: str | None = None,
                    cohort: str | None = None) -> list[DeadlineOut]:
     """Open deadlines as the API shows them, with their extension requests."""
-    views = deadlines.open_deadlines(prog, region=region, cohort=cohort)
-    out = []
     with prog.db.read() as session:
-        for v in views:
-            requests = deadlines.extension_requests(session, v.id)
-            out.append(DeadlineOut(
-                id=v.id, region=v.region, region_name=v.region_name, zone=v.zone,
-                state=v.state, stage=v.stage, due_at=v.due_at,
-                due_local=at_local(v.due_at, v.tz) or "", due_wib=at_wib(v.due_at) or "",
-                origin=v.origin,
-                version=v.version, planned_reminders=v.planned_reminders,
-                pending_extensions=v.pending_extensions,
-                extensions=[ExtensionOut(
-                    id=r.id or 0, status=r.status,
-                    requested_by=r.requested_by, role=r.role, reason=r.reason,
-                    requested_until=r.requested_until,
-                    requested_until_local=at_local(r.requested_until, v.tz) or "",
-                    requested_until_wib=at_wib(r.requested_until) or "",
-                    created_at=r.created_at, decided_by=r.decided_by, decided_at=r.decided_at,
-                    decision_comment=r.decision_comment) for r in requests]))
+        views = open_deadlines(prog, session, region=region, cohort=cohort)
+    out = []
+    for v in views:
+        out.append(DeadlineOut(
+            id=v.id, region=v.region, region_name=v.region_name, zone=v.zone,
+            state=v.state, stage=v.stage, due_at=v.due_at,
+            due_local=at_local(v.due_at, v.tz) or "", due_wib=at_wib(v.due_at) or "",
+            origin=v.origin,
+            version=v.version, planned_reminders=v.planned_reminders,
+            pending_extensions=v.pending_extensions,
+            extensions=[ExtensionOut(
+                id=r.id or 0, status=r.status,
+                requested_by=r.requested_by, role=r.role, reason=r.reason,
+                requested_until=r.requested_until,
+                requested_until_local=at_local(r.requested_until, v.tz) or "",
+                requested_until_wib=at_wib(r.requested_until) or "",
+                created_at=r.created_at, decided_by=r.decided_by, decided_at=r.decided_at,
+                decision_comment=r.decision_comment) for r in v.extensions]))
     return out
 
 
-def _extension_out(r: deadlines.ExtensionResult) -> ExtensionResultOut:
+def _extension_out(r: extensions.ExtensionResult) -> ExtensionResultOut:
     return ExtensionResultOut(
         id=r.id, region=r.region, state=r.state, status=r.status,
         due_at=r.due_at, due_local=at_local(r.due_at, r.tz) or "",
@@ -213,9 +213,9 @@ def set_cohort_deadline(cohort: CohortPath, state: StatePath, body: CohortDeadli
     granted extension is kept."""
     with prog.db.read() as session:
         name = find_cohort(session, cohort).name
-    r = deadlines.set_cohort_deadline(
+    r = setting.set_cohort_deadline(
         prog, name, state, local_when(body.date, body.time), zone=body.zone,
-        working_days=body.working_days, as_email=caller_email(viewer))
+        working_days=body.working_days, actor=acting(viewer))
     return CohortDeadlineOut(cohort=r.cohort, state=r.state, due_at=r.due_at,
                              due_wib=at_wib(r.due_at) or "", applied=r.applied, kept=r.kept)
 
@@ -225,9 +225,9 @@ def set_region_deadline(region: RegionPath, state: StatePath, body: RegionDeadli
                         viewer: ApiViewer, prog: Prog) -> RegionDeadlineOut:
     """Set one region's own deadline for the stage it is in (its coordinators); it wins over
     the cohort's date. Entered in the region's zone unless `zone` is given."""
-    r = deadlines.set_region_deadline(
+    r = setting.set_region_deadline(
         prog, region, state, local_when(body.date, body.time), zone=body.zone,
-        working_days=body.working_days, as_email=caller_email(viewer), comment=body.comment)
+        working_days=body.working_days, actor=acting(viewer), comment=body.comment)
     return RegionDeadlineOut(region=r.region, state=r.state, deadline_id=r.deadline_id,
                              due_at=r.due_at, due_local=at_local(r.due_at, r.tz) or "",
                              due_wib=at_wib(r.due_at) or "", version=r.version)
@@ -239,9 +239,9 @@ def request_extension(region: RegionPath, body: ExtensionRequestIn, viewer: ApiV
                       prog: Prog) -> ExtensionResultOut:
     """Ask a coordinator to move the region's open deadline (an OPD of the region, its own
     coordinator or its head of region); the date is in the region's zone."""
-    return _extension_out(deadlines.request_extension(
+    return _extension_out(extensions.request_extension(
         prog, region, local_when(body.until, body.time), body.reason,
-        as_email=caller_email(viewer)))
+        actor=acting(viewer)))
 
 
 @router.post("/extensions/{request_id}/decision", response_model=ExtensionResultOut)
@@ -251,6 +251,6 @@ def decide_extension(
 ) -> ExtensionResultOut:
     """Grant (the deadline moves and its reminders are re-armed) or refuse (a comment is
     required) a pending extension request (a coordinator, not the one who asked)."""
-    return _extension_out(deadlines.decide_extension(
+    return _extension_out(extensions.decide_extension(
         prog, request_id, body.decision == "grant", body.comment,
-        as_email=caller_email(viewer)))
+        actor=acting(viewer)))

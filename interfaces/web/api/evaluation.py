@@ -24,14 +24,13 @@ from interfaces.web.api.common import (
     RegionRef,
     at_local,
     at_wib,
-    caller_email,
     check_visible,
     find_cohort,
 )
-from interfaces.web.deps import ApiViewer, Prog
-from workflows import evaluation
-from workflows.directory import find_region
-from workflows.evaluation import WIB, PartsIndex
+from interfaces.web.deps import ApiViewer, Prog, acting
+from workflows.directory.regions import find_region
+from workflows.evaluation import WIB, returns, scores, windows
+from workflows.evaluation.scores import PartsIndex
 
 router = APIRouter(prefix="/evaluation", tags=["evaluation"], responses=ACTION_ERRORS)
 
@@ -149,9 +148,9 @@ def list_windows(
     """The year's evaluation windows, created from the settings if they do not exist yet
     (idempotent: an existing window keeps its times), in the order they open."""
     chosen = year if year is not None else prog.engine.clock().astimezone(WIB).year
-    evaluation.ensure_windows(prog, chosen)
+    windows.ensure_windows(prog, chosen)
     with prog.db.read() as session:
-        rows = evaluation.windows(session, chosen)
+        rows = windows.windows(session, chosen)
     return [WindowOut(name=w.name, status=w.status, opens_at=w.opens_at, closes_at=w.closes_at,
                       opens_wib=at_wib(w.opens_at) or "", closes_wib=at_wib(w.closes_at) or "",
                       opened_at=w.opened_at, closed_at=w.closed_at) for w in rows]
@@ -166,7 +165,7 @@ def submit_return(window: WindowPath, body: ReturnIn, response: Response, viewer
     """Hand in the region's evaluation return (an OPD of the region or a coordinator);
     refused (409) outside the window unless the region's extension runs. 201 for a new
     return, 200 when it updates the earlier one."""
-    r = evaluation.submit_return(prog, body.region, window, caller_email(viewer))
+    r = returns.submit_return(prog, body.region, window, acting(viewer))
     if r.resubmitted:
         response.status_code = status.HTTP_200_OK
     with prog.db.read() as session:
@@ -185,8 +184,8 @@ def extend_window(window: WindowPath, body: ExtendIn, viewer: ApiViewer,
     replaces the earlier extension."""
     with prog.db.read() as session:
         region = find_region(session, body.region)
-    until = evaluation.parse_time(body.until, region.tz)
-    ext = evaluation.extend_window(prog, window, region.code, until, caller_email(viewer))
+    until = returns.parse_time(body.until, region.tz)
+    ext = returns.extend_window(prog, window, region.code, until, acting(viewer))
     return ExtensionOut(window=window.strip(), region=region.code, until=ext.until,
                         until_local=at_local(ext.until, region.tz) or "",
                         until_wib=at_wib(ext.until) or "", granted_by=ext.granted_by,
@@ -198,8 +197,8 @@ def extend_window(window: WindowPath, body: ExtendIn, viewer: ApiViewer,
 def score(window: WindowPath, body: ScoreIn, viewer: ApiViewer, prog: Prog) -> ScoreOut:
     """Score one part of a region's return, overall or for one dimension (assessors and
     coordinators); scoring again replaces one's own score."""
-    r = evaluation.score(prog, body.region, window, body.part, body.value,
-                         caller_email(viewer), dimension=body.dimension)
+    r = scores.score(prog, body.region, window, body.part, body.value, acting(viewer),
+                     dimension=body.dimension)
     return ScoreOut(region=r.region, window=r.window, part=r.part, dimension=r.dimension,
                     value=r.value, mean=r.mean, assessors=r.assessors)
 
@@ -211,7 +210,7 @@ def region_index(window: WindowPath, region: RegionPath, viewer: ApiViewer,
     every part is scored) and the same per dimension."""
     with prog.db.read() as session:
         check_visible(viewer, find_region(session, region).code)
-    r = evaluation.index(prog, window, region)
+    r = scores.index(prog, window, region)
     return IndexOut(parts=r.parts, index=r.index, missing=r.missing, region=r.region,
                     window=r.window,
                     per_dimension={d: _parts(p) for d, p in r.per_dimension.items()})
@@ -230,4 +229,4 @@ def ranking(window: WindowPath, cohort: CohortPath, viewer: ApiViewer,
     return [RankOut(rank=row.rank, region=row.region, name=row.name, province=row.province,
                     zone=row.zone, returned=row.returned, parts=row.result.parts,
                     index=row.result.index, missing=row.result.missing)
-            for row in evaluation.ranking(prog, name, window) if viewer.sees(row.region)]
+            for row in scores.ranking(prog, name, window) if viewer.sees(row.region)]

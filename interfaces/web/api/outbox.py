@@ -13,10 +13,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from engine import outbox
-from engine.errors import PermissionDenied
+from engine import PermissionDenied
 from interfaces.web.api.common import ERRORS, MAX_INT
 from interfaces.web.deps import ApiViewer, Prog, Viewer
+from notifications import outbox
+from workflows import roles
 
 router = APIRouter(prefix="/outbox", tags=["outbox"], responses=ERRORS)
 
@@ -63,10 +64,11 @@ class RetryOut(BaseModel):
 
 
 def _coordinator(viewer: Viewer, what: str) -> None:
-    if viewer.role != "coordinator" or viewer.regions() is not None:
+    if viewer.role != roles.COORDINATOR or viewer.regions() is not None:
         raise PermissionDenied(
             f"only the programme's coordinators may {what}; {viewer.email} is "
-            f"{'a region-bound coordinator' if viewer.role == 'coordinator' else viewer.role}: "
+            f"{'a region-bound coordinator' if viewer.role == roles.COORDINATOR else viewer.role}"
+            ": "
             "ask the programme's coordinators")
 
 

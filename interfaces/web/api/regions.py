@@ -2,9 +2,10 @@
 reviews, submissions (file uploads) and its calendar feed.
 
 Mirrors ``smartcity region show``, ``history``, ``actions``, ``advance``, ``review approve|
-reject``, ``submit`` and ``calendar``. Every action goes through :mod:`workflows.actions` as
-the caller, so the engine decides: 403 for a role or region that may not act, 409 for a stale
-``expected_version``, an action not possible in the current stage or a condition not met.
+reject``, ``submit`` and ``calendar``. Every action goes through
+:mod:`workflows.master_plan.actions` as the caller, so the engine decides: 403 for a role or
+region that may not act, 409 for a stale ``expected_version``, an action not possible in the
+current stage or a condition not met.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Path, UploadFile, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from engine.errors import InvalidInputError, NotFoundError
-from engine.runtime import FireResult
+from engine import FireResult, InvalidInputError, NotFoundError
 from interfaces.web.api.common import (
     ACTION_ERRORS,
     ERRORS,
@@ -30,14 +30,18 @@ from interfaces.web.api.common import (
     PayloadTooLarge,
     RegionPath,
     at_local,
-    caller_email,
     check_visible,
 )
 from interfaces.web.api.deadlines import DeadlineOut, deadline_views
 from interfaces.web.deps import ApiViewer, Prog, acting
-from workflows import actions, directory, ical, reports, storage
-from workflows.models import Cohort, CohortMember, Opd, Province, Region
-from workflows.programme import Programme
+from workflows.deadlines import feeds
+from workflows.directory.agencies import opd_by_email
+from workflows.directory.models import Region
+from workflows.directory.regions import find_region
+from workflows.master_plan import actions, uploads
+from workflows.reporting.region import summary
+from workflows.reporting.submissions import submissions
+from workflows.reporting.timeline import history
 
 router = APIRouter(tags=["regions"], responses=ERRORS)
 
@@ -164,46 +168,35 @@ class SubmitOut(BaseModel):
 
 
 def _region(session: Session, viewer: ApiViewer, ref: str) -> Region:
-    region = directory.find_region(session, ref)
+    region = find_region(session, ref)
     check_visible(viewer, region.code)
     return region
 
 
-def _transition(prog: Programme, trigger: str, result: FireResult) -> TransitionOut:
-    with prog.db.read() as session:
-        d = prog.engine.definition(session, result.instance.definition_key,
-                                   result.instance.definition_version).definition
+def _transition(trigger: str, result: FireResult) -> TransitionOut:
     return TransitionOut(
         region=result.instance.subject, trigger=trigger, from_state=result.from_state,
-        from_stage=d.state_label(result.from_state), to_state=result.to_state,
-        to_stage=d.state_label(result.to_state), version=result.instance.version,
-        cycle=result.instance.cycle, next_cycle_started=result.successor_id is not None)
+        from_stage=result.from_stage, to_state=result.to_state, to_stage=result.to_stage,
+        version=result.instance.version, cycle=result.instance.cycle,
+        next_cycle_started=result.successor_id is not None)
 
 
 @router.get("/regions/{region}", response_model=RegionOut)
 def show_region(region: RegionPath, viewer: ApiViewer, prog: Prog) -> RegionOut:
     """The region's stage, version, cycle, since when, zone, open deadlines and OPDs."""
     with prog.db.read() as session:
-        r = _region(session, viewer, region)
-        instance = prog.current_instance(session, r.code)
-        d = prog.engine.definition(session, instance.definition_key,
-                                   instance.definition_version).definition
-        province = session.get(Province, r.province_code)
-        cohort = session.execute(
-            select(Cohort.name).join(CohortMember, col(CohortMember.cohort_id) == Cohort.id)
-            .where(CohortMember.region_code == r.code)).scalar_one_or_none()
-        opds = [OpdOut(code=o.code, name=o.name, email=o.email, dimension=o.dimension)
-                for o in directory.opds(session, r.code)]
-        out = RegionOut(
-            code=r.code, name=r.name, kind=r.kind,
-            province=province.name if province else r.province_code, zone=r.zone, tz=r.tz,
-            cohort=cohort, workflow=instance.definition_key,
-            workflow_version=instance.definition_version, cycle=instance.cycle,
-            state=instance.state, stage=d.state_label(instance.state), version=instance.version,
-            entered_at=instance.entered_at,
-            entered_local=at_local(instance.entered_at, r.tz) or "", deadlines=[], opds=opds)
-    out.deadlines = deadline_views(prog, region=out.code)
-    return out
+        found = summary(prog, session, _region(session, viewer, region).code)
+    r, instance = found.region, found.instance
+    return RegionOut(
+        code=r.code, name=r.name, kind=r.kind, province=found.province, zone=r.zone, tz=r.tz,
+        cohort=found.cohort, workflow=instance.definition_key,
+        workflow_version=instance.definition_version, cycle=instance.cycle,
+        state=instance.state, stage=found.stage, version=instance.version,
+        entered_at=instance.entered_at,
+        entered_local=at_local(instance.entered_at, r.tz) or "",
+        deadlines=deadline_views(prog, region=r.code),
+        opds=[OpdOut(code=o.code, name=o.name, email=o.email, dimension=o.dimension)
+              for o in found.opds])
 
 
 @router.get("/regions/{region}/history", response_model=HistoryPage)
@@ -212,7 +205,7 @@ def region_history(region: RegionPath, viewer: ApiViewer, prog: Prog) -> History
     the region's zone), from which state to which, with comments."""
     with prog.db.read() as session:
         _region(session, viewer, region)
-        r, rows = reports.history(session, region)
+        r, rows = history(session, region)
     return HistoryPage(region=r.code, name=r.name, zone=r.zone, entries=[HistoryOut(
         cycle=h.cycle, seq=h.seq, at=h.at, at_local=at_local(h.at, r.tz) or "", actor=h.actor,
         role=h.role, kind=h.kind, trigger=h.trigger, from_state=h.from_state,
@@ -227,8 +220,7 @@ def region_actions(region: RegionPath, viewer: ApiViewer, prog: Prog) -> Actions
     with prog.db.read() as session:
         r = _region(session, viewer, region)
         instance = prog.current_instance(session, r.code)
-        d = prog.engine.definition(session, instance.definition_key,
-                                   instance.definition_version).definition
+        d = prog.definition_of(session, instance)
         available = prog.engine.available(session, instance.id, actor)
     return ActionsPage(
         region=r.code, state=instance.state, stage=d.state_label(instance.state),
@@ -242,18 +234,18 @@ def region_actions(region: RegionPath, viewer: ApiViewer, prog: Prog) -> Actions
 def advance(region: RegionPath, body: AdvanceIn, viewer: ApiViewer,
             prog: Prog) -> TransitionOut:
     """Fire a workflow action on the region as the caller."""
-    result = actions.advance(prog, region, body.trigger, caller_email(viewer),
+    result = actions.advance(prog, region, body.trigger, acting(viewer),
                              comment=body.comment, expected_version=body.expected_version)
-    return _transition(prog, body.trigger, result)
+    return _transition(body.trigger, result)
 
 
 @router.post("/regions/{region}/review", response_model=TransitionOut, responses=ACTION_ERRORS)
 def review(region: RegionPath, body: ReviewIn, viewer: ApiViewer, prog: Prog) -> TransitionOut:
     """A mentor's decision on the quick-win plan under review: approve, or reject with a
     comment (the region revises and resubmits; each round is numbered)."""
-    result = actions.review(prog, region, body.decision, caller_email(viewer),
+    result = actions.review(prog, region, body.decision, acting(viewer),
                             comment=body.comment, expected_version=body.expected_version)
-    return _transition(prog, body.decision, result)
+    return _transition(body.decision, result)
 
 
 @router.get("/regions/{region}/submissions", response_model=list[SubmissionOut])
@@ -262,7 +254,7 @@ def region_submissions(region: RegionPath, viewer: ApiViewer,
     """The current cycle's submissions, every version, with the review rounds of each."""
     with prog.db.read() as session:
         r = _region(session, viewer, region)
-        rows = reports.submissions(prog, session, r.code)
+        rows = submissions(prog, session, r.code)
     return [SubmissionOut(
         deliverable=s.deliverable, party=s.party, version=s.version, file_name=s.file_name,
         sha256=s.sha256, submitted_by=s.submitted_by, submitted_at=s.submitted_at,
@@ -273,7 +265,7 @@ def region_submissions(region: RegionPath, viewer: ApiViewer,
 
 def _read_upload(upload: UploadFile, limit: int, what: str) -> bytes:
     """The upload's bytes, refused (413) past ``limit`` without reading further."""
-    name = storage.safe_name(upload.filename or what)
+    name = uploads.safe_name(upload.filename or what)
     # The declared size when the parser knows it; reading stops one byte past the limit.
     too_big = upload.size is not None and upload.size > limit
     data = b"" if too_big else upload.file.read(limit + 1)
@@ -323,7 +315,7 @@ def submit(
             raise InvalidInputError("quick_wins: the file is not UTF-8 CSV text; save it as "
                                     "'CSV UTF-8' and send it again")
     result = actions.submit_data(
-        prog, region, deliverable, file.filename or "", data, caller_email(viewer),
+        prog, region, deliverable, file.filename or "", data, acting(viewer),
         party=party or None, quick_wins=wins, note=note, expected_version=expected_version,
         quick_wins_flag="quick_wins (a CSV file)")
     return SubmitOut(region=result.region, deliverable=result.deliverable, party=result.party,
@@ -341,7 +333,7 @@ def region_calendar(region: RegionPath, viewer: ApiViewer, prog: Prog) -> Respon
     """The region's open deadlines as iCalendar, to import or subscribe to."""
     with prog.db.read() as session:
         r = _region(session, viewer, region)
-        feed = ical.region_feed(prog, session, r.code)
+        feed = feeds.region_feed(prog, session, r.code)
     return _ics(feed, f"tenggat-{r.code}")
 
 
@@ -353,11 +345,10 @@ def opd_calendar(
 ) -> Response:
     """The deadlines of the region an OPD belongs to (what its reminders are about)."""
     with prog.db.read() as session:
-        opd = session.execute(select(Opd).where(
-            col(Opd.email) == email.strip().lower())).scalar_one_or_none()
+        opd = opd_by_email(session, email)
         if opd is None:
             raise NotFoundError(f"no OPD is registered as {email}")
         check_visible(viewer, opd.region_code)
-        feed = ical.opd_feed(prog, session, opd.email)
+        feed = feeds.opd_feed(prog, session, opd.email)
     slug = re.sub(r"[^a-z0-9_-]", "", opd.code.lower()) or "opd"
     return _ics(feed, f"tenggat-{opd.region_code}-{slug}")

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from engine.errors import NotAuthenticated
+from engine import NotAuthenticated
 from interfaces.web import i18n
 from interfaces.web.deps import (
     SESSION_COOKIE,
@@ -20,15 +20,16 @@ from interfaces.web.deps import (
     check_csrf,
 )
 from interfaces.web.templating import language, render
-from workflows import accounts, links
-from workflows.models import Account
+from workflows import roles
+from workflows.access import accounts, links, sessions
+from workflows.access.models import Account
 from workflows.programme import Programme
 
 router = APIRouter()
 
 LOGIN_COOKIE = "sc_login"
-HOME = {"coordinator": "/board", "admin": "/board", "mentor": "/queue", "opd": "/opd",
-        "assessor": "/evaluation"}
+HOME = {roles.COORDINATOR: "/board", "admin": "/board", roles.MENTOR: "/queue",
+        roles.OPD: "/opd", roles.ASSESSOR: "/evaluation"}
 
 
 def _local(target: str | None) -> str:
@@ -46,7 +47,7 @@ def _sign_in(session: Session, prog: Programme, response: Response,
              account: Account) -> Response:
     """Open a browser session in the caller's transaction (the one that checked the
     credentials or used the link) and set its cookie on ``response``."""
-    opened = accounts.open_session(session, account, prog.engine.clock(),
+    opened = sessions.open_session(session, account, prog.engine.clock(),
                                    prog.settings.session_hours)
     response.set_cookie(SESSION_COOKIE, opened.token, max_age=prog.settings.session_hours * 3600,
                         httponly=True, samesite="lax", secure=prog.settings.cookies_secure)
@@ -96,7 +97,7 @@ def logout(request: Request, viewer: PageViewer, prog: Prog,
     check_csrf(viewer, csrf_token)
     token = request.cookies.get(SESSION_COOKIE, "")
     with prog.db.transaction() as session:
-        accounts.close_session(session, token)
+        sessions.close_session(session, token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -15,25 +15,29 @@ their zone.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from engine import outbox
-from engine.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDenied
-from engine.models import Deadline, OutboxMessage, WorkflowInstance
+from engine import ConflictError, InvalidInputError, NotFoundError, PermissionDenied
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
 from interfaces.web.templating import render
-from workflows import deadlines, directory, exports
-from workflows.directory import find_region
-from workflows.models import Cohort, CohortDeadline, CohortMember, ExtensionRequest, Region
-from workflows.programme import MASTER_PLAN, Programme
-from workflows.zones import ZONES, zone_of
+from notifications import outbox
+from workflows import roles
+from workflows.deadlines import extensions, setting
+from workflows.directory.cohorts import find_cohort as lookup_cohort
+from workflows.directory.models import Cohort, Region
+from workflows.directory.regions import find_region
+from workflows.programme import Programme
+from workflows.reporting import coordination, exports, report
+from workflows.reporting.status import StatusRow
+from workflows.reporting.status import status as cohort_status
+from workflows.reporting.timeline import action_of
+from workflows.zones import ZONES
 
 router = APIRouter()
 
@@ -59,7 +63,7 @@ RegionPath = Annotated[str, Path(min_length=1, max_length=100, pattern=NO_NUL)]
 
 def require_coordinator(viewer: Viewer) -> None:
     """The tools are for coordinators and administrators; anyone else gets 403."""
-    if viewer.is_admin or viewer.role == "coordinator":
+    if viewer.is_admin or viewer.role == roles.COORDINATOR:
         return
     raise PermissionDenied(
         f"the coordinator tools are for coordinators and administrators; {viewer.email} is "
@@ -84,36 +88,23 @@ def check_region(viewer: Viewer, code: str) -> None:
 
 # -- reading helpers shared with the evaluation page ----------------------------------------
 
+#: What a reader of a page can do about a cohort name that matches none.
+COHORT_HINT = "choose one from the list of cohorts"
+
+
 def find_cohort(session: Session, ref: str) -> Cohort:
-    """A cohort by name, or by year when that year has one cohort; a run of digits that
-    cannot be a year is looked up by name only (read as a year it would overflow the
-    database's integer column)."""
-    ref = ref.strip()
-    if ref.isdigit() and not (ref.isascii() and len(ref) <= 4):
-        found = session.execute(select(Cohort).where(Cohort.name == ref)).scalar_one_or_none()
-        if found is None:
-            raise NotFoundError(f"no cohort {ref!r}; choose one from the list of cohorts")
-        return found
-    return directory.find_cohort(session, ref)
+    """A cohort by name, or by year when that year has one cohort."""
+    return lookup_cohort(session, ref, COHORT_HINT)
 
 
 def visible_cohorts(session: Session, viewer: Viewer) -> list[tuple[Cohort, int]]:
     """The cohorts with their sizes; a scoped viewer sees the cohorts of its regions."""
-    every = directory.cohorts(session)
-    regions = viewer.regions()
-    if regions is None:
-        return every
-    mine = set(session.execute(select(CohortMember.cohort_id).where(
-        col(CohortMember.region_code).in_(sorted(regions)))).scalars())
-    return [(c, n) for c, n in every if c.id in mine]
+    return coordination.visible_cohorts(session, viewer.regions())
 
 
 def choose_cohort(session: Session, viewer: Viewer, ref: str | None) -> Cohort | None:
     """The cohort asked for, else the newest one the viewer sees (None if there is none)."""
-    if ref:
-        return find_cohort(session, ref)
-    shown = visible_cohorts(session, viewer)
-    return shown[-1][0] if shown else None
+    return coordination.choose_cohort(session, viewer.regions(), ref, COHORT_HINT)
 
 
 def local_when(day: str, at: str) -> date | datetime:
@@ -155,45 +146,6 @@ def _back(cohort: str | None, done: str, anchor: str) -> RedirectResponse:
 
 # -- the page ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class PendingExtension:
-    """An extension request waiting for a decision, with the deadline it would move."""
-
-    request: ExtensionRequest
-    region: str
-    region_name: str
-    tz: str
-    stage: str
-    due_at: datetime
-
-    @property
-    def zone(self) -> str:
-        return zone_of(self.tz)
-
-
-def _pending_extensions(prog: Programme, viewer: Viewer) -> list[PendingExtension]:
-    """Pending requests, oldest first (one query, whatever the number of open deadlines)."""
-    regions = viewer.regions()
-    query = (
-        select(ExtensionRequest, Deadline, WorkflowInstance, Region)
-        .join(Deadline, col(Deadline.id) == ExtensionRequest.deadline_id)
-        .join(WorkflowInstance, col(WorkflowInstance.id) == Deadline.instance_id)
-        .join(Region, col(Region.code) == WorkflowInstance.subject)
-        .where(ExtensionRequest.status == deadlines.PENDING,
-               col(Deadline.closed_at).is_(None))
-        .order_by(col(ExtensionRequest.created_at), col(ExtensionRequest.id)))
-    if regions is not None:
-        query = query.where(col(WorkflowInstance.subject).in_(sorted(regions)))
-    with prog.db.read() as session:
-        out = []
-        for request, deadline, instance, region in session.execute(query).all():
-            d = prog.engine.definition(session, instance.definition_key,
-                                       instance.definition_version).definition
-            out.append(PendingExtension(request, region.code, region.name, region.tz,
-                                        d.state_label(deadline.state), deadline.due_at))
-        return out
-
-
 @router.get("/coordinator")
 def coordinator_page(
     request: Request, viewer: PageViewer, prog: Prog,
@@ -207,17 +159,16 @@ def coordinator_page(
     with prog.db.read() as session:
         cohorts = visible_cohorts(session, viewer)
         chosen = choose_cohort(session, viewer, cohort)
-        rows: list[exports.CohortRow] = []
-        cohort_dates: list[CohortDeadline] = []
+        rows: list[StatusRow] = []
+        cohort_dates = []
         if chosen is not None:
-            _, rows = exports.cohort_rows(prog, session, chosen.name, scope)
-            cohort_dates = list(session.execute(
-                select(CohortDeadline).where(CohortDeadline.cohort_id == chosen.id)
-                .order_by(col(CohortDeadline.due_at))).scalars())
-        d = prog.engine.definition(session, MASTER_PLAN).definition
+            rows = cohort_status(prog, session, chosen.name, scope)
+            cohort_dates = coordination.cohort_dates(session, chosen.id or 0)
+        d = prog.master_plan(session)
         stages = [(s, d.state_label(s)) for s, spec in d.states.items() if not spec.final]
         labels = {s: d.state_label(s) for s in d.states}
         final = {s for s, spec in d.states.items() if spec.final}
+        pending = coordination.pending_extensions(prog, session, scope)
     outbox_view = None
     if scope is None:
         outbox_view = {
@@ -228,7 +179,7 @@ def coordinator_page(
     return render(
         request, "coordinator.html", viewer,
         cohorts=cohorts, chosen=chosen, rows=rows, cohort_dates=cohort_dates, stages=stages,
-        labels=labels, final=final, pending=_pending_extensions(prog, viewer),
+        labels=labels, final=final, pending=pending,
         outbox=outbox_view, programme_wide=scope is None, can_act=viewer.actor is not None,
         zones=list(ZONES), notice=done if done in NOTICES else None, now=prog.engine.clock())
 
@@ -244,11 +195,11 @@ def set_cohort_deadline(
     """``smartcity deadlines set``: a cohort's date for a stage, entered in WIB by default."""
     check_csrf(viewer, csrf_token)
     require_coordinator(viewer)
-    email = acting(viewer).identity
+    actor = acting(viewer)
     with prog.db.read() as session:
         name = find_cohort(session, cohort).name
-    deadlines.set_cohort_deadline(prog, name, state, local_when(day, at), zone=zone,
-                                  working_days=working_days_of(working_days), as_email=email)
+    setting.set_cohort_deadline(prog, name, state, local_when(day, at), zone=zone,
+                                working_days=working_days_of(working_days), actor=actor)
     return _back(name, "cohort_deadline", "cohort-dates")
 
 
@@ -263,10 +214,9 @@ def set_region_deadline(
     entered in the region's own zone unless another is chosen."""
     check_csrf(viewer, csrf_token)
     require_coordinator(viewer)
-    email = acting(viewer).identity
-    deadlines.set_region_deadline(
+    setting.set_region_deadline(
         prog, region, state, local_when(day, at), zone=zone or None,
-        working_days=working_days_of(working_days), as_email=email,
+        working_days=working_days_of(working_days), actor=acting(viewer),
         comment=comment.strip() or None)
     return _back(cohort or None, "region_deadline", "regions")
 
@@ -283,9 +233,8 @@ def decide_extension(
     refuse (a comment is required) an extension request."""
     check_csrf(viewer, csrf_token)
     require_coordinator(viewer)
-    email = acting(viewer).identity
-    result = deadlines.decide_extension(prog, request_id, decision == "grant",
-                                        comment.strip() or None, as_email=email)
+    result = extensions.decide_extension(prog, request_id, decision == "grant",
+                                         comment.strip() or None, actor=acting(viewer))
     return _back(cohort or None, f"extension_{result.status}", "extensions")
 
 
@@ -308,12 +257,11 @@ def retry_dead_letters(
     requeued = outbox.retry_dead(prog.db, None if all_dead else [message or 0],
                                  prog.engine.clock())
     if message is not None and not requeued:
-        with prog.db.read() as session:
-            row = session.get(OutboxMessage, message)
-            if row is None:
-                raise NotFoundError(f"no outbox message #{message}")
-            raise ConflictError(f"message #{message} is {row.status}, not dead-lettered; "
-                                "only dead letters are sent again")
+        found = outbox.status_of(prog.db, message)
+        if found is None:
+            raise NotFoundError(f"no outbox message #{message}")
+        raise ConflictError(f"message #{message} is {found}, not dead-lettered; "
+                            "only dead letters are sent again")
     return _back(cohort or None, "outbox_retried", "outbox")
 
 
@@ -363,9 +311,9 @@ def region_report(request: Request, viewer: PageViewer, prog: Prog,
     require_coordinator(viewer)
     found = _region_code(prog, viewer, code)
     with prog.db.read() as session:
-        report = exports.region_report(prog, session, found)
+        printed = report.region_report(prog, session, found)
         region = session.get(Region, found)
         assert region is not None
         session.expunge(region)
-    return render(request, "report.html", viewer, report=report, region=region,
-                  printed_at=prog.engine.clock(), action_of=exports.action_of)
+    return render(request, "report.html", viewer, report=printed, region=region,
+                  printed_at=prog.engine.clock(), action_of=action_of)

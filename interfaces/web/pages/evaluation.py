@@ -2,10 +2,11 @@
 the forms to hand in a return, score it and extend a window.
 
 What is computed and who may act is :mod:`workflows.evaluation`'s (the functions behind
-``smartcity evaluation``): the page reads :func:`~workflows.evaluation.ranking` (the part
-means, the weighted index per region and per dimension, the ranks) and posts to
-:func:`~workflows.evaluation.submit_return`, :func:`~workflows.evaluation.score` and
-:func:`~workflows.evaluation.extend_window`, which refuse a late return, a wrong role or a
+``smartcity evaluation``): the page reads :func:`~workflows.evaluation.scores.ranking` (the
+part means, the weighted index per region and per dimension, the ranks) and posts to
+:func:`~workflows.evaluation.returns.submit_return`,
+:func:`~workflows.evaluation.scores.score` and
+:func:`~workflows.evaluation.returns.extend_window`, which refuse a late return, a wrong role or a
 region outside one's scope with their own message and status.
 
 Every signed-in role may open the page. A programme-wide viewer (a ministry coordinator, an
@@ -23,16 +24,17 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session, col, select
 
-from engine.errors import InvalidInputError, NotFoundError, PermissionDenied
+from engine import InvalidInputError, NotFoundError, PermissionDenied
 from interfaces.web import charts, i18n
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
 from interfaces.web.pages.coordinator import NO_NUL, choose_cohort, visible_cohorts
 from interfaces.web.templating import language, render
-from workflows import evaluation
-from workflows.directory import find_region
-from workflows.models import Cohort, CohortMember, EvaluationWindow, WindowExtension
+from workflows import roles
+from workflows.directory.cohorts import cohort_of
+from workflows.directory.regions import find_region
+from workflows.evaluation import PARTS, returns, scores, windows
+from workflows.evaluation.models import EvaluationWindow
 from workflows.programme import Programme
 from workflows.zones import ZONES
 
@@ -56,23 +58,23 @@ def window_state(window: EvaluationWindow, now: datetime) -> str:
     return "open" if now < window.closes_at else "closed"
 
 
-def choose_window(windows: list[EvaluationWindow], ref: str | None,
+def choose_window(known: list[EvaluationWindow], ref: str | None,
                   now: datetime) -> EvaluationWindow | None:
     """The window asked for; else the open one; else the latest that has opened; else the
     next one to open."""
     if ref:
-        for w in windows:
+        for w in known:
             if w.name == ref.strip():
                 return w
-        names = ", ".join(w.name for w in windows) or "none yet"
+        names = ", ".join(w.name for w in known) or "none yet"
         raise NotFoundError(f"no evaluation window {ref.strip()!r}; known windows: {names}")
-    started = [w for w in windows if w.opens_at <= now]
+    started = [w for w in known if w.opens_at <= now]
     for w in started:
         if now < w.closes_at:
             return w
     if started:
         return started[-1]
-    return windows[0] if windows else None
+    return known[0] if known else None
 
 
 def _check_region(viewer: Viewer, code: str) -> None:
@@ -96,16 +98,8 @@ def _back(s: Selection, done: str) -> RedirectResponse:
     return RedirectResponse(f"/evaluation?{urlencode(query)}#region", status_code=303)
 
 
-def _extensions(session: Session, window: EvaluationWindow,
-                regions: frozenset[str] | None) -> list[WindowExtension]:
-    rows = list(session.execute(
-        select(WindowExtension).where(WindowExtension.window_id == window.id)
-        .order_by(col(WindowExtension.region_code))).scalars())
-    return [e for e in rows if regions is None or e.region_code in regions]
-
-
-def _charts(prog: Programme, lang: str, rows: list[evaluation.RankRow],
-            chosen: evaluation.RankRow | None, window: str, cohort: str) -> dict[str, object]:
+def _charts(prog: Programme, lang: str, rows: list[scores.RankRow],
+            chosen: scores.RankRow | None, window: str, cohort: str) -> dict[str, object]:
     """The ranking chart (index per region) and the chosen region's per-part and
     per-dimension charts, labelled in the viewer's language."""
     t = i18n.load(lang).t
@@ -136,7 +130,7 @@ def _charts(prog: Programme, lang: str, rows: list[evaluation.RankRow],
         res = chosen.result
         part_bars = [charts.Bar(t(f"evaluation.part.{p}"), res.parts.get(p),
                                 shown(res.parts.get(p), t("evaluation.not_scored")))
-                     for p in evaluation.PARTS]
+                     for p in PARTS]
         part_bars.append(charts.Bar(t("evaluation.index"), res.index,
                                     shown(res.index, t("evaluation.incomplete")),
                                     highlight=True))
@@ -168,21 +162,21 @@ def evaluation_page(
     scope = viewer.regions()
     now = prog.engine.clock()
     with prog.db.read() as session:
-        windows = evaluation.windows(session)
-        chosen_window = choose_window(windows, window, now)
+        known = windows.windows(session)
+        chosen_window = choose_window(known, window, now)
         cohorts = visible_cohorts(session, viewer)
         region_code = find_region(session, region).code if region else None
         if region_code is not None and not cohort:  # a region alone: its own cohort
-            cohort = session.execute(
-                select(Cohort.name).join(CohortMember, col(CohortMember.cohort_id) == Cohort.id)
-                .where(CohortMember.region_code == region_code)).scalar_one_or_none()
+            found = cohort_of(session, region_code)
+            cohort = found.name if found is not None else None
         chosen_cohort = choose_cohort(session, viewer, cohort)
-        implementing = set(evaluation.regions_in_implementation(session))
-        extensions = (_extensions(session, chosen_window, scope)
+        implementing = set(windows.regions_in_implementation(session))
+        extensions = ([e for e in returns.extensions_of(session, chosen_window)
+                       if scope is None or e.region_code in scope]
                       if chosen_window is not None else [])
-    rows: list[evaluation.RankRow] = []
+    rows: list[scores.RankRow] = []
     if chosen_window is not None and chosen_cohort is not None:
-        rows = [r for r in evaluation.ranking(prog, chosen_cohort.name, chosen_window.name)
+        rows = [r for r in scores.ranking(prog, chosen_cohort.name, chosen_window.name)
                 if scope is None or r.region in scope]
     chosen_row = None
     if region_code is not None:
@@ -197,19 +191,19 @@ def evaluation_page(
     region_tz = {r.region: ZONES.get(r.zone, ZONES["WIB"]) for r in rows}
     return render(
         request, "evaluation.html", viewer,
-        windows=[(w, window_state(w, now)) for w in windows], window=chosen_window,
+        windows=[(w, window_state(w, now)) for w in known], window=chosen_window,
         window_state=window_state(chosen_window, now) if chosen_window else None,
         cohorts=cohorts, cohort=chosen_cohort, rows=rows, chosen=chosen_row,
         charts=_charts(prog, lang, rows, chosen_row,
                        chosen_window.name if chosen_window else "",
                        chosen_cohort.name if chosen_cohort else ""),
-        parts=evaluation.PARTS, dimensions=prog.dimensions.dimensions,
+        parts=PARTS, dimensions=prog.dimensions.dimensions,
         dimension_labels={d.code: d.label for d in prog.dimensions.dimensions},
         weights=prog.settings.evaluation_weights, scale=prog.settings.evaluation_scale,
         extensions=extensions, region_tz=region_tz, implementing=implementing,
-        zones=list(ZONES), can_score=viewer.role in ("assessor", "coordinator"),
-        can_extend=viewer.role == "coordinator",
-        can_submit=viewer.role in ("opd", "coordinator"),
+        zones=list(ZONES), can_score=viewer.role in (roles.ASSESSOR, roles.COORDINATOR),
+        can_extend=viewer.role == roles.COORDINATOR,
+        can_submit=viewer.role in (roles.OPD, roles.COORDINATOR),
         notice=done if done in NOTICES else None)
 
 
@@ -235,9 +229,8 @@ def score(
     """``smartcity evaluation score``: one part of a region's return, overall or for one
     dimension (assessors and coordinators)."""
     check_csrf(viewer, csrf_token)
-    email = acting(viewer).identity
-    result = evaluation.score(prog, region, window, part, score_value(value), email,
-                              dimension=dimension or None)
+    result = scores.score(prog, region, window, part, score_value(value), acting(viewer),
+                          dimension=dimension or None)
     return _back(Selection(result.window, cohort, result.region), "scored")
 
 
@@ -253,13 +246,13 @@ def extend(
     closes, until a time entered in the region's zone unless another is chosen (a date
     alone means 23:59:59). Coordinators only."""
     check_csrf(viewer, csrf_token)
-    email = acting(viewer).identity
+    actor = acting(viewer)
     if zone and zone not in ZONES:
         raise InvalidInputError(f"unknown zone {zone!r}: choose WIB, WITA or WIT")
     with prog.db.read() as session:
         found = find_region(session, region)
-    until = evaluation.parse_time(" ".join(x for x in (day, at, zone) if x), found.tz)
-    ext = evaluation.extend_window(prog, window, found.code, until, email)
+    until = returns.parse_time(" ".join(x for x in (day, at, zone) if x), found.tz)
+    ext = returns.extend_window(prog, window, found.code, until, actor)
     with prog.db.read() as session:
         name = session.get(EvaluationWindow, ext.window_id)
     return _back(Selection(name.name if name else window, cohort, found.code), "extended")
@@ -271,6 +264,5 @@ def submit(viewer: PageViewer, prog: Prog, window: Ref, region: Ref, cohort: Bac
     """``smartcity evaluation submit``: hand in the region's return for the window (its OPDs
     and coordinators); refused outside the window unless the region has an extension."""
     check_csrf(viewer, csrf_token)
-    email = acting(viewer).identity
-    result = evaluation.submit_return(prog, region, window, email)
+    result = returns.submit_return(prog, region, window, acting(viewer))
     return _back(Selection(result.window, cohort, result.region), "submitted")

@@ -23,10 +23,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from engine.errors import NotFoundError
+from engine import NotFoundError
 from interfaces.web.deps import PageViewer, Viewer
 from interfaces.web.templating import render
 from notifications.sink import MailSink, Received
+from workflows import roles
 
 router = APIRouter()
 
@@ -48,7 +49,7 @@ def _mailbox(request: Request) -> MailSink:
 
 
 def _sees_all(viewer: Viewer) -> bool:
-    return viewer.is_admin or (viewer.role == "coordinator" and viewer.regions() is None)
+    return viewer.is_admin or (viewer.role == roles.COORDINATOR and viewer.regions() is None)
 
 
 def _addressed_to(viewer: Viewer, mail: Received) -> bool:

@@ -7,82 +7,57 @@ to submit now, and what the mentor asked when the plan was rejected. It offers t
 form, the workflow actions the engine allows this OPD now (send for review, resubmit), an
 extension request for the open deadline, and a calendar feed of the deadlines.
 
-"What I still have to submit" follows the reminders (:mod:`workflows.reminders`): the
-deliverables the current state requires that the OPD role may submit and that have no version
-yet (a per-OPD deliverable counts only this OPD's own); plus a deliverable whose latest version
-the mentor rejected and that has no newer version since.
+"What I still have to submit" is :mod:`workflows.reporting.agency`'s: the same rule as the
+reminders'.
 
 Uploads are refused early when too big: from the declared length before the body is parsed,
 and from the parsed part's size before its bytes are read into memory. Everything else about
 the file (type, emptiness, size again, checksum, the name never used as a path) is checked by
-:func:`workflows.actions.submit_data` and the storage layer.
+:func:`workflows.master_plan.actions.submit_data` and the storage layer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from engine.definition import WorkflowDefinition
-from engine.errors import (
+from engine import (
+    Actor,
+    AvailableAction,
+    InstanceSnapshot,
     InvalidInputError,
     NotAuthenticated,
     PermissionDenied,
-    SmartCityError,
+    Records,
+    WorkflowDefinition,
+    WorkflowError,
 )
-from engine.models import ReviewDecision, Submission
-from engine.permissions import Actor
-from engine.runtime import AvailableAction, InstanceSnapshot
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
 from interfaces.web.templating import render
-from workflows import actions, deadlines, ical, links, reports, storage
-from workflows.directory import find_region
-from workflows.models import Account, ExtensionRequest
+from workflows import roles
+from workflows.access import links
+from workflows.access.accounts import active_account
+from workflows.deadlines import extensions, feeds
+from workflows.directory.regions import find_region
+from workflows.master_plan import actions, uploads
 from workflows.programme import Programme
+from workflows.reporting.agency import last_rejection, open_items
+from workflows.reporting.deadlines import open_deadlines
+from workflows.reporting.submissions import submissions
 
 router = APIRouter()
 
 CSV_MAX_BYTES = 1024 * 1024  # a quick-win list is a few kilobytes; this is generous
 FORM_ROOM = 64 * 1024  # the other fields and the multipart framing
 NOTE_MAX = 5000
-
-
-@dataclass(frozen=True)
-class DeadlineRow:
-    id: int
-    stage: str
-    due_at: datetime
-    origin: str
-    version: int
-    status: str  # "late", "soon" or "ok" (the .badge classes)
-    days_left: int
-    current: bool  # the deadline of the stage the region is in now
-    requests: list[ExtensionRequest]
-
-
-@dataclass(frozen=True)
-class OpenItem:
-    deliverable: str
-    label: str
-    reason: str  # "missing" (no version yet) or "revise" (the latest version was rejected)
-
-
-@dataclass(frozen=True)
-class Rejection:
-    deliverable_label: str
-    round: int
-    comment: str | None
-    reviewer: str
-    decided_at: datetime
-    revised: bool  # a newer version was submitted since
 
 
 @dataclass(frozen=True)
@@ -94,78 +69,11 @@ class Notice:
 def _my_region(viewer: Viewer) -> tuple[Actor, str]:
     """The OPD's actor and its region; anyone else is refused with where to go instead."""
     actor = acting(viewer)
-    if actor.role != "opd" or not actor.subjects:
+    if actor.role != roles.OPD or not actor.subjects:
         raise PermissionDenied(
             f"this page is for the OPDs of a region; {viewer.email} signs in as "
             f"{viewer.role}: open the start page (/) for your own work")
     return actor, sorted(actor.subjects)[0]
-
-
-def _definition(prog: Programme, session: Session,
-                instance: InstanceSnapshot) -> WorkflowDefinition:
-    return prog.engine.definition(session, instance.definition_key,
-                                  instance.definition_version).definition
-
-
-def _local_day(moment: datetime, tz: str) -> date:
-    return moment.astimezone(ZoneInfo(tz)).date()
-
-
-def deadline_rows(prog: Programme, session: Session, code: str, tz: str,
-                  state: str) -> list[DeadlineRow]:
-    """The region's open deadlines, each marked overdue, soon (within the first reminder) or
-    ok by local days left, with the extension requests made on it."""
-    now = prog.engine.clock()
-    soon = max(prog.settings.reminder_days, default=7)
-    rows = []
-    for v in deadlines.open_deadlines(prog, region=code):
-        days_left = (_local_day(v.due_at, tz) - _local_day(now, tz)).days
-        status = "late" if v.due_at <= now else "soon" if days_left <= soon else "ok"
-        rows.append(DeadlineRow(v.id, v.stage, v.due_at, v.origin, v.version, status,
-                                days_left, v.state == state,
-                                deadlines.extension_requests(session, v.id)))
-    return rows
-
-
-def open_items(prog: Programme, session: Session, instance: InstanceSnapshot,
-               d: WorkflowDefinition, actor: Actor) -> tuple[list[OpenItem], list[OpenItem]]:
-    """(what this OPD still owes in the current state, everything it may submit now)."""
-    state = instance.state
-    accepted = {name: spec for name, spec in d.deliverables.items()
-                if state in spec.during and actor.role in spec.submitted_by}
-    submitted = {(name, party) for name, party in session.execute(
-        select(col(Submission.deliverable), col(Submission.party))
-        .where(col(Submission.instance_id) == instance.id)).all()}
-    owed: dict[str, OpenItem] = {
-        name: OpenItem(name, d.deliverables[name].label, "missing")
-        for name in d.owed(state, actor.role, actor.party or "", submitted)}
-    for name, spec in accepted.items():
-        if name in owed or spec.per_party:  # reviews decide on one document per instance
-            continue
-        decided = prog.engine.reviews(session, instance.id, name)
-        latest = prog.engine.latest_submission(session, instance.id, name)
-        if decided and decided[-1].decision == "rejected" and latest is not None \
-                and latest.id == decided[-1].submission_id:
-            owed[name] = OpenItem(name, spec.label, "revise")
-    rest = [OpenItem(name, spec.label, "version") for name, spec in accepted.items()
-            if name not in owed]
-    return list(owed.values()), list(owed.values()) + rest
-
-
-def last_rejection(prog: Programme, session: Session, instance: InstanceSnapshot,
-                   d: WorkflowDefinition) -> Rejection | None:
-    """The mentor's latest decision when it was a rejection: the OPD must see its comment."""
-    last = session.execute(
-        select(ReviewDecision).where(ReviewDecision.instance_id == instance.id)
-        .order_by(col(ReviewDecision.id).desc()).limit(1)
-    ).scalar_one_or_none()
-    if last is None or last.decision != "rejected":
-        return None
-    latest = prog.engine.latest_submission(session, instance.id, last.deliverable)
-    spec = d.deliverables.get(last.deliverable)
-    return Rejection(spec.label if spec else last.deliverable, last.round, last.comment,
-                     last.reviewer, last.decided_at,
-                     latest is not None and latest.id != last.submission_id)
 
 
 def _actions(prog: Programme, session: Session, instance: InstanceSnapshot,
@@ -186,17 +94,18 @@ def overview(prog: Programme, session: Session, viewer: Viewer) -> dict[str, Any
     actor, code = _my_region(viewer)
     region = find_region(session, code)
     instance = prog.current_instance(session, code)
-    d = _definition(prog, session, instance)
-    owed, submittable = open_items(prog, session, instance, d, actor)
+    d = prog.definition_of(session, instance)
+    owed, submittable = open_items(session, instance, d, actor)
     allowed, blocked = _actions(prog, session, instance, d, actor)
-    mine = [s for s in reports.submissions(prog, session, code)
+    mine = [s for s in submissions(prog, session, code)
             if not s.party or s.party == actor.party]
     labels = {name: spec.label for name, spec in d.deliverables.items()}
-    rows = deadline_rows(prog, session, code, region.tz, instance.state)
-    current = next((r for r in rows if r.current), None)
-    pending = next((q for q in (current.requests if current else []) if q.status == "pending"),
-                   None)
-    subscription = links.calendar_token(prog.settings, actor.identity, prog.engine.clock())
+    rows = open_deadlines(prog, session, region=code)
+    current = next((r for r in rows if r.state == instance.state), None)
+    pending = next((q for q in (current.extensions if current else ())
+                    if q.status == extensions.PENDING), None)
+    now = prog.engine.clock()
+    subscription = links.calendar_token(prog.settings, actor.identity, now)
     return {
         "actor": actor,
         "region": region,
@@ -208,14 +117,16 @@ def overview(prog: Programme, session: Session, viewer: Viewer) -> dict[str, Any
         "pending_request": pending,
         "owed": owed,
         "submittable": submittable,
-        "rejection": last_rejection(prog, session, instance, d),
+        "rejection": last_rejection(session, instance, d),
         "allowed": allowed,
         "blocked": blocked,
         "submissions": mine[-20:][::-1],
         "labels": labels,
         "upload_max_bytes": prog.settings.upload_max_bytes,
-        "accept": ",".join(sorted(storage.ALLOWED)),
-        "today": _local_day(prog.engine.clock(), region.tz),
+        "accept": ",".join(sorted(uploads.ALLOWED)),
+        "today": now.astimezone(ZoneInfo(region.tz)).date(),
+        "now": now,
+        "soon_days": max(prog.settings.reminder_days, default=7),
         "subscribe_url": f"{prog.settings.base_url}/calendar/{subscription}.ics",
     }
 
@@ -240,12 +151,12 @@ def opd_page(request: Request, viewer: PageViewer, prog: Prog, done: str | None 
         actor, code = _my_region(viewer)
         with prog.db.read() as session:
             instance = prog.current_instance(session, code)
-            d = _definition(prog, session, instance)
+            d = prog.definition_of(session, instance)
             values: dict[str, Any] = {"stage": d.state_label(instance.state)}
             if done == "submit" and what in d.deliverables:
                 spec = d.deliverables[what]
                 party = (actor.party or "") if spec.per_party else ""
-                latest = prog.engine.latest_submission(session, instance.id, what, party)
+                latest = Records(session).latest_submission(instance.id, what, party)
                 if latest is not None:
                     values.update(what=spec.label, version=latest.version,
                                   sha=latest.sha256[:12])
@@ -319,9 +230,9 @@ async def submit(request: Request, viewer: PageViewer, prog: Prog) -> Response:
         try:
             result = await run_in_threadpool(
                 actions.submit_data, prog, code, typed["deliverable"], upload.filename, data,
-                actor.identity, quick_wins=quick_wins, note=typed["note"].strip() or None,
+                actor, quick_wins=quick_wins, note=typed["note"].strip() or None,
                 quick_wins_flag="the quick-win list (a CSV file)")
-        except SmartCityError as exc:
+        except WorkflowError as exc:
             return await again(exc.status_code, str(exc))
         return RedirectResponse(f"/opd?done=submit&what={result.deliverable}",
                                 status_code=303)
@@ -341,9 +252,9 @@ def advance(
     check_csrf(viewer, csrf_token)
     actor, code = _my_region(viewer)
     try:
-        actions.advance(prog, code, trigger, actor.identity, comment=comment.strip() or None,
+        actions.advance(prog, code, trigger, actor, comment=comment.strip() or None,
                         expected_version=expected_version)
-    except SmartCityError as exc:
+    except WorkflowError as exc:
         return _page(request, viewer, prog, status=exc.status_code, error=str(exc),
                      form={"comment": comment})
     return RedirectResponse("/opd?done=advance", status_code=303)
@@ -365,8 +276,8 @@ def extension(
         except ValueError:
             raise InvalidInputError(f"{until!r} is not a date: pick the new date "
                                     "(YYYY-MM-DD)") from None
-        deadlines.request_extension(prog, code, day, reason, as_email=actor.identity)
-    except SmartCityError as exc:
+        extensions.request_extension(prog, code, day, reason, actor=actor)
+    except WorkflowError as exc:
         return _page(request, viewer, prog, status=exc.status_code, error=str(exc),
                      form={"until": until, "reason": reason})
     return RedirectResponse("/opd?done=extension", status_code=303)
@@ -377,14 +288,11 @@ def subscribed_calendar(token: str, prog: Prog) -> Response:
     """The subscription address of an OPD's deadlines, for calendar apps (no sign-in)."""
     email, issued = links.calendar_email(prog.settings, token)
     with prog.db.read() as session:
-        account = session.execute(
-            select(Account).where(col(Account.email) == email)).scalar_one_or_none()
-        if account is None or account.disabled_at is not None or (
-                account.links_valid_after is not None and issued < account.links_valid_after):
+        if active_account(session, email, issued) is None:
             raise NotAuthenticated("this calendar address no longer works (the password was "
                                    "changed or the account disabled); copy the new one from "
                                    "your page")
-        feed = ical.opd_feed(prog, session, email)
+        feed = feeds.opd_feed(prog, session, email)
     return Response(feed, media_type="text/calendar; charset=utf-8",
                     headers={"Cache-Control": "private, max-age=900"})
 
@@ -394,7 +302,7 @@ def calendar(viewer: PageViewer, prog: Prog) -> Response:
     """My region's open deadlines as iCalendar, to import into a phone's calendar."""
     actor, code = _my_region(viewer)
     with prog.db.read() as session:
-        feed = ical.opd_feed(prog, session, actor.identity)
+        feed = feeds.opd_feed(prog, session, actor.identity)
     return Response(feed, media_type="text/calendar; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="tenggat-{code}.ics"',
         "Cache-Control": "private, no-store"})

@@ -10,14 +10,14 @@ Which actions appear is the engine's answer (:meth:`WorkflowEngine.available` fo
 actor): allowed ones become forms; those the viewer's role could take but a condition blocks
 are listed with the engine's reasons. The form carries the instance version it was drawn
 from, so acting on a page someone else has overtaken is a 409 telling the viewer to reload,
-not a silent double step. The handler calls :func:`workflows.actions.advance`, which checks
-everything again (one transaction) and refuses with 403/409 itself.
+not a silent double step. The handler calls :func:`workflows.master_plan.actions.advance`,
+which checks everything again (one transaction) and refuses with 403/409 itself. What the
+page shows is :func:`workflows.reporting.region.region_view`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -25,19 +25,15 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
-from sqlmodel import Session, col, select
 
-from engine.definition import WorkflowDefinition
-from engine.errors import PermissionDenied
-from engine.models import Deadline, Submission
-from engine.runtime import InstanceSnapshot
+from engine import PermissionDenied
 from interfaces.web import diagram_svg
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
-from interfaces.web.pages.board import BOARD_ROLES, SYMBOLS, deadline_tone
+from interfaces.web.pages.board import BOARD_ROLES, SYMBOLS
 from interfaces.web.templating import render
-from workflows import actions, directory, reports
-from workflows.models import Cohort, CohortMember, Opd, Person, Province, Region
-from workflows.programme import Programme
+from workflows.directory.regions import find_region
+from workflows.master_plan import actions
+from workflows.reporting.region import RegionView, region_view
 
 router = APIRouter()
 
@@ -59,38 +55,6 @@ def check_region_viewer(viewer: Viewer, code: str) -> None:
 # -- what the page shows -------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class DeadlineRow:
-    state: str
-    stage: str
-    due_at: datetime
-    origin: str
-    version: int
-    closed_at: datetime | None
-    tone: str | None  # for an open deadline: ok, soon or late (see board.deadline_tone)
-
-
-@dataclass(frozen=True)
-class ReviewRound:
-    deliverable: str
-    round: int
-    decision: str
-    comment: str | None
-    reviewer: str
-    decided_at: datetime
-    version: int | None  # the version of the deliverable decided on
-
-
-@dataclass(frozen=True)
-class OpdItems:
-    """An OPD and what it still has to submit in the current stage."""
-
-    code: str
-    name: str
-    email: str
-    open: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class ActionView:
     trigger: str
     label: str
@@ -100,50 +64,16 @@ class ActionView:
     reasons: tuple[str, ...]
 
 
-@dataclass
-class RegionView:
-    region: Region
-    province: str
-    cohort: str | None
-    instance: InstanceSnapshot
-    definition: WorkflowDefinition
-    stage: str
-    stage_number: int
-    history: list[reports.HistoryRow]  # newest first
-    cycles: int
-    names: dict[str, str]  # email -> name of the people and OPDs in the history
-    deadlines: list[DeadlineRow]
-    current_deadline: DeadlineRow | None
-    submissions: list[reports.SubmissionRow]
-    reviews: list[ReviewRound]
-    opds: list[OpdItems]
-    requires: list[str]  # labels of what the current stage requires
-    actions: list[ActionView]  # allowed, as forms
-    blocked: list[ActionView]  # the viewer's role could, a condition blocks (with reasons)
-    passed: frozenset[str]
-    taken: frozenset[tuple[str, str]]
-    trigger_labels: dict[str, str]
-    deliverable_labels: dict[str, str]
-
-
-def _names(session: Session, emails: set[str]) -> dict[str, str]:
-    if not emails:
-        return {}
-    found: dict[str, str] = {}
-    for model in (Person, Opd):
-        found.update((email, name) for email, name in session.execute(
-            select(col(model.email), col(model.name)).where(col(model.email).in_(emails))).all())
-    return found
-
-
-def _actions(prog: Programme, session: Session, viewer: Viewer, d: WorkflowDefinition,
-             instance: InstanceSnapshot) -> tuple[list[ActionView], list[ActionView]]:
+def split_actions(view: RegionView, viewer: Viewer) -> tuple[list[ActionView], list[ActionView]]:
+    """(the actions the viewer may take, as forms; those their role could take but a
+    condition blocks, with the engine's reasons)."""
     if viewer.actor is None:  # an administrator account without a person: it cannot act
         return [], []
+    d, state = view.definition, view.instance.state
     allowed, blocked = [], []
-    for a in prog.engine.available(session, instance.id, viewer.actor):
-        specs = d.transitions_for(a.trigger, instance.state)
-        view = ActionView(
+    for a in view.available:
+        specs = d.transitions_for(a.trigger, state)
+        action = ActionView(
             a.trigger, a.label, a.allowed,
             comment_required=any(s.comment == "required" for s in specs),
             danger=any(s.skip_requirements or (s.review is not None
@@ -151,69 +81,10 @@ def _actions(prog: Programme, session: Session, viewer: Viewer, d: WorkflowDefin
                        for s in specs),
             reasons=a.reasons)
         if a.allowed:
-            allowed.append(view)
+            allowed.append(action)
         elif any(viewer.actor.role in s.roles for s in specs):
-            blocked.append(view)
+            blocked.append(action)
     return allowed, blocked
-
-
-def region_data(prog: Programme, session: Session, code: str, viewer: Viewer) -> RegionView:
-    """Everything the region page shows, after checking the viewer may see the region."""
-    region = directory.find_region(session, code)
-    check_region_viewer(viewer, region.code)
-    instance = prog.current_instance(session, region.code)
-    d = prog.engine.definition(session, instance.definition_key,
-                               instance.definition_version).definition
-    province = session.get(Province, region.province_code)
-    cohort = session.execute(
-        select(col(Cohort.name)).join(CohortMember, col(CohortMember.cohort_id) == Cohort.id)
-        .where(CohortMember.region_code == region.code)).scalar_one_or_none()
-    _, history = reports.history(session, region.code)
-    current_cycle = [h for h in history if h.cycle == instance.cycle]
-    moves = [h for h in current_cycle if h.kind in ("start", "transition")]
-    passed = frozenset({h.from_state for h in moves if h.from_state}
-                       | {h.to_state for h in moves}) - {instance.state}
-    taken = frozenset((h.from_state, h.to_state) for h in moves
-                      if h.from_state and h.from_state != h.to_state)
-    now = prog.engine.clock()
-    deadlines = [
-        DeadlineRow(x.state, d.state_label(x.state), x.due_at, x.origin, x.version, x.closed_at,
-                    None if x.closed_at is not None else deadline_tone(x.due_at, now))
-        for x in session.execute(select(Deadline).where(Deadline.instance_id == instance.id)
-                                 .order_by(col(Deadline.id).desc())).scalars()]
-    current_deadline = next((r for r in deadlines
-                             if r.closed_at is None and r.state == instance.state), None)
-    submissions = reports.submissions(prog, session, region.code)
-    versions: dict[int, int] = {sid: v for sid, v in session.execute(
-        select(col(Submission.id), col(Submission.version)).where(
-            Submission.instance_id == instance.id)).all()}
-    reviewed = list(dict.fromkeys(t.review.deliverable for t in d.transitions if t.review))
-    reviews = [
-        ReviewRound(d.deliverables[name].label, r.round, r.decision, r.comment, r.reviewer,
-                    r.decided_at, versions.get(r.submission_id))
-        for name in reviewed for r in prog.engine.reviews(session, instance.id, name)]
-    submitted = {(s.deliverable, s.party) for s in submissions}
-    opds = [OpdItems(o.code, o.name, o.email, tuple(
-                d.deliverables[n].label for n in d.owed(instance.state, "opd", o.code, submitted)))
-            for o in directory.opds(session, region.code)]
-    allowed, blocked = _actions(prog, session, viewer, d, instance)
-    trigger_labels: dict[str, str] = {}
-    for t in d.transitions:
-        trigger_labels.setdefault(t.trigger, t.label or t.trigger.replace("_", " "))
-    spec = d.states.get(instance.state)
-    return RegionView(
-        region=region, province=province.name if province else region.province_code,
-        cohort=cohort, instance=instance, definition=d, stage=d.state_label(instance.state),
-        stage_number=list(d.states).index(instance.state) + 1,
-        history=list(reversed(history)), cycles=len({h.cycle for h in history}),
-        names=_names(session, {h.actor for h in history}
-                     | {r.reviewer for r in reviews} | {s.submitted_by for s in submissions}),
-        deadlines=deadlines, current_deadline=current_deadline, submissions=submissions,
-        reviews=reviews, opds=opds,
-        requires=[d.deliverables[r].label for r in (spec.requires if spec else [])],
-        actions=allowed, blocked=blocked, passed=passed, taken=taken,
-        trigger_labels=trigger_labels,
-        deliverable_labels={k: v.label for k, v in d.deliverables.items()})
 
 
 def _diagram(view: RegionView, t: Any) -> Markup:
@@ -229,11 +100,14 @@ def region_page(request: Request, code: str, viewer: PageViewer, prog: Prog,
                 done: str | None = None) -> HTMLResponse:
     """The region's page; ``?done=TRIGGER`` shows the notice after an action."""
     with prog.db.read() as session:
-        view = region_data(prog, session, code, viewer)
+        check_region_viewer(viewer, find_region(session, code).code)
+        view = region_view(prog, session, code, viewer.actor)
+    allowed, blocked = split_actions(view, viewer)
     done_label = view.trigger_labels.get(done) if done else None
-    return render(request, "region.html", viewer, view=view, done=done_label,
-                  diagram=partial(_diagram, view), board=viewer.role in BOARD_ROLES,
-                  symbols=SYMBOLS)
+    return render(request, "region.html", viewer, view=view, actions=allowed, blocked=blocked,
+                  done=done_label, diagram=partial(_diagram, view),
+                  board=viewer.role in BOARD_ROLES, symbols=SYMBOLS,
+                  now=prog.engine.clock())
 
 
 @router.post("/regions/{code}/advance")
@@ -244,8 +118,7 @@ def advance(code: str, viewer: PageViewer, prog: Prog,
             csrf_token: Annotated[str, Form()] = "") -> Response:
     """Fire ``trigger`` as the viewer; back to the page with a notice, or the refusal."""
     check_csrf(viewer, csrf_token)
-    acting(viewer)
-    result = actions.advance(prog, code, trigger.strip(), viewer.email,
+    result = actions.advance(prog, code, trigger.strip(), acting(viewer),
                              comment=comment.strip() or None,
                              expected_version=expected_version)
     return RedirectResponse(

@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from webkit import Web  # type: ignore[import-not-found]
 from worldkit import World  # type: ignore[import-not-found]
 
-from workflows import accounts
+from workflows.access import accounts
 from workflows.programme import Programme
 
 

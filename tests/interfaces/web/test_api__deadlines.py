@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import select
 from webkit import Web  # type: ignore[import-not-found]
 
-from workflows.models import ExtensionRequest
+from workflows.deadlines.models import ExtensionRequest
 
 
 def open_deadline(web: Web, code: str = "64.71") -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import select
 from webkit import Web  # type: ignore[import-not-found]
 
-from workflows.models import EvaluationReturn, EvaluationScore, EvaluationWindow
+from workflows.evaluation.models import EvaluationReturn, EvaluationScore, EvaluationWindow
 
 EVAL = "/api/v1/evaluation"
 SCORES = {"baseline": 3.0, "output": 4.0, "outcome": 3.0, "impact": 2.0, "quick_win": 4.0}

@@ -6,9 +6,9 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from webkit import Web  # type: ignore[import-not-found]
 
-from engine import outbox
-from engine.models import OutboxMessage
-from workflows import directory
+from notifications import outbox
+from notifications.models import OutboxMessage
+from workflows.directory import registration
 
 
 def queue(web: Web, n: int, *, dead: bool) -> int:
@@ -50,8 +50,8 @@ def test_coordinators_list_the_outbox_with_counts(web: Web) -> None:
 
 def test_only_the_programme_coordinators_may_see_or_retry(web: Web) -> None:
     dead = queue(web, 1, dead=True)
-    directory.add_person(web.prog, "sekretariat.6471@pemda.go.id", "Sekretariat",
-                         "coordinator", "64.71")
+    registration.add_person(web.prog, "sekretariat.6471@pemda.go.id", "Sekretariat",
+                            "coordinator", "64.71")
     for email in [web.region.opd, web.region.mentor, "sekretariat.6471@pemda.go.id"]:
         api = web.api(email)
         listed = api.get("/api/v1/outbox")

@@ -36,7 +36,8 @@ from worldkit import World  # type: ignore[import-not-found]
 
 from config.settings import Settings
 from interfaces.web.app import create_app
-from workflows import accounts, evaluation
+from workflows.access import accounts
+from workflows.evaluation import windows
 from workflows.programme import Programme
 
 NOW = datetime(2026, 6, 10, 3, 0, tzinfo=UTC)  # inside the 2026-H1 evaluation window
@@ -77,13 +78,14 @@ def fuzzed(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         # Argon2 at full cost takes most of a second per login, and POST /tokens is fuzzed.
         cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
         patch.setattr(accounts, "_hasher", cheap)
-        patch.setattr(accounts, "_DUMMY_HASH", cheap.hash("dummy-password"))
+        dummy = cheap.hash("dummy-password")
+        patch.setattr(accounts, "_dummy_hash", lambda: dummy)
         world = World(prog, folder / "in")
         world.seed_people()
         implementing = world.region()
         world.drive(implementing, "implementation")
         world.drive(world.region("64.72", opds=("DINKES",)), "bimtek_1")
-        evaluation.ensure_windows(prog, 2026)
+        windows.ensure_windows(prog, 2026)
         web = Web(world, implementing)
         schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", web.app)
         yield Fuzzed(web, schema, web.token(World.COORDINATOR), web.token(implementing.head))

@@ -7,7 +7,7 @@ from typing import Any
 
 from webkit import PASSWORD, Browser, Web  # type: ignore[import-not-found]
 
-from workflows import accounts, links
+from workflows.access import accounts, links
 
 
 def test_token_grants_the_api_and_me_reports_the_directory_role(web: Web) -> None:

@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import event
 from webkit import Web  # type: ignore[import-not-found]
 
-from interfaces.web.pages.board import BoardFilters, board_data
-from workflows import deadlines
-from workflows.programme import MASTER_PLAN
+from engine import Records
+from workflows.deadlines import setting
+from workflows.master_plan import MASTER_PLAN
+from workflows.reporting.board import BoardFilters, board_data
 from workflows.zones import ZONES, local
 
 SAMARINDA, BANDUNG, JAYAPURA = "64.72", "32.73", "91.71"
@@ -85,8 +86,7 @@ def marked(html: str, code: str) -> tuple[int, str, str]:
 
 def stage_column(web: Web, state: str) -> int:
     with web.prog.db.read() as session:
-        return list(web.prog.engine.definition(session, MASTER_PLAN).definition.states).index(
-            state)
+        return list(web.prog.engine.workflow(session, MASTER_PLAN).states).index(state)
 
 
 def count(html: str, key: str) -> int:
@@ -120,8 +120,8 @@ def test_coordinator_sees_the_region_in_its_stage_coloured_by_its_deadline(
     assert "ok" in classes.split() and "on time" in title
 
     # The coordinator moves the deadline to 5 days from now (in Balikpapan's zone): due soon.
-    deadlines.set_region_deadline(web.prog, code, "bimtek_2", clock.now + timedelta(days=5),
-                                  as_email=world.COORDINATOR)
+    setting.set_region_deadline(web.prog, code, "bimtek_2", clock.now + timedelta(days=5),
+                                actor=world.COORDINATOR)
     page = browser.get("/board?lang=en")
     _, classes, title = marked(page.text, code)
     assert "soon" in classes.split() and "due soon" in title
@@ -140,7 +140,7 @@ def test_the_marked_cell_shows_the_date_in_the_regions_zone_and_a_symbol(
     browser = web.browser(web.world.COORDINATOR)
     with web.prog.db.read() as session:
         instance = web.prog.current_instance(session, web.region.code)
-        due_at = deadlines.open_deadline(session, instance.id, "bimtek_1").due_at
+        due_at = Records(session).open_deadline(instance.id, "bimtek_1").due_at
     row = board_rows(browser.get("/board?lang=en").text).rows[web.region.code]
     cell = next(c for c in row if "cur" in c[1])
     local_day = local(due_at, ZONES["WITA"], "%-d %b %Y").removesuffix(" WITA")
@@ -222,10 +222,10 @@ def test_anonymous_is_sent_to_the_login_page(web: Web) -> None:
 def test_a_regions_own_coordinator_sees_only_its_region(web: Web) -> None:
     world = web.world
     world.region(SAMARINDA, opds=())
-    from workflows import directory, imports
+    from workflows.directory import imports, registration
 
     own = "setda.6471@pemda.go.id"
-    directory.upsert_people(web.prog, imports.parse_people(
+    registration.upsert_people(web.prog, imports.parse_people(
         f"email,name,role,region\n{own},Sekretariat Balikpapan,coordinator,64.71\n"))
     page = web.browser(own).get("/board")
     assert page.status_code == 200
@@ -233,9 +233,9 @@ def test_a_regions_own_coordinator_sees_only_its_region(web: Web) -> None:
 
 
 def test_cohort_names_are_escaped(web: Web) -> None:
-    from workflows import directory
+    from workflows.directory import cohorts
 
-    directory.create_cohort(web.prog, "<script>alert(1)</script>", 2030)
+    cohorts.create_cohort(web.prog, "<script>alert(1)</script>", 2030)
     page = web.browser(web.world.COORDINATOR).get("/board")
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text

@@ -16,21 +16,20 @@ import pytest
 from sqlmodel import select
 from webkit import Web  # type: ignore[import-not-found]
 
-from engine import outbox
-from engine.models import Deadline, HistoryEntry
-from workflows import deadlines, directory
-from workflows.models import CohortDeadline, ExtensionRequest
+from engine import DeadlineRecord, Records
+from engine.models import HistoryEntry
+from notifications import outbox
+from workflows.deadlines import extensions, setting
+from workflows.deadlines.models import CohortDeadline, ExtensionRequest
+from workflows.directory import registration
 
 CODE = "64.71"
 
 
-def open_deadline(web: Web, code: str = CODE) -> Deadline | None:
+def open_deadline(web: Web, code: str = CODE) -> DeadlineRecord | None:
     with web.prog.db.read() as session:
         instance = web.prog.current_instance(session, code)
-        found = deadlines.open_deadline(session, instance.id, instance.state)
-        if found is not None:
-            session.expunge(found)
-        return found
+        return Records(session).open_deadline(instance.id, instance.state)
 
 
 def history_count(web: Web) -> int:
@@ -152,10 +151,10 @@ def test_working_days_count_from_the_date_entered(web: Web) -> None:
 
 def test_granting_an_extension_moves_the_deadline_and_refusing_needs_a_comment(
         web: Web) -> None:
-    deadlines.set_region_deadline(web.prog, CODE, "assessment", date(2026, 2, 1),
-                                  as_email=web.world.COORDINATOR)
-    asked = deadlines.request_extension(web.prog, CODE, date(2026, 2, 15), "Bupati sedang dinas",
-                                        as_email=web.region.opd)
+    setting.set_region_deadline(web.prog, CODE, "assessment", date(2026, 2, 1),
+                                actor=web.world.COORDINATOR)
+    asked = extensions.request_extension(web.prog, CODE, date(2026, 2, 15),
+                                         "Bupati sedang dinas", actor=web.region.opd)
     browser = web.browser(web.world.COORDINATOR)
     page = browser.get("/coordinator").text
     assert f'id="extension-{asked.id}"' in page and "Bupati sedang dinas" in page
@@ -215,8 +214,8 @@ def test_a_dead_letter_is_listed_with_the_servers_answer_and_sent_again(web: Web
 
 def test_the_cohort_export_is_a_csv_of_every_region(web: Web) -> None:
     web.world.region("33.74")  # Kota Semarang, WIB, same cohort
-    deadlines.set_region_deadline(web.prog, CODE, "assessment", date(2026, 2, 1),
-                                  as_email=web.world.COORDINATOR)
+    setting.set_region_deadline(web.prog, CODE, "assessment", date(2026, 2, 1),
+                                actor=web.world.COORDINATOR)
     browser = web.browser(web.world.COORDINATOR)
     response = browser.get("/coordinator/export/cohort.csv",
                            params={"cohort": web.world.COHORT})
@@ -245,8 +244,8 @@ def test_the_cohort_export_is_a_csv_of_every_region(web: Web) -> None:
 def test_the_history_export_guards_against_formulas(web: Web) -> None:
     for day, comment in [(10, "=HYPERLINK(\"http://evil\",\"klik\")"), (11, "@SUM(A1)"),
                          (12, "+62 811 000"), (13, "-1 hari; ok")]:
-        deadlines.set_region_deadline(web.prog, CODE, "assessment", date(2026, 2, day),
-                                      as_email=web.world.COORDINATOR, comment=comment)
+        setting.set_region_deadline(web.prog, CODE, "assessment", date(2026, 2, day),
+                                    actor=web.world.COORDINATOR, comment=comment)
     response = web.browser(web.world.COORDINATOR).get(
         f"/coordinator/export/regions/{CODE}/history.csv")
     assert response.status_code == 200
@@ -268,9 +267,9 @@ def test_the_history_export_guards_against_formulas(web: Web) -> None:
 def test_the_printable_report_holds_the_history(web: Web) -> None:
     r = web.region
     web.world.leave(r, "assessment")  # the assessor's result, then assessed -> mou
-    deadlines.set_region_deadline(web.prog, CODE, "mou", date(2026, 3, 1),
-                                  as_email=web.world.COORDINATOR,
-                                  comment="MoU <b>ditandatangani</b> Maret")
+    setting.set_region_deadline(web.prog, CODE, "mou", date(2026, 3, 1),
+                                actor=web.world.COORDINATOR,
+                                comment="MoU <b>ditandatangani</b> Maret")
     response = web.browser(web.world.COORDINATOR).get(f"/coordinator/report/regions/{CODE}")
     assert response.status_code == 200
     page = response.text
@@ -331,7 +330,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(web: Web) -> None:
 def test_a_regions_own_coordinator_sees_and_exports_only_its_regions(web: Web) -> None:
     web.world.region("33.74")
     own = "sekretariat.6471@pemda.go.id"
-    directory.add_person(web.prog, own, "Sekretariat Smart City Balikpapan", "coordinator", CODE)
+    registration.add_person(web.prog, own, "Sekretariat Smart City Balikpapan", "coordinator",
+                            CODE)
     message = dead_letter(web)
     browser = web.browser(own)
     page = browser.get("/coordinator").text

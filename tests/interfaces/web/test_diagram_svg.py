@@ -7,12 +7,12 @@ import itertools
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from engine.definition import load_definition, load_definition_file
+from engine import load_definition, load_definition_file
 from interfaces.web import diagram_svg
 from interfaces.web.diagram_svg import NODE_H, NODE_W, layout, svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
-MASTER_PLAN = Path(__file__).resolve().parents[3] / "workflows/definitions/master_plan.yaml"
+MASTER_PLAN = Path(__file__).resolve().parents[3] / "workflows/master_plan/master_plan.yaml"
 
 
 def master_plan():  # type: ignore[no-untyped-def]

@@ -19,8 +19,10 @@ import pytest
 from sqlmodel import select
 from webkit import Web  # type: ignore[import-not-found]
 
-from workflows import evaluation
-from workflows.models import EvaluationReturn, EvaluationScore, WindowExtension
+from workflows.evaluation.models import EvaluationReturn, EvaluationScore, WindowExtension
+from workflows.evaluation.returns import submit_return
+from workflows.evaluation.scores import score
+from workflows.evaluation.windows import ensure_windows
 
 BALIKPAPAN, JAYAPURA, SEMARANG = "64.71", "91.71", "33.74"
 WORKED = {"baseline": 3, "output": 4, "outcome": 3, "impact": 2, "quick_win": 4}  # index 3.0
@@ -57,13 +59,13 @@ def scored(web: Web, clock: Any) -> dict[str, Any]:
     world.drive(web.region, "implementation")
     world.drive(jayapura, "implementation")
     world.region(SEMARANG)
-    evaluation.ensure_windows(web.prog, 2026)
+    ensure_windows(web.prog, 2026)
     clock.now = datetime(2026, 6, 10, 2, 0, tzinfo=UTC)
-    evaluation.submit_return(web.prog, BALIKPAPAN, "2026-H1", web.region.opd)
-    evaluation.submit_return(web.prog, JAYAPURA, "2026-H1", jayapura.opd)
+    submit_return(web.prog, BALIKPAPAN, "2026-H1", web.region.opd)
+    submit_return(web.prog, JAYAPURA, "2026-H1", jayapura.opd)
     for part, value in WORKED.items():
-        evaluation.score(web.prog, BALIKPAPAN, "2026-H1", part, value, world.ASSESSOR)
-        evaluation.score(web.prog, JAYAPURA, "2026-H1", part, 3.5, world.ASSESSOR)
+        score(web.prog, BALIKPAPAN, "2026-H1", part, value, world.ASSESSOR)
+        score(web.prog, JAYAPURA, "2026-H1", part, 3.5, world.ASSESSOR)
     return {BALIKPAPAN: web.region, JAYAPURA: jayapura}
 
 
@@ -108,10 +110,10 @@ def test_the_ranking_and_its_bars_carry_the_computed_indices(web: Web,
 
 def test_scores_per_dimension_have_their_own_chart(web: Web, scored: Any) -> None:
     for part in WORKED:
-        evaluation.score(web.prog, BALIKPAPAN, "2026-H1", part, 4, web.world.ASSESSOR,
-                         dimension="governance")
-    evaluation.score(web.prog, BALIKPAPAN, "2026-H1", "output", 1, web.world.ASSESSOR,
-                     dimension="economy")
+        score(web.prog, BALIKPAPAN, "2026-H1", part, 4, web.world.ASSESSOR,
+              dimension="governance")
+    score(web.prog, BALIKPAPAN, "2026-H1", "output", 1, web.world.ASSESSOR,
+          dimension="economy")
     # A newer cohort is shown by default; a region alone opens its own cohort.
     web.world.region("51.71", cohort="Smart City 2027", year=2027)
     browser = web.browser(web.world.COORDINATOR)

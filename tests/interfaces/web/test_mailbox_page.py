@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from webkit import Web  # type: ignore[import-not-found]
 
 from notifications.sink import MailSink, running_sink
-from workflows import directory
+from workflows.directory import registration
 
 EVIL = ('<p>Tenggat <b>Buku 1</b> besok.</p><script>alert("xss")</script>'
         '<img src=x onerror="alert(1)"><a href="javascript:alert(2)">klik</a>')
@@ -103,7 +103,7 @@ def test_other_people_see_only_their_own_mail(web: Web) -> None:
                       boxed.browser(web.region.mentor).get("/mailbox").text) == []
     # A region's own coordinator is not programme staff: its own mail only.
     own = "sekretariat.6471@pemda.go.id"
-    directory.add_person(web.prog, own, "Sekretariat Smart City", "coordinator", "64.71")
+    registration.add_person(web.prog, own, "Sekretariat Smart City", "coordinator", "64.71")
     assert re.findall(r'<tr id="mail-(\d+)">',
                       boxed.browser(own).get("/mailbox").text) == []
 

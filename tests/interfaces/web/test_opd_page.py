@@ -13,7 +13,8 @@ from sqlmodel import col, select
 from webkit import Web  # type: ignore[import-not-found]
 
 from engine.models import Submission
-from workflows.models import ExtensionRequest, QuickWin
+from workflows.deadlines.models import ExtensionRequest
+from workflows.master_plan.quick_wins import QuickWin
 
 PDF = b"%PDF-1.4\n% revised quick-win plan of Kota Balikpapan\n%%EOF\n"
 
@@ -237,7 +238,7 @@ def test_the_calendar_subscription_address_works_without_sign_in_until_a_passwor
 
     from icalendar import Calendar
 
-    from workflows import accounts
+    from workflows.access import accounts
 
     page = web.browser(web.region.opd).get("/opd").text
     url = re.search(r'value="https?://[^"]+(/calendar/[^"]+\.ics)" id="subscribe-url"', page)

@@ -7,7 +7,8 @@ from typing import Any
 
 from webkit import Web  # type: ignore[import-not-found]
 
-from workflows import directory
+from engine import Records
+from workflows.directory import registration
 
 
 def _version(web: Web, code: str) -> int:
@@ -27,7 +28,7 @@ def test_queue_shows_my_waiting_regions_oldest_first_with_the_plan(web: Web, clo
     world, balikpapan = web.world, web.region
     samarinda = world.region("64.72", opds=("DINKES",))
     bontang = world.region("64.74", opds=("DISHUB",))
-    directory.assign_mentor(web.prog, balikpapan.mentor, [samarinda.code, bontang.code])
+    registration.assign_mentor(web.prog, balikpapan.mentor, [samarinda.code, bontang.code])
     world.drive(samarinda, "mentor_review")  # waiting longest
     clock.advance(days=2)
     world.drive(balikpapan, "mentor_review")
@@ -39,8 +40,8 @@ def test_queue_shows_my_waiting_regions_oldest_first_with_the_plan(web: Web, clo
     assert text.index("Kota Samarinda") < text.index("Kota Balikpapan")
     assert "Kota Bontang" not in text
     with web.prog.db.read() as session:
-        latest = web.prog.engine.latest_submission(
-            session, web.prog.current_instance(session, "64.71").id, "quick_win_plan")
+        latest = Records(session).latest_submission(
+            web.prog.current_instance(session, "64.71").id, "quick_win_plan")
     assert f"sha256 {latest.sha256[:12]}" in text and latest.file_name in text
     assert "Online permits in one portal" in text and "Smart Governance" in text
     assert "Putaran 1" in text
@@ -61,8 +62,8 @@ def test_approve_moves_the_region_on_and_says_so(web: Web) -> None:
     assert response.headers["location"] == "/queue?done=approve&region=64.71"
     assert web.world.state("64.71") == "presentation"
     with web.prog.db.read() as session:
-        decided = web.prog.engine.reviews(
-            session, web.prog.current_instance(session, "64.71").id, "quick_win_plan")
+        decided = Records(session).reviews(
+            web.prog.current_instance(session, "64.71").id, "quick_win_plan")
     assert [(r.round, r.decision, r.comment, r.reviewer) for r in decided] == [
         (1, "approved", "Layak dilaksanakan", web.region.mentor)]
     after = web.browser(web.region.mentor).get(response.headers["location"]).text

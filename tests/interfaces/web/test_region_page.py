@@ -10,8 +10,8 @@ from typing import Any
 
 from webkit import Web  # type: ignore[import-not-found]
 
+from engine import Records
 from interfaces.web.templating import when
-from workflows import deadlines
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 SAMARINDA = "64.72"
@@ -88,7 +88,7 @@ def test_history_deadlines_in_both_zones_submissions_reviews(web: Web) -> None:
 
     with web.prog.db.read() as session:
         instance = web.prog.current_instance(session, r.code)
-        due_at = deadlines.open_deadline(session, instance.id, "mentor_review").due_at
+        due_at = Records(session).open_deadline(instance.id, "mentor_review").due_at
     wita, wib = when(due_at, "WITA", "en"), when(due_at, "WIB", "en")
     assert wita.endswith("WITA") and wib.endswith("WIB") and wita[:-5] != wib[:-4]
     table = section(html, "deadlines")

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from interfaces.web.app import create_app
-from workflows import accounts
+from workflows.access import accounts
 
 PASSWORD = "kata-sandi-rahasia-1"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -4,7 +4,7 @@ Each test module gets a live server: uvicorn serving :func:`create_app` in a bac
 thread on a free port of 127.0.0.1, on a Programme with a SQLite file and the real clock
 (nothing here is simulated: sessions, CSRF tokens, cookies and redirects are the browser's).
 The database is seeded through the same public functions the command line uses
-(:class:`worldkit.World`), and accounts through :func:`workflows.accounts.create`.
+(:class:`worldkit.World`), and accounts through :func:`workflows.access.accounts.create`.
 
 These tests run once (SQLite only; the backend makes no difference to what a browser sees,
 and the TestClient tests cover both backends). Debian's ``/usr/bin/chromium`` is used, never
@@ -28,8 +28,9 @@ import uvicorn
 from worldkit import World  # type: ignore[import-not-found]
 
 from config.settings import Settings
+from interfaces.bootstrap import initialise
 from interfaces.web.app import create_app
-from workflows import accounts
+from workflows.access import accounts
 from workflows.programme import Programme
 
 CHROMIUM = "/usr/bin/chromium"
@@ -107,7 +108,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """Kota Balikpapan and Kota Samarinda (both WITA) in a cohort, behind a live server."""
     folder = tmp_path_factory.mktemp("live")
     prog = Programme(Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'sc.db'}"))
-    prog.init()
+    initialise(prog)
     world = World(prog, folder / "in")
     world.seed_people()
     regions = {r.code: r for r in (world.region("64.71"),

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from engine import Records
+
 pytestmark = pytest.mark.browser
 
 PLAN = b"%PDF-1.4\n% quick-win plan of Kota Balikpapan, revision 1\n%%EOF\n"
@@ -88,8 +90,8 @@ def test_reject_revise_resubmit_approve_in_the_browser(live: Any, chromium: Any,
     assert live.state("64.71") == "presentation"
     with live.prog.db.read() as session:
         instance = live.prog.current_instance(session, "64.71")
-        decided = live.prog.engine.reviews(session, instance.id, "quick_win_plan")
-        latest = live.prog.engine.latest_submission(session, instance.id, "quick_win_plan")
+        decided = Records(session).reviews(instance.id, "quick_win_plan")
+        latest = Records(session).latest_submission(instance.id, "quick_win_plan")
     assert [(r.round, r.decision, r.comment) for r in decided] == [
         (1, "rejected", HOSTILE), (2, "approved", "Layak dilaksanakan")]
     assert (latest.version, latest.file_name, latest.submitted_by) == (

@@ -1,0 +1,71 @@
+"""The deadline table's one writer: deadlines open, move and close here and nowhere else.
+
+When an instance enters a state, the engine asks the programme's
+:data:`~engine.contracts.DeadlinePolicy` for the due date (handing it the definition's own,
+``deadline: {days: N}`` after entering, as the default) and opens that deadline; when the
+instance leaves the state, every open deadline of the state closes. A programme that moves a
+deadline later (an override, a granted extension) asks the engine to, and each move bumps the
+deadline's ``version`` so whatever was planned for the old date can tell it is stale.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from engine.contracts import DeadlineChange, DeadlinePolicy, DueDate, InstanceSnapshot
+from engine.definition import WorkflowDefinition
+from engine.records import DEADLINE, Records
+
+DEFINITION = "definition"
+
+
+def definition_due(definition: WorkflowDefinition, state: str, now: datetime) -> DueDate | None:
+    """The definition's relative deadline of ``state`` entered at ``now``, if it has one."""
+    spec = definition.states[state].deadline
+    if spec is None:
+        return None
+    return DueDate(now + timedelta(days=spec.days), DEFINITION)
+
+
+def open_on_entry(session: Session, policy: DeadlinePolicy, definition: WorkflowDefinition,
+                  instance: InstanceSnapshot, now: datetime) -> int | None:
+    """Open the deadline of the state ``instance`` has just entered, as the policy says."""
+    due = policy(session, instance, instance.state,
+                 definition_due(definition, instance.state, now))
+    if due is None:
+        return None
+    return _insert(session, instance.id, instance.state, due, now)
+
+
+def close_state(session: Session, instance_id: int, state: str, now: datetime) -> None:
+    """Close every open deadline of ``state`` (the instance has left it)."""
+    session.execute(update(DEADLINE).where(
+        DEADLINE.c.instance_id == instance_id, DEADLINE.c.state == state,
+        DEADLINE.c.closed_at.is_(None)).values(closed_at=now))
+
+
+def move(session: Session, deadline_id: int, due: DueDate) -> int:
+    """Give a deadline a new due time and origin; returns its new version."""
+    session.execute(update(DEADLINE).where(DEADLINE.c.id == deadline_id).values(
+        due_at=due.due_at, origin=due.origin, version=DEADLINE.c.version + 1))
+    return int(session.execute(
+        select(DEADLINE.c.version).where(DEADLINE.c.id == deadline_id)).scalar_one())
+
+
+def set_for_state(session: Session, instance_id: int, state: str, due: DueDate,
+                  now: datetime) -> DeadlineChange:
+    """Move the instance's open deadline in ``state``, or open one there if it has none."""
+    current = Records(session).open_deadline(instance_id, state)
+    if current is None:
+        return DeadlineChange(_insert(session, instance_id, state, due, now), 1)
+    return DeadlineChange(current.id, move(session, current.id, due))
+
+
+def _insert(session: Session, instance_id: int, state: str, due: DueDate,
+            now: datetime) -> int:
+    return int(session.execute(insert(DEADLINE).values(
+        instance_id=instance_id, state=state, due_at=due.due_at, origin=due.origin, version=1,
+        created_at=now).returning(DEADLINE.c.id)).scalar_one())

@@ -1,0 +1,233 @@
+"""Accounts: passwords, sign-in, and the throttle on guessing, for registered people and OPDs.
+
+An account is keyed by the email address of a person or OPD already in the directory; what
+its owner may do is never stored here but derived from that person or OPD on every request
+(:func:`workflows.directory.actor_for`), so a mentor reassigned to another region gets the new
+region at once. Passwords are hashed with Argon2id (``argon2-cffi``) and rehashed when the
+parameters change. Session and token secrets are random, shown once, and stored as SHA-256
+hashes (:mod:`workflows.access.sessions`): a copy of the database signs nobody in.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import deque
+from datetime import datetime, timedelta
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from engine import InvalidInputError, NotAuthenticated, NotFoundError
+from workflows.access.models import Account
+from workflows.access.sessions import revoke_all
+from workflows.directory.imports import normalise_email_arg
+from workflows.directory.models import Opd, Person
+from workflows.programme import Programme
+
+MIN_PASSWORD = 10
+LOCALES = ("id", "en")
+
+_hasher = PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so a wrong address costs as long as a
+    wrong password and the response time does not tell which accounts exist. Made on first
+    use: hashing costs tens of milliseconds, which a command that signs nobody in never pays.
+    """
+    return _hasher.hash(secrets.token_hex(16))
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInputError(
+            f"a password needs at least {MIN_PASSWORD} characters; choose a longer one")
+    if password.strip() != password or not password.isprintable():
+        raise InvalidInputError("a password cannot start or end with spaces or hold "
+                                "control characters")
+
+
+def registered(session: Session, email: str) -> bool:
+    """Whether a person or an OPD has this address (an account must belong to one)."""
+    return any(
+        session.execute(select(model.id).where(model.email == email)).first() is not None
+        for model in (Person, Opd)
+    )
+
+
+def create(prog: Programme, email: str, password: str, *, is_admin: bool = False,
+           locale: str = "id") -> Account:
+    """A new account for a registered person or OPD (an admin account needs neither)."""
+    address = normalise_email_arg(email, "email")
+    _check_password(password)
+    if locale not in LOCALES:
+        raise InvalidInputError(f"locale must be one of {', '.join(LOCALES)}, not {locale!r}")
+    now = prog.engine.clock()
+    with prog.db.transaction() as session:
+        if session.execute(select(Account.id).where(Account.email == address)).first():
+            raise InvalidInputError(
+                f"{address} already has an account; use 'smartcity account password' to "
+                "change its password")
+        if not is_admin and not registered(session, address):
+            raise NotFoundError(
+                f"nobody is registered as {address}; add the person ('smartcity person add') "
+                "or the OPD ('smartcity opd add') first, or create an --admin account")
+        account = Account(email=address, password_hash=_hasher.hash(password),
+                          is_admin=is_admin, locale=locale, created_at=now)
+        session.add(account)
+        session.flush()
+        session.expunge(account)
+        return account
+
+
+def set_password(prog: Programme, email: str, password: str) -> None:
+    """Change a password; every session and token of the account stops working."""
+    address = normalise_email_arg(email, "email")
+    _check_password(password)
+    with prog.db.transaction() as session:
+        account = _find(session, address)
+        account.password_hash = _hasher.hash(password)
+        now = prog.engine.clock()
+        account.links_valid_after = now  # links already mailed stop signing in
+        revoke_all(session, account.id or 0, now)
+
+
+def set_disabled(prog: Programme, email: str, disabled: bool) -> None:
+    address = normalise_email_arg(email, "email")
+    now = prog.engine.clock()
+    with prog.db.transaction() as session:
+        account = _find(session, address)
+        account.disabled_at = now if disabled else None
+        if disabled:
+            revoke_all(session, account.id or 0, now)
+
+
+def listing(prog: Programme) -> list[Account]:
+    with prog.db.read() as session:
+        return list(session.execute(select(Account).order_by(Account.email)).scalars())
+
+
+def _find(session: Session, address: str) -> Account:
+    account = session.execute(
+        select(Account).where(Account.email == address)).scalar_one_or_none()
+    if account is None:
+        raise NotFoundError(f"no account for {address}; create one with "
+                            "'smartcity account add'")
+    return account
+
+
+# Guessing is slowed per address, in each process: after FAILURES_ALLOWED wrong passwords
+# within FAILURE_WINDOW the address is refused until the oldest failure ages out. And at most
+# HASHING_AT_ONCE Argon2 checks (64 MiB each) run at a time, so a flood of sign-in requests
+# queues instead of exhausting memory.
+FAILURES_ALLOWED = 10
+FAILURE_WINDOW = timedelta(minutes=15)
+HASHING_AT_ONCE = 4
+_failures: dict[str, deque[datetime]] = {}
+_failures_lock = threading.Lock()
+_hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
+
+
+def _throttled(address: str, now: datetime) -> None:
+    with _failures_lock:
+        recent = _failures.get(address)
+        while recent and now - recent[0] > FAILURE_WINDOW:
+            recent.popleft()
+        if recent is not None and len(recent) >= FAILURES_ALLOWED:
+            wait = max(1, int((recent[0] + FAILURE_WINDOW - now).total_seconds() // 60) + 1)
+            raise NotAuthenticated(f"too many wrong passwords for {address}; try again in "
+                                   f"{wait} minute(s), or open a link from an email")
+
+
+def _failed(address: str, now: datetime) -> None:
+    with _failures_lock:
+        if len(_failures) > 100_000:  # bounded memory under a spray of addresses
+            _failures.clear()
+        _failures.setdefault(address, deque(maxlen=FAILURES_ALLOWED)).append(now)
+
+
+def _verify(stored: str, password: str) -> bool:
+    with _hashing:
+        try:
+            return bool(_hasher.verify(stored, password))
+        except InvalidHashError:  # an account made by a link, with no password yet
+            _hasher.verify(_dummy_hash(), password + "\x00")  # same time as a real check
+            return False
+        except VerificationError:
+            return False
+
+
+def authenticate(session: Session, email: str, password: str, now: datetime) -> Account:
+    """The account for these credentials, or :class:`NotAuthenticated` (which never says
+    whether the address or the password was wrong)."""
+    address = email.strip().lower()
+    _throttled(address, now)
+    refused = NotAuthenticated("wrong email address or password")
+    account: Account | None = None
+    if len(address) <= 254 and address.isprintable():  # no account has another address
+        account = session.execute(
+            select(Account).where(col(Account.email) == address)).scalar_one_or_none()
+    if account is None:
+        _verify(_dummy_hash(), password)  # as long as a wrong password for a real account
+        _failed(address, now)
+        raise refused
+    if not _verify(account.password_hash, password):
+        _failed(address, now)
+        raise refused
+    if account.disabled_at is not None:
+        raise NotAuthenticated(f"the account {address} is disabled; ask an administrator")
+    if _hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = _hasher.hash(password)
+    account.last_login_at = now
+    session.flush()  # written even when the caller detaches the account before commit
+    return account
+
+
+def account_by_id(session: Session, account_id: int) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFoundError(f"no account {account_id}")
+    return account
+
+
+def account_for_email(session: Session, email: str, now: datetime,
+                      issued_at: datetime | None = None) -> Account:
+    """The active account of ``email``, made on first use for a registered person or OPD.
+
+    Someone who opens a link from an email may never have set a password: the link itself
+    proves the address, so an account without a usable password is created for them.
+    """
+    address = email.strip().lower()
+    account = session.execute(
+        select(Account).where(col(Account.email) == address)).scalar_one_or_none()
+    if account is None:
+        if not registered(session, address):
+            raise NotAuthenticated(f"{address} is no longer registered; ask a coordinator")
+        account = Account(email=address, password_hash="!" + secrets.token_hex(16),
+                          created_at=now)
+        session.add(account)
+        session.flush()
+    if account.disabled_at is not None:
+        raise NotAuthenticated(f"the account {address} is disabled; ask an administrator")
+    if issued_at is not None and account.links_valid_after is not None \
+            and issued_at < account.links_valid_after:
+        raise NotAuthenticated("this link was sent before the password was changed; sign in "
+                               "with the new password")
+    return account
+
+
+def active_account(session: Session, email: str, issued_at: datetime) -> Account | None:
+    """The account of ``email`` if it still honours a credential issued at ``issued_at`` (not
+    disabled, no password change since), else None."""
+    account = session.execute(
+        select(Account).where(col(Account.email) == email)).scalar_one_or_none()
+    if account is None or account.disabled_at is not None:
+        return None
+    if account.links_valid_after is not None and issued_at < account.links_valid_after:
+        return None
+    return account

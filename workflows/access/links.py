@@ -1,0 +1,128 @@
+"""Signed, expiring, single-use links that open one item for someone who rarely signs in.
+
+A reminder email carries a link per open item (``/l/<token>``). The token is signed with the
+server's secret key (``itsdangerous``) and holds the recipient's address, the page to open
+and an expiry taken from the programme's clock (not the wall clock, so a simulated clock
+drives it too). Opening it shows a page with one button; only pressing it (a POST) uses the
+link, so mail scanners that fetch every link do not use it up. Using it records its nonce in
+``used_link`` in the same transaction that signs the person in; a second use is refused, and
+the person signs in with their password instead. A password change voids the links issued
+before it. Anyone who sees the email can use the link once: this is the same trust as a
+password-reset email, and the reason links expire after ``SMARTCITY_LINK_DAYS``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
+from sqlmodel import select
+
+from config.settings import Settings
+from engine import NotAuthenticated
+from workflows.access.models import UsedLink
+
+SALT = "smartcity-link"
+
+
+def secret_key(settings: Settings) -> str:
+    """The configured key, or one generated once into ``DATA_DIR/secret.key`` (mode 0600)."""
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    path: Path = settings.data_dir / "secret.key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:  # O_EXCL: two processes starting at once agree on the first key written
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def _serializer(settings: Settings) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key(settings), salt=SALT)
+
+
+def make_token(settings: Settings, email: str, path: str, now: datetime) -> str:
+    if not path.startswith("/") or path.startswith("//"):
+        raise ValueError(f"a link opens a page of this site, not {path!r}")
+    expires = int((now + timedelta(days=settings.link_days)).timestamp())
+    return _serializer(settings).dumps(
+        {"e": email, "p": path, "x": expires, "i": int(now.timestamp()),
+         "n": secrets.token_hex(12)})
+
+
+def make_url(settings: Settings, email: str, path: str, now: datetime) -> str:
+    """The full address to put in an email."""
+    return f"{settings.base_url}/l/{make_token(settings, email, path, now)}"
+
+
+@dataclass(frozen=True)
+class OpenedLink:
+    email: str
+    path: str
+    issued_at: datetime
+
+
+def peek(settings: Settings, token: str, now: datetime) -> OpenedLink:
+    """The link's content if its signature and date are good; it stays unused."""
+    try:
+        data = _serializer(settings).loads(token)
+        email, path, expires = str(data["e"]), str(data["p"]), int(data["x"])
+        issued = datetime.fromtimestamp(int(data["i"]), UTC)
+        str(data["n"])
+    except (BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError):
+        raise NotAuthenticated("this link is not valid (it may have been cut short in the "
+                               "email); sign in with your password instead") from None
+    if now >= datetime.fromtimestamp(expires, UTC):
+        raise NotAuthenticated("this link has expired; sign in with your password instead")
+    return OpenedLink(email, path, issued)
+
+
+def redeem(session: Session, settings: Settings, token: str, now: datetime) -> OpenedLink:
+    """Check the link and mark it used (in the caller's transaction); refuse it otherwise."""
+    opened = peek(settings, token, now)
+    nonce = str(_serializer(settings).loads(token)["n"])
+    if session.execute(select(UsedLink.nonce).where(UsedLink.nonce == nonce)).first():
+        raise NotAuthenticated("this link was already used; sign in with your password "
+                               "instead")
+    session.add(UsedLink(nonce=nonce, email=opened.email, used_at=now))
+    session.flush()  # a concurrent second opening fails on the primary key here
+    return opened
+
+
+# -- calendar subscriptions ---------------------------------------------------------------
+
+CALENDAR_SALT = "smartcity-calendar"
+
+
+def calendar_token(settings: Settings, email: str, now: datetime) -> str:
+    """A long-lived signed address for a calendar app to subscribe to an OPD's deadlines.
+
+    Calendar apps cannot sign in, so the address itself is the credential: it reads only
+    that OPD's deadlines, works until the account's password changes (which voids every
+    address issued before), and is shown only to the OPD on its own page.
+    """
+    return URLSafeSerializer(secret_key(settings), salt=CALENDAR_SALT).dumps(
+        {"e": email, "i": int(now.timestamp())})
+
+
+def calendar_email(settings: Settings, token: str) -> tuple[str, datetime]:
+    """The address and issue time of a calendar token, or :class:`NotAuthenticated`."""
+    try:
+        data = URLSafeSerializer(secret_key(settings), salt=CALENDAR_SALT).loads(token)
+        return str(data["e"]), datetime.fromtimestamp(int(data["i"]), UTC)
+    except (BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError):
+        raise NotAuthenticated("this calendar address is not valid; copy it again from "
+                               "your page") from None

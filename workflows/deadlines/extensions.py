@@ -1,0 +1,181 @@
+"""Extension requests: a region asks to move its open deadline, a coordinator decides.
+
+An OPD of the region, its own coordinator or its head of region asks for a later date with a
+reason; another coordinator grants it (the deadline moves through the engine, its reminders
+are re-armed) or refuses it with a comment. Both the request and the decision are written in
+the region's history (kind ``extension``). Each function is one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from engine import (
+    ConflictError,
+    DueDate,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDenied,
+    Records,
+)
+from workflows import roles
+from workflows.deadlines.dates import check_future, resolve_due, tz_of_zone
+from workflows.deadlines.models import ExtensionRequest
+from workflows.deadlines.setting import move, require_coordinator_of
+from workflows.directory.actors import Acting, acting
+from workflows.directory.regions import find_region, region_tz
+from workflows.programme import Programme
+from workflows.zones import local
+
+PENDING, GRANTED, REFUSED = "pending", "granted", "refused"
+EXTENSION = "extension"
+#: Who may ask, for a region they are bound to.
+ASKING_ROLES = (roles.OPD, roles.COORDINATOR, roles.HEAD_OF_REGION)
+
+
+@dataclass(frozen=True)
+class ExtensionResult:
+    id: int
+    region: str
+    state: str
+    status: str
+    due_at: datetime  # the deadline after the action
+    requested_until: datetime
+    tz: str
+    version: int
+
+
+def request_extension(
+    prog: Programme, region: str, until: date | datetime, reason: str, *, actor: Acting,
+    zone: str | None = None,
+) -> ExtensionResult:
+    """An OPD of the region, or its own coordinator or head, asks to move its open deadline
+    to ``until`` (the region's zone unless ``zone``); a coordinator decides."""
+    if not reason or not reason.strip():
+        raise InvalidInputError("say why the extension is needed (--reason)")
+    with prog.db.transaction() as session:
+        found = find_region(session, region)
+        actor = acting(session, actor)
+        bound = actor.subjects is not None and found.code in actor.subjects
+        if actor.role not in ASKING_ROLES or not bound:
+            if actor.role == roles.COORDINATOR and actor.subjects is None:
+                hint = ("a programme-wide coordinator moves the deadline directly with "
+                        "'smartcity deadlines override'")
+            else:
+                hint = (f"only an OPD of {found.code}, its coordinator or its head of region "
+                        "may ask")
+            raise PermissionDenied(f"{actor.describe()} may not ask to extend the deadline of "
+                                   f"{found.code}: {hint}")
+        instance = prog.current_instance(session, found.code)
+        d = prog.definition_of(session, instance)
+        label = d.state_label(instance.state)
+        deadline = Records(session).open_deadline(instance.id, instance.state)
+        if deadline is None:
+            raise InvalidInputError(f"{found.code} has no open deadline in {label}; there is "
+                                    "nothing to extend")
+        tz = tz_of_zone(zone) if zone else found.tz
+        now = prog.engine.clock()
+        requested = resolve_due(until, tz)
+        check_future(requested, now, tz)
+        if requested <= deadline.due_at:
+            raise InvalidInputError(
+                f"{local(requested, found.tz)} is not later than the deadline "
+                f"{local(deadline.due_at, found.tz)}; ask for a later date")
+        pending = session.execute(select(ExtensionRequest.id).where(
+            ExtensionRequest.deadline_id == deadline.id, ExtensionRequest.status == PENDING,
+        )).scalar_one_or_none()
+        if pending is not None:
+            raise ConflictError(
+                f"extension request #{pending} for {found.code} ({label}) is still pending; a "
+                f"coordinator decides it with 'smartcity deadlines decide {pending} "
+                "grant|refuse'")
+        request = ExtensionRequest(
+            deadline_id=deadline.id, requested_by=actor.identity, role=actor.role,
+            reason=reason.strip(), requested_until=requested, status=PENDING, created_at=now)
+        session.add(request)
+        session.flush()
+        assert request.id is not None
+        prog.engine.note(
+            session, instance.id, actor, "request_extension", reason.strip(),
+            f"extension #{request.id}: {label} from {local(deadline.due_at, found.tz)} to "
+            f"{local(requested, found.tz)}", kind="extension")
+        return ExtensionResult(request.id, found.code, instance.state, PENDING,
+                               deadline.due_at, requested, found.tz, deadline.version)
+
+
+def decide_extension(
+    prog: Programme, request_id: int, grant: bool, comment: str | None, *, actor: Acting,
+) -> ExtensionResult:
+    """A coordinator grants (the deadline moves, its reminders are re-armed) or refuses (a
+    comment is required) a pending extension request."""
+    with prog.db.transaction() as session:
+        actor = acting(session, actor)
+        request = session.get(ExtensionRequest, request_id)
+        if request is None:
+            raise NotFoundError(f"no extension request #{request_id}; list them with "
+                                "'smartcity deadlines REGION'")
+        deadline = Records(session).deadline(request.deadline_id)
+        assert deadline is not None, "a request is made on an existing deadline"
+        instance = prog.engine.get_instance(session, deadline.instance_id)
+        code = instance.subject
+        verb = "grant" if grant else "refuse"
+        require_coordinator_of(actor, code, f"{verb} an extension")
+        if request.requested_by == actor.identity:
+            raise PermissionDenied(f"{actor.describe()} asked for extension #{request_id} and "
+                                   "may not decide it: another coordinator decides")
+        if request.status != PENDING:
+            raise ConflictError(f"extension request #{request_id} was already {request.status} "
+                                f"by {request.decided_by}")
+        d = prog.definition_of(session, instance)
+        label = d.state_label(deadline.state)
+        if deadline.closed_at is not None:
+            raise InvalidInputError(f"{code} has left {label}; the deadline of extension "
+                                    f"#{request_id} is closed and cannot move")
+        if not grant and not (comment and comment.strip()):
+            raise InvalidInputError("a refusal needs a comment (-m): say why, for the region")
+        tz = region_tz(session, code)
+        now = prog.engine.clock()
+        if grant:
+            check_future(request.requested_until, now, tz)
+        request.status = GRANTED if grant else REFUSED
+        request.decided_by, request.decided_at = actor.identity, now
+        request.decision_comment = comment
+        session.add(request)
+        session.flush()
+        version = deadline.version
+        if grant:
+            version = move(prog, session, deadline.id,
+                           DueDate(request.requested_until, EXTENSION), now)
+            detail = (f"extension #{request_id} granted: {label} due "
+                      f"{local(request.requested_until, tz)} (deadline v{version})")
+        else:
+            detail = (f"extension #{request_id} refused: {label} stays due "
+                      f"{local(deadline.due_at, tz)}")
+        prog.engine.note(session, instance.id, actor, f"{verb}_extension", comment, detail,
+                         kind="extension")
+        due = request.requested_until if grant else deadline.due_at
+        return ExtensionResult(request_id, code, deadline.state, request.status, due,
+                               request.requested_until, tz, version)
+
+
+def extension_requests(session: Session, deadline_id: int) -> list[ExtensionRequest]:
+    """Every request made on a deadline, oldest first."""
+    return list(session.execute(select(ExtensionRequest).where(
+        ExtensionRequest.deadline_id == deadline_id).order_by(col(ExtensionRequest.id))
+    ).scalars())
+
+
+def requests_by_deadline(session: Session, deadline_ids: list[int]
+                         ) -> dict[int, list[ExtensionRequest]]:
+    """Every request made on each of ``deadline_ids``, oldest first (one query)."""
+    if not deadline_ids:
+        return {}
+    found: dict[int, list[ExtensionRequest]] = {}
+    for request in session.execute(select(ExtensionRequest).where(
+            col(ExtensionRequest.deadline_id).in_(deadline_ids))
+            .order_by(col(ExtensionRequest.id))).scalars():
+        found.setdefault(request.deadline_id, []).append(request)
+    return found

@@ -1,0 +1,199 @@
+"""Coordinators' dates: a cohort's date for a stage, and one region's own date for its stage.
+
+Which date applies to a region in a state, strongest first:
+
+1. a granted extension (``origin='extension'``, :mod:`workflows.deadlines.extensions`) or a
+   coordinator's override for the region (``origin='region'``);
+2. the cohort's date for the state (:class:`~workflows.deadlines.models.CohortDeadline`,
+   ``origin='cohort'``), also applied when a region *enters* the state later (the engine
+   asks :func:`workflows.deadlines.policy.cohort_dates`);
+3. the definition's relative ``deadline: {days: N}`` (``origin='definition'``).
+
+The engine writes the deadline (its one writer); every change bumps the deadline's version,
+re-plans its reminders in the same transaction (:mod:`workflows.deadlines.reminders`), and
+writes a history entry on the region's instance (kind ``deadline``). Each function below is
+one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from engine import (
+    Actor,
+    DeadlineChange,
+    DueDate,
+    InstanceSnapshot,
+    InvalidInputError,
+    PermissionDenied,
+    Records,
+)
+from workflows import roles
+from workflows.deadlines import reminders
+from workflows.deadlines.dates import (
+    NATIONAL_ZONE,
+    check_future,
+    resolve_due,
+    tz_of_zone,
+    working_calendar,
+)
+from workflows.deadlines.models import CohortDeadline
+from workflows.deadlines.policy import COHORT
+from workflows.directory.actors import Acting, acting
+from workflows.directory.cohorts import find_cohort, members
+from workflows.directory.regions import find_region
+from workflows.programme import Programme
+from workflows.zones import ZONES, local
+
+REGION = "region"
+
+
+# -- who may set dates ---------------------------------------------------------------------
+
+def require_programme_coordinator(actor: Actor, what: str) -> None:
+    if actor.role != roles.COORDINATOR or actor.subjects is not None:
+        raise PermissionDenied(
+            f"only a programme-wide coordinator may {what}; {actor.describe()} may not: ask "
+            "the programme's coordinators")
+
+
+def require_coordinator_of(actor: Actor, region: str, what: str) -> None:
+    if actor.role != roles.COORDINATOR:
+        raise PermissionDenied(
+            f"only a coordinator may {what}; {actor.describe()} may not: ask the programme's "
+            f"coordinators or the coordinator of {region}")
+    if actor.subjects is not None and region not in actor.subjects:
+        raise PermissionDenied(
+            f"{actor.describe()} coordinates {', '.join(sorted(actor.subjects))}, not "
+            f"{region}: ask the programme's coordinators or the coordinator of {region}")
+
+
+def check_state(prog: Programme, session: Session, state: str) -> str:
+    """The label of a master-plan stage a deadline can be set for; refuse anything else."""
+    d = prog.master_plan(session)
+    spec = d.states.get(state)
+    if spec is None or spec.final:
+        usable = [s for s, v in d.states.items() if not v.final]
+        raise InvalidInputError(f"unknown stage {state!r}; deadlines are set for: "
+                                f"{', '.join(usable)}")
+    return d.state_label(state)
+
+
+# -- moving a deadline -------------------------------------------------------------------------
+
+def move(prog: Programme, session: Session, deadline_id: int, due: DueDate,
+         now: datetime) -> int:
+    """Move a deadline through the engine and re-plan its reminders; its new version."""
+    version = prog.engine.move_deadline(session, deadline_id, due)
+    reminders.replan(session, prog.settings, deadline_id, version, now)
+    return version
+
+
+def set_for_instance(prog: Programme, session: Session, instance: InstanceSnapshot,
+                     due: DueDate, now: datetime) -> DeadlineChange:
+    """Move the instance's open deadline in its current state (or open one there), and
+    re-plan its reminders."""
+    change = prog.engine.set_deadline(session, instance.id, instance.state, due)
+    reminders.replan(session, prog.settings, change.id, change.version, now)
+    return change
+
+
+@dataclass(frozen=True)
+class CohortDeadlineResult:
+    cohort: str
+    state: str
+    due_at: datetime
+    applied: list[str]
+    kept: list[str]  # regions in the state whose own date (override, extension) was kept
+
+
+def set_cohort_deadline(
+    prog: Programme, cohort: str, state: str, when_local: date | datetime, *,
+    zone: str = NATIONAL_ZONE, working_days: int | None = None, actor: Acting,
+) -> CohortDeadlineResult:
+    """A programme-wide coordinator's date for ``state`` across a cohort (entered in
+    ``zone``, WIB by default): applied now to every member in that state, and to every member
+    entering it later; a region's own override or granted extension is kept."""
+    tz = tz_of_zone(zone)
+    with prog.db.transaction() as session:
+        actor = acting(session, actor)
+        require_programme_coordinator(actor, "set a cohort deadline")
+        found = find_cohort(session, cohort)
+        assert found.id is not None
+        label = check_state(prog, session, state)
+        now = prog.engine.clock()
+        due_at = resolve_due(when_local, tz, working_days=working_days,
+                             calendar=working_calendar(prog.settings))
+        check_future(due_at, now, tz)
+        row = session.execute(select(CohortDeadline).where(
+            CohortDeadline.cohort_id == found.id, CohortDeadline.state == state,
+        )).scalar_one_or_none()
+        if row is None:
+            row = CohortDeadline(cohort_id=found.id, state=state, due_at=due_at,
+                                 set_by=actor.identity, set_at=now)
+        row.due_at, row.set_by, row.set_at = due_at, actor.identity, now
+        session.add(row)
+        session.flush()
+        records = Records(session)
+        applied, kept = [], []
+        for code in members(session, found.id):
+            instance = prog.current_instance(session, code)
+            if instance.state != state:
+                continue
+            current = records.open_deadline(instance.id, state)
+            if current is not None and current.origin in ("region", "extension"):
+                kept.append(code)
+                continue
+            version = set_for_instance(prog, session, instance, DueDate(due_at, COHORT),
+                                       now).version
+            prog.engine.note(
+                session, instance.id, actor, "set_deadline", None,
+                f"{label}: due {local(due_at, ZONES[NATIONAL_ZONE])} for cohort "
+                f"{found.name} (deadline v{version})", kind="deadline")
+            applied.append(code)
+        return CohortDeadlineResult(found.name, state, due_at, applied, kept)
+
+
+@dataclass(frozen=True)
+class RegionDeadlineResult:
+    region: str
+    state: str
+    due_at: datetime
+    tz: str
+    deadline_id: int
+    version: int
+
+
+def set_region_deadline(
+    prog: Programme, region: str, state: str, when: date | datetime, *,
+    zone: str | None = None, working_days: int | None = None, actor: Acting,
+    comment: str | None = None,
+) -> RegionDeadlineResult:
+    """A coordinator's own date for one region in the stage it is in now (entered in the
+    region's zone unless ``zone`` is given); it wins over the cohort's date."""
+    with prog.db.transaction() as session:
+        found = find_region(session, region)
+        actor = acting(session, actor)
+        require_coordinator_of(actor, found.code, f"set a deadline for {found.code}")
+        label = check_state(prog, session, state)
+        instance = prog.current_instance(session, found.code)
+        if instance.state != state:
+            d = prog.definition_of(session, instance)
+            raise InvalidInputError(
+                f"{found.code} is in {d.state_label(instance.state)} ({instance.state}), not "
+                f"{label}: a region's own deadline is set for the stage it is in; for a later "
+                "stage set the cohort's date with 'smartcity deadlines set'")
+        tz = tz_of_zone(zone) if zone else found.tz
+        now = prog.engine.clock()
+        due_at = resolve_due(when, tz, working_days=working_days,
+                             calendar=working_calendar(prog.settings))
+        check_future(due_at, now, tz)
+        change = set_for_instance(prog, session, instance, DueDate(due_at, REGION), now)
+        deadline_id, version = change.id, change.version
+        prog.engine.note(session, instance.id, actor, "set_deadline", comment,
+                         f"{label}: due {local(due_at, found.tz)} for {found.code} "
+                         f"(deadline v{version})", kind="deadline")
+        return RegionDeadlineResult(found.code, state, due_at, found.tz, deadline_id, version)

@@ -1,0 +1,218 @@
+"""CSV import of OPDs, people, mentors and cohort members: checked row by row, all or nothing.
+
+Imports are all or nothing: every row is checked first and every problem is reported with its
+row number (the header is row 1, as a spreadsheet shows it), so a coordinator fixes the file
+in one pass. Parsing here is pure; the directory's modules write the rows. :func:`read_rows`
+is the reader of every CSV the programme takes (a quick-win plan's list too).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from email_validator import EmailNotValidError, validate_email
+
+from engine import InvalidInputError
+from workflows import roles
+from workflows.directory.reference import DimensionSet
+
+REGION_CODE = re.compile(r"^\d{2}\.\d{2}$")
+OPD_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+ROLES = roles.PERSON_ROLES
+
+T = TypeVar("T")
+
+
+class RowError(ValueError):
+    """A problem with one cell; the reader adds the row number."""
+
+
+def normalise_email(value: str) -> str:
+    """A syntactically valid address, lower-cased; :class:`RowError` names what is wrong."""
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise RowError(f"email {value.strip()!r} is not a valid address: {exc}") from None
+
+
+def normalise_email_arg(value: str, what: str = "email") -> str:
+    """:func:`normalise_email` for a single value given outside a file."""
+    try:
+        return normalise_email(value)
+    except RowError as exc:
+        raise InvalidInputError(f"{what}: {exc}") from None
+
+
+def region_code(value: str, known: Collection[str] | None = None) -> str:
+    value = value.strip()
+    if not REGION_CODE.match(value):
+        raise RowError(f"region {value!r} is not a Kemendagri code like 64.71")
+    if known is not None and value not in known:
+        raise RowError(f"unknown region code {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class OpdRow:
+    region: str
+    code: str
+    name: str
+    email: str
+    dimension: str | None
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    email: str
+    name: str
+    role: str
+    region: str | None
+
+
+@dataclass(frozen=True)
+class MentorRow:
+    email: str
+    name: str
+    regions: tuple[str, ...]
+
+
+Unique = tuple[str, Callable[[T], object]]
+
+
+def read_rows(
+    source: Path | str, required: Iterable[str], parse: Callable[[dict[str, str]], T],
+    optional: Iterable[str] = (), unique: Iterable[Unique[T]] = (),
+) -> list[T]:
+    """Parse every row of a CSV file (or text), or raise listing every bad row.
+
+    Rows are numbered as a spreadsheet shows them: the header is row 1 and blank lines count.
+    ``unique`` names values that may appear once, such as ``("email", lambda r: r.email)``.
+    """
+    name = source.name if isinstance(source, Path) else "<csv>"
+    try:
+        text = source.read_text(encoding="utf-8-sig") if isinstance(source, Path) else source
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InvalidInputError(f"{source}: cannot read: {reason}") from None
+    try:
+        records = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise InvalidInputError(f"{name}: not a valid CSV file: {exc}") from None
+    header = [h.strip().lower() for h in (records[0] if records else [])]
+    required = list(required)
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InvalidInputError(
+            f"{name}: row 1: missing column(s) {', '.join(missing)}; expected "
+            f"{', '.join(required + [f'[{o}]' for o in optional])}"
+        )
+    rows: list[T] = []
+    errors: list[str] = []
+    checks = list(unique)
+    seen: list[dict[object, int]] = [{} for _ in checks]
+    for number, record in enumerate(records[1:], start=2):
+        if len(record) > len(header):
+            errors.append(f"row {number}: more cells than columns")
+            continue
+        cells = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(header)}
+        if not any(cells.values()):
+            continue
+        empty = [c for c in required if not cells.get(c)]
+        if empty:
+            errors.append(f"row {number}: {', '.join(empty)} is empty")
+            continue
+        try:
+            row = parse(cells)
+        except RowError as exc:
+            errors.append(f"row {number}: {exc}")
+            continue
+        for (what, key), earlier in zip(checks, seen, strict=True):
+            value = key(row)
+            if value in earlier:
+                errors.append(f"row {number}: {what} {_shown(value)} repeats row {earlier[value]}")
+            earlier.setdefault(value, number)
+        rows.append(row)
+    if errors:
+        more = f"; and {len(errors) - 20} more" if len(errors) > 20 else ""
+        shown = "; ".join(errors[:20]) + more
+        raise InvalidInputError(f"{name}: {len(errors)} bad row(s), nothing imported: {shown}")
+    if not rows:
+        raise InvalidInputError(f"{name}: no rows to import")
+    return rows
+
+
+def _shown(value: object) -> str:
+    return " ".join(map(str, value)) if isinstance(value, tuple) else str(value)
+
+
+def opd_row(c: dict[str, str], dimensions: DimensionSet,
+            known: Collection[str] | None = None) -> OpdRow:
+    """One OPD from its cells (region, code, name, email, dimension)."""
+    if not OPD_CODE.match(c["code"]):
+        raise RowError(f"code {c['code']!r} must be letters, digits, '.', '_' or '-'")
+    dim = c.get("dimension") or None
+    if dim and dimensions.get(dim) is None:
+        known = ", ".join(d.code for d in dimensions.dimensions)
+        raise RowError(f"unknown dimension {dim!r} (one of: {known})")
+    return OpdRow(region_code(c["region"], known), c["code"].upper(), c["name"],
+                  normalise_email(c["email"]), dim)
+
+
+def parse_opds(source: Path | str, dimensions: DimensionSet,
+               known: Collection[str] | None = None) -> list[OpdRow]:
+    """OPD rows; with ``known`` region codes an unknown region is a row error too."""
+    return read_rows(source, ("region", "code", "name", "email"),
+                     lambda c: opd_row(c, dimensions, known), ("dimension",),
+                     unique=[("email", lambda r: r.email), ("OPD", lambda r: (r.region, r.code))])
+
+
+def person_row(c: dict[str, str], known: Collection[str] | None = None) -> PersonRow:
+    """One person from its cells (email, name, role, region)."""
+    role = c["role"].lower()
+    if role not in ROLES:
+        raise RowError(f"role {c['role']!r} is not one of {', '.join(ROLES)}")
+    region = region_code(c["region"], known) if c.get("region") else None
+    if role == roles.HEAD_OF_REGION and region is None:
+        raise RowError("a head_of_region needs a region")
+    if role == roles.MENTOR and region is not None:
+        raise RowError("a mentor's regions are assigned with 'smartcity mentor assign' or the "
+                       "mentor import, not a region column")
+    return PersonRow(normalise_email(c["email"]), c["name"], role, region)
+
+
+def parse_people(source: Path | str, known: Collection[str] | None = None) -> list[PersonRow]:
+    return read_rows(source, ("email", "name", "role"), lambda c: person_row(c, known),
+                     ("region",),
+                     unique=[("email", lambda r: r.email)])
+
+
+def one(parse: Callable[[dict[str, str]], T], required: Iterable[str], **cells: str) -> T:
+    """Parse a single record given as arguments; a bad value is an error without row numbers."""
+    empty = [k for k in required if not cells.get(k, "").strip()]
+    if empty:
+        raise InvalidInputError(f"{', '.join(empty)} must not be empty")
+    try:
+        return parse({k: v.strip() for k, v in cells.items()})
+    except RowError as exc:
+        raise InvalidInputError(str(exc)) from None
+
+
+def parse_mentors(source: Path | str, known: Collection[str] | None = None) -> list[MentorRow]:
+    def parse(c: dict[str, str]) -> MentorRow:
+        codes = tuple(region_code(p, known)
+                      for p in re.split(r"[;\s]+", c.get("regions", "")) if p)
+        return MentorRow(normalise_email(c["email"]), c["name"], codes)
+
+    return read_rows(source, ("email", "name"), parse, ("regions",),
+                     unique=[("email", lambda r: r.email)])
+
+
+def parse_members(source: Path | str, known: Collection[str] | None = None) -> list[str]:
+    return read_rows(source, ("region",), lambda c: region_code(c["region"], known),
+                     unique=[("region", lambda r: r)])

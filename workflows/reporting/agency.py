@@ -1,0 +1,72 @@
+"""What an OPD owes and was told: the read model of the OPD's page.
+
+"What I still have to submit" follows the reminders (:mod:`workflows.deadlines.sweep`): the
+deliverables the current state requires that the OPD's role may submit and that have no
+version yet (a per-OPD deliverable counts only this OPD's own; the definition's
+:meth:`~engine.WorkflowDefinition.owed`); plus a deliverable whose latest version a reviewer
+rejected and that has no newer version since. The last rejection is shown with its comment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from engine import Actor, InstanceSnapshot, Records, WorkflowDefinition
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    deliverable: str
+    label: str
+    reason: str  # "missing" (no version yet) or "revise" (the latest version was rejected)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    deliverable_label: str
+    round: int
+    comment: str | None
+    reviewer: str
+    decided_at: datetime
+    revised: bool  # a newer version was submitted since
+
+
+def open_items(session: Session, instance: InstanceSnapshot,
+               d: WorkflowDefinition, actor: Actor) -> tuple[list[OpenItem], list[OpenItem]]:
+    """(what this OPD still owes in the current state, everything it may submit now)."""
+    state = instance.state
+    accepted = {name: spec for name, spec in d.deliverables.items()
+                if state in spec.during and actor.role in spec.submitted_by}
+    records = Records(session)
+    submitted = records.submitted(instance.id)
+    owed: dict[str, OpenItem] = {
+        name: OpenItem(name, d.deliverables[name].label, "missing")
+        for name in d.owed(state, actor.role, actor.party or "", submitted)}
+    for name, spec in accepted.items():
+        if name in owed or spec.per_party:  # reviews decide on one document per instance
+            continue
+        decided = records.reviews(instance.id, name)
+        latest = records.latest_submission(instance.id, name)
+        if decided and decided[-1].decision == "rejected" and latest is not None \
+                and latest.id == decided[-1].submission_id:
+            owed[name] = OpenItem(name, spec.label, "revise")
+    rest = [OpenItem(name, spec.label, "version") for name, spec in accepted.items()
+            if name not in owed]
+    return list(owed.values()), list(owed.values()) + rest
+
+
+def last_rejection(session: Session, instance: InstanceSnapshot,
+                   d: WorkflowDefinition) -> Rejection | None:
+    """The mentor's latest decision when it was a rejection: the OPD must see its comment."""
+    records = Records(session)
+    last = records.last_review(instance.id)
+    if last is None or last.decision != "rejected":
+        return None
+    latest = records.latest_submission(instance.id, last.deliverable)
+    spec = d.deliverables.get(last.deliverable)
+    return Rejection(spec.label if spec else last.deliverable, last.round, last.comment,
+                     last.reviewer, last.decided_at,
+                     latest is not None and latest.id != last.submission_id)

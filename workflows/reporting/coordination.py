@@ -1,0 +1,87 @@
+"""What coordinators decide on: the cohorts they see, a cohort's dates, and the extension
+requests waiting for a decision.
+
+A scoped coordinator (a region's Diskominfo secretariat) sees the cohorts and requests of its
+own regions only; ``regions=None`` means programme-wide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from engine import Records
+from workflows.deadlines.extensions import PENDING
+from workflows.deadlines.models import CohortDeadline, ExtensionRequest
+from workflows.directory.cohorts import CREATE_HINT, cohorts, cohorts_of, find_cohort
+from workflows.directory.models import Cohort, Region
+from workflows.programme import Programme
+from workflows.zones import zone_of
+
+
+def visible_cohorts(session: Session, regions: frozenset[str] | None
+                    ) -> list[tuple[Cohort, int]]:
+    """The cohorts with their sizes; a scoped viewer sees the cohorts of its regions."""
+    every = cohorts(session)
+    if regions is None:
+        return every
+    mine = cohorts_of(session, sorted(regions))
+    return [(c, n) for c, n in every if c.id in mine]
+
+
+def choose_cohort(session: Session, regions: frozenset[str] | None, ref: str | None,
+                  hint: str = CREATE_HINT) -> Cohort | None:
+    """The cohort asked for, else the newest one the viewer sees (None if there is none)."""
+    if ref:
+        return find_cohort(session, ref, hint)
+    shown = visible_cohorts(session, regions)
+    return shown[-1][0] if shown else None
+
+
+def cohort_dates(session: Session, cohort_id: int) -> list[CohortDeadline]:
+    """A cohort's dates per stage, soonest first."""
+    return list(session.execute(
+        select(CohortDeadline).where(CohortDeadline.cohort_id == cohort_id)
+        .order_by(col(CohortDeadline.due_at))).scalars())
+
+
+@dataclass(frozen=True)
+class PendingExtension:
+    """An extension request waiting for a decision, with the deadline it would move."""
+
+    request: ExtensionRequest
+    region: str
+    region_name: str
+    tz: str
+    stage: str
+    due_at: datetime
+
+    @property
+    def zone(self) -> str:
+        return zone_of(self.tz)
+
+
+def pending_extensions(prog: Programme, session: Session, regions: frozenset[str] | None
+                       ) -> list[PendingExtension]:
+    """Pending requests on open deadlines, oldest first (a fixed number of queries)."""
+    requests = list(session.execute(
+        select(ExtensionRequest).where(ExtensionRequest.status == PENDING)
+        .order_by(col(ExtensionRequest.created_at), col(ExtensionRequest.id))).scalars())
+    found = {d.id: d for d in Records(session).open_deadlines(
+        ids=sorted({r.deadline_id for r in requests}))}
+    if regions is not None:
+        found = {i: d for i, d in found.items() if d.subject in regions}
+    names = {r.code: r for r in session.execute(select(Region).where(
+        col(Region.code).in_(sorted({d.subject for d in found.values()})))).scalars()}
+    out = []
+    for request in requests:
+        deadline = found.get(request.deadline_id)
+        region = names.get(deadline.subject) if deadline is not None else None
+        if deadline is None or region is None:
+            continue
+        d = prog.engine.workflow(session, deadline.definition_key, deadline.definition_version)
+        out.append(PendingExtension(request, region.code, region.name, region.tz,
+                                    d.state_label(deadline.state), deadline.due_at))
+    return out

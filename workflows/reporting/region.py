@@ -1,0 +1,151 @@
+"""One region at a glance: its stage on its workflow, timeline, deadlines, submissions, review
+rounds, OPDs with what each still owes, and what a given person may do now.
+
+The read model of the region page and of ``GET /api/v1/regions/{region}``: everything is read
+in the caller's session, through the engine's :class:`~engine.Records` and the directory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from engine import (
+    Actor,
+    AvailableAction,
+    HistoryRecord,
+    InstanceSnapshot,
+    Records,
+    WorkflowDefinition,
+)
+from workflows import roles
+from workflows.directory.actors import names
+from workflows.directory.agencies import opds
+from workflows.directory.cohorts import cohort_of
+from workflows.directory.models import Opd, Region
+from workflows.directory.regions import find_region, province_name
+from workflows.programme import Programme
+from workflows.reporting.deadlines import DeadlineRow, instance_deadlines
+from workflows.reporting.submissions import SubmissionRow, submissions
+from workflows.reporting.timeline import history
+
+
+@dataclass(frozen=True)
+class RegionSummary:
+    """Where a region stands: its province, cohort, current instance and its definition."""
+
+    region: Region
+    province: str
+    cohort: str | None
+    instance: InstanceSnapshot
+    definition: WorkflowDefinition
+    opds: list[Opd]
+
+    @property
+    def stage(self) -> str:
+        return self.definition.state_label(self.instance.state)
+
+
+def summary(prog: Programme, session: Session, region_ref: str) -> RegionSummary:
+    """The region's summary (``region_ref``: a code or a name)."""
+    region = find_region(session, region_ref)
+    instance = prog.current_instance(session, region.code)
+    cohort = cohort_of(session, region.code)
+    return RegionSummary(region, province_name(session, region),
+                         cohort.name if cohort else None, instance,
+                         prog.definition_of(session, instance), list(opds(session, region.code)))
+
+
+@dataclass(frozen=True)
+class ReviewRound:
+    deliverable: str  # the deliverable's label
+    round: int
+    decision: str
+    comment: str | None
+    reviewer: str
+    decided_at: datetime
+    version: int | None  # the version of the deliverable decided on
+
+
+@dataclass(frozen=True)
+class OpdItems:
+    """An OPD and what it still has to submit in the current stage."""
+
+    code: str
+    name: str
+    email: str
+    open: tuple[str, ...]
+
+
+@dataclass
+class RegionView:
+    region: Region
+    province: str
+    cohort: str | None
+    instance: InstanceSnapshot
+    definition: WorkflowDefinition
+    stage: str
+    stage_number: int
+    history: list[HistoryRecord]  # newest first
+    cycles: int
+    names: dict[str, str]  # email -> name of the people and OPDs in the history
+    deadlines: list[DeadlineRow]  # newest first
+    current_deadline: DeadlineRow | None
+    submissions: list[SubmissionRow]
+    reviews: list[ReviewRound]
+    opds: list[OpdItems]
+    requires: list[str]  # labels of what the current stage requires
+    available: list[AvailableAction]  # the engine's answer for the viewer (none: no actor)
+    passed: frozenset[str]
+    taken: frozenset[tuple[str, str]]
+    trigger_labels: dict[str, str]
+    deliverable_labels: dict[str, str]
+
+
+def region_view(prog: Programme, session: Session, region_ref: str,
+                actor: Actor | None) -> RegionView:
+    """Everything the region page shows, for ``actor`` (None: no actions)."""
+    base = summary(prog, session, region_ref)
+    region, instance, d = base.region, base.instance, base.definition
+    _, timeline = history(session, region.code)
+    moves = [h for h in timeline
+             if h.cycle == instance.cycle and h.kind in ("start", "transition")]
+    passed = frozenset({h.from_state for h in moves if h.from_state}
+                       | {h.to_state for h in moves}) - {instance.state}
+    taken = frozenset((h.from_state, h.to_state) for h in moves
+                      if h.from_state and h.from_state != h.to_state)
+    deadlines = list(reversed(instance_deadlines(prog, session, instance)))
+    current_deadline = next((r for r in deadlines
+                             if r.closed_at is None and r.state == instance.state), None)
+    sent = submissions(prog, session, region.code)
+    versions = {s.id: s.version for s in sent}
+    reviewed = list(dict.fromkeys(t.review.deliverable for t in d.transitions if t.review))
+    records = Records(session)
+    reviews = [
+        ReviewRound(d.deliverables[name].label, r.round, r.decision, r.comment, r.reviewer,
+                    r.decided_at, versions.get(r.submission_id))
+        for name in reviewed for r in records.reviews(instance.id, name)]
+    submitted = {(s.deliverable, s.party) for s in sent}
+    owing = [OpdItems(o.code, o.name, o.email, tuple(
+                 d.deliverables[n].label
+                 for n in d.owed(instance.state, roles.OPD, o.code, submitted)))
+             for o in base.opds]
+    trigger_labels: dict[str, str] = {}
+    for t in d.transitions:
+        trigger_labels.setdefault(t.trigger, t.label or t.trigger.replace("_", " "))
+    spec = d.states.get(instance.state)
+    return RegionView(
+        region=region, province=base.province, cohort=base.cohort, instance=instance,
+        definition=d, stage=base.stage, stage_number=list(d.states).index(instance.state) + 1,
+        history=list(reversed(timeline)), cycles=len({h.cycle for h in timeline}),
+        names=names(session, {h.actor for h in timeline}
+                    | {r.reviewer for r in reviews} | {s.submitted_by for s in sent}),
+        deadlines=deadlines, current_deadline=current_deadline, submissions=sent,
+        reviews=reviews, opds=owing,
+        requires=[d.deliverables[r].label for r in (spec.requires if spec else [])],
+        available=(prog.engine.available(session, instance.id, actor)
+                   if actor is not None else []),
+        passed=passed, taken=taken, trigger_labels=trigger_labels,
+        deliverable_labels={k: v.label for k, v in d.deliverables.items()})

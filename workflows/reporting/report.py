@@ -1,0 +1,56 @@
+"""A region's printable status report: its stage, timeline, submissions, deadlines and the
+mentors' review comments, for the current cycle (the timeline covers every cycle)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from engine import HistoryRecord, Records, ReviewRecord
+from workflows.directory.cohorts import cohort_of
+from workflows.directory.models import Region
+from workflows.directory.regions import province_name
+from workflows.programme import Programme
+from workflows.reporting.deadlines import DeadlineRow, instance_deadlines
+from workflows.reporting.submissions import SubmissionRow, submissions
+from workflows.reporting.timeline import history
+from workflows.zones import zone_of
+
+
+@dataclass(frozen=True)
+class RegionReport:
+    """Everything a region's printed status report shows."""
+
+    region: Region
+    province: str
+    zone: str
+    cohort: str | None
+    state: str
+    stage: str
+    cycle: int
+    version: int
+    entered_at: datetime
+    history: list[HistoryRecord]
+    submissions: list[SubmissionRow]
+    deadlines: list[DeadlineRow]
+    reviews: list[ReviewRecord]
+    deliverable_labels: dict[str, str]
+    stage_labels: dict[str, str]
+
+
+def region_report(prog: Programme, session: Session, region_ref: str) -> RegionReport:
+    """A region's current stage, timeline, submissions, deadlines and review comments."""
+    region, timeline = history(session, region_ref)
+    instance = prog.current_instance(session, region.code)
+    d = prog.definition_of(session, instance)
+    cohort = cohort_of(session, region.code)
+    labels = {key: spec.label or key for key, spec in d.deliverables.items()}
+    return RegionReport(
+        region, province_name(session, region), zone_of(region.tz),
+        cohort.name if cohort else None, instance.state, d.state_label(instance.state),
+        instance.cycle, instance.version, instance.entered_at, timeline,
+        submissions(prog, session, region.code), instance_deadlines(prog, session, instance),
+        Records(session).reviews(instance.id), labels,
+        {s: d.state_label(s) for s in d.states})

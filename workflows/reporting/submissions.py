@@ -1,0 +1,62 @@
+"""A region's submissions: every version of every deliverable of its current cycle, with the
+review rounds decided on each, and the stored file of one version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from engine import NotFoundError, Records
+from workflows.master_plan import uploads
+from workflows.programme import Programme
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    deliverable: str
+    party: str
+    version: int
+    file_name: str
+    sha256: str
+    submitted_by: str
+    submitted_at: datetime
+    reviews: tuple[tuple[int, str, str | None], ...]
+    id: int = 0  # the submission's id: the web pages link to its file
+
+
+def submissions(prog: Programme, session: Session, region_code: str) -> list[SubmissionRow]:
+    """The current cycle's submissions with the review rounds decided on each version."""
+    instance = prog.current_instance(session, region_code)
+    records = Records(session)
+    decisions: dict[int, list[tuple[int, str, str | None]]] = {}
+    for r in sorted(records.reviews(instance.id), key=lambda r: r.round):
+        decisions.setdefault(r.submission_id, []).append((r.round, r.decision, r.comment))
+    return [SubmissionRow(s.deliverable, s.party, s.version, s.file_name, s.sha256,
+                          s.submitted_by, s.submitted_at, tuple(decisions.get(s.id, [])), s.id)
+            for s in records.submissions(instance.id)]
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A submitted version's file on disk, with the name and type it is served under."""
+
+    path: Path
+    file_name: str
+    media_type: str
+
+
+def stored_file(prog: Programme, session: Session, region_code: str,
+                submission_id: int) -> StoredFile:
+    """The file of one of the region's submissions; 404 when it is not the region's or its
+    bytes are missing from the upload directory."""
+    row = Records(session).submission(submission_id, subject=region_code)
+    if row is None:
+        raise NotFoundError(f"{region_code} has no submission {submission_id}")
+    path = uploads.path_of(prog.settings.upload_dir, row.sha256)
+    if not path.is_file():
+        raise NotFoundError(f"the file of submission {submission_id} ({row.file_name}) is "
+                            "missing from the upload directory; restore it from a backup")
+    return StoredFile(path, row.file_name, row.media_type)
