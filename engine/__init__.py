@@ -7,6 +7,9 @@ imports from here, never from a submodule, and reads the engine's data through
 :class:`Records` rather than its tables.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from engine.context import TransitionContext
 from engine.contracts import (
     ActionEvent,
@@ -53,7 +56,19 @@ from engine.loading import load_definition, load_definition_file
 from engine.permissions import check_role
 from engine.records import Records
 from engine.runtime import WorkflowEngine
-from engine.scheduler import ClockJob, Scheduler
+
+if TYPE_CHECKING:
+    from engine.scheduler import ClockJob, Scheduler
+
+#: Loaded on first use: APScheduler costs every command that only reads a tenth of a second,
+#: and only ``worker`` and ``serve`` run the clock.
+_LAZY = {"ClockJob": "engine.scheduler", "Scheduler": "engine.scheduler"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")
 
 __all__ = [
     "ActionEvent",

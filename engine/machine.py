@@ -12,10 +12,11 @@ from collections.abc import Callable
 from threading import Lock
 from typing import Any, cast
 
-from transitions import EventData, Machine
+from transitions import EventData, Machine, MachineError
 
 from engine.context import TransitionContext
 from engine.definition import LoadedDefinition, TransitionSpec
+from engine.errors import TransitionNotAllowed
 from engine.guards import Guard, GuardInfo, GuardRegistry
 
 Condition = Callable[[EventData], bool]
@@ -41,6 +42,13 @@ class MachineCache:
 
     def __len__(self) -> int:
         return len(self._machines)
+
+    def fire(self, loaded: LoadedDefinition, trigger: str, ctx: TransitionContext) -> bool:
+        """Fire ``trigger`` on ``ctx``; False when no transition's conditions hold."""
+        try:
+            return bool(self.get(loaded).events[trigger].trigger(ctx))
+        except MachineError as exc:  # the runtime checked the candidates: a definition bug
+            raise TransitionNotAllowed(str(exc)) from exc
 
     def _build(self, loaded: LoadedDefinition) -> Machine:
         d = loaded.definition

@@ -6,7 +6,8 @@ whatever the action schedules (deadlines, review decisions, the next cycle, rows
 listeners) into it, so an action commits whole or not at all. Nothing here commits.
 
 The hot path is plain SQL on the engine's tables: one read of the instance, a guarded UPDATE
-that checks the version it read (the optimistic lock), one INSERT for history.
+that checks the version it read (the optimistic lock), one INSERT for history
+(:mod:`engine.ledger`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
-from transitions import MachineError
 
 from engine import deadlines
 from engine.context import TransitionContext
@@ -47,27 +48,16 @@ from engine.errors import (
     WorkflowError,
 )
 from engine.guards import GuardRegistry
-from engine.machine import MachineCache
-from engine.models import HistoryEntry, ReviewDecision, Submission
+
+if TYPE_CHECKING:
+    from engine.machine import MachineCache
+from engine.ledger import LOCK_INSTANCE, append_history, bump, record_review, stale
+from engine.models import Submission
 from engine.permissions import check_role, check_scope
 from engine.published import DefinitionStore
 from engine.records import INSTANCE, READ_INSTANCE, Records, connection, read_instance
 
-_HISTORY = HistoryEntry.__table__  # type: ignore[attr-defined]
 _SUBMISSION = Submission.__table__  # type: ignore[attr-defined]
-_REVIEW = ReviewDecision.__table__  # type: ignore[attr-defined]
-
-# Submissions wait for each other instead of conflicting: several parties of one subject
-# submit at the same time before a deadline, and none of them changes the state. (SQLite
-# ignores FOR UPDATE; its BEGIN IMMEDIATE already queues writers.)
-_LOCK_INSTANCE = READ_INSTANCE.with_for_update()
-_BUMP_WHERE = (INSTANCE.c.id == bindparam("iid"), INSTANCE.c.version == bindparam("seen"))
-_BUMP = update(INSTANCE).where(*_BUMP_WHERE).values(
-    version=bindparam("new_version"), updated_at=bindparam("now"))
-_MOVE = update(INSTANCE).where(*_BUMP_WHERE).values(
-    state=bindparam("new_state"), version=bindparam("new_version"), updated_at=bindparam("now"),
-    entered_at=bindparam("now"))
-_INSERT_HISTORY = insert(_HISTORY)
 
 
 @dataclass
@@ -86,8 +76,18 @@ class WorkflowEngine:
     wording: Wording = field(default_factory=Wording)
 
     def __post_init__(self) -> None:
-        self._machines = MachineCache(self.guards)
+        self._machine_cache: MachineCache | None = None
         self._store = DefinitionStore(self.guards, lambda: self.clock(), self.wording)
+
+    @property
+    def _machines(self) -> MachineCache:
+        # Built on the first action: the machines (and the transitions library with them)
+        # cost a command that only reads a tenth of a second at start-up for nothing.
+        if self._machine_cache is None:
+            from engine.machine import MachineCache
+
+            self._machine_cache = MachineCache(self.guards)
+        return self._machine_cache
 
     # -- definitions ---------------------------------------------------------------------
 
@@ -153,7 +153,7 @@ class WorkflowEngine:
         ).returning(INSTANCE.c.id)).scalar_one()
         snapshot = InstanceSnapshot(instance_id, key, d.version, subject, cycle, first, 1, now,
                                     predecessor_id)
-        self._append_history(session, snapshot, 1, now, actor, "start", trigger, None, first, None)
+        append_history(session, snapshot, 1, now, actor, "start", trigger, None, first, None)
         deadlines.open_on_entry(session, self.deadline_policy, d, snapshot, now)
         self._notify(ActionEvent(session, snapshot, d, "start", trigger, None, first, actor,
                                  None, now))
@@ -175,17 +175,13 @@ class WorkflowEngine:
         """Fire ``trigger`` for ``actor``; raises if refused, writes nothing then."""
         instance = read_instance(connection(session), READ_INSTANCE, instance_id)
         if expected_version is not None and expected_version != instance.version:
-            raise _stale(instance, expected_version)
+            raise stale(instance, expected_version)
         loaded = self.definition(session, instance.definition_key, instance.definition_version)
         d = loaded.definition
         self._authorize(d, instance, trigger, actor)
         now = self.clock()
         ctx = TransitionContext(session, instance, d, actor, comment, now, trigger)
-        try:
-            fired = self._machines.get(loaded).events[trigger].trigger(ctx)
-        except MachineError as exc:  # candidates were checked, so this is a definition bug
-            raise TransitionNotAllowed(str(exc)) from exc
-        if not fired:
+        if not self._machines.fire(loaded, trigger, ctx):
             raise GuardFailed(trigger, ctx.failures or ["its conditions are not met"])
         spec = d.transitions[ctx.fired_index]
         return self._apply(session, d, instance, spec, actor, comment, now)
@@ -195,7 +191,6 @@ class WorkflowEngine:
         instance = self.get_instance(session, instance_id)
         loaded = self.definition(session, instance.definition_key, instance.definition_version)
         d = loaded.definition
-        machine = self._machines.get(loaded)
         actions = []
         for trigger in d.triggers_from(instance.state):
             specs = d.transitions_for(trigger, instance.state)
@@ -209,7 +204,7 @@ class WorkflowEngine:
             # A dry run: the machine has no side-effect callbacks, so firing on a throwaway
             # context only evaluates the guards.
             ctx = TransitionContext(session, instance, d, actor, "-", self.clock(), trigger)
-            ok = bool(machine.events[trigger].trigger(ctx))
+            ok = self._machines.fire(loaded, trigger, ctx)
             # When one branch fires, the reasons other branches recorded do not apply.
             reasons = () if ok else tuple(ctx.failures)
             actions.append(AvailableAction(trigger, label, dests, ok, reasons))
@@ -231,9 +226,9 @@ class WorkflowEngine:
         expected_version: int | None = None,
     ) -> int:
         """Record a new version of a deliverable; returns the version number."""
-        instance = read_instance(connection(session), _LOCK_INSTANCE, instance_id)
+        instance = read_instance(connection(session), LOCK_INSTANCE, instance_id)
         if expected_version is not None and expected_version != instance.version:
-            raise _stale(instance, expected_version)
+            raise stale(instance, expected_version)
         d = self.definition_for(session, instance)
         spec = d.deliverables.get(item.deliverable)
         if spec is None:
@@ -259,7 +254,7 @@ class WorkflowEngine:
             _SUBMISSION.c.instance_id == instance.id,
             _SUBMISSION.c.deliverable == item.deliverable, _SUBMISSION.c.party == party,
         )).scalar_one_or_none() or 0)
-        new_version = self._bump(session, instance, instance.state, now, state_changed=False)
+        new_version = bump(session, instance, instance.state, now, state_changed=False)
         session.execute(insert(_SUBMISSION).values(
             instance_id=instance.id, deliverable=item.deliverable, party=party, version=version,
             state=instance.state, file_name=item.file_name, media_type=item.media_type,
@@ -267,7 +262,7 @@ class WorkflowEngine:
             submitted_by=actor.identity, role=actor.role, submitted_at=now,
         ))
         who = f" for {party}" if party else ""
-        self._append_history(
+        append_history(
             session, instance, new_version, now, actor, "submission", item.deliverable,
             instance.state, instance.state, item.note,
             detail=f"{item.deliverable} v{version}{who}: {item.file_name}"[:300],
@@ -289,10 +284,10 @@ class WorkflowEngine:
         The caller checks permissions. Bumps the instance version like any action (so a
         concurrent action conflicts) and notifies no listener. Returns the instance after.
         """
-        instance = read_instance(connection(session), _LOCK_INSTANCE, instance_id)
+        instance = read_instance(connection(session), LOCK_INSTANCE, instance_id)
         now = self.clock()
-        new_version = self._bump(session, instance, instance.state, now, state_changed=False)
-        self._append_history(session, instance, new_version, now, actor, kind, trigger,
+        new_version = bump(session, instance, instance.state, now, state_changed=False)
+        append_history(session, instance, new_version, now, actor, kind, trigger,
                              instance.state, instance.state, comment,
                              detail=detail[:300] if detail else None)
         return dataclasses.replace(instance, version=new_version)
@@ -340,11 +335,12 @@ class WorkflowEngine:
     ) -> FireResult:
         source, dest = instance.state, spec.dest
         changed = source != dest
-        new_version = self._bump(session, instance, dest, now, state_changed=changed)
-        self._append_history(session, instance, new_version, now, actor, "transition",
+        new_version = bump(session, instance, dest, now, state_changed=changed)
+        append_history(session, instance, new_version, now, actor, "transition",
                              spec.trigger, source, dest, comment)
         if spec.review is not None:
-            self._record_review(session, instance, spec, actor, comment, now)
+            record_review(session, instance, spec.review.deliverable, spec.review.decision,
+                          actor, comment, now)
         after = InstanceSnapshot(
             instance.id, instance.definition_key, instance.definition_version, instance.subject,
             instance.cycle, dest, new_version, now if changed else instance.entered_at,
@@ -364,60 +360,7 @@ class WorkflowEngine:
             ).id
         return FireResult(after, source, dest, d, successor_id)
 
-    def _bump(
-        self, session: Session, instance: InstanceSnapshot, state: str, now: datetime,
-        *, state_changed: bool,
-    ) -> int:
-        params = {"iid": instance.id, "seen": instance.version,
-                  "new_version": instance.version + 1, "now": now, "new_state": state}
-        statement = _MOVE if state_changed else _BUMP
-        result = connection(session).execute(statement, params)
-        if result.rowcount != 1:
-            raise ConflictError(
-                f"{instance.subject} was changed by someone else while you acted; "
-                "check its status and try again"
-            )
-        return instance.version + 1
-
-    def _append_history(
-        self, session: Session, instance: InstanceSnapshot, seq: int, at: datetime,
-        actor: Actor, kind: str, trigger: str, from_state: str | None, to_state: str,
-        comment: str | None, *, detail: str | None = None,
-    ) -> None:
-        connection(session).execute(_INSERT_HISTORY, {
-            "instance_id": instance.id, "seq": seq, "at": at, "actor": actor.identity,
-            "role": actor.role, "kind": kind, "trigger": trigger, "from_state": from_state,
-            "to_state": to_state, "comment": comment, "detail": detail,
-        })
-
-    def _record_review(
-        self, session: Session, instance: InstanceSnapshot, spec: TransitionSpec, actor: Actor,
-        comment: str | None, now: datetime,
-    ) -> None:
-        assert spec.review is not None
-        deliverable = spec.review.deliverable
-        records = Records(session)
-        latest = records.latest_submission(instance.id, deliverable)
-        assert latest is not None, "the transition's review guard checked there is one"
-        rounds = records.review_count(instance.id, deliverable)
-        session.execute(insert(_REVIEW).values(
-            instance_id=instance.id, deliverable=deliverable, submission_id=latest.id,
-            round=rounds + 1, decision=spec.review.decision, comment=comment,
-            reviewer=actor.identity, decided_at=now,
-        ))
-
     def _notify(self, event: ActionEvent) -> None:
         for listener in self.listeners:
             listener(event)
 
-
-def _stale(instance: InstanceSnapshot, expected: int) -> WorkflowError:
-    if expected < 1 or expected > instance.version:
-        return InvalidInputError(
-            f"{instance.subject} has no version {expected} (versions run from 1 to "
-            f"{instance.version}); use the version shown by its status"
-        )
-    return ConflictError(
-        f"{instance.subject} changed since you looked (version {expected}, now "
-        f"{instance.version}, in {instance.state}); reload and try again"
-    )

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Table, and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine import Database
@@ -110,6 +109,9 @@ def enqueue(
         "text_body": text_body, "html_body": html_body, "message_id": message_id,
         "raw": raw, "status": PENDING, "due_at": due_at, "attempts": 0, "created_at": now,
     }
+    # The dialects' INSERT ... ON CONFLICT, loaded when the first message is planned.
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dialect = session.get_bind().dialect.name
     stmt: postgresql.Insert | sqlite.Insert
     if dialect == "postgresql":

@@ -34,9 +34,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 __all__ = [
     "DEFAULT_LOCALE",
@@ -94,7 +95,10 @@ class RenderedEmail:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    """The shared, cached Jinja2 environment for the notification templates."""
+    """The shared, cached Jinja2 environment for the notification templates (Jinja2 itself
+    loads here, with the first email: a command that sends none never pays for it)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     return Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html", "htm", "xml"], default_for_string=False),

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from engine.definition import TransitionSpec, WorkflowDefinition
+from engine import TransitionSpec, WorkflowDefinition
 
 NODE_W, NODE_H = 210, 34
 COL_GAP, ROW_GAP = 48, 30

@@ -2,8 +2,8 @@
 
 An account is keyed by the email address of a person or OPD already in the directory; what
 its owner may do is never stored here but derived from that person or OPD on every request
-(:func:`workflows.directory.actor_for`), so a mentor reassigned to another region gets the new
-region at once. Passwords are hashed with Argon2id (``argon2-cffi``) and rehashed when the
+(:func:`workflows.directory.actors.actor_for`), so a mentor reassigned to another region gets
+the new region at once. Passwords are hashed with Argon2id (``argon2-cffi``) and rehashed when the
 parameters change. Session and token secrets are random, shown once, and stored as SHA-256
 hashes (:mod:`workflows.access.sessions`): a copy of the database signs nobody in.
 """

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from email_validator import EmailNotValidError, validate_email
-
 from engine import InvalidInputError
 from workflows import roles
 from workflows.directory.reference import DimensionSet
@@ -35,6 +33,9 @@ class RowError(ValueError):
 
 def normalise_email(value: str) -> str:
     """A syntactically valid address, lower-cased; :class:`RowError` names what is wrong."""
+    # Loaded when an address is first checked: a command that only reads never pays for it.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:

@@ -2,8 +2,8 @@
 
 It wipes its own demo directory (only one it created, marked by a file), initialises SQLite
 there, starts a local SMTP server (aiosmtpd on 127.0.0.1, a free port, keeping every message
-in memory), runs :class:`workflows.demo.Demo` with the worker's delivery after each simulated
-day, and prints the cohort's status table, one region's history (same renderers as
+in memory), runs :class:`interfaces.cli.demo.scenario.Demo` with the worker's delivery after
+each simulated day, and prints the cohort's status table, one region's history (same renderers as
 ``smartcity status`` and ``smartcity history``), the evaluation rankings and the emails
 delivered: per kind from the outbox, the count the SMTP server received, and one of them.
 """
