@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, select
+from sqlalchemy import Connection, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine.contracts import (
@@ -104,6 +104,26 @@ class Records:
         # Oldest cycle first, so the newest one of each subject stays.
         rows = self.session.execute(query.order_by(INSTANCE.c.cycle)).all()
         return {row.subject: InstanceSnapshot(*row) for row in rows}
+
+    def current_with_deadlines(self, key: str, subjects: Collection[str]
+                               ) -> dict[str, tuple[InstanceSnapshot, DeadlineRecord | None]]:
+        """Each subject's newest cycle of ``key`` with the open deadline of the state it is
+        in (None when it has none), in one statement whatever the number of subjects."""
+        current = and_(DEADLINE.c.instance_id == INSTANCE.c.id,
+                       DEADLINE.c.state == INSTANCE.c.state, DEADLINE.c.closed_at.is_(None))
+        rows = self.session.execute(
+            select(*SNAPSHOT_COLUMNS, *_DEADLINE_COLUMNS)
+            .select_from(INSTANCE).outerjoin(DEADLINE, current)
+            .where(INSTANCE.c.definition_key == key,
+                   INSTANCE.c.subject.in_(list(subjects)))
+            .order_by(INSTANCE.c.cycle, DEADLINE.c.id)).all()
+        found: dict[str, tuple[InstanceSnapshot, DeadlineRecord | None]] = {}
+        width = len(SNAPSHOT_COLUMNS)
+        for row in rows:  # oldest cycle first, so the newest one of each subject stays
+            instance = InstanceSnapshot(*row[:width])
+            deadline = DeadlineRecord(*row[width:]) if row[width] is not None else None
+            found[instance.subject] = (instance, deadline)
+        return found
 
     def instance_count(self) -> int:
         return int(self.session.execute(select(func.count()).select_from(INSTANCE)).scalar_one())

@@ -52,7 +52,7 @@ def test_cohort_rows_carry_the_deadline_and_the_last_review_round(world: Any) ->
     world.revise(r)
     with world.prog.db.read() as session:
         cohort = cohorts.find_cohort(session, world.COHORT)
-        rows = progress.status(world.prog, session, world.COHORT)
+        rows = progress.status(world.prog, session, world.COHORT, review_rounds=True)
         assert cohort.name == world.COHORT
         (row,) = rows
         assert (row.code, row.state, row.review_round, row.zone) == (

@@ -93,7 +93,7 @@ def board_data(prog: Programme, session: Session, cohort: str | None,
     """The board of ``cohort`` (the newest when None), filtered, limited to ``scope``.
 
     ``scope`` is the set of regions a region-bound viewer acts for; None shows them all.
-    Eight queries at most (plus the definition's text the first time), whatever the size.
+    Six queries at most (plus the definition's text the first time), whatever the size.
     """
     now = prog.engine.clock()
     found = cohorts(session)

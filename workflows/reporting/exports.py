@@ -94,7 +94,7 @@ def cohort_csv(prog: Programme, session: Session, cohort_ref: str,
         (r.code, r.name, r.province, r.zone, r.state, r.stage, r.cycle, r.version,
          utc_iso(r.entered_at), local_text(r.entered_at, r.tz), utc_iso(r.due_at),
          local_text(r.due_at, r.tz), r.origin, r.review_round)
-        for r in status(prog, session, cohort.name, regions)))
+        for r in status(prog, session, cohort.name, regions, review_rounds=True)))
     return file_name("cohort", cohort.name), body
 
 

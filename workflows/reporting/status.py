@@ -1,9 +1,9 @@
 """A cohort's progress: every region with its stage, its open deadline and its review round.
 
 The one row type for a region's progress (:class:`StatusRow`), shared by ``smartcity status``,
-the API, the cohort board, the coordinator's page and the cohort export. Four queries whatever
-the size of the cohort: its members with their provinces, their current instances, the open
-deadlines of those, and their last review rounds.
+the API, the cohort board, the coordinator's page and the cohort export. Two queries whatever
+the size of the cohort (its members with their provinces; their current instances with the
+open deadline of their stage), and a third for the last review rounds when asked.
 """
 
 from __future__ import annotations
@@ -39,11 +39,14 @@ class StatusRow:
     version: int
     origin: str | None = None  # where that deadline comes from
     review_round: int = 0  # the last review round decided in the current cycle, 0 if none
+    #                        (read only when asked for: see :func:`status`)
 
 
 def status(prog: Programme, session: Session, cohort_ref: str,
-           regions: frozenset[str] | None = None) -> list[StatusRow]:
-    """Every region of a cohort (only ``regions`` when given), by stage then region."""
+           regions: frozenset[str] | None = None, *,
+           review_rounds: bool = False) -> list[StatusRow]:
+    """Every region of a cohort (only ``regions`` when given), by stage then region; with
+    ``review_rounds``, each row's last review round too."""
     cohort = find_cohort(session, cohort_ref)
     members = session.execute(
         select(col(Region.code), col(Region.name), col(Province.name), col(Region.zone),
@@ -55,17 +58,15 @@ def status(prog: Programme, session: Session, cohort_ref: str,
     if regions is not None:
         members = [m for m in members if m[0] in regions]
     records = Records(session)
-    instances = records.current_instances(MASTER_PLAN, [m[0] for m in members])
-    current = {(d.instance_id, d.state): d for d in reversed(records.open_deadlines(
-        instance_ids=[i.id for i in instances.values()]))}
-    rounds = records.review_rounds([i.id for i in instances.values()])
+    progress = records.current_with_deadlines(MASTER_PLAN, [m[0] for m in members])
+    rounds = (records.review_rounds([i.id for i, _ in progress.values()])
+              if review_rounds else {})
     out = []
     for code, name, province, zone, tz in members:
-        instance = instances.get(code)
-        if instance is None:
+        if code not in progress:
             continue
+        instance, due = progress[code]
         d = prog.definition_of(session, instance)
-        due = current.get((instance.id, instance.state))
         out.append(StatusRow(
             code, name, province, zone, tz, instance.state, d.state_label(instance.state),
             list(d.states).index(instance.state), instance.cycle, instance.entered_at,

@@ -162,7 +162,7 @@ def coordinator_page(
         rows: list[StatusRow] = []
         cohort_dates = []
         if chosen is not None:
-            rows = cohort_status(prog, session, chosen.name, scope)
+            rows = cohort_status(prog, session, chosen.name, scope, review_rounds=True)
             cohort_dates = coordination.cohort_dates(session, chosen.id or 0)
         d = prog.master_plan(session)
         stages = [(s, d.state_label(s)) for s, spec in d.states.items() if not spec.final]
