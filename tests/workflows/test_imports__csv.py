@@ -303,7 +303,8 @@ def test_a_mentors_file_assigns_and_re_import_adds_only_new_assignments(
                     encoding="utf-8")
     assert registration.import_mentors(prog, imports.parse_mentors(path)) == 1
     with prog.db.read() as session:
-        andi = next(p for p in directory_people.people(session, "mentor") if p.email.startswith("andi"))
+        andi = next(p for p in directory_people.people(session, "mentor")
+                    if p.email.startswith("andi"))
         assert andi.name == "Dr. Andi Prasetyo"
         assert actors.mentor_regions(session, andi.id) == ["62.02", "64.71", "94.04"]
     assert _count(prog, Person) == 2

@@ -1,5 +1,4 @@
-"""Exports for reporting: a cohort's progress and a region's history as CSV, and the data of a
-region's printable report.
+"""Exports for reporting: a cohort's progress and a region's history as CSV files.
 
 The CSV files are meant to be opened in a spreadsheet by programme staff, so they are written
 with the :mod:`csv` module as UTF-8 *with a byte-order mark* (Excel, the usual tool at the
