@@ -45,8 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
                              "calendar."),
     "evaluation": ("evaluation", "Twice-yearly evaluation: windows, returns, extensions, "
                                  "scores, ranking."),
-    "deadlines": ("deadlines", "Deadlines, cohort dates, overrides, extensions. \"smartcity "
-                               "deadlines [REGION | --cohort C]\" lists the open ones."),
+    "deadlines": ("deadlines", "Deadlines, cohort dates, overrides, extensions."),
     "outbox": ("outbox", "Email waiting, sent and dead-lettered; re-queue dead letters."),
     "worker": ("worker", "Run the scheduler's jobs and deliver email until stopped."),
     "serve": ("serve", "Serve the web pages and the REST API (with the clock and email "

@@ -255,7 +255,7 @@ def mentor_assign(
 @mentor.command("list")
 def mentor_list() -> None:
     """Mentors and their regions."""
-    person_list(role="mentor")
+    person_list(role=MENTOR)
 
 
 @mentor.command("import")

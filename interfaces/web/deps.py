@@ -52,6 +52,16 @@ class Viewer:
         return scope.sees(self.actor, code)
 
 
+def require_sees(viewer: Viewer, code: str, advice: str) -> None:
+    """Refuse a region the viewer may not see (the one scope rule), saying which regions the
+    viewer does act for and, in ``advice``, where to go or whom to ask."""
+    if viewer.sees(code):
+        return
+    acts_for = ", ".join(sorted(viewer.regions() or ())) or "no region yet"
+    raise PermissionDenied(f"{viewer.email} ({viewer.role}) acts for {acts_for}, not {code}; "
+                           f"{advice}")
+
+
 class LoginRequired(Exception):
     """A page needs a signed-in viewer: answered with a redirect to the login page."""
 

@@ -45,7 +45,7 @@ from interfaces.cli.demo.cast import (
     TICK_TIME,
     Profile,
 )
-from workflows import background
+from workflows import background, roles
 from workflows.deadlines import extensions, setting
 from workflows.directory import cohorts, imports, registration
 from workflows.evaluation import PARTS, returns, scores, windows
@@ -103,16 +103,16 @@ class Demo:
         codes = [p.code for p in PROFILES]
         cohorts.create_cohort(prog, self.report.cohort, 2026)
         regions = cohorts.add_members(prog, self.report.cohort, codes)
-        registration.add_person(prog, COORDINATOR, "Tim Koordinator 100 Smart City", "coordinator",
-                             None)
-        registration.add_person(prog, ASSESSOR, "Tim Penilai", "assessor", None)
+        registration.add_person(prog, COORDINATOR, "Tim Koordinator 100 Smart City",
+                                roles.COORDINATOR, None)
+        registration.add_person(prog, ASSESSOR, "Tim Penilai", roles.ASSESSOR, None)
         rows = ["region,code,name,email,dimension"]
         for region in regions:
             domain = _domain(region.name, region.kind)
             head = f"kepala.daerah@{domain}"
             title = "Bupati" if region.kind == "kabupaten" else "Wali Kota"
             registration.add_person(prog, head, f"{title} {region.name.split(' ', 1)[1]}",
-                                 "head_of_region", region.code)
+                                 roles.HEAD_OF_REGION, region.code)
             self.heads[region.code] = head
             self.emails[region.code] = {}
             for code, name, dim in OPDS:

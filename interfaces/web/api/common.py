@@ -16,8 +16,8 @@ from fastapi import Path
 from pydantic import AfterValidator, Field
 from sqlmodel import Session
 
-from engine import PermissionDenied, WorkflowError
-from interfaces.web.deps import Viewer
+from engine import WorkflowError
+from interfaces.web.deps import Viewer, require_sees
 from workflows.directory import cohorts
 from workflows.directory.models import Cohort
 from workflows.zones import ZONES, local
@@ -72,12 +72,8 @@ class PayloadTooLarge(WorkflowError):
 
 def check_visible(viewer: Viewer, code: str) -> None:
     """Refuse to show a region to a scoped viewer who does not act for it."""
-    if viewer.sees(code):
-        return
-    acts_for = ", ".join(sorted(viewer.regions() or ())) or "no region yet"
-    raise PermissionDenied(
-        f"{viewer.email} ({viewer.role}) acts for {acts_for}, not {code}; only people of "
-        f"{code}, its mentors and the programme's coordinators may see it")
+    require_sees(viewer, code, f"only people of {code}, its mentors and the programme's "
+                               "coordinators may see it")
 
 
 def find_cohort(session: Session, ref: str) -> Cohort:

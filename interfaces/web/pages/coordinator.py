@@ -24,7 +24,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from engine import ConflictError, InvalidInputError, NotFoundError, PermissionDenied
-from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
+from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf, require_sees
 from interfaces.web.templating import render
 from notifications import outbox
 from workflows import roles
@@ -79,11 +79,7 @@ def require_programme_wide(viewer: Viewer, what: str) -> None:
 
 def check_region(viewer: Viewer, code: str) -> None:
     """A region's own coordinator exports and prints only its own regions."""
-    if not viewer.sees(code):
-        regions = viewer.regions() or ()
-        raise PermissionDenied(
-            f"{viewer.email} ({viewer.role}) acts for {', '.join(sorted(regions)) or 'no region'}"
-            f", not {code}; ask the programme's coordinators for {code}")
+    require_sees(viewer, code, f"ask the programme's coordinators for {code}")
 
 
 # -- reading helpers shared with the evaluation page ----------------------------------------

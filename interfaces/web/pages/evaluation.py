@@ -25,9 +25,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from engine import InvalidInputError, NotFoundError, PermissionDenied
+from engine import InvalidInputError, NotFoundError
 from interfaces.web import charts, i18n
-from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
+from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf, require_sees
 from interfaces.web.pages.coordinator import NO_NUL, choose_cohort, visible_cohorts
 from interfaces.web.templating import language, render
 from workflows import roles
@@ -78,11 +78,8 @@ def choose_window(known: list[EvaluationWindow], ref: str | None,
 
 
 def _check_region(viewer: Viewer, code: str) -> None:
-    if not viewer.sees(code):
-        regions = viewer.regions() or ()
-        raise PermissionDenied(
-            f"{viewer.email} ({viewer.role}) acts for {', '.join(sorted(regions)) or 'no region'}"
-            f", not {code}; only people of {code} and the programme's staff see its evaluation")
+    require_sees(viewer, code, f"only people of {code} and the programme's staff see its "
+                               "evaluation")
 
 
 @dataclass(frozen=True)

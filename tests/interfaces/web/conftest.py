@@ -1,4 +1,5 @@
-"""Fixtures for the web tests: a seeded programme behind the FastAPI app, on both backends."""
+"""Fixtures for the web tests: a seeded programme behind the FastAPI app, on both backends for
+the API (api/), on SQLite for the pages (pages/conftest.py narrows ``database_url``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from workflows.programme import Programme
 @pytest.fixture(autouse=True)
 def _cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 at full cost takes most of a second per account; the web tests are about the
-    pages and the API (tests/workflows/test_accounts.py checks hashing at full cost)."""
+    pages and the API (tests/workflows/access/test_accounts__passwords.py checks hashing at full
+    cost)."""
     monkeypatch.setattr(accounts, "_hasher",
                         PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 

@@ -7,7 +7,7 @@ The database is seeded through the same public functions the command line uses
 (:class:`worldkit.World`), and accounts through :func:`workflows.access.accounts.create`.
 
 These tests run once (SQLite only; the backend makes no difference to what a browser sees,
-and the TestClient tests cover both backends). Debian's ``/usr/bin/chromium`` is used, never
+and the API's TestClient tests cover both backends). Debian's ``/usr/bin/chromium`` is used, never
 a downloaded browser. When it is missing they are skipped, except under ``CI=true``, where
 they fail: CI installs it (``.ci/run``).
 """

@@ -1,15 +1,24 @@
 """``smartcity demo``, the main job: a year of a cohort across WIB, WITA and WIT.
 
 It runs through the real engine on its own SQLite file, ends with regions spread over the
-stages (one stuck at bimtek I for a missing questionnaire, one still revising), and refuses to
-wipe a directory it did not create.
+stages (one stuck at bimtek I for a missing questionnaire, one still revising), starts again
+from scratch in a directory an earlier run left behind, and refuses to wipe a directory it did
+not create.
+
+The demo takes about 20 seconds, so it runs once per suite: the module's ``demo`` fixture runs
+it into a directory prepared as an earlier run leaves it (the marker file, a stale database and
+upload), and the tests read that one run's exit code, output and directory. The tests share one
+pytest-xdist group, so one worker runs them all (the suite runs with ``--dist loadgroup``). The
+refusals do not run it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 from typer.testing import CliRunner
@@ -23,10 +32,43 @@ from workflows.programme import Programme
 from workflows.reporting.status import status
 from workflows.reporting.timeline import history
 
+STALE_DATABASE = b"left over from an earlier demo run, not a database"
+STALE_UPLOAD = Path("uploads") / "0f" / "stale-upload.pdf"
 
-def test_demo_drives_a_year_and_prints_status_and_history(tmp_path: Path) -> None:
-    folder = tmp_path / "demo"
+
+@dataclass(frozen=True)
+class DemoRun:
+    """What one ``smartcity --data-dir FOLDER demo`` left: its exit code, output and folder."""
+
+    folder: Path
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def _run_demo(folder: Path) -> DemoRun:
+    """Leave ``folder`` as an earlier demo run does (with stale files), then run the demo."""
+    (folder / STALE_UPLOAD).parent.mkdir(parents=True)
+    (folder / ".smartcity-demo").write_text("made by smartcity demo; wiped on every run\n")
+    (folder / "smartcity.db").write_bytes(STALE_DATABASE)
+    (folder / STALE_UPLOAD).write_bytes(b"%PDF-1.4 stale")
     result = CliRunner().invoke(app, ["--data-dir", str(folder), "demo"])
+    return DemoRun(folder, result.exit_code, result.stdout, result.stderr)
+
+
+# One worker runs every test of this module, so the module's fixture runs the demo once.
+pytestmark = pytest.mark.xdist_group("demo")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """The one demo run of the suite."""
+    return _run_demo(tmp_path_factory.mktemp("demo"))
+
+
+def test_demo_drives_a_year_and_prints_status_and_history(demo: DemoRun) -> None:
+    folder = demo.folder
+    result = demo
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert "Cohort Smart City 2026: 8 region(s)" in out
@@ -53,9 +95,9 @@ def test_demo_drives_a_year_and_prints_status_and_history(tmp_path: Path) -> Non
     assert triggers.count("reject") == 1 and triggers[-1] == "adopt"
 
 
-def test_demo_delivers_email_over_smtp_and_evaluates_both_windows(tmp_path: Path) -> None:
-    folder = tmp_path / "demo"
-    result = CliRunner().invoke(app, ["--data-dir", str(folder), "demo"])
+def test_demo_delivers_email_over_smtp_and_evaluates_both_windows(demo: DemoRun) -> None:
+    folder = demo.folder
+    result = demo
     assert result.exit_code == 0, result.stderr
     out = result.stdout
 
@@ -102,13 +144,13 @@ def test_demo_delivers_email_over_smtp_and_evaluates_both_windows(tmp_path: Path
     assert extension == ["request_extension", "grant_extension"]
 
 
-def test_demo_runs_again_from_scratch(tmp_path: Path) -> None:
-    folder = tmp_path / "demo"
-    runner = CliRunner()
-    assert runner.invoke(app, ["--data-dir", str(folder), "demo"]).exit_code == 0
-    again = runner.invoke(app, ["--data-dir", str(folder), "demo"])
+def test_demo_runs_again_from_scratch(demo: DemoRun) -> None:
+    again = demo  # run in a directory an earlier run left, with stale files in it
     assert again.exit_code == 0, again.stderr
     assert "Cohort Smart City 2026: 8 region(s)" in again.stdout
+    assert (demo.folder / ".smartcity-demo").exists()
+    assert (demo.folder / "smartcity.db").read_bytes()[:16] == b"SQLite format 3\x00"
+    assert not (demo.folder / STALE_UPLOAD).exists()
 
 
 def test_demo_refuses_a_directory_it_did_not_make(tmp_path: Path) -> None:

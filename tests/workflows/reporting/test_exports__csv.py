@@ -1,16 +1,15 @@
 """Exports: CSV cells a spreadsheet will not run, UTF-8 with a BOM, safe file names; a cohort's
-rows with the review round; a region's report with reviews and deadlines."""
+rows (``status`` with ``review_rounds``, as the cohort export reads them) with the deadline and
+the last review round, and the same region's report with its reviews and deadlines."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from typing import Any
 
 import pytest
 
-from workflows.deadlines import extensions, setting
 from workflows.directory import cohorts
 from workflows.reporting import exports
 from workflows.reporting import report as printable
@@ -66,16 +65,3 @@ def test_cohort_rows_carry_the_deadline_and_the_last_review_round(world: Any) ->
     assert [d.state for d in report.deadlines][-1] == "mentor_review"
     assert report.deadlines[-1].closed_at is None
     assert {s.deliverable for s in report.submissions} >= {"quick_win_plan", "buku_1"}
-
-
-def test_the_report_lists_extension_requests_with_their_deadline(world: Any) -> None:
-    r = world.region()
-    setting.set_region_deadline(world.prog, r.code, "assessment", date(2026, 2, 1),
-                                  actor=world.COORDINATOR)
-    asked = extensions.request_extension(world.prog, r.code, date(2026, 2, 9), "Banjir",
-                                        actor=r.opd)
-    with world.prog.db.read() as session:
-        report = printable.region_report(world.prog, session, "Kota Balikpapan")
-    (due,) = report.deadlines
-    assert (due.origin, [(e.id, e.status, e.reason) for e in due.extensions]) == (
-        "region", [(asked.id, "pending", "Banjir")])

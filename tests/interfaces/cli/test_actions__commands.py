@@ -1,6 +1,6 @@
 """``smartcity submit|advance|review|actions`` drive a region through the master plan.
 
-Proves, on SQLite and PostgreSQL, through the command line only: a region goes from assessment
+Proves, on SQLite, through the command line only: a region goes from assessment
 to quick-win submission with each stage's deliverables submitted by the right people; the
 quick-win plan needs its ``--quick-wins`` list; a mentor rejects it with a comment, resubmitting
 without a revision is refused with that comment, a revised plan is resubmitted and approved;
@@ -90,7 +90,7 @@ def test_quick_win_plan_rejected_revised_and_approved(cli, cast) -> None:
     assert cli.squash(plans[0]["reviews"]) == cli.squash(
         "round 1: rejected (Add a budget per quick win)")
     assert cli.squash(plans[1]["reviews"]) == cli.squash("round 2: approved (Good)")
-    # (rich may cut a long address short here; see test_cli__reports for that bug)
+    # (rich may cut a long address short here; see test_reports__commands for that bug)
     assert all(cli.squash(p["by"]) == cli.squash(opd) for p in plans)
 
     history = cli.ok("history", region)

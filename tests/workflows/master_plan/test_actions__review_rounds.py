@@ -1,8 +1,8 @@
 """Mentor review rounds are numbered, kept with their comments, and bounded by settings.
 
 Each decision becomes a ``review_decision`` row (round 1, 2, 3, ...) on the plan version it
-judged; :func:`workflows.reports.submissions` shows the rounds per version. A rejection goes to
-revision while rounds remain and escalates to a coordinator at the last round
+judged; :func:`workflows.reporting.submissions.submissions` shows the rounds per version. A
+rejection goes to revision while rounds remain and escalates to a coordinator at the last round
 (``max_review_rounds``); a coordinator may grant one more round; a resubmission needs a new
 plan version. Runs on SQLite and PostgreSQL.
 """

@@ -62,7 +62,7 @@ def test_unreachable_database(script, tmp_path: Path) -> None:
     env = script.env(tmp_path, "postgresql+psycopg://nobody:s3cret@127.0.0.1:1/x")
     line = _refused(script.run("status", env=env))
     assert line.startswith("error: cannot use the database at postgresql+psycopg://nobody:***@")
-    init = script.run("init", env=env)  # exit 70 today, see test_cli__errors
+    init = script.run("init", env=env)  # exit 70 today, see test_app__errors
     assert init.returncode != 0
     assert "Traceback" not in init.stderr
     assert "s3cret" not in init.stderr + init.stdout

@@ -1,11 +1,11 @@
-"""Reports: a cohort's status by stage with due dates, a region's timeline, its submissions.
+"""A cohort's status: its regions by stage, each with the deadline of its current stage.
 
-``progress.status`` lists every region of a cohort ordered by stage (the definition's order),
-then by code, with the open deadline of its current stage (entered + the state's ``deadline``
-days); ``timeline.history`` is the region's timeline oldest first; ``sent.submissions`` its
-current cycle's versions. Every time comes back as an aware UTC datetime with the region's zone,
-and ``workflows.zones.local`` renders it with the right WIB/WITA/WIT label. On SQLite and
-PostgreSQL, with the simulated clock of ``tests/conftest.py``.
+``progress.status`` (``workflows.reporting.status``) lists every region of a cohort ordered by
+stage (the definition's order), then by code, with the open deadline of its current stage
+(entered + the state's ``deadline`` days; a new visit of a stage, a new deadline). Every time
+comes back as an aware UTC datetime with the region's zone, and ``workflows.zones.local``
+renders it with the right WIB/WITA/WIT label. On SQLite and PostgreSQL, with the simulated clock
+of ``tests/conftest.py``.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from workflows.reporting import status as progress
-from workflows.reporting import submissions as sent
-from workflows.reporting import timeline
 from workflows.zones import local
 
 BALIKPAPAN = "64.71"  # Kota Balikpapan, Kalimantan Timur, WITA
@@ -111,49 +109,3 @@ def test_times_render_in_the_region_zone_with_its_label(world: Any, clock: Any) 
     assert local(row.entered_at, row.tz) == "2026-07-01 00:30 WITA"
     assert local(row.due_at, row.tz) == "2026-10-29 00:30 WITA"  # + 120 days
     assert local(row.due_at, "Asia/Jakarta", "%d %b %Y %H:%M") == "28 Oct 2026 23:30 WIB"
-
-
-def test_history_is_the_timeline_oldest_first(world: Any, clock: Any) -> None:
-    r = world.region(MIMIKA)
-    clock.advance(hours=3)
-    world.submit(r.code, "assessment_result", "penilai@komdigi.go.id")
-    clock.advance(days=2)
-    world.fire(r.code, "assess", "penilai@komdigi.go.id", comment="Siap mengikuti program")
-    with world.prog.db.read() as session:
-        region, rows = timeline.history(session, "Kabupaten Mimika")
-    assert (region.code, region.zone, region.tz) == (MIMIKA, "WIT", "Asia/Jayapura")
-    assert [(h.cycle, h.seq, h.at, h.actor, h.role, h.kind, h.trigger, h.from_state, h.to_state)
-            for h in rows] == [
-        (1, 1, T0, "system", "coordinator", "start", "start", None, "assessment"),
-        (1, 2, T0 + timedelta(hours=3), "penilai@komdigi.go.id", "assessor", "submission",
-         "assessment_result", "assessment", "assessment"),
-        (1, 3, T0 + timedelta(days=2, hours=3), "penilai@komdigi.go.id", "assessor",
-         "transition", "assess", "assessment", "mou"),
-    ]
-    assert rows[2].comment == "Siap mengikuti program"
-    assert all(_is_utc(h.at) for h in rows)
-    assert [local(h.at, region.tz) for h in rows] == [
-        "2026-01-05 11:00 WIT", "2026-01-05 14:00 WIT", "2026-01-07 14:00 WIT"]
-
-
-def test_submissions_list_versions_and_parties(world: Any, clock: Any) -> None:
-    r = world.region(BALIKPAPAN)
-    world.drive(r, "bimtek_1")
-    clock.now = T0 + 10 * DAY
-    world.submit(r.code, "questionnaire", r.opds["BAPPEDA"])
-    world.submit(r.code, "questionnaire", r.opds["DISKOMINFO"])
-    world.submit(r.code, "buku_1", r.opds["BAPPEDA"], note="draf pertama")
-    world.submit(r.code, "questionnaire", r.opds["BAPPEDA"])
-    with world.prog.db.read() as session:
-        rows = sent.submissions(world.prog, session, r.code)
-    assert [(s.deliverable, s.party, s.version, s.submitted_by, s.reviews) for s in rows
-            if s.submitted_at == T0 + 10 * DAY] == [
-        ("questionnaire", "BAPPEDA", 1, r.opds["BAPPEDA"], ()),
-        ("questionnaire", "DISKOMINFO", 1, r.opds["DISKOMINFO"], ()),
-        ("buku_1", "", 1, r.opds["BAPPEDA"], ()),
-        ("questionnaire", "BAPPEDA", 2, r.opds["BAPPEDA"], ()),
-    ]
-    assert [s.deliverable for s in rows[:4]] == [
-        "assessment_result", "signed_mou", "council_decree", "implementation_team_decree"]
-    assert all(s.file_name.endswith(".pdf") and len(s.sha256) == 64 for s in rows)
-    assert all(_is_utc(s.submitted_at) for s in rows)

@@ -1,10 +1,20 @@
-"""Both interface languages hold the same texts, and ``?lang=`` switches and sticks."""
+"""Both interface languages hold the same texts, and ``?lang=`` switches and sticks.
+
+The page is rendered on SQLite only, as in tests/interfaces/web/pages.
+"""
 
 from __future__ import annotations
 
+import pytest
 from webkit import Web  # type: ignore[import-not-found]
 
 from interfaces.web import i18n
+
+
+@pytest.fixture
+def database_url(sqlite_database_url: str) -> str:
+    """A fresh, initialised SQLite database: a rendered page does not depend on the backend."""
+    return sqlite_database_url
 
 
 def test_indonesian_and_english_define_the_same_keys() -> None:

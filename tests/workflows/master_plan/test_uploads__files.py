@@ -1,10 +1,10 @@
 """Submitted files are checked, stored once by checksum, and their names are never paths.
 
-``workflows.storage.store`` refuses executables and unknown types, empty files and files over
-``upload_max_bytes``, each with a message naming the rule; it keeps only a safe base name for
-display ('../../etc/passwd.pdf' becomes 'passwd.pdf') and stores the bytes under their SHA-256,
-so identical content is stored once. The direct tests need no database; the submission tests go
-through ``workflows.actions.submit`` on SQLite and PostgreSQL.
+``workflows.master_plan.uploads.store`` refuses executables and unknown types, empty files and
+files over ``upload_max_bytes``, each with a message naming the rule; it keeps only a safe base
+name for display ('../../etc/passwd.pdf' becomes 'passwd.pdf') and stores the bytes under their
+SHA-256, so identical content is stored once. The direct tests need no database; the submission
+tests go through ``workflows.master_plan.actions.submit`` on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ WIT), stage, the date it entered the stage and the stage deadline, both labelled
 region's own zone, ordered by stage, with a count per stage, for one cohort by name or year or
 for all; ``history`` shows a region's timeline with times in its zone (WITA for Balikpapan, WIT
 for Jayapura), the actor and role, the move, submissions and comments. (A mentor's rejection
-comment in the history is checked along the full path in test_cli__actions.)
+comment in the history is checked along the full path in test_actions__commands.)
 """
 
 from __future__ import annotations

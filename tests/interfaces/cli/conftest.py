@@ -1,12 +1,17 @@
 """Helpers for driving the ``smartcity`` command line in-process and as a real subprocess.
 
 Everything is a fixture (no test imports this file), so the helpers work in any pytest import
-mode. ``cli`` runs ``interfaces.cli.app.app`` through Typer's ``CliRunner`` (stdout and stderr
-captured separately) against the fresh database of the ``database_url`` fixture, so every test
-using it runs on SQLite and on PostgreSQL. ``Cli.table`` reads a rich table back into rows keyed
-by column header, joining the lines of wrapped cells, so tests assert on cell contents rather
-than on layout. ``Cli.setup_region`` and ``Cli.drive_to_quick_win_submission`` build state
-through the command line only. ``script`` runs the installed ``smartcity`` console script.
+mode. The command-line tests run on SQLite only: here ``database_url`` is the SQLite half of the
+one in tests/conftest.py (parsing, printing and exit codes do not depend on the backend, which
+the engine, notification, programme and API tests cover on both); only ``smartcity init`` and
+the "not initialised" refusal still meet a never-initialised database of each backend
+(``empty_database_url``). ``cli`` runs ``interfaces.cli.app.app`` through Typer's ``CliRunner``
+(stdout and stderr captured separately) against the fresh database of ``database_url``.
+``Cli.table`` reads a rich table back into rows keyed by column header, joining the lines of
+wrapped cells, so tests assert on cell contents rather than on layout. ``Cli.setup_region`` and
+``Cli.drive_to_quick_win_submission`` build state through the command line only. ``script``
+runs the installed ``smartcity`` console script. ``db``, ``planner`` and ``smtp_server`` (from
+``smtpkit``) serve the ``smartcity outbox`` tests.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from smtpkit import db, planner, smtp_server  # noqa: F401 - fixtures of the outbox tests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner, Result
@@ -210,6 +216,12 @@ class Cli:
 @pytest.fixture
 def cast() -> Cast:
     return CAST
+
+
+@pytest.fixture
+def database_url(sqlite_database_url: str) -> str:
+    """A fresh, initialised SQLite database: the command-line tests run on SQLite only."""
+    return sqlite_database_url
 
 
 @pytest.fixture

@@ -1,0 +1,67 @@
+"""The engine's messages use the words of whoever runs it, and generic words otherwise.
+
+Proves: an engine given no :class:`~engine.contracts.Wording` speaks of subjects, and one given
+a programme's words speaks of its regions; a database without the schema says how to set it up
+in the caller's words ("run 'tool init' first"), or generically; asking for a workflow when
+nothing is published says the same. Nothing in the engine names a programme or a command.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from wfkit import BASIC_YAML, basic_guards
+
+from engine.contracts import Actor, Wording
+from engine.database import Database
+from engine.errors import DatabaseUnavailable, NotFoundError, PermissionDenied
+from engine.loading import load_definition
+from engine.permissions import check_scope
+from engine.runtime import WorkflowEngine
+
+UNBOUND_AUTHOR = Actor("free@example.org", "author", name="Free Author")
+
+
+def test_scope_refusals_speak_of_subjects_unless_told_otherwise() -> None:
+    d = load_definition(BASIC_YAML, "paper.yaml", basic_guards()).definition
+    with pytest.raises(PermissionDenied) as generic:
+        check_scope(d, "R1", UNBOUND_AUTHOR)
+    assert str(generic.value) == ("Free Author (author) is not bound to any subject; a author "
+                                  "acts only for the subjects assigned to it")
+    with pytest.raises(PermissionDenied) as told:
+        check_scope(d, "R1", UNBOUND_AUTHOR, Wording(subject="region", subjects="regions"))
+    assert "not bound to any region" in str(told.value)
+    assert "for the regions assigned to it" in str(told.value)
+
+
+@pytest.mark.parametrize(("wording", "first", "upgrade"), [
+    (None, "set up the database first", "set up the database to upgrade it"),
+    (Wording(setup="run 'tool init'"), "run 'tool init' first", "run 'tool init' to upgrade it"),
+])
+def test_a_database_without_the_schema_says_how_to_set_it_up(
+        tmp_path, wording: Wording | None, first: str, upgrade: str) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'empty.db'}", wording=wording)
+    try:
+        with pytest.raises(DatabaseUnavailable) as missing, db.read() as session:
+            session.execute(text("select * from workflow_instance"))
+        assert str(missing.value).endswith(first)
+        with db.transaction() as session:
+            session.execute(text("create table workflow_instance (id integer primary key)"))
+        with pytest.raises(DatabaseUnavailable) as older, db.read() as session:
+            session.execute(text("select state from workflow_instance"))
+        assert str(older.value).endswith(upgrade)
+    finally:
+        db.dispose()
+
+
+def test_an_unpublished_workflow_says_how_to_set_up(engine_url) -> None:
+    db = Database(engine_url)
+    try:
+        for wording, hint in ((Wording(), "set up the database"),
+                              (Wording(setup="run 'tool init'"), "run 'tool init'")):
+            engine = WorkflowEngine(basic_guards(), wording=wording)
+            with pytest.raises(NotFoundError) as missing, db.read() as session:
+                engine.workflow(session, "paper")
+            assert str(missing.value) == f"no workflow 'paper' is published; {hint}"
+    finally:
+        db.dispose()
