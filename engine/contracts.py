@@ -31,8 +31,8 @@ def utcnow() -> datetime:
 class Wording:
     """The words of the engine's messages that belong to whoever runs it.
 
-    The engine speaks of subjects; a programme calls them what its people call them (a
-    region), and knows the command that creates or upgrades its database.
+    The engine speaks of subjects; a programme calls them what its people call them, and
+    knows the command that creates or upgrades its database.
     """
 
     subject: str = "subject"

@@ -12,14 +12,39 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.contracts import DeadlineChange, DeadlinePolicy, DueDate, InstanceSnapshot
 from engine.definition import WorkflowDefinition
-from engine.records import DEADLINE, Records
+from engine.errors import NotFoundError
+from engine.records import DEADLINE, INSTANCE, SNAPSHOT_COLUMNS, Records, connection
 
 DEFINITION = "definition"
+
+# Built once, like the other statements of an action's hot path (engine/ledger.py): every
+# state change closes the deadlines of the state it leaves.
+_CLOSE = update(DEADLINE).where(
+    DEADLINE.c.instance_id == bindparam("iid"), DEADLINE.c.state == bindparam("left"),
+    DEADLINE.c.closed_at.is_(None)).values(closed_at=bindparam("closed"))
+_INSERT = insert(DEADLINE).returning(DEADLINE.c.id)
+#: The instance as an action reads it, and whether a deadline is open in its state: a state
+#: change closes deadlines only when there are some, so an action that leaves a state without
+#: one costs no statement more than it did before deadlines existed.
+READ_FOR_ACTION = select(
+    *SNAPSHOT_COLUMNS,
+    select(DEADLINE.c.id).where(
+        DEADLINE.c.instance_id == INSTANCE.c.id, DEADLINE.c.state == INSTANCE.c.state,
+        DEADLINE.c.closed_at.is_(None)).exists().label("deadline_open"),
+).where(INSTANCE.c.id == bindparam("iid"))
+
+
+def read_for_action(session: Session, instance_id: int) -> tuple[InstanceSnapshot, bool]:
+    """The instance and whether its current state has an open deadline, in one statement."""
+    row = connection(session).execute(READ_FOR_ACTION, {"iid": instance_id}).one_or_none()
+    if row is None:
+        raise NotFoundError(f"workflow instance {instance_id} does not exist")
+    return InstanceSnapshot(*row[:-1]), bool(row[-1])
 
 
 def definition_due(definition: WorkflowDefinition, state: str, now: datetime) -> DueDate | None:
@@ -42,9 +67,7 @@ def open_on_entry(session: Session, policy: DeadlinePolicy, definition: Workflow
 
 def close_state(session: Session, instance_id: int, state: str, now: datetime) -> None:
     """Close every open deadline of ``state`` (the instance has left it)."""
-    session.execute(update(DEADLINE).where(
-        DEADLINE.c.instance_id == instance_id, DEADLINE.c.state == state,
-        DEADLINE.c.closed_at.is_(None)).values(closed_at=now))
+    connection(session).execute(_CLOSE, {"iid": instance_id, "left": state, "closed": now})
 
 
 def move(session: Session, deadline_id: int, due: DueDate) -> int:
@@ -66,6 +89,6 @@ def set_for_state(session: Session, instance_id: int, state: str, due: DueDate,
 
 def _insert(session: Session, instance_id: int, state: str, due: DueDate,
             now: datetime) -> int:
-    return int(session.execute(insert(DEADLINE).values(
-        instance_id=instance_id, state=state, due_at=due.due_at, origin=due.origin, version=1,
-        created_at=now).returning(DEADLINE.c.id)).scalar_one())
+    return int(connection(session).execute(_INSERT, {
+        "instance_id": instance_id, "state": state, "due_at": due.due_at, "origin": due.origin,
+        "version": 1, "created_at": now}).scalar_one())

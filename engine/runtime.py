@@ -55,7 +55,7 @@ from engine.ledger import LOCK_INSTANCE, append_history, bump, record_review, st
 from engine.models import Submission
 from engine.permissions import check_role, check_scope
 from engine.published import DefinitionStore
-from engine.records import INSTANCE, READ_INSTANCE, Records, connection, read_instance
+from engine.records import INSTANCE, Records, connection, read_instance
 
 _SUBMISSION = Submission.__table__  # type: ignore[attr-defined]
 
@@ -173,7 +173,7 @@ class WorkflowEngine:
         expected_version: int | None = None,
     ) -> FireResult:
         """Fire ``trigger`` for ``actor``; raises if refused, writes nothing then."""
-        instance = read_instance(connection(session), READ_INSTANCE, instance_id)
+        instance, deadline_open = deadlines.read_for_action(session, instance_id)
         if expected_version is not None and expected_version != instance.version:
             raise stale(instance, expected_version)
         loaded = self.definition(session, instance.definition_key, instance.definition_version)
@@ -184,7 +184,7 @@ class WorkflowEngine:
         if not self._machines.fire(loaded, trigger, ctx):
             raise GuardFailed(trigger, ctx.failures or ["its conditions are not met"])
         spec = d.transitions[ctx.fired_index]
-        return self._apply(session, d, instance, spec, actor, comment, now)
+        return self._apply(session, d, instance, spec, actor, comment, now, deadline_open)
 
     def available(self, session: Session, instance_id: int, actor: Actor) -> list[AvailableAction]:
         """What ``actor`` could do now: every trigger from the current state, with reasons."""
@@ -332,12 +332,13 @@ class WorkflowEngine:
         actor: Actor,
         comment: str | None,
         now: datetime,
+        deadline_open: bool,
     ) -> FireResult:
         source, dest = instance.state, spec.dest
         changed = source != dest
         new_version = bump(session, instance, dest, now, state_changed=changed)
         append_history(session, instance, new_version, now, actor, "transition",
-                             spec.trigger, source, dest, comment)
+                       spec.trigger, source, dest, comment)
         if spec.review is not None:
             record_review(session, instance, spec.review.deliverable, spec.review.decision,
                           actor, comment, now)
@@ -347,7 +348,8 @@ class WorkflowEngine:
             instance.predecessor_id,
         )
         if changed:
-            deadlines.close_state(session, instance.id, source, now)
+            if deadline_open:  # read with the instance: no statement when there is none
+                deadlines.close_state(session, instance.id, source, now)
             deadlines.open_on_entry(session, self.deadline_policy, d, after, now)
         self._notify(ActionEvent(session, after, d, "transition", spec.trigger, source, dest,
                                  actor, comment, now))

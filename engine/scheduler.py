@@ -4,8 +4,8 @@ APScheduler 3 has no coordination between processes (its FAQ: sharing a job stor
 done), so every process competes for :class:`Leadership` and only the holder runs the
 scheduler; the others keep trying and take over within a poll interval when the holder dies.
 On PostgreSQL leadership is a session-level advisory lock on a dedicated connection, released
-by the server when the process dies, its key derived from a name every process of one
-programme shares; on SQLite (one machine) it is an exclusive file lock next to the database
+by the server when the process dies, under a key every process of one programme shares; on
+SQLite (one machine) it is an exclusive file lock next to the database
 file.
 
 The jobs are small idempotent sweeps (due reminders into the outbox, evaluation windows open
@@ -39,15 +39,18 @@ from engine.database import Database
 
 log = logging.getLogger(__name__)
 
-#: The name a process competes under unless told otherwise; every process of one programme
-#: passes the same name, so they compete for the same lock.
-DEFAULT_LOCK_NAME = "workflow-clock"
 
 
 def lock_key(name: str) -> int:
-    """The advisory lock key of ``name``: a stable signed 64-bit number (PostgreSQL bigint)."""
+    """An advisory lock key made from ``name``: a stable signed 64-bit number (a PostgreSQL
+    bigint), for a programme that has no key of its own yet."""
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big",
                           signed=True)
+
+
+#: The key processes compete under unless told otherwise; every process of one programme
+#: passes the same key, so they compete for the same lock.
+DEFAULT_LOCK_KEY = lock_key("workflow-clock")
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,9 @@ class ClockJob:
 class Leadership:
     """Whether this process may run the clock; at most one holder at a time (per name)."""
 
-    def __init__(self, db: Database, name: str = DEFAULT_LOCK_NAME) -> None:
+    def __init__(self, db: Database, key: int = DEFAULT_LOCK_KEY) -> None:
         self._db = db
-        self._key = lock_key(name)
+        self._key = key
         self._conn: Connection | None = None
         self._file: IO[Any] | None = None
 
@@ -134,11 +137,11 @@ class Scheduler:
     """Runs the jobs while this process leads; call :meth:`run` in a thread."""
 
     def __init__(self, db: Database, jobs: list[ClockJob], *, poll: float = 1.0,
-                 lock_name: str = DEFAULT_LOCK_NAME) -> None:
+                 lock_key: int = DEFAULT_LOCK_KEY) -> None:
         self._db = db
         self._jobs = jobs
         self._poll = poll
-        self.leadership = Leadership(db, lock_name)
+        self.leadership = Leadership(db, lock_key)
         self._scheduler: BackgroundScheduler | None = None
         self.leading = threading.Event()
 

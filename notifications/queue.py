@@ -1,13 +1,14 @@
 """Queueing an email: the one way in, from "this kind, for this recipient" to an outbox row.
 
-:func:`queue_email` renders the kind's templates in the recipient's language
-(:mod:`notifications.render`), builds the MIME message once with a Message-ID derived from the
-idempotency key (:mod:`notifications.message`) and enqueues it in the caller's transaction
-(:mod:`notifications.outbox`), so the email commits with the action that caused it or not at
-all. The dispatcher later sends the stored bytes as they are.
+:func:`queue_email` renders the kind's templates from the caller's catalogue in the
+recipient's language (:mod:`notifications.render`), builds the MIME message once with a
+Message-ID derived from the idempotency key (:mod:`notifications.message`) and enqueues it in
+the caller's transaction (:mod:`notifications.outbox`), so the email commits with the action
+that caused it or not at all. The dispatcher later sends the stored bytes as they are.
 
-Nothing here knows what the emails are about: the caller chooses the kind, the key and the
-context (plain data, times already formatted in the recipient's zone).
+Nothing here knows what the emails are about: the caller hands in its catalogue and chooses
+the kind, the key and the context (plain data, times already formatted in the recipient's
+zone).
 """
 
 from __future__ import annotations
@@ -23,33 +24,33 @@ from sqlalchemy.orm import Session
 from config.settings import Settings
 from notifications import outbox
 from notifications.message import outbox_fields
-from notifications.render import RenderedEmail, render_email
+from notifications.render import Catalogue, RenderedEmail, render_email
 
 
 def mail_domain(settings: Settings) -> str:
     """The domain of the sender's address: the right-hand side of every Message-ID."""
     address = parseaddr(settings.mail_from)[1]
-    return address.rpartition("@")[2] or "smartcity.local"
+    return address.rpartition("@")[2] or "localhost"
 
 
-def queue_email(session: Session, settings: Settings, *, kind: str, recipient: str,
-                context: Mapping[str, Any], key: str, now: datetime,
+def queue_email(session: Session, settings: Settings, catalogue: Catalogue, *, kind: str,
+                recipient: str, context: Mapping[str, Any], key: str, now: datetime,
                 locale: str | None = None, due_at: datetime | None = None) -> int | None:
     """Queue one email under ``key`` in the caller's transaction; its outbox id, or None
     when an email with that key was queued before (then nothing is written)."""
-    rendered = render_email(kind, locale or settings.mail_locale, context)
+    rendered = render_email(catalogue, kind, locale or settings.mail_locale, context)
     return _enqueue(session, settings, kind, recipient, rendered, key, now, due_at or now)
 
 
-def queue_numbered_email(session: Session, settings: Settings, *, kind: str, recipient: str,
-                         context: Mapping[str, Any], prefix: str, now: datetime,
-                         locale: str | None = None) -> int:
+def queue_numbered_email(session: Session, settings: Settings, catalogue: Catalogue, *,
+                         kind: str, recipient: str, context: Mapping[str, Any], prefix: str,
+                         now: datetime, locale: str | None = None) -> int:
     """Queue one email under the first free key ``prefix:n`` (n from 1); its outbox id.
 
     For emails that may go more than once per occasion (a second digest the same day when
     more reminders fell due after the first was queued): each gets the next number.
     """
-    rendered = render_email(kind, locale or settings.mail_locale, context)
+    rendered = render_email(catalogue, kind, locale or settings.mail_locale, context)
     table = outbox.outbox
     n = 1 + int(session.execute(
         select(func.count()).select_from(table).where(table.c.key.like(f"{prefix}:%"))

@@ -1,20 +1,21 @@
-"""Render notification emails (subject, plain text, HTML) from Jinja2 templates.
+"""Render emails (subject, plain text, HTML) from a catalogue of Jinja2 templates.
 
-Layout of ``notifications/templates/``::
+What the emails say belongs to the caller: a :class:`Catalogue` names a template folder, its
+kinds with the context keys each one requires, and its locales. The programme's catalogue is
+``workflows.emails.catalogue.EMAILS``; this module knows none of its kinds. A catalogue's folder
+is laid out as::
 
     _layout.html                    shared HTML frame (extended by every HTML part)
-    <locale>/_phrases.txt           per-locale macros (days left / overdue phrasing)
+    <locale>/_phrases.txt           per-locale macros, if the catalogue wants any
     <locale>/<kind>.subject.txt     subject, rendered as text and collapsed to one line
     <locale>/<kind>.txt             plain-text body
     <locale>/<kind>.html            HTML body
 
-Translations are one template file per kind, locale and part rather than gettext catalogs.
-These are system templates with two locales ("id", the default, and "en") and short texts,
-so a translator edits a whole, readable email instead of isolated ``.po`` strings. Indonesian
-nouns do not inflect and the English plurals are a plain ``{% if %}``. If admin-editable or
-many more locales are ever needed, this is the place to switch to gettext or stored templates.
+Translations are one template file per kind, locale and part rather than gettext catalogs:
+system emails with few locales and short texts, so a translator edits a whole, readable email
+instead of isolated ``.po`` strings.
 
-One :class:`jinja2.Environment` is built once and cached (templates are compiled once):
+One :class:`jinja2.Environment` is built per folder and cached (templates are compiled once):
 
 * ``StrictUndefined``: a missing context key (or item field) raises
   :class:`jinja2.exceptions.UndefinedError` instead of rendering an empty string;
@@ -39,49 +40,24 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-__all__ = [
-    "DEFAULT_LOCALE",
-    "KINDS",
-    "LOCALES",
-    "TEMPLATES_DIR",
-    "RenderedEmail",
-    "environment",
-    "render_email",
-]
-
-TEMPLATES_DIR: Final = Path(__file__).resolve().parent / "templates"
-
-#: Every email kind, with the context keys each one requires (documentation and a fast check).
-KINDS: Final[Mapping[str, tuple[str, ...]]] = {
-    "reminder_digest": (
-        "recipient_name",
-        "region_name",
-        "region_code",
-        "zone",
-        "items",
-        "app_url",
-    ),
-    "escalation": ("recipient_name", "region_name", "region_code", "zone", "items"),
-    "window_opened": ("recipient_name", "region_name", "window_name", "closes_local"),
-    "window_closing": (
-        "recipient_name",
-        "region_name",
-        "window_name",
-        "closes_local",
-        "days_left",
-    ),
-    "review_rejected": ("recipient_name", "region_name", "round", "comment", "mentor_name",
-                        "app_url"),
-    "review_requested": ("recipient_name", "region_name", "region_code", "round", "app_url"),
-}
-
-#: Kinds whose ``items`` list must not be empty (a digest of nothing is never sent).
-_ITEM_KINDS: Final = frozenset({"reminder_digest", "escalation"})
-
-DEFAULT_LOCALE: Final = "id"
-LOCALES: Final = ("id", "en")
+__all__ = ["Catalogue", "RenderedEmail", "environment", "render_email"]
 
 _PARTS: Final = ("subject.txt", "txt", "html")
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """The emails one caller sends: where their templates are, and what each kind needs.
+
+    ``kinds`` maps every kind to the context keys it requires (documentation and a fast
+    check); ``digests`` are the kinds whose ``items`` list must not be empty (a digest of
+    nothing is never sent); ``locales`` are the languages with a full set of templates.
+    """
+
+    templates: Path
+    kinds: Mapping[str, tuple[str, ...]]
+    locales: tuple[str, ...]
+    digests: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,14 +69,14 @@ class RenderedEmail:
     html: str
 
 
-@lru_cache(maxsize=1)
-def environment() -> Environment:
-    """The shared, cached Jinja2 environment for the notification templates (Jinja2 itself
-    loads here, with the first email: a command that sends none never pays for it)."""
+@lru_cache(maxsize=8)
+def environment(templates: Path) -> Environment:
+    """The cached Jinja2 environment of one template folder (Jinja2 itself loads here, with
+    the first email: a command that sends none never pays for it)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     return Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
+        loader=FileSystemLoader(templates),
         autoescape=select_autoescape(["html", "htm", "xml"], default_for_string=False),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -115,24 +91,24 @@ def _one_line(subject: str) -> str:
     return " ".join(subject.split())
 
 
-def render_email(kind: str, locale: str, context: Mapping[str, Any]) -> RenderedEmail:
-    """Render the subject, text and HTML parts of email ``kind`` in ``locale``.
+def render_email(catalogue: Catalogue, kind: str, locale: str,
+                 context: Mapping[str, Any]) -> RenderedEmail:
+    """Render the subject, text and HTML parts of ``catalogue``'s email ``kind`` in ``locale``.
 
-    ``locale`` is ``"id"`` (:data:`DEFAULT_LOCALE`, use it when the recipient has no
-    preference) or ``"en"``; ``context`` holds the keys listed in :data:`KINDS`.
-
-    Raises :class:`ValueError` for an unknown kind or locale (naming the valid ones) or an
-    empty ``items`` list, and :class:`jinja2.exceptions.UndefinedError` when the context lacks
-    a key the templates use.
+    ``context`` holds the keys the catalogue lists for the kind. Raises :class:`ValueError`
+    for an unknown kind or locale (naming the valid ones) or a digest with no items, and
+    :class:`jinja2.exceptions.UndefinedError` when the context lacks a key the templates use.
     """
-    if kind not in KINDS:
-        raise ValueError(f"unknown email kind {kind!r}; valid kinds: {', '.join(KINDS)}")
-    if locale not in LOCALES:
-        raise ValueError(f"unknown locale {locale!r}; valid locales: {', '.join(LOCALES)}")
+    if kind not in catalogue.kinds:
+        raise ValueError(f"unknown email kind {kind!r}; valid kinds: "
+                         f"{', '.join(catalogue.kinds)}")
+    if locale not in catalogue.locales:
+        raise ValueError(f"unknown locale {locale!r}; valid locales: "
+                         f"{', '.join(catalogue.locales)}")
     ctx = dict(context)
-    if kind in _ITEM_KINDS and "items" in ctx and not ctx["items"]:
+    if kind in catalogue.digests and "items" in ctx and not ctx["items"]:
         raise ValueError(f"{kind} needs at least one item; an empty one is never sent")
-    env = environment()
+    env = environment(catalogue.templates)
     subject, text, html = (
         env.get_template(f"{locale}/{kind}.{part}").render(ctx) for part in _PARTS
     )

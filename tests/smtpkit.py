@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,7 +30,16 @@ from aiosmtpd.controller import Controller
 from engine import Database
 from notifications import outbox
 from notifications.message import outbox_fields
-from notifications.render import RenderedEmail
+from notifications.render import Catalogue, RenderedEmail
+
+#: A two-kind catalogue of test emails (``tests/notifications/emails/``): the notification layer
+#: is tested on words of its own, not the programme's.
+CATALOGUE = Catalogue(
+    templates=Path(__file__).resolve().parent / "notifications" / "emails",
+    kinds={"notice": ("recipient_name", "comment"), "digest": ("items",)},
+    locales=("id", "en"),
+    digests=frozenset({"digest"}),
+)
 
 MESSAGE_ID = re.compile(rb"^Message-ID:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 

@@ -86,3 +86,28 @@ def test_the_engine_never_names_the_programme_it_runs() -> None:
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if PROGRAMME_WORDS.search(line)]
     assert named == []
+
+
+def _shipped(package_data: dict[str, list[str]], path: Path) -> bool:
+    """Whether ``path`` matches a package-data glob of the package that holds it."""
+    for package, globs in package_data.items():
+        folder = ROOT.joinpath(*package.split("."))
+        if folder in path.parents and any(
+                path.relative_to(folder).match(g) and
+                len(path.relative_to(folder).parts) == len(Path(g).parts) for g in globs):
+            return True
+    return False
+
+
+def test_every_data_file_of_a_package_ships_in_the_wheel() -> None:
+    """Templates, definitions and reference data moved with their concept; pyproject's
+    package-data must follow, or an installed (non-editable) copy misses them."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    package_data = config["tool"]["setuptools"]["package-data"]
+    data = [path for package in PACKAGES for path in sorted((ROOT / package).rglob("*"))
+            if path.is_file() and path.suffix not in {".py", ".pyc"}
+            and "__pycache__" not in path.parts]
+    assert data and [str(p.relative_to(ROOT)) for p in data
+                     if not _shipped(package_data, p)] == []

@@ -23,7 +23,8 @@ from workflows.master_plan import MASTER_PLAN, actions
 from workflows.master_plan.quick_wins import of_submission
 from workflows.programme import Programme
 
-BALIKPAPAN = "64.71"  # Kota Balikpapan, Kalimantan Timur, WITA (workflows/data/regencies.csv)
+# Kota Balikpapan, Kalimantan Timur, WITA (workflows/directory/data/regencies.csv)
+BALIKPAPAN = "64.71"
 
 COORDINATOR = "koordinator@komdigi.go.id"
 ASSESSOR = "penilai@komdigi.go.id"

@@ -30,8 +30,10 @@ JOBS = [
     ClockJob("sweep-reminders", "workflows.background:sweep_reminders", seconds=60),
     ClockJob("evaluation-windows", "workflows.background:evaluation_windows", seconds=300),
 ]
-#: Every process of the programme competes for the clock under this name.
-LOCK_NAME = "smartcity-workflow clock"
+#: Every process of the programme competes for the clock under this advisory lock key: the
+#: bytes of "smartcit", the key every release has used, so processes of an older release and
+#: of this one never both run the clock during an upgrade.
+LOCK_KEY = 0x736D617274636974
 
 _bound: list[Programme] = []
 
@@ -82,7 +84,7 @@ def tick(prog: Programme) -> TickReport:
 def scheduler(prog: Programme, poll: float = 1.0) -> Scheduler:
     """The clock of ``prog``: its jobs, run while this process holds the leadership."""
     bind(prog)
-    return Scheduler(prog.db, JOBS, poll=poll, lock_name=LOCK_NAME)
+    return Scheduler(prog.db, JOBS, poll=poll, lock_key=LOCK_KEY)
 
 
 def dispatcher(prog: Programme, sender: SmtpSender, worker_id: str,

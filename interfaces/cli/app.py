@@ -27,29 +27,29 @@ EXIT_INTERNAL = 70
 
 #: Every sub-command: name -> (module defining it, its one-line help), in the order listed.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "workflow": ("workflow", "Workflow definitions: show, validate, publish, diagram."),
-    "cohort": ("directory", "Cohorts: the regions selected in a year."),
-    "region": ("directory", "The 514 kabupaten/kota."),
-    "opd": ("directory", "Regional agencies (OPDs) with their email addresses."),
-    "person": ("directory", "Coordinators, assessors and heads of region."),
-    "mentor": ("directory", "Mentors and the regions assigned to them."),
     "advance": ("actions", "Fire a workflow action on a region (see 'smartcity actions REGION')."),
     "actions": ("actions", "What you may do on a region now, and why not where you may not."),
     "submit": ("actions", "Submit a new version of a deliverable."),
-    "review": ("actions", "Mentor review of the quick-win plan."),
     "status": ("reports", "Progress table: every region of a cohort by stage, with its deadline "
                           "in its own zone."),
     "history": ("reports", "A region's timeline: who did what, when (in the region's zone), "
                            "with comments."),
     "calendar": ("calendar", "Deadlines as iCalendar (.ics), to import or subscribe to in any "
                              "calendar."),
+    "worker": ("worker", "Run the scheduler's jobs and deliver email until stopped."),
+    "serve": ("serve", "Serve the web pages and the REST API (with the clock and email "
+                       "delivery)."),
+    "workflow": ("workflow", "Workflow definitions: show, validate, publish, diagram."),
+    "cohort": ("directory", "Cohorts: the regions selected in a year."),
+    "region": ("directory", "The 514 kabupaten/kota."),
+    "opd": ("directory", "Regional agencies (OPDs) with their email addresses."),
+    "person": ("directory", "Coordinators, assessors and heads of region."),
+    "mentor": ("directory", "Mentors and the regions assigned to them."),
+    "review": ("actions", "Mentor review of the quick-win plan."),
     "evaluation": ("evaluation", "Twice-yearly evaluation: windows, returns, extensions, "
                                  "scores, ranking."),
     "deadlines": ("deadlines", "Deadlines, cohort dates, overrides, extensions."),
     "outbox": ("outbox", "Email waiting, sent and dead-lettered; re-queue dead letters."),
-    "worker": ("worker", "Run the scheduler's jobs and deliver email until stopped."),
-    "serve": ("serve", "Serve the web pages and the REST API (with the clock and email "
-                       "delivery)."),
     "account": ("account", "Accounts that sign in to the web pages and the API."),
 }
 
@@ -65,7 +65,7 @@ class LazyCommands(TyperGroup):
         if found is not None or cmd_name not in COMMANDS:
             return found
         # Listed, not run: a stand-in with the one-line help, so listing imports nothing.
-        return TyperCommand(cmd_name, short_help=COMMANDS[cmd_name][1])
+        return TyperCommand(cmd_name, help=COMMANDS[cmd_name][1])
 
     def resolve_command(self, ctx: typer.Context, args: list[str]  # type: ignore[override]
                         ) -> Any:

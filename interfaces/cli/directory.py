@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from interfaces.cli.context import AsOption, console, programme, table
-from workflows.directory import agencies, cohorts, imports, people, regions, registration
+from workflows.directory import agencies, cohorts, imports, people, registration
+from workflows.directory import regions as region_directory
 from workflows.directory.actors import actor_for, mentor_regions
 from workflows.reporting.submissions import submissions
 from workflows.roles import MENTOR, PERSON_ROLES
@@ -85,7 +86,7 @@ def region_list(
     """Regions with code, kind, province and time zone."""
     prog = programme()
     with prog.db.read() as session:
-        rows = regions.listing(session, province=province, zone=zone, search=search)
+        rows = region_directory.listing(session, province=province, zone=zone, search=search)
     grid = table("code", "name", "kind", "province", "zone", "in cohort")
     for row in rows:
         r = row.region
@@ -103,7 +104,7 @@ def region_show(
     """A region: its stage, deadline, OPDs, submissions with review rounds, possible actions."""
     prog = programme()
     with prog.db.read() as session:
-        r = regions.find_region(session, ref)
+        r = region_directory.find_region(session, ref)
         instance = prog.current_instance(session, r.code)
         console.print(f"{r.code} {r.name} ({r.kind}, zone {r.zone})", style="bold")
         d = prog.definition_of(session, instance)
@@ -155,7 +156,7 @@ def opd_list(region_ref: Annotated[str | None, typer.Argument(metavar="[REGION]"
     """OPDs, of one region or of all."""
     prog = programme()
     with prog.db.read() as session:
-        code = regions.find_region(session, region_ref).code if region_ref else None
+        code = region_directory.find_region(session, region_ref).code if region_ref else None
         rows = agencies.opds(session, code)
     grid = table("region", "code", "name", "email", "dimension")
     for o in rows:
@@ -168,7 +169,7 @@ def opd_import(file: FileArg) -> None:
     """Import OPDs: columns region, code, name, email[, dimension]. All rows or none."""
     prog = programme()
     with prog.db.read() as session:
-        known = regions.region_codes(session)
+        known = region_directory.region_codes(session)
     rows = imports.parse_opds(file, prog.dimensions, known)
     new = registration.upsert_opds(prog, rows)
     console.print(f"{len(rows)} OPD(s) imported ({new} new, {len(rows) - new} updated)")
@@ -211,7 +212,7 @@ def person_import(file: FileArg) -> None:
     """Import people: columns email, name, role[, region]. All rows or none."""
     prog = programme()
     with prog.db.read() as session:
-        known = regions.region_codes(session)
+        known = region_directory.region_codes(session)
     rows = imports.parse_people(file, known)
     new = registration.upsert_people(prog, rows)
     console.print(f"{len(rows)} person(s) imported ({new} new)")
@@ -263,7 +264,7 @@ def mentor_import(file: FileArg) -> None:
     """Import mentors: columns email, name[, regions] (codes separated by ';'). All or none."""
     prog = programme()
     with prog.db.read() as session:
-        known = regions.region_codes(session)
+        known = region_directory.region_codes(session)
     rows = imports.parse_mentors(file, known)
     new = registration.import_mentors(prog, rows, file.name)
     console.print(f"{len(rows)} mentor(s) imported, {new} new assignment(s)")

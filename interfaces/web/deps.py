@@ -52,12 +52,14 @@ class Viewer:
         return scope.sees(self.actor, code)
 
 
-def require_sees(viewer: Viewer, code: str, advice: str) -> None:
+def require_sees(viewer: Viewer, code: str, advice: str, *, unbound: str = "no region yet"
+                 ) -> None:
     """Refuse a region the viewer may not see (the one scope rule), saying which regions the
-    viewer does act for and, in ``advice``, where to go or whom to ask."""
+    viewer does act for (``unbound`` when none) and, in ``advice``, where to go or whom to
+    ask."""
     if viewer.sees(code):
         return
-    acts_for = ", ".join(sorted(viewer.regions() or ())) or "no region yet"
+    acts_for = ", ".join(sorted(viewer.regions() or ())) or unbound
     raise PermissionDenied(f"{viewer.email} ({viewer.role}) acts for {acts_for}, not {code}; "
                            f"{advice}")
 

@@ -4,7 +4,8 @@ Proves on both databases, on a small reviewed workflow and the paper workflow of
 newest cycle of each subject, with the open deadline of the state it is in; what was submitted
 (pairs, versions in order, the latest per party); review decisions by round, the last one and
 their count; the history with each entry's cycle, and how often a trigger fired; open and every
-deadline of an instance. Records are frozen dataclasses, not table rows.
+deadline of an instance. Records are frozen dataclasses, not table rows, and a read of a set
+(instances, deadlines, review rounds) is one statement for one subject or many.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from wfkit import AUTHOR, COORDINATOR, REVIEWER, manuscript
 
 from engine.guards import GuardRegistry
@@ -122,3 +124,29 @@ def test_open_and_every_deadline_of_an_instance(workflow, clock):
     assert [(d.subject, d.state) for d in now_open] == [("R2", "draft"), ("R1", "review")]
     assert [d.instance_id for d in of_r1] == [iid] and other != iid
     assert sorted(d.id for d in with_closed) == sorted(d.id for d in every)
+
+
+def test_set_reads_are_one_statement_whatever_the_number_of_subjects(workflow):
+    wf = workflow()
+    ids = [wf.start(f"R{n}") for n in range(1, 6)]
+    statements: list[str] = []
+
+    def seen(*args) -> None:
+        statements.append(args[2])
+
+    with wf.check.read() as session:
+        records = Records(session)
+        session.connection()  # the BEGIN of a read is not a read
+        event.listen(wf.check.engine, "before_cursor_execute", seen)
+        try:
+            counts = []
+            for subjects in (["R1"], [f"R{n}" for n in range(1, 6)]):
+                before = len(statements)
+                records.current_instances("paper", subjects)
+                records.current_with_deadlines("paper", subjects)
+                records.open_deadlines(subjects=subjects)
+                records.review_rounds(ids[:len(subjects)])
+                counts.append(len(statements) - before)
+        finally:
+            event.remove(wf.check.engine, "before_cursor_execute", seen)
+    assert counts == [4, 4]

@@ -12,8 +12,6 @@ re-created cleanly).
 from __future__ import annotations
 
 import inspect as pyinspect
-import uuid
-from collections.abc import Iterator
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -47,23 +45,6 @@ MODEL_MODULES = (engine.models, notifications.models, workflows.access.models,
                  workflows.deadlines.models, workflows.directory.models,
                  workflows.evaluation.models, workflows.master_plan.quick_wins)
 EXPECTED = set().union(*(model_tables(m) for m in MODEL_MODULES)) | STORE_TABLES
-
-
-@pytest.fixture
-def empty_url(engine_url: str, tmp_path, root_conftest) -> Iterator[str]:
-    if engine_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    admin = root_conftest._pg_admin()  # PG_ADMIN_URL of tests/conftest.py
-    name = f"sc_empty_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield root_conftest._pg_url(name)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def tables(db: Database) -> set[str]:

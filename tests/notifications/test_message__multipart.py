@@ -12,6 +12,7 @@ from email.message import EmailMessage, Message
 from email.utils import parsedate_to_datetime
 
 import pytest
+from smtpkit import CATALOGUE
 
 from notifications.message import build_message, make_message_id
 from notifications.render import RenderedEmail, render_email
@@ -174,19 +175,11 @@ def test_malformed_message_id_is_refused(mid: str) -> None:
 
 
 @pytest.mark.parametrize("locale", ["id", "en"])
-def test_a_rendered_review_email_round_trips_escaped(locale: str) -> None:
-    rendered = render_email(
-        "review_rejected",
-        locale,
-        {
-            "recipient_name": "Diskominfo Kota Balikpapan",
-            "region_name": "Kota Balikpapan",
-            "round": 3,
-            "comment": '<script>alert(1)</script> & "x"',
-            "mentor_name": "Ir. Bambang Sutrisno — ITB",
-            "app_url": None,
-        },
-    )
+def test_a_rendered_email_round_trips_escaped(locale: str) -> None:
+    rendered = render_email(CATALOGUE, "notice", locale, {
+        "recipient_name": "Diskominfo Kota Balikpapan",
+        "comment": '<script>alert(1)</script> & "x" — Ir. Bambang Sutrisno, ITB',
+    })
     parsed = roundtrip(
         build_message(SENDER, RECIPIENT, rendered, make_message_id("rr:64.71:3", DOMAIN))
     )
@@ -195,4 +188,4 @@ def test_a_rendered_review_email_round_trips_escaped(locale: str) -> None:
     assert '<script>alert(1)</script> & "x"' in plain
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;x&#34;" in html
     assert "<script" not in html
-    assert "Ir. Bambang Sutrisno — ITB" in plain
+    assert "— Ir. Bambang Sutrisno, ITB" in plain

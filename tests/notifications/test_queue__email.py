@@ -1,10 +1,11 @@
 """Queueing an email is one call, in the caller's transaction, idempotent on its key.
 
-Proves on both databases: ``queue_email`` renders the kind in the settings' language (or the
-one asked for), builds the message once with a Message-ID derived from the key and the
-sender's domain, and writes one pending outbox row whose stored bytes are that message; the
-same key again writes nothing and answers None; a rolled-back caller leaves no row; and
-``queue_numbered_email`` takes the first free ``prefix:n``.
+Proves on both databases: ``queue_email`` renders the caller's catalogue's kind (the test
+catalogue of ``smtpkit``) in the settings' language (or the one asked for), builds the message
+once with a Message-ID derived from the key and the sender's domain, and writes one pending
+outbox row whose stored bytes are that message; the same key again writes nothing and answers
+None; a rolled-back caller leaves no row; and ``queue_numbered_email`` takes the first free
+``prefix:n``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from email import message_from_bytes, policy
 
 import pytest
-from smtpkit import T0
+from smtpkit import CATALOGUE, T0
 from sqlalchemy import select
 
 from config.settings import Settings
@@ -24,8 +25,7 @@ from notifications.queue import mail_domain, queue_email, queue_numbered_email
 
 SETTINGS = Settings(mail_from="Gerakan Menuju 100 Smart City <noreply@kota.example.go.id>",
                     mail_locale="id")
-CONTEXT = {"recipient_name": "Dinas Kesehatan", "region_name": "Kota Balikpapan",
-           "window_name": "2026-H1", "closes_local": "2026-06-30 23:59 WITA"}
+CONTEXT = {"recipient_name": "Dinas Kesehatan", "comment": "Jendela evaluasi 2026-H1 dibuka"}
 
 
 def rows(db: Database) -> list[OutboxMessage]:
@@ -36,28 +36,28 @@ def rows(db: Database) -> list[OutboxMessage]:
 
 def test_one_call_renders_builds_and_queues_once(db: Database) -> None:
     with db.transaction() as session:
-        first = queue_email(session, SETTINGS, kind="window_opened",
+        first = queue_email(session, SETTINGS, CATALOGUE, kind="notice",
                             recipient="dinkes@kota.example.go.id", context=CONTEXT,
-                            key="window_opened:2026-H1:0:dinkes", now=T0)
-        again = queue_email(session, SETTINGS, kind="window_opened",
+                            key="notice:2026-H1:0:dinkes", now=T0)
+        again = queue_email(session, SETTINGS, CATALOGUE, kind="notice",
                             recipient="dinkes@kota.example.go.id", context=CONTEXT,
-                            key="window_opened:2026-H1:0:dinkes", now=T0)
+                            key="notice:2026-H1:0:dinkes", now=T0)
     [row] = rows(db)
     assert (first, again) == (row.id, None)
     assert (row.kind, row.status, row.due_at, row.recipient) == (
-        "window_opened", outbox.PENDING, T0, "dinkes@kota.example.go.id")
+        "notice", outbox.PENDING, T0, "dinkes@kota.example.go.id")
     assert mail_domain(SETTINGS) == "kota.example.go.id"
-    assert row.message_id == make_message_id("window_opened:2026-H1:0:dinkes",
+    assert row.message_id == make_message_id("notice:2026-H1:0:dinkes",
                                              "kota.example.go.id")
     sent = message_from_bytes(row.raw, policy=policy.default)
     assert sent["Message-ID"] == row.message_id and sent["Subject"] == row.subject
-    assert "2026-H1" in row.subject and "Kota Balikpapan" in row.text_body
+    assert "Dinas Kesehatan" in row.subject and "2026-H1" in row.text_body
 
 
 def test_the_language_is_the_settings_unless_asked(db: Database) -> None:
     with db.transaction() as session:
         for key, locale in (("id-default", None), ("en-asked", "en")):
-            queue_email(session, SETTINGS, kind="window_opened", recipient="a@x.go.id",
+            queue_email(session, SETTINGS, CATALOGUE, kind="notice", recipient="a@x.go.id",
                         context=CONTEXT, key=key, now=T0, locale=locale)
     indonesian, english = rows(db)
     assert indonesian.subject != english.subject
@@ -65,7 +65,7 @@ def test_the_language_is_the_settings_unless_asked(db: Database) -> None:
 
 def test_a_rolled_back_caller_leaves_no_email(db: Database) -> None:
     with pytest.raises(RuntimeError), db.transaction() as session:
-        queue_email(session, SETTINGS, kind="window_opened", recipient="a@x.go.id",
+        queue_email(session, SETTINGS, CATALOGUE, kind="notice", recipient="a@x.go.id",
                     context=CONTEXT, key="gone", now=T0)
         raise RuntimeError("the action failed after queueing")
     assert rows(db) == []
@@ -73,7 +73,7 @@ def test_a_rolled_back_caller_leaves_no_email(db: Database) -> None:
 
 def test_numbered_emails_take_the_first_free_number(db: Database) -> None:
     with db.transaction() as session:
-        ids = [queue_numbered_email(session, SETTINGS, kind="window_opened",
+        ids = [queue_numbered_email(session, SETTINGS, CATALOGUE, kind="notice",
                                     recipient="a@x.go.id", context=CONTEXT,
                                     prefix="digest:a@x.go.id:2026-03-02", now=T0)
                for _ in range(2)]

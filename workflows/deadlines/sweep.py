@@ -45,6 +45,7 @@ from workflows.deadlines.reminders import (
     local_date,
 )
 from workflows.directory.models import Opd, Person, Region
+from workflows.emails.catalogue import EMAILS
 from workflows.programme import Programme
 from workflows.zones import local, zone_of
 
@@ -102,9 +103,9 @@ class _Sweep:
         return self.prog.engine.workflow(self.session, d.definition_key, d.definition_version)
 
     def _queue(self, prefix: str, kind: str, recipient: str, context: dict[str, Any]) -> int:
-        return queue_numbered_email(self.session, self.settings, kind=kind, recipient=recipient,
-                                    context=context, prefix=prefix, now=self.now,
-                                    locale=self.locale)
+        return queue_numbered_email(self.session, self.settings, EMAILS, kind=kind,
+                                    recipient=recipient, context=context, prefix=prefix,
+                                    now=self.now, locale=self.locale)
 
     # -- digests -------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from sqlmodel import col
 
 from notifications.queue import queue_email
 from workflows.directory.models import Opd, Region
+from workflows.emails.catalogue import EMAILS
 from workflows.evaluation.models import EvaluationWindow
 from workflows.evaluation.windows import WindowChange, pending_regions
 from workflows.programme import Programme
@@ -63,6 +64,7 @@ def _notify(prog: Programme, window: EvaluationWindow, regions: list[str], kind:
             if threshold is not None:
                 context["days_left"] = max(0, (window.closes_at - now).days)
             key = f"{kind}:{window.name}:{threshold or 0}:{opd.email}"
-            queued += queue_email(session, prog.settings, kind=kind, recipient=opd.email,
-                                  context=context, key=key, now=now) is not None
+            queued += queue_email(session, prog.settings, EMAILS, kind=kind,
+                                  recipient=opd.email, context=context, key=key,
+                                  now=now) is not None
     return queued

@@ -26,6 +26,7 @@ from workflows.access import links
 from workflows.directory.agencies import opds
 from workflows.directory.models import Region
 from workflows.directory.people import mentors_of
+from workflows.emails.catalogue import EMAILS
 
 
 class ReviewNotices:
@@ -82,5 +83,5 @@ class ReviewNotices:
         context["app_url"] = links.make_url(settings, recipient, path, now)
         # The instance version after this action: one per action, so never queued twice.
         key = f"{kind}:{event.instance.id}:{event.instance.version}:{recipient}"
-        queue_email(event.session, settings, kind=kind, recipient=recipient, context=context,
-                    key=key, now=now)
+        queue_email(event.session, settings, EMAILS, kind=kind, recipient=recipient,
+                    context=context, key=key, now=now)

@@ -82,10 +82,10 @@ class BoardData:
     tone_counts: dict[str, int] = field(default_factory=dict)
 
 
-def _newest(cohorts: list[CohortChoice], ids: dict[str, int]) -> str | None:
-    if not cohorts:
+def _newest(choices: list[CohortChoice], ids: dict[str, int]) -> str | None:
+    if not choices:
         return None
-    return max(cohorts, key=lambda c: (c.year, ids[c.name])).name
+    return max(choices, key=lambda c: (c.year, ids[c.name])).name
 
 
 def board_data(prog: Programme, session: Session, cohort: str | None,

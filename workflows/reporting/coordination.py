@@ -65,16 +65,22 @@ class PendingExtension:
 
 def pending_extensions(prog: Programme, session: Session, regions: frozenset[str] | None
                        ) -> list[PendingExtension]:
-    """Pending requests on open deadlines, oldest first (a fixed number of queries)."""
-    requests = list(session.execute(
-        select(ExtensionRequest).where(ExtensionRequest.status == PENDING)
-        .order_by(col(ExtensionRequest.created_at), col(ExtensionRequest.id))).scalars())
+    """Pending requests on open deadlines, oldest first (a fixed number of queries).
+
+    The open deadlines in scope come first and the requests are looked up by their ids, so
+    the work grows with what is open now, not with every request ever made.
+    """
     found = {d.id: d for d in Records(session).open_deadlines(
-        ids=sorted({r.deadline_id for r in requests}))}
-    if regions is not None:
-        found = {i: d for i, d in found.items() if d.subject in regions}
-    names = {r.code: r for r in session.execute(select(Region).where(
-        col(Region.code).in_(sorted({d.subject for d in found.values()})))).scalars()}
+        subjects=sorted(regions) if regions is not None else None)}
+    if not found:
+        return []
+    requests = list(session.execute(
+        select(ExtensionRequest).where(ExtensionRequest.status == PENDING,
+                                       col(ExtensionRequest.deadline_id).in_(sorted(found)))
+        .order_by(col(ExtensionRequest.created_at), col(ExtensionRequest.id))).scalars())
+    subjects = sorted({found[r.deadline_id].subject for r in requests})
+    names = {r.code: r for r in session.execute(
+        select(Region).where(col(Region.code).in_(subjects))).scalars()} if subjects else {}
     out = []
     for request in requests:
         deadline = found.get(request.deadline_id)

@@ -41,13 +41,15 @@ DEMO_ADMIN = "admin@smartcity.example.go.id"
 
 
 def _prepare(directory: Path) -> None:
+    """Make ``directory`` ready for a fresh run: created, or wiped if an earlier demo made it
+    (its marker file says so); anything else is refused before a byte is written."""
+    if directory.exists() and not directory.is_dir():
+        raise InvalidInputError(f"{directory} is a file; pass --data-dir with a directory")
     if directory.exists() and any(directory.iterdir()) and not (directory / MARKER).exists():
         raise InvalidInputError(
             f"{directory} is not empty and was not made by 'smartcity demo'; "
             "pass --data-dir with a new or empty directory"
         )
-    if directory.exists() and not directory.is_dir():
-        raise InvalidInputError(f"{directory} is a file; pass --data-dir with a directory")
     shutil.rmtree(directory, ignore_errors=True)
     try:
         directory.mkdir(parents=True)

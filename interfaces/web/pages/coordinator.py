@@ -79,7 +79,8 @@ def require_programme_wide(viewer: Viewer, what: str) -> None:
 
 def check_region(viewer: Viewer, code: str) -> None:
     """A region's own coordinator exports and prints only its own regions."""
-    require_sees(viewer, code, f"ask the programme's coordinators for {code}")
+    require_sees(viewer, code, f"ask the programme's coordinators for {code}",
+                 unbound="no region")
 
 
 # -- reading helpers shared with the evaluation page ----------------------------------------

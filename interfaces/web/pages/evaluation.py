@@ -79,7 +79,7 @@ def choose_window(known: list[EvaluationWindow], ref: str | None,
 
 def _check_region(viewer: Viewer, code: str) -> None:
     require_sees(viewer, code, f"only people of {code} and the programme's staff see its "
-                               "evaluation")
+                               "evaluation", unbound="no region")
 
 
 @dataclass(frozen=True)

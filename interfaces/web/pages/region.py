@@ -26,8 +26,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from engine import PermissionDenied
 from interfaces.web import diagram_svg
-from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf, require_sees
+from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
 from interfaces.web.pages.board import BOARD_ROLES, SYMBOLS
 from interfaces.web.templating import render
 from workflows.directory.regions import find_region
@@ -41,9 +42,14 @@ router = APIRouter()
 
 def check_region_viewer(viewer: Viewer, code: str) -> None:
     """Programme-wide viewers see every region; region-bound ones only their own."""
-    theirs = ", ".join(f"/regions/{c}" for c in sorted(viewer.regions() or ()))
-    require_sees(viewer, code, f"open {theirs}" if theirs
-                 else "ask a coordinator to assign you a region")
+    if viewer.sees(code):
+        return
+    regions = viewer.regions() or frozenset()
+    theirs = ", ".join(f"/regions/{c}" for c in sorted(regions))
+    raise PermissionDenied(
+        f"{viewer.email} ({viewer.role}) acts for "
+        + (f"{', '.join(sorted(regions))}, not {code}: open {theirs}" if regions
+           else f"no region yet, so cannot see {code}: ask a coordinator to assign one"))
 
 
 # -- what the page shows -------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Reference data as data: 514 regions with their provinces and zones, 6 x 3 dimensions.
 
-The shipped region list loads into the database once (``Programme.init`` is idempotent) and
+The shipped region list loads into the database once (``Programme.load_shipped`` is idempotent) and
 regions are found by code or name with suggestions for near misses; the dimension set is read
 from YAML (a different edition is a different file) and ``check_tag`` names the valid choices.
 Database tests run on SQLite and PostgreSQL.

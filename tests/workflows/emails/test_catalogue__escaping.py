@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from notifications.render import KINDS, LOCALES, render_email
+from notifications.render import RenderedEmail
+from notifications.render import render_email as render_from
+from workflows.emails.catalogue import EMAILS
+
+KINDS, LOCALES = EMAILS.kinds, EMAILS.locales
+
+
+def render_email(kind: str, locale: str, context: dict[str, Any]) -> RenderedEmail:
+    return render_from(EMAILS, kind, locale, context)
 
 HOSTILE = '<script>alert(1)</script> & "x"'
 HOSTILE_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;x&#34;"

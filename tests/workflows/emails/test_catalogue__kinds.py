@@ -1,6 +1,7 @@
-"""Every email kind renders in Bahasa Indonesia and English with realistic data, names the
-region, the items, the deadlines in the recipient's zone (with WIB alongside) and what to do;
-missing context keys, unknown kinds and unknown locales fail loudly."""
+"""Every email kind of the programme's catalogue renders in Bahasa Indonesia and English with
+realistic data, names the region, the items, the deadlines in the recipient's zone (with WIB
+alongside) and what to do; missing context keys, unknown kinds and unknown locales fail
+loudly, and the template files match the catalogue's kinds and locales."""
 
 from __future__ import annotations
 
@@ -11,15 +12,15 @@ from typing import Any
 import pytest
 from jinja2.exceptions import UndefinedError
 
-from notifications.render import (
-    DEFAULT_LOCALE,
-    KINDS,
-    LOCALES,
-    TEMPLATES_DIR,
-    RenderedEmail,
-    environment,
-    render_email,
-)
+from notifications.render import RenderedEmail, environment
+from notifications.render import render_email as render_from
+from workflows.emails.catalogue import DEFAULT_LOCALE, EMAILS
+
+KINDS, LOCALES, TEMPLATES_DIR = EMAILS.kinds, EMAILS.locales, EMAILS.templates
+
+
+def render_email(kind: str, locale: str, context: dict[str, Any]) -> RenderedEmail:
+    return render_from(EMAILS, kind, locale, context)
 
 REGIONS: dict[str, dict[str, Any]] = {
     "mimika": {"region_name": "Kabupaten Mimika", "region_code": "94.04", "zone": "WIT"},
@@ -343,8 +344,8 @@ def test_template_files_match_kinds_and_locales() -> None:
 
 
 def test_environment_is_cached_and_strict() -> None:
-    env = environment()
-    assert env is environment()
+    env = environment(TEMPLATES_DIR)
+    assert env is environment(TEMPLATES_DIR)
     assert env.trim_blocks and env.lstrip_blocks
     assert DEFAULT_LOCALE == "id" and DEFAULT_LOCALE in LOCALES
 
