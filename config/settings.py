@@ -7,7 +7,7 @@ working directory. Defaults are the embedded ones: SQLite in ``./var``.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         ),
     )
     upload_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+    now: datetime | None = Field(
+        default=None,
+        description="A fixed time the service runs at, with its zone (2026-03-02T08:00+07:00), "
+                    "for tests and simulations (worker --once, reminders preview); empty: the "
+                    "real clock.")
 
     # -- email ----------------------------------------------------------------------------
     smtp_host: str = Field(default="127.0.0.1", description="SMTP relay host.")
@@ -70,6 +75,13 @@ class Settings(BaseSettings):
                                description="Local hour (recipient's zone) reminders go out.")
     escalation_days: int = Field(default=3, ge=0,
                                  description="Days after a missed deadline to escalate.")
+    deadline_time: time = Field(
+        default=time(23, 59),
+        description="Local time (the region's zone) a deadline counted in days falls at.")
+    deadline_on_working_day: bool = Field(
+        default=True,
+        description="A deadline counted in days that falls on a weekend, a national holiday or "
+                    "cuti bersama moves to the next working day.")
     collective_leave: tuple[date, ...] = Field(
         default=(), description="Cuti bersama days (not in the holiday library), YYYY-MM-DD.")
 
@@ -105,6 +117,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"base_url must start with http:// or https://, got {value!r}")
         return value.rstrip("/")
+
+    @field_validator("now")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.utcoffset() is None:
+            raise ValueError("now needs its zone, e.g. 2026-03-02T08:00+07:00 (08:00 WIB)")
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from engine.context import TransitionContext
 from engine.contracts import (
+    ACT,
+    REVIEW,
+    SUBMIT,
     ActionEvent,
     Actor,
     AvailableAction,
@@ -20,10 +23,14 @@ from engine.contracts import (
     DeadlinePolicy,
     DeadlineRecord,
     DueDate,
+    Duty,
     FireResult,
     HistoryRecord,
     InstanceSnapshot,
     Listener,
+    Obligation,
+    OpenedDeadline,
+    RelativeDue,
     ReviewRecord,
     SubmissionInput,
     SubmissionRecord,
@@ -53,6 +60,7 @@ from engine.errors import (
 )
 from engine.guards import Guard, GuardRegistry
 from engine.loading import load_definition, load_definition_file
+from engine.obligations import state_duties, who_owes
 from engine.permissions import check_role
 from engine.records import Records
 from engine.runtime import WorkflowEngine
@@ -71,6 +79,9 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'engine' has no attribute {name!r}")
 
 __all__ = [
+    "ACT",
+    "REVIEW",
+    "SUBMIT",
     "ActionEvent",
     "Actor",
     "AvailableAction",
@@ -85,6 +96,7 @@ __all__ = [
     "DefinitionError",
     "DeliverableSpec",
     "DueDate",
+    "Duty",
     "FireResult",
     "Guard",
     "GuardFailed",
@@ -96,8 +108,11 @@ __all__ = [
     "LoadedDefinition",
     "NotAuthenticated",
     "NotFoundError",
+    "Obligation",
+    "OpenedDeadline",
     "PermissionDenied",
     "Records",
+    "RelativeDue",
     "ReviewRecord",
     "Scheduler",
     "StateSpec",
@@ -114,5 +129,7 @@ __all__ = [
     "load_definition",
     "load_definition_file",
     "mermaid",
+    "state_duties",
     "utcnow",
+    "who_owes",
 ]

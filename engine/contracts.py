@@ -90,6 +90,17 @@ class ActionEvent:
     actor: Actor
     comment: str | None
     at: datetime
+    #: The deadline the action opened in the state entered (None: none, or no state change).
+    opened: OpenedDeadline | None = None
+
+
+@dataclass(frozen=True)
+class OpenedDeadline:
+    """A deadline an action opened: enough for a listener to act on it without a read."""
+
+    id: int
+    state: str
+    due: DueDate
 
 
 Listener = Callable[[ActionEvent], None]
@@ -208,14 +219,29 @@ class DeadlineRecord:
     version: int
     created_at: datetime
     closed_at: datetime | None
+    tz: str | None = None  # the zone the due date was announced in (None: the subject's)
 
 
 @dataclass(frozen=True)
 class DueDate:
-    """When a state must be left, and where that date comes from (for people reading it)."""
+    """When a state must be left, where that date comes from (for people reading it), and the
+    time zone it was announced in (None: the subject's own)."""
 
     due_at: datetime
     origin: str
+    tz: str | None = None
+
+
+@dataclass(frozen=True)
+class RelativeDue(DueDate):
+    """The definition's own deadline of a state: ``days`` after ``entered_at`` (counted as
+    working days when ``working_days``). The engine offers it to the deadline policy as the
+    default, at the very minute of entry; a policy that knows the subject's zone and calendar
+    makes it a sensible time."""
+
+    days: int = 0
+    working_days: bool = False
+    entered_at: datetime | None = None
 
 
 #: Asked by the engine for the deadline of a state an instance enters: ``(session, instance
@@ -228,6 +254,30 @@ def definition_days(session: Session, instance: InstanceSnapshot, state: str,
                     default: DueDate | None) -> DueDate | None:
     """The policy of an engine given none: the definition's relative days, or nothing."""
     return default
+
+
+SUBMIT, REVIEW, ACT = "submit", "review", "act"
+
+
+@dataclass(frozen=True)
+class Duty:
+    """Something owed in a state: a deliverable to ``submit``, a ``review`` to decide on a
+    deliverable, or an ``act``ion (a trigger) to close the state; the roles that owe it."""
+
+    kind: str
+    name: str  # the deliverable (submit, review) or the trigger (act)
+    label: str
+    roles: tuple[str, ...]
+    per_party: bool = False  # each party of the roles owes its own
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """A duty owed by one party of a role (``party`` None: the role has nobody to do it)."""
+
+    duty: Duty
+    role: str
+    party: str | None
 
 
 @dataclass(frozen=True)

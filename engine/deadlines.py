@@ -15,7 +15,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from engine.contracts import DeadlineChange, DeadlinePolicy, DueDate, InstanceSnapshot
+from engine.contracts import (
+    DeadlineChange,
+    DeadlinePolicy,
+    DueDate,
+    InstanceSnapshot,
+    OpenedDeadline,
+    RelativeDue,
+)
 from engine.definition import WorkflowDefinition
 from engine.errors import NotFoundError
 from engine.records import DEADLINE, INSTANCE, SNAPSHOT_COLUMNS, Records, connection
@@ -47,22 +54,26 @@ def read_for_action(session: Session, instance_id: int) -> tuple[InstanceSnapsho
     return InstanceSnapshot(*row[:-1]), bool(row[-1])
 
 
-def definition_due(definition: WorkflowDefinition, state: str, now: datetime) -> DueDate | None:
-    """The definition's relative deadline of ``state`` entered at ``now``, if it has one."""
+def definition_due(definition: WorkflowDefinition, state: str,
+                   now: datetime) -> RelativeDue | None:
+    """The definition's relative deadline of ``state`` entered at ``now``, if it has one (in
+    calendar days at the minute of entry: the policy knows the subject's zone and calendar)."""
     spec = definition.states[state].deadline
     if spec is None:
         return None
-    return DueDate(now + timedelta(days=spec.days), DEFINITION)
+    return RelativeDue(now + timedelta(days=spec.days), DEFINITION, days=spec.days,
+                       working_days=spec.working_days, entered_at=now)
 
 
 def open_on_entry(session: Session, policy: DeadlinePolicy, definition: WorkflowDefinition,
-                  instance: InstanceSnapshot, now: datetime) -> int | None:
+                  instance: InstanceSnapshot, now: datetime) -> OpenedDeadline | None:
     """Open the deadline of the state ``instance`` has just entered, as the policy says."""
     due = policy(session, instance, instance.state,
                  definition_due(definition, instance.state, now))
     if due is None:
         return None
-    return _insert(session, instance.id, instance.state, due, now)
+    return OpenedDeadline(_insert(session, instance.id, instance.state, due, now),
+                          instance.state, due)
 
 
 def close_state(session: Session, instance_id: int, state: str, now: datetime) -> None:
@@ -73,7 +84,7 @@ def close_state(session: Session, instance_id: int, state: str, now: datetime) -
 def move(session: Session, deadline_id: int, due: DueDate) -> int:
     """Give a deadline a new due time and origin; returns its new version."""
     session.execute(update(DEADLINE).where(DEADLINE.c.id == deadline_id).values(
-        due_at=due.due_at, origin=due.origin, version=DEADLINE.c.version + 1))
+        due_at=due.due_at, origin=due.origin, tz=due.tz, version=DEADLINE.c.version + 1))
     return int(session.execute(
         select(DEADLINE.c.version).where(DEADLINE.c.id == deadline_id)).scalar_one())
 
@@ -91,4 +102,4 @@ def _insert(session: Session, instance_id: int, state: str, due: DueDate,
             now: datetime) -> int:
     return int(connection(session).execute(_INSERT, {
         "instance_id": instance_id, "state": state, "due_at": due.due_at, "origin": due.origin,
-        "version": 1, "created_at": now}).scalar_one())
+        "tz": due.tz, "version": 1, "created_at": now}).scalar_one())

@@ -11,7 +11,6 @@ instances keep the version they started on.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -34,20 +33,28 @@ class RoleSpec(_Spec):
 
 
 class DeliverableSpec(_Spec):
-    """Something submitted with versions: who may submit it and in which states."""
+    """Something submitted with versions: who may submit it, who owes it, and in which states.
+
+    ``owed_by`` names the roles responsible for it (told about it, late when it is missing);
+    the other roles of ``submitted_by`` may submit on their behalf. Left out, the roles of
+    ``submitted_by`` bound to a subject (scoped) owe it, or its first role when none is.
+    """
 
     label: str
     per_party: bool = Field(
         default=False, description="One per party (each sub-unit of a subject submits its own)."
     )
     submitted_by: list[Identifier] = Field(min_length=1)
+    owed_by: list[Identifier] | None = None
     during: list[Identifier] = Field(min_length=1)
 
 
 class DeadlineSpec(_Spec):
-    """A deadline relative to entering the state."""
+    """A deadline relative to entering the state: ``days`` after, counted as working days
+    when ``working_days`` (the programme's calendar says which days are)."""
 
     days: int = Field(ge=1, le=3650)
+    working_days: bool = False
 
 
 class StateSpec(_Spec):
@@ -86,6 +93,11 @@ class TransitionSpec(_Spec):
         default=False,
         description="Leave without the source state's required deliverables (withdrawal).",
     )
+    #: The roles expected to fire it once the source state's requirements are in (for a
+    #: review: the reviewers). Left out: its roles bound to a subject, or its first role when
+    #: none is; nobody for a transition that skips the requirements. ``[]``: nobody is
+    #: expected to (it happens when it happens, like a renewal after five years).
+    owed_by: list[Identifier] | None = None
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -117,23 +129,22 @@ class WorkflowDefinition(_Spec):
     def transitions_for(self, trigger: str, state: str) -> list[TransitionSpec]:
         return [t for t in self.transitions if t.trigger == trigger and state in t.sources]
 
-    def owed(self, state: str, role: str, party: str,
-             submitted: Collection[tuple[str, str]]) -> list[str]:
-        """The deliverables ``state`` requires from ``role`` that are not submitted yet.
+    def responsible_for(self, deliverable: str) -> tuple[str, ...]:
+        """The roles that owe ``deliverable`` (``owed_by``, or its default)."""
+        spec = self.deliverables[deliverable]
+        return self._expected(spec.owed_by, spec.submitted_by)
 
-        ``submitted`` holds ``(deliverable, party)`` pairs of the cycle; a per-party
-        deliverable is owed by each party on its own, the others once by the subject (party
-        ``""``). The one rule behind everything that tells a party what it still owes.
-        """
-        spec = self.states.get(state)
-        owed = []
-        for name in spec.requires if spec is not None else []:
-            deliverable = self.deliverables[name]
-            if role not in deliverable.submitted_by:
-                continue
-            if (name, party if deliverable.per_party else "") not in submitted:
-                owed.append(name)
-        return owed
+    def expected_to_fire(self, transition: TransitionSpec) -> tuple[str, ...]:
+        """The roles expected to fire ``transition`` (``owed_by``, or its default)."""
+        if transition.owed_by is None and transition.skip_requirements:
+            return ()
+        return self._expected(transition.owed_by, transition.roles)
+
+    def _expected(self, given: list[str] | None, allowed: list[str]) -> tuple[str, ...]:
+        if given is not None:
+            return tuple(given)
+        scoped = tuple(r for r in allowed if r in self.roles and self.roles[r].scoped)
+        return scoped or (allowed[0],)
 
     def state_label(self, state: str) -> str:
         spec = self.states.get(state)

@@ -167,6 +167,10 @@ def _semantic_problems(
                    "a review decides on one document per instance")
         if t.successor and t.successor.start not in states:
             yield f"{at}.successor.start: {_unknown('state', t.successor.start, states)}"
+        for r in t.owed_by or []:
+            if r not in t.roles:
+                yield (f"{at}.owed_by: {r!r} may not fire {t.trigger!r}; owed_by names some "
+                       f"of its roles ({', '.join(t.roles)})")
     yield from _duplicate_triggers(d)
     for name, deliverable in d.deliverables.items():
         for r in deliverable.submitted_by:
@@ -175,6 +179,10 @@ def _semantic_problems(
         for s in deliverable.during:
             if s not in states:
                 yield f"deliverables.{name}.during: {_unknown('state', s, states)}"
+        for r in deliverable.owed_by or []:
+            if r not in deliverable.submitted_by:
+                yield (f"deliverables.{name}.owed_by: {r!r} may not submit it; owed_by names "
+                       f"some of submitted_by ({', '.join(deliverable.submitted_by)})")
     for name, state in d.states.items():
         for req in state.requires:
             if req not in deliverables:

@@ -134,3 +134,5 @@ class Deadline(SQLModel, table=True):
     version: int = 1
     created_at: datetime
     closed_at: datetime | None = None
+    #: The zone the due date was announced in ("23:59 WIB"); None: the subject's own.
+    tz: str | None = Field(default=None, max_length=40)

@@ -49,7 +49,7 @@ _REVIEW_COLUMNS = tuple(REVIEW.c[name] for name in (
 _DEADLINE_COLUMNS = (
     DEADLINE.c.id, DEADLINE.c.instance_id, INSTANCE.c.subject, INSTANCE.c.definition_key,
     INSTANCE.c.definition_version, DEADLINE.c.state, DEADLINE.c.due_at, DEADLINE.c.origin,
-    DEADLINE.c.version, DEADLINE.c.created_at, DEADLINE.c.closed_at)
+    DEADLINE.c.version, DEADLINE.c.created_at, DEADLINE.c.closed_at, DEADLINE.c.tz)
 _HISTORY_COLUMNS = (
     HISTORY.c.instance_id, INSTANCE.c.subject, INSTANCE.c.cycle, HISTORY.c.seq, HISTORY.c.at,
     HISTORY.c.actor, HISTORY.c.role, HISTORY.c.kind, HISTORY.c.trigger, HISTORY.c.from_state,
@@ -140,6 +140,16 @@ class Records:
         return {(name, party) for name, party in self.session.execute(
             select(SUBMISSION.c.deliverable, SUBMISSION.c.party)
             .where(SUBMISSION.c.instance_id == instance_id)).all()}
+
+    def submitted_of(self, instance_ids: Collection[int]) -> dict[int, set[tuple[str, str]]]:
+        """:meth:`submitted` of many instances, in one statement (every id is a key)."""
+        found: dict[int, set[tuple[str, str]]] = {i: set() for i in instance_ids}
+        if found:
+            for iid, name, party in self.session.execute(
+                    select(SUBMISSION.c.instance_id, SUBMISSION.c.deliverable, SUBMISSION.c.party)
+                    .where(SUBMISSION.c.instance_id.in_(list(found))).distinct()).all():
+                found[iid].add((name, party))
+        return found
 
     def submissions(self, instance_id: int) -> list[SubmissionRecord]:
         """Every version of every deliverable of the instance, in the order received."""

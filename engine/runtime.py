@@ -154,9 +154,9 @@ class WorkflowEngine:
         snapshot = InstanceSnapshot(instance_id, key, d.version, subject, cycle, first, 1, now,
                                     predecessor_id)
         append_history(session, snapshot, 1, now, actor, "start", trigger, None, first, None)
-        deadlines.open_on_entry(session, self.deadline_policy, d, snapshot, now)
+        opened = deadlines.open_on_entry(session, self.deadline_policy, d, snapshot, now)
         self._notify(ActionEvent(session, snapshot, d, "start", trigger, None, first, actor,
-                                 None, now))
+                                 None, now, opened))
         return snapshot
 
     def get_instance(self, session: Session, instance_id: int) -> InstanceSnapshot:
@@ -347,12 +347,13 @@ class WorkflowEngine:
             instance.cycle, dest, new_version, now if changed else instance.entered_at,
             instance.predecessor_id,
         )
+        opened = None
         if changed:
             if deadline_open:  # read with the instance: no statement when there is none
                 deadlines.close_state(session, instance.id, source, now)
-            deadlines.open_on_entry(session, self.deadline_policy, d, after, now)
+            opened = deadlines.open_on_entry(session, self.deadline_policy, d, after, now)
         self._notify(ActionEvent(session, after, d, "transition", spec.trigger, source, dest,
-                                 actor, comment, now))
+                                 actor, comment, now, opened))
         successor_id = None
         if spec.successor is not None:
             successor_id = self.start(

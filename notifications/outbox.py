@@ -8,8 +8,9 @@ Life of a row::
        +---mark_retry-----+   (temporary failure: a later due_at, exponential backoff)
        +---lease expired--+   (the worker died: the row is claimable again)
 
-* :func:`enqueue` runs inside the caller's transaction and is idempotent on ``key``: planning
-  the same message twice leaves one row.
+* :func:`enqueue` (one message) and :func:`enqueue_many` (a sweep's digests, in one statement)
+  run inside the caller's transaction and are idempotent on ``key``: planning the same message
+  twice leaves one row.
 * :func:`claim` takes due rows in its own short transaction under a lease. On PostgreSQL the
   rows are selected ``FOR UPDATE SKIP LOCKED``, so concurrent workers in several processes
   get disjoint batches without waiting on each other; on SQLite (one process) the clause is
@@ -28,6 +29,7 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -85,6 +87,19 @@ class Requeued:
     last_error: str | None
 
 
+def _insert_ignoring_duplicates(session: Session) -> Any:
+    """``INSERT ... ON CONFLICT (key) DO NOTHING`` in the session's dialect (the dialects'
+    modules load with the first message planned)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(outbox).on_conflict_do_nothing(index_elements=[c.key])
+    if dialect == "sqlite":
+        return sqlite.insert(outbox).on_conflict_do_nothing(index_elements=[c.key])
+    raise NotImplementedError(f"outbox enqueue on {dialect}")  # pragma: no cover
+
+
 def enqueue(
     session: Session,
     *,
@@ -98,8 +113,9 @@ def enqueue(
     raw: bytes,
     due_at: datetime,
     now: datetime,
-) -> bool:
-    """Plan a message in the caller's transaction; False if one with ``key`` already exists.
+) -> int | None:
+    """Plan a message in the caller's transaction: its id, or None (nothing written) if one
+    with ``key`` already exists.
 
     ``raw`` is the complete message as it will be sent; the other fields describe it for
     listings and for people reading the outbox.
@@ -109,27 +125,30 @@ def enqueue(
         "text_body": text_body, "html_body": html_body, "message_id": message_id,
         "raw": raw, "status": PENDING, "due_at": due_at, "attempts": 0, "created_at": now,
     }
-    # The dialects' INSERT ... ON CONFLICT, loaded when the first message is planned.
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = session.get_bind().dialect.name
-    stmt: postgresql.Insert | sqlite.Insert
-    if dialect == "postgresql":
-        stmt = postgresql.insert(outbox).values(values).on_conflict_do_nothing(
-            index_elements=[c.key])
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(outbox).values(values).on_conflict_do_nothing(
-            index_elements=[c.key])
-    else:  # pragma: no cover - only the two supported backends
-        raise NotImplementedError(f"outbox enqueue on {dialect}")
     # rowcount is -1 on psycopg for this statement; RETURNING says it on both backends.
-    return session.execute(stmt.returning(c.id)).scalar_one_or_none() is not None
-
-
-def id_of(session: Session, key: str) -> int | None:
-    """The id of the message planned under ``key``, if any."""
-    found = session.execute(select(c.id).where(c.key == key)).scalar_one_or_none()
+    found = session.execute(_insert_ignoring_duplicates(session).values(values)
+                            .returning(c.id)).scalar_one_or_none()
     return int(found) if found is not None else None
+
+
+def enqueue_many(session: Session, rows: Sequence[dict[str, Any]], now: datetime) -> set[str]:
+    """Plan many messages in one statement (each row: the keyword arguments of
+    :func:`enqueue` but ``now``); the keys actually planned (a key planned before is
+    skipped, as by :func:`enqueue`)."""
+    if not rows:
+        return set()
+    values = [{**row, "status": PENDING, "attempts": 0, "created_at": now} for row in rows]
+    statement = _insert_ignoring_duplicates(session).returning(c.key)
+    return set(session.execute(statement, values).scalars())
+
+
+def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    """Which of ``keys`` are planned already (in chunks the databases accept)."""
+    wanted, found = list(dict.fromkeys(keys)), set[str]()
+    for start in range(0, len(wanted), 1000):
+        found.update(session.execute(select(c.key).where(
+            c.key.in_(wanted[start:start + 1000]))).scalars())
+    return found
 
 
 def claim(db: Database, worker: str, batch: int, lease_seconds: float,

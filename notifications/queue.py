@@ -13,7 +13,8 @@ zone).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
@@ -63,10 +64,38 @@ def queue_numbered_email(session: Session, settings: Settings, catalogue: Catalo
         n += 1
 
 
+@dataclass(frozen=True)
+class Email:
+    """One email of a batch: its kind, recipient, context and idempotency key."""
+
+    kind: str
+    recipient: str
+    context: Mapping[str, Any]
+    key: str
+    locale: str | None = None
+
+
+def queue_emails(session: Session, settings: Settings, catalogue: Catalogue,
+                 emails: Sequence[Email], now: datetime) -> set[str]:
+    """Queue many emails in the caller's transaction, in one statement; the keys queued.
+
+    A key queued before is skipped before its email is rendered (a sweep that runs twice
+    builds nothing twice), and again by the insert (a concurrent sweep's row wins).
+    """
+    existing = outbox.existing_keys(session, (e.key for e in emails))
+    domain, rows = mail_domain(settings), []
+    for e in emails:
+        if e.key in existing:
+            continue
+        rendered = render_email(catalogue, e.kind, e.locale or settings.mail_locale, e.context)
+        rows.append({"key": e.key, "kind": e.kind, "due_at": now, **outbox_fields(
+            key=e.key, recipient=e.recipient, rendered=rendered, sender=settings.mail_from,
+            domain=domain, date=now)})
+    return outbox.enqueue_many(session, rows, now)
+
+
 def _enqueue(session: Session, settings: Settings, kind: str, recipient: str,
              rendered: RenderedEmail, key: str, now: datetime, due_at: datetime) -> int | None:
     fields = outbox_fields(key=key, recipient=recipient, rendered=rendered,
                            sender=settings.mail_from, domain=mail_domain(settings), date=now)
-    if not outbox.enqueue(session, key=key, kind=kind, due_at=due_at, now=now, **fields):
-        return None
-    return outbox.id_of(session, key)
+    return outbox.enqueue(session, key=key, kind=kind, due_at=due_at, now=now, **fields)

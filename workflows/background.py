@@ -51,16 +51,20 @@ def _programme() -> Programme:
 
 @dataclass(frozen=True)
 class TickReport:
-    reminders_queued: int
+    reminders: sweep.SweepReport
     windows_opened: int
     windows_closed: int
     window_emails: int
 
+    @property
+    def reminders_queued(self) -> int:
+        return self.reminders.queued
 
-def sweep_reminders() -> int:
+
+def sweep_reminders() -> sweep.SweepReport:
     """Due reminders into digest and escalation emails (one per recipient per day)."""
     prog = _programme()
-    return sweep.sweep(prog, prog.engine.clock()).queued
+    return sweep.sweep(prog, prog.engine.clock())
 
 
 def evaluation_windows() -> tuple[int, int, int]:
@@ -76,9 +80,9 @@ def evaluation_windows() -> tuple[int, int, int]:
 def tick(prog: Programme) -> TickReport:
     """Every job once, now (``smartcity worker --once``, the demo, tests)."""
     bind(prog)
-    queued = sweep_reminders()
+    reminders = sweep_reminders()
     opened, closed, emails = evaluation_windows()
-    return TickReport(queued, opened, closed, emails)
+    return TickReport(reminders, opened, closed, emails)
 
 
 def scheduler(prog: Programme, poll: float = 1.0) -> Scheduler:

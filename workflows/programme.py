@@ -1,15 +1,17 @@
 """The programme wired together: settings, database, and the engine with what the programme adds.
 
 This is the one place where the engine meets the programme: the master plan's guards, the
-deadline policy (a cohort's date for a stage wins over the definition's relative days), the
-listeners that run in every action's transaction (reminders planned for the deadline a stage
-opens, review emails), and the words the engine's messages use. Interfaces hold one
+deadline policy (a cohort's date for a stage wins over the definition's relative days, which
+fall at the end of a working day), the listeners that run in every action's transaction (the
+reminder schedule of the deadline a stage opens, review emails), the clock (the real one, or
+``settings.now`` for simulations), and the words the engine's messages use. Interfaces hold one
 :class:`Programme` and call the programme's functions with it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlmodel import Session
 
@@ -25,8 +27,8 @@ from engine import (
     WorkflowEngine,
     utcnow,
 )
-from workflows.deadlines.policy import cohort_dates
-from workflows.deadlines.reminders import ReminderPlanner
+from workflows.deadlines.policy import ProgrammeDeadlines
+from workflows.deadlines.reminders import schedule_opened
 from workflows.directory.reference import DimensionSet, load_dimensions, load_regions
 from workflows.master_plan import MASTER_PLAN
 from workflows.master_plan.definition import shipped_definitions
@@ -43,11 +45,19 @@ class InitReport:
     definitions_published: list[str]
 
 
+def _fixed(at: datetime) -> Clock:
+    """The clock of ``settings.now``: always that moment (tests and simulations)."""
+    fixed = at.astimezone(UTC)
+    return lambda: fixed
+
+
 class Programme:
     """Everything an interface needs to run the master-plan programme."""
 
-    def __init__(self, settings: Settings, *, clock: Clock = utcnow) -> None:
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         self.settings = settings
+        if clock is None:
+            clock = _fixed(settings.now) if settings.now is not None else utcnow
         self.dimensions: DimensionSet = load_dimensions(settings.dimensions_file)
         self.guards = programme_guards(
             max_review_rounds=settings.max_review_rounds,
@@ -57,8 +67,8 @@ class Programme:
         self.db = Database(settings.resolved_database_url(), wording=WORDING)
         # Listeners read the settings when they run: a server may set its address after this.
         self.engine = WorkflowEngine(
-            self.guards, clock=clock, deadline_policy=cohort_dates, wording=WORDING,
-            listeners=[ReminderPlanner(self._settings), ReviewNotices(self._settings)])
+            self.guards, clock=clock, deadline_policy=ProgrammeDeadlines(self._settings),
+            wording=WORDING, listeners=[schedule_opened, ReviewNotices(self._settings)])
 
     def _settings(self) -> Settings:
         return self.settings

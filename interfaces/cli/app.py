@@ -49,6 +49,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "evaluation": ("evaluation", "Twice-yearly evaluation: windows, returns, extensions, "
                                  "scores, ranking."),
     "deadlines": ("deadlines", "Deadlines, cohort dates, overrides, extensions."),
+    "reminders": ("reminders", "Reminder digests and escalations: what the sweep will send."),
     "outbox": ("outbox", "Email waiting, sent and dead-lettered; re-queue dead letters."),
     "account": ("account", "Accounts that sign in to the web pages and the API."),
 }

@@ -70,18 +70,18 @@ def list_deadlines(
         metavar="[REGION]", help="Region code or name (default: every region).")] = None,
     cohort: Annotated[str | None, typer.Option(help="Only this cohort's regions.")] = None,
 ) -> None:
-    """Open deadlines: due in the region's zone and in WIB, version, planned reminders."""
+    """Open deadlines: due in the region's zone and in WIB, version, next reminder."""
     if region and cohort:
         raise InvalidInputError("give a REGION or --cohort, not both")
     prog = programme()
     with prog.db.read() as session:
         views = open_deadlines(prog, session, region=region, cohort=cohort)
     grid = table("region", "stage", "due (region)", "due (WIB)", "origin", "version",
-                 "reminders", "extension requests")
+                 "next reminder", "extension requests")
     for v in views:
         grid.add_row(f"{v.region} {v.region_name}", v.stage, local(v.due_at, v.tz),
                      local(v.due_at, "Asia/Jakarta"), v.origin, str(v.version),
-                     str(v.planned_reminders),
+                     local(v.next_reminder, v.tz) if v.next_reminder else "-",
                      ", ".join(f"#{i} pending" for i in v.pending_extensions))
     if not views:
         console.print("No open deadlines.")

@@ -16,7 +16,8 @@ from typing import Annotated
 
 import typer
 
-from interfaces.cli.context import console, programme
+from engine import InvalidInputError
+from interfaces.cli.context import console, programme, state
 
 
 def register(app: typer.Typer) -> None:
@@ -28,10 +29,18 @@ def worker(
         "--once", help="Run every job and deliver what is due once, then exit.")] = False,
     batch: Annotated[int, typer.Option(min=1, max=5000, help="Emails claimed at a time.")]
     = 200,
+    now: Annotated[str | None, typer.Option(
+        "--now", metavar="TIME",
+        help="Run as if it were this time, with its zone (2027-06-29T08:00+07:00); for tests "
+             "and simulations, like SMARTCITY_NOW.")] = None,
 ) -> None:
     """Run the scheduler's jobs and deliver email until stopped."""
     from workflows import background
 
+    if now is not None:
+        if not once:
+            raise InvalidInputError("--now runs one round at that time: add --once")
+        state.overrides["now"] = now
     prog = programme()
     worker_id = f"{socket.gethostname()}:{os.getpid()}"
     if once:

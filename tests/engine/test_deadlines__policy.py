@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from wfkit import COORDINATOR, REVIEWER, manuscript
 
-from engine.contracts import DueDate
+from engine.contracts import DueDate, RelativeDue
 
 
 def deadlines(wf, iid):
@@ -39,8 +39,12 @@ def test_the_policy_decides_the_date_of_a_state_entered(workflow, clock):
     t1 = clock.advance(hours=5)
     wf.fire(iid, "send")
 
-    assert asked == [("draft", "draft", DueDate(t0 + timedelta(days=10), "definition")),
-                     ("review", "review", DueDate(t1 + timedelta(days=30), "definition"))]
+    # The engine offers the definition's days from the minute of entry, saying so.
+    assert asked == [
+        ("draft", "draft", RelativeDue(t0 + timedelta(days=10), "definition", days=10,
+                                       entered_at=t0)),
+        ("review", "review", RelativeDue(t1 + timedelta(days=30), "definition", days=30,
+                                         entered_at=t1))]
     assert deadlines(wf, iid) == [
         ("draft", t0 + timedelta(days=10), "definition", 1, t1),
         ("review", t1 + timedelta(days=3), "cohort", 1, None),

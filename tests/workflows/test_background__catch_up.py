@@ -1,10 +1,11 @@
-"""Reminders that fell due while no scheduler ran are each sent once when it starts again.
+"""Reminders that fell due while no scheduler ran are caught up in one digest when it starts.
 
-A region enters a stage with a deadline, which plans reminders 7, 3 and 1 days before it at
-08:00 in the region's zone. The clock is stopped across all three reminder times; when a
-worker starts, the real APScheduler clock (holding leadership) sweeps at once, and the
-dispatcher delivers to a real SMTP server on 127.0.0.1. Every reminder is queued exactly
-once, every email arrives exactly once, and a second restart sends nothing more.
+A region enters the MoU stage with a deadline whose reminders fall 7, 3 and 1 days before it
+at 08:00 in the region's zone; its head of region owes the signed MoU. The clock is stopped
+across all three reminder mornings; when a worker starts, the real APScheduler clock (holding
+leadership) sweeps at once, and the dispatcher delivers to a real SMTP server on 127.0.0.1:
+the head gets one digest (one per recipient per day, however many mornings were missed), it
+arrives exactly once, and a second restart sends nothing more.
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ from notifications.dispatcher import Dispatcher
 from notifications.models import OutboxMessage
 from notifications.smtp import SmtpSender
 from workflows import background
-from workflows.deadlines.models import Reminder
+from workflows.deadlines import preview
 from workflows.directory import cohorts, registration
 from workflows.master_plan import actions
 from workflows.programme import Programme
 
 ASSESSOR = "penilai@komdigi.go.id"
 OPD = "diskominfo@mimikakab.go.id"
+HEAD = "bupati@mimikakab.go.id"
 
 
 def _restart(prog: Programme) -> None:
@@ -75,36 +77,31 @@ def test_three_missed_reminder_times_are_each_sent_once(
         cohorts.add_members(prog, "Smart City 2026", ["94.04"])  # Kabupaten Mimika, WIT
         registration.add_person(prog, ASSESSOR, "Penilai", "assessor", None)
         registration.add_opd(prog, "94.04", "DISKOMINFO", "Dinas Kominfo Mimika", OPD)
+        registration.add_person(prog, HEAD, "Bupati Mimika", "head_of_region", "94.04")
         document = tmp_path / "hasil.pdf"
         document.write_bytes(b"%PDF-1.4 assessment")
         actions.submit(prog, "94.04", "assessment_result", document, ASSESSOR)
         actions.advance(prog, "94.04", "assess", ASSESSOR)  # MoU: a deadline 120 days on
 
         with prog.db.read() as session:
-            planned = session.execute(select(Reminder).where(
-                Reminder.recipient == OPD, Reminder.kind == "before")).scalars().all()
-        assert sorted(r.offset_days for r in planned) == [1, 3, 7]
-        clock.now = max(r.due_at for r in planned) + timedelta(hours=2)
-        assert all(r.due_at < clock.now for r in planned)  # all three times passed unswept
+            planned = preview.preview(prog, session, clock.now, clock.now + timedelta(days=200))
+        mornings = [m.at for m in planned if m.email == HEAD]
+        assert len(mornings) == 4  # 7, 3 and 1 days before, and the overdue notice
+        clock.now = mornings[2] + timedelta(hours=2)  # the three before-mornings passed unswept
         assert _count(prog, OutboxMessage) == 0
 
         _restart(prog)
-        with prog.db.read() as session:
-            rows = session.execute(select(Reminder).where(
-                Reminder.recipient == OPD, Reminder.kind == "before")).scalars().all()
-        assert {r.status for r in rows} == {"queued"}
-        assert all(r.outbox_id is not None for r in rows)
-        emails = _count(prog, OutboxMessage, recipient=OPD)
-        assert emails >= 1
-        assert _deliver(prog, smtp_server.port) == emails
-        assert smtp_server.wait_for(emails)
+        assert _count(prog, OutboxMessage, recipient=HEAD) == 1  # one digest for the day
+        assert _count(prog, OutboxMessage, recipient=OPD) == 0  # it owes nothing in MoU
+        assert _deliver(prog, smtp_server.port) == 1
+        assert smtp_server.wait_for(1)
         assert smtp_server.duplicates() == 0
         subject = smtp_server.messages[0]["Subject"]
         assert "Kabupaten Mimika" in subject
 
         _restart(prog)  # a second restart finds nothing new to send
-        assert _count(prog, OutboxMessage, recipient=OPD) == emails
+        assert _count(prog, OutboxMessage, recipient=HEAD) == 1
         assert _deliver(prog, smtp_server.port) == 0
-        assert len(smtp_server.message_ids) == emails
+        assert len(smtp_server.message_ids) == 1
     finally:
         prog.close()

@@ -1,9 +1,11 @@
 """Extension requests: a region asks to move its open deadline, a coordinator decides.
 
-An OPD of the region, its own coordinator or its head of region asks for a later date with a
-reason; another coordinator grants it (the deadline moves through the engine, its reminders
-are re-armed) or refuses it with a comment. Both the request and the decision are written in
-the region's history (kind ``extension``). Each function is one transaction.
+An OPD of the region or its head of region (for a stage that waits for something of theirs),
+or the region's own coordinator, asks for a later date with a reason; another coordinator
+grants it (the deadline moves through the engine, its reminders start over) or refuses it
+with a comment. Both the request and the decision are written in the region's history (kind
+``extension``) and emailed (:mod:`workflows.deadlines.extension_notices`): the request to the
+coordinators who decide, the decision to whoever asked. Each function is one transaction.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from engine import (
+    Actor,
     ConflictError,
+    DeadlineRecord,
     DueDate,
     InvalidInputError,
     NotFoundError,
@@ -22,11 +26,14 @@ from engine import (
     Records,
 )
 from workflows import roles
+from workflows.deadlines import extension_notices
 from workflows.deadlines.dates import check_future, resolve_due, tz_of_zone
 from workflows.deadlines.models import ExtensionRequest
 from workflows.deadlines.setting import move, require_coordinator_of
 from workflows.directory.actors import Acting, acting
+from workflows.directory.models import Region
 from workflows.directory.regions import find_region, region_tz
+from workflows.obligations import Obligations, of_party
 from workflows.programme import Programme
 from workflows.zones import local
 
@@ -76,6 +83,8 @@ def request_extension(
         if deadline is None:
             raise InvalidInputError(f"{found.code} has no open deadline in {label}; there is "
                                     "nothing to extend")
+        if actor.role != roles.COORDINATOR:
+            _check_owes(prog, session, actor, deadline, label)
         tz = tz_of_zone(zone) if zone else found.tz
         now = prog.engine.clock()
         requested = resolve_due(until, tz)
@@ -102,6 +111,8 @@ def request_extension(
             session, instance.id, actor, "request_extension", reason.strip(),
             f"extension #{request.id}: {label} from {local(deadline.due_at, found.tz)} to "
             f"{local(requested, found.tz)}", kind="extension")
+        extension_notices.requested(prog, session, request, found, label, deadline.due_at,
+                                    actor, now)
         return ExtensionResult(request.id, found.code, instance.state, PENDING,
                                deadline.due_at, requested, found.tz, deadline.version)
 
@@ -148,7 +159,7 @@ def decide_extension(
         version = deadline.version
         if grant:
             version = move(prog, session, deadline.id,
-                           DueDate(request.requested_until, EXTENSION), now)
+                           DueDate(request.requested_until, EXTENSION, tz), now)
             detail = (f"extension #{request_id} granted: {label} due "
                       f"{local(request.requested_until, tz)} (deadline v{version})")
         else:
@@ -157,8 +168,23 @@ def decide_extension(
         prog.engine.note(session, instance.id, actor, f"{verb}_extension", comment, detail,
                          kind="extension")
         due = request.requested_until if grant else deadline.due_at
+        region = session.get(Region, code)
+        if region is not None:
+            extension_notices.decided(prog, session, request, region, label, due, now)
         return ExtensionResult(request_id, code, deadline.state, request.status, due,
                                request.requested_until, tz, version)
+
+
+def _check_owes(prog: Programme, session: Session, actor: Actor, deadline: DeadlineRecord,
+                label: str) -> None:
+    """An OPD or a head of region asks only for a stage that waits for something of theirs."""
+    owed = Obligations(prog, session).on_deadlines([deadline])
+    if of_party(owed, actor.identity):
+        return
+    waiting = sorted({o.label for o in owed})
+    raise InvalidInputError(
+        f"{actor.describe()} owes nothing in {label}, so there is no deadline of theirs to "
+        f"extend; the stage waits for: {', '.join(waiting) or 'nothing more'}")
 
 
 def extension_requests(session: Session, deadline_id: int) -> list[ExtensionRequest]:

@@ -1,15 +1,16 @@
 """The deadlines' tables: cohort dates, extension requests and the reminders planned.
 
 The deadlines themselves are the engine's (one writer: :mod:`engine`); these tables hold what
-the programme adds around them: a coordinator's date for a stage across a cohort, the requests
-to move a region's deadline, and the reminders planned for each deadline version.
+the programme adds around them: a coordinator's date for a stage across a cohort (in the zone it
+was announced in), the requests to move a region's deadline, and when each open deadline's
+reminders next fall due.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -23,6 +24,9 @@ class CohortDeadline(SQLModel, table=True):
     cohort_id: int = Field(foreign_key="cohort.id", index=True)
     state: str = Field(max_length=63)
     due_at: datetime
+    #: The zone the date was announced in ("23:59 WIB"): every region is reminded on the
+    #: days before it in that zone's calendar.
+    tz: str | None = Field(default=None, max_length=40)
     set_by: str = Field(max_length=254)
     set_at: datetime
 
@@ -45,25 +49,20 @@ class ExtensionRequest(SQLModel, table=True):
     created_at: datetime
 
 
-class Reminder(SQLModel, table=True):
-    """A planned notice about a deadline: before it, overdue, or an escalation.
+class ReminderSchedule(SQLModel, table=True):
+    """When the reminders of an open deadline next fall due: one row per deadline.
 
-    Rows are planned when a deadline is set or moved (``deadline_version`` is part of ``key``,
-    so moving a deadline plans fresh reminders and cancels the old ones); the sweep turns due
-    rows into outbox messages, found through the (status, due_at) index.
+    Who is reminded is worked out when a reminder morning comes, from what each party owes
+    then (:mod:`workflows.deadlines.sweep`), so an action writes this one row, not a row per
+    recipient and offset. ``since`` is when this ``version`` of the deadline was set (no
+    reminder before it is sent), ``done_until`` how far the sweep has handled its reminders,
+    ``next_at`` the next moment one is due (None: none is left), through its index.
     """
 
-    __tablename__ = "reminder"
-    __table_args__ = (Index("ix_reminder_status_due", "status", "due_at"),)
+    __tablename__ = "reminder_schedule"
 
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=200, unique=True)
-    deadline_id: int = Field(foreign_key="deadline.id", index=True)
-    deadline_version: int = 1
-    recipient: str = Field(max_length=254)
-    kind: str = Field(max_length=16)
-    offset_days: int = 0
-    due_at: datetime
-    status: str = Field(default="planned", max_length=12)
-    outbox_id: int | None = Field(default=None, foreign_key="outbox.id")
-    created_at: datetime
+    deadline_id: int = Field(foreign_key="deadline.id", primary_key=True)
+    version: int
+    since: datetime
+    done_until: datetime
+    next_at: datetime | None = Field(default=None, index=True)

@@ -1,39 +1,99 @@
-"""The programme's deadline policy: a cohort's date for a stage wins over the definition's days.
+"""The programme's deadline policy: a cohort's date for a stage, else the definition's days at
+a sensible time.
 
 The engine asks it for the due date of every stage a region enters (the engine is the one
-writer of deadlines). A coordinator sets one national date per stage for a whole cohort
-(:func:`workflows.deadlines.setting.set_cohort_deadline`); a region entering that stage later
-gets that date, not the definition's ``deadline: {days: N}`` after its own entry.
+writer of deadlines):
+
+* a coordinator's national date for the stage across the region's cohort wins
+  (:func:`workflows.deadlines.setting.set_cohort_deadline`), with the zone it was announced in,
+  so a region entering the stage later gets that date, not the definition's days after its own
+  entry;
+* otherwise the definition's ``deadline: {days: N}`` counts N days from the local day the
+  region entered the stage (working days when the definition says ``working_days: true``) and
+  falls at ``settings.deadline_time`` (23:59) in the region's zone, never at the minute of
+  entry; with ``settings.deadline_on_working_day`` a day that is a weekend, a national holiday
+  or cuti bersama moves to the next working day.
+
+The region's zone and the cohort's date are read in one statement.
 """
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-from sqlmodel import select
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
-from engine import DueDate, InstanceSnapshot
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from config.settings import Settings
+from engine import DueDate, InstanceSnapshot, RelativeDue
 from workflows.deadlines.models import CohortDeadline
-from workflows.directory.models import CohortMember
+from workflows.deadlines.working_days import WorkingCalendar
+from workflows.directory.models import CohortMember, Region
 from workflows.master_plan import MASTER_PLAN
+from workflows.zones import ZONES
 
 COHORT = "cohort"
+NATIONAL_TZ = ZONES["WIB"]
+
+
+@lru_cache(maxsize=8)
+def calendar_with(collective_leave: tuple[object, ...]) -> WorkingCalendar:
+    """One working calendar per configured cuti bersama (its holidays are computed once)."""
+    return WorkingCalendar(collective_leave)  # type: ignore[arg-type]
+
+
+def _where(session: Session, region: str, state: str) -> tuple[str, DueDate | None]:
+    """The region's zone and its cohort's date for ``state`` (if any), in one statement."""
+    member = CohortMember.__table__  # type: ignore[attr-defined]
+    dates = CohortDeadline.__table__  # type: ignore[attr-defined]
+    regions = Region.__table__  # type: ignore[attr-defined]
+    row = session.execute(
+        select(regions.c.tz, dates.c.due_at, dates.c.tz)
+        .select_from(regions)
+        .outerjoin(member, member.c.region_code == regions.c.code)
+        .outerjoin(dates, and_(dates.c.cohort_id == member.c.cohort_id, dates.c.state == state))
+        .where(regions.c.code == region)).first()
+    if row is None:
+        return NATIONAL_TZ, None
+    tz, due_at, announced = row
+    return tz, (DueDate(due_at, COHORT, announced or NATIONAL_TZ) if due_at is not None
+                else None)
 
 
 def cohort_due(session: Session, region: str, state: str) -> DueDate | None:
     """The date the region's cohort set for ``state``, if any."""
-    cohort_id = session.execute(select(CohortMember.cohort_id).where(
-        CohortMember.region_code == region)).scalar_one_or_none()
-    if cohort_id is None:
-        return None
-    due = session.execute(select(CohortDeadline.due_at).where(
-        CohortDeadline.cohort_id == cohort_id, CohortDeadline.state == state,
-    )).scalar_one_or_none()
-    return DueDate(due, COHORT) if due is not None else None
+    return _where(session, region, state)[1]
 
 
-def cohort_dates(session: Session, instance: InstanceSnapshot, state: str,
+def end_of_day(default: RelativeDue, tz: str, settings: Settings) -> DueDate:
+    """The definition's deadline at the end of its day in ``tz`` (see the module)."""
+    assert default.entered_at is not None
+    calendar = calendar_with(tuple(settings.collective_leave))
+    entered = default.entered_at.astimezone(ZoneInfo(tz)).date()
+    if default.working_days:
+        day = calendar.add_working_days(entered, default.days)
+    else:
+        day = entered + timedelta(days=default.days)
+        if settings.deadline_on_working_day:
+            day = calendar.add_working_days(day, 0)
+    due = datetime.combine(day, settings.deadline_time, ZoneInfo(tz))
+    return DueDate(due.astimezone(ZoneInfo("UTC")), default.origin, tz)
+
+
+class ProgrammeDeadlines:
+    """The engine's deadline policy for the programme (the settings read when it runs)."""
+
+    def __init__(self, settings: Callable[[], Settings]) -> None:
+        self.settings = settings
+
+    def __call__(self, session: Session, instance: InstanceSnapshot, state: str,
                  default: DueDate | None) -> DueDate | None:
-    """The deadline of a master-plan stage entered: the cohort's date, else the definition's."""
-    if instance.definition_key != MASTER_PLAN:
+        tz, cohort = _where(session, instance.subject, state)
+        if cohort is not None and instance.definition_key == MASTER_PLAN:
+            return cohort
+        if isinstance(default, RelativeDue) and default.entered_at is not None:
+            return end_of_day(default, tz, self.settings())
         return default
-    return cohort_due(session, instance.subject, state) or default

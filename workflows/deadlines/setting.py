@@ -9,8 +9,10 @@ Which date applies to a region in a state, strongest first:
    asks :func:`workflows.deadlines.policy.cohort_dates`);
 3. the definition's relative ``deadline: {days: N}`` (``origin='definition'``).
 
-The engine writes the deadline (its one writer); every change bumps the deadline's version,
-re-plans its reminders in the same transaction (:mod:`workflows.deadlines.reminders`), and
+Every date keeps the zone it was given in: reminders count the days before it on that zone's
+calendar. The engine writes the deadline (its one writer); every change bumps the deadline's
+version, starts its reminders over in the same transaction
+(:mod:`workflows.deadlines.reminders`), and
 writes a history entry on the region's instance (kind ``deadline``). Each function below is
 one transaction.
 """
@@ -46,7 +48,7 @@ from workflows.directory.actors import Acting, acting
 from workflows.directory.cohorts import find_cohort, members
 from workflows.directory.regions import find_region
 from workflows.programme import Programme
-from workflows.zones import ZONES, local
+from workflows.zones import local
 
 REGION = "region"
 
@@ -86,18 +88,18 @@ def check_state(prog: Programme, session: Session, state: str) -> str:
 
 def move(prog: Programme, session: Session, deadline_id: int, due: DueDate,
          now: datetime) -> int:
-    """Move a deadline through the engine and re-plan its reminders; its new version."""
+    """Move a deadline through the engine and start its reminders over; its new version."""
     version = prog.engine.move_deadline(session, deadline_id, due)
-    reminders.replan(session, prog.settings, deadline_id, version, now)
+    reminders.reschedule(session, deadline_id, version, now)
     return version
 
 
 def set_for_instance(prog: Programme, session: Session, instance: InstanceSnapshot,
                      due: DueDate, now: datetime) -> DeadlineChange:
-    """Move the instance's open deadline in its current state (or open one there), and
-    re-plan its reminders."""
+    """Move the instance's open deadline in its current state (or open one there), and start
+    its reminders over."""
     change = prog.engine.set_deadline(session, instance.id, instance.state, due)
-    reminders.replan(session, prog.settings, change.id, change.version, now)
+    reminders.reschedule(session, change.id, change.version, now)
     return change
 
 
@@ -132,9 +134,9 @@ def set_cohort_deadline(
             CohortDeadline.cohort_id == found.id, CohortDeadline.state == state,
         )).scalar_one_or_none()
         if row is None:
-            row = CohortDeadline(cohort_id=found.id, state=state, due_at=due_at,
+            row = CohortDeadline(cohort_id=found.id, state=state, due_at=due_at, tz=tz,
                                  set_by=actor.identity, set_at=now)
-        row.due_at, row.set_by, row.set_at = due_at, actor.identity, now
+        row.due_at, row.tz, row.set_by, row.set_at = due_at, tz, actor.identity, now
         session.add(row)
         session.flush()
         records = Records(session)
@@ -147,11 +149,11 @@ def set_cohort_deadline(
             if current is not None and current.origin in ("region", "extension"):
                 kept.append(code)
                 continue
-            version = set_for_instance(prog, session, instance, DueDate(due_at, COHORT),
-                                       now).version
+            version = set_for_instance(prog, session, instance,
+                                       DueDate(due_at, COHORT, tz), now).version
             prog.engine.note(
                 session, instance.id, actor, "set_deadline", None,
-                f"{label}: due {local(due_at, ZONES[NATIONAL_ZONE])} for cohort "
+                f"{label}: due {local(due_at, tz)} for cohort "
                 f"{found.name} (deadline v{version})", kind="deadline")
             applied.append(code)
         return CohortDeadlineResult(found.name, state, due_at, applied, kept)
@@ -191,7 +193,7 @@ def set_region_deadline(
         due_at = resolve_due(when, tz, working_days=working_days,
                              calendar=working_calendar(prog.settings))
         check_future(due_at, now, tz)
-        change = set_for_instance(prog, session, instance, DueDate(due_at, REGION), now)
+        change = set_for_instance(prog, session, instance, DueDate(due_at, REGION, tz), now)
         deadline_id, version = change.id, change.version
         prog.engine.note(session, instance.id, actor, "set_deadline", comment,
                          f"{label}: due {local(due_at, found.tz)} for {found.code} "

@@ -1,258 +1,226 @@
-"""The sweep: due reminders become one digest per OPD and one escalation per coordinator a day.
+"""The sweep: due reminder mornings become one digest per recipient per day, and escalations.
 
-:func:`sweep` runs in one transaction: it selects the due rows (``status='planned' AND
-due_at <= now``, through the ``(status, due_at)`` index, ``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL), cancels those whose deadline was closed (the region left the state) or moved,
-and groups the rest:
+Every minute (and at once after downtime) :func:`sweep` takes the schedule rows whose next
+reminder is due (``next_at <= now``, through its index; ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL), a batch of deadlines per transaction, and for each batch:
 
-* one ``reminder_digest`` per OPD per local day (the OPD's region's zone), listing every open
-  deadline of its region (overdue ones included), outbox key
-  ``digest:{email}:{local date}:{n}``;
-* one ``escalation`` per coordinator per local day, outbox key
-  ``escalation:{email}:{local date}:{n}``;
+1. drops the rows of deadlines that have closed (the region left the stage);
+2. works out who is due a reminder or an escalation since the deadline was last handled
+   (:mod:`workflows.deadlines.mornings`, from what each party owes now:
+   :mod:`workflows.obligations`);
+3. queues one ``reminder_digest`` per due recipient, listing *everything* that recipient owes
+   on every open deadline (a whole recipient, never part of one), under the outbox key
+   ``digest:{email}:{local date}``: a recipient already sent today's digest (by an earlier
+   batch, an earlier run, a concurrent sweep) is not sent another, and loses nothing, since
+   that digest listed everything it owed;
+4. queues one ``escalation`` per due coordinator (``escalation:{email}:{local date}``) naming,
+   per missed deadline, who is late and with what;
+5. moves each row on: handled up to now, next due at its next reminder morning.
 
-``n`` is 1 for the day's first email and grows only when new reminders fall due after that
-one was queued. The outbox rows and the reminders' ``queued`` status commit together, so a
-reminder is queued exactly once: a crashed sweep queued nothing, a repeated one finds nothing
-due, two concurrent ones take disjoint rows (and a clash on an outbox key rolls one back).
+The emails and the rows commit together: a crashed sweep queued nothing and moved nothing, a
+repeated one finds nothing due, and backlog after downtime becomes one digest per recipient.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
-from sqlmodel import select as mselect
+from sqlmodel import col
 
-from engine import DeadlineRecord, Records, WorkflowDefinition
-from notifications.queue import queue_numbered_email
+from engine import DeadlineRecord, Records
+from notifications import outbox
+from notifications.queue import Email, queue_emails
 from workflows import roles
-from workflows.access import links
-from workflows.deadlines.reminders import (
-    BEFORE,
-    CANCELLED,
-    ESCALATION,
-    NATIONAL_TZ,
-    OVERDUE,
-    PLANNED,
-    QUEUED,
-    REMINDER,
-    local_date,
-)
-from workflows.directory.models import Opd, Person, Region
+from workflows.deadlines import digests, mornings, occasions
+from workflows.deadlines.digests import Region
+from workflows.deadlines.mornings import Due, Window
+from workflows.deadlines.occasions import local_date
+from workflows.deadlines.reminders import NATIONAL_TZ, SCHEDULE, zones
+from workflows.directory import models as directory
 from workflows.emails.catalogue import EMAILS
+from workflows.obligations import Obligations, Owed
 from workflows.programme import Programme
-from workflows.zones import local, zone_of
 
-SWEEP_BATCH = 5000
+SWEEP_BATCH = 2000  # deadlines per transaction
 
-
-def due_reminders(now: datetime, limit: int = SWEEP_BATCH) -> Select[Any]:
-    """The sweep's selection: due planned rows, oldest first, via ix_reminder_status_due."""
-    return (
-        select(REMINDER.c.id, REMINDER.c.deadline_id, REMINDER.c.deadline_version,
-               REMINDER.c.recipient, REMINDER.c.kind, REMINDER.c.offset_days,
-               REMINDER.c.due_at)
-        .where(REMINDER.c.status == PLANNED, REMINDER.c.due_at <= now)
-        .order_by(REMINDER.c.due_at, REMINDER.c.id)
-        .limit(limit)
-    )
+_MOVE_ON = (update(SCHEDULE).where(SCHEDULE.c.deadline_id == bindparam("b_id"))
+            .values(done_until=bindparam("b_done"), next_at=bindparam("b_next")))
 
 
 @dataclass
 class SweepReport:
-    due: int = 0
-    cancelled: int = 0
-    queued: int = 0
-    digests: list[str] = field(default_factory=list)  # outbox keys
+    deadlines: int = 0  # schedule rows handled
+    dropped: int = 0  # rows of deadlines that had closed
+    digests: list[str] = field(default_factory=list)  # outbox keys queued
     escalations: list[str] = field(default_factory=list)
-    more: bool = False  # the batch was full: sweep again
+    covered: int = 0  # due again the same day: today's digest already listed everything
+
+    @property
+    def queued(self) -> int:
+        return len(self.digests) + len(self.escalations)
 
 
-_ACTION = {
-    "id": ("Unggah: {}", "Tidak ada dokumen yang menunggu Anda; koordinator menutup tahap ini"),
-    "en": ("Submit: {}", "Nothing is waiting for you; the coordinator closes this stage"),
-}
+class Round:
+    """One look at open deadlines at a moment: their regions, parties and what is owed, read
+    set-wise and kept (the sweep and the preview both work through one)."""
 
-
-class _Sweep:
     def __init__(self, prog: Programme, session: Session, now: datetime) -> None:
         self.prog = prog
         self.session = session
-        self.records = Records(session)
         self.now = now
         self.settings = prog.settings
-        self.locale = prog.settings.mail_locale
-        self._regions: dict[str, Region | None] = {}
+        self.obligations = Obligations(prog, session)
+        self._regions: dict[str, Region] = {}
 
-    def region(self, code: str) -> Region | None:
-        if code not in self._regions:
-            self._regions[code] = self.session.get(Region, code)
-        return self._regions[code]
+    def regions(self, codes: Iterable[str]) -> dict[str, Region]:
+        missing = set(codes) - self._regions.keys()
+        if missing:
+            table = directory.Region
+            for code, name, tz in self.session.execute(
+                    select(col(table.code), col(table.name), col(table.tz))
+                    .where(col(table.code).in_(sorted(missing)))).all():
+                self._regions[code] = Region(code, name, tz)
+            for code in missing - self._regions.keys():  # not a region: a test's subject
+                self._regions[code] = Region(code, code, NATIONAL_TZ)
+        return self._regions
 
-    def tz(self, code: str) -> str:
-        region = self.region(code)
-        return region.tz if region is not None else NATIONAL_TZ
+    def region_tz(self, deadlines: Iterable[DeadlineRecord]) -> dict[str, str]:
+        found = self.regions(d.subject for d in deadlines)
+        return {code: region.tz for code, region in found.items()}
 
-    def definition(self, d: DeadlineRecord) -> WorkflowDefinition:
-        return self.prog.engine.workflow(self.session, d.definition_key, d.definition_version)
+    def due(self, deadlines: Sequence[DeadlineRecord], windows: dict[int, Window],
+            until: datetime) -> list[Due]:
+        """Who is due a reminder or an escalation about ``deadlines`` up to ``until``."""
+        tz = self.region_tz(deadlines)
+        settings = self.settings
+        waiting = [d for d in deadlines if d.id in windows and any(
+            windows[d.id].after < o.at <= until
+            for o in occasions.every(settings, d.due_at, d.tz or tz[d.subject],
+                                     zones(tz[d.subject]), windows[d.id].since))]
+        if not waiting:
+            return []
+        owed = self.obligations.on_deadlines(waiting)
+        parties = self.obligations.parties(d.subject for d in waiting)
+        return mornings.due(settings, waiting, windows, owed, parties, tz, until)
 
-    def _queue(self, prefix: str, kind: str, recipient: str, context: dict[str, Any]) -> int:
-        return queue_numbered_email(self.session, self.settings, EMAILS, kind=kind,
-                                    recipient=recipient, context=context, prefix=prefix,
-                                    now=self.now, locale=self.locale)
+    def owed_by_recipient(self, dues: Collection[Due]) -> dict[str, list[Owed]]:
+        """Everything each digest recipient among ``dues`` owes on open deadlines: in its
+        region, in the regions assigned to a mentor, everywhere for the programme's people."""
+        wanted = {d.party.email for d in dues if not d.escalation}
+        regions = {d.region for d in dues if not d.escalation}
+        mentors = {d.party.email for d in dues if not d.escalation
+                   and d.party.role == roles.MENTOR}
+        if mentors:
+            regions |= set(self.session.execute(
+                select(col(directory.MentorAssignment.region_code))
+                .join(directory.Person,
+                      col(directory.Person.id) == col(directory.MentorAssignment.person_id))
+                .where(col(directory.Person.email).in_(sorted(mentors)))).scalars())
+        if any(not d.escalation and not d.party.bound and d.party.role != roles.MENTOR
+               for d in dues):
+            regions |= {d.subject for d in Records(self.session).open_deadlines()}
+        out: dict[str, list[Owed]] = defaultdict(list)
+        for o in self.obligations.in_regions(regions):
+            if o.party is not None and o.party.email in wanted:
+                out[o.party.email].append(o)
+        return out
 
-    # -- digests -------------------------------------------------------------------------
+    def digest_context(self, due: Due, owed: list[Owed]) -> dict[str, Any]:
+        regions = self.regions(o.region for o in owed)
+        return digests.digest(self.settings, self.settings.mail_locale, due.party, due.tz,
+                              owed, regions, self.now)
 
-    def digest_item(self, d: DeadlineRecord, opd: Opd, tz: str) -> dict[str, Any]:
-        definition = self.definition(d)
-        submitted = self.records.submitted(d.instance_id)
-        pending = [definition.deliverables[name].label
-                   for name in definition.owed(d.state, roles.OPD, opd.code, submitted)]
-        todo, nothing = _ACTION[self.locale]
-        stage = definition.state_label(d.state)
-        days_left = (local_date(d.due_at, tz) - local_date(self.now, tz)).days
-        return {
-            "label": f"{stage}: {', '.join(pending)}" if pending else stage,
-            "stage": stage,
-            "deadline_local": local(d.due_at, tz),
-            "deadline_wib": local(d.due_at, NATIONAL_TZ),
-            "days_left": days_left,
-            "kind": OVERDUE if d.due_at <= self.now else BEFORE,
-            "action": todo.format(", ".join(pending)) if pending else nothing,
-            # Opens the OPD's page at this item, signed in, once (workflows.access.links).
-            "link": links.make_url(self.settings, opd.email, f"/opd#deadline-{d.id}",
-                                   self.now),
-        }
-
-    def digest(self, opd: Opd, reminder_ids: list[int]) -> str | None:
-        """Queue the OPD's digest of today; None when its region has nothing open."""
-        region = self.region(opd.region_code)
-        tz = self.tz(opd.region_code)
-        open_deadlines = self.records.open_deadlines(subjects=[opd.region_code])
-        if not open_deadlines:
-            return None
-        context = {
-            "recipient_name": opd.name,
-            "region_name": region.name if region else opd.region_code,
-            "region_code": opd.region_code,
-            "zone": zone_of(tz),
-            "items": [self.digest_item(d, opd, tz) for d in open_deadlines],
-            "app_url": links.make_url(self.settings, opd.email, "/opd", self.now),
-        }
-        prefix = f"digest:{opd.email}:{local_date(self.now, tz).isoformat()}"
-        outbox_id = self._queue(prefix, "reminder_digest", opd.email, context)
-        self._mark(reminder_ids, outbox_id)
-        return prefix
-
-    # -- escalations ---------------------------------------------------------------------
-
-    def escalation(self, person: Person, deadlines: list[DeadlineRecord],
-                   reminder_ids: list[int]) -> str:
-        tz = self.tz(person.region_code) if person.region_code else NATIONAL_TZ
-        codes = list(dict.fromkeys(d.subject for d in deadlines))
-        regions = [self.region(c) for c in codes]
-        names = [r.name if r else c for r, c in zip(regions, codes, strict=True)]
-        items = []
-        for d in deadlines:
-            stage = self.definition(d).state_label(d.state)
-            opd_names = list(self.session.execute(
-                mselect(Opd.name).where(Opd.region_code == d.subject).order_by(Opd.code)
-            ).scalars())
-            region = self.region(d.subject)
-            items.append({
-                "label": f"{region.name if region else d.subject} ({d.subject}): {stage}",
-                "stage": stage,
-                "deadline_local": local(d.due_at, tz),
-                "days_overdue": max(1, (local_date(self.now, tz) - local_date(d.due_at, tz)).days),
-                "opd_name": ", ".join(opd_names) or "-",
-            })
-        context = {
-            "recipient_name": person.name,
-            "region_name": ", ".join(names),
-            "region_code": ", ".join(codes),
-            "zone": zone_of(tz),
-            "items": items,
-        }
-        prefix = f"escalation:{person.email}:{local_date(self.now, tz).isoformat()}"
-        outbox_id = self._queue(prefix, "escalation", person.email, context)
-        self._mark(reminder_ids, outbox_id)
-        return prefix
-
-    def _mark(self, ids: list[int], outbox_id: int) -> None:
-        self.session.execute(update(REMINDER).where(REMINDER.c.id.in_(ids))
-                             .values(status=QUEUED, outbox_id=outbox_id))
+    def escalation_context(self, dues: list[Due], owed: list[Owed]) -> dict[str, Any]:
+        by_deadline: dict[int, list[Owed]] = defaultdict(list)
+        for o in mornings.late(owed):
+            if o.deadline is not None:
+                by_deadline[o.deadline.id].append(o)
+        missed = [(d.deadline, by_deadline.get(d.deadline.id, [])) for d in dues]
+        regions = self.regions(d.deadline.subject for d in dues)
+        return digests.escalation(self.settings.mail_locale, dues[0].party, dues[0].tz,
+                                  missed, regions, self.now)
 
 
 def sweep(prog: Programme, now: datetime | None = None, *,
           limit: int = SWEEP_BATCH) -> SweepReport:
-    """Queue every due reminder as digest and escalation emails, in one transaction."""
+    """Handle every due schedule row, ``limit`` deadlines per transaction."""
     now = now or prog.engine.clock()
     report = SweepReport()
-    with prog.db.transaction() as session:
-        query = due_reminders(now, limit)
-        if not prog.db.is_sqlite:
-            query = query.with_for_update(skip_locked=True)
-        due = session.execute(query).all()
-        report.due = len(due)
-        report.more = len(due) == limit
-        if not due:
-            return report
-        found = Records(session).open_deadlines(
-            ids=sorted({r.deadline_id for r in due}), include_closed=True)
-        deadlines = {d.id: d for d in found}
-        stale = [r.id for r in due
-                 if deadlines[r.deadline_id].closed_at is not None
-                 or deadlines[r.deadline_id].version != r.deadline_version]
-        if stale:
-            session.execute(update(REMINDER).where(REMINDER.c.id.in_(stale))
-                            .values(status=CANCELLED))
-        report.cancelled = len(stale)
-        stale_set = set(stale)
-        live = [r for r in due if r.id not in stale_set]
-        run = _Sweep(prog, session, now)
-
-        by_opd: dict[str, list[Any]] = defaultdict(list)
-        by_coordinator: dict[str, list[Any]] = defaultdict(list)
-        for r in live:
-            (by_coordinator if r.kind == ESCALATION else by_opd)[r.recipient].append(r)
-        _queue_digests(session, run, by_opd, report)
-        for email, rows in sorted(by_coordinator.items()):
-            person = session.execute(
-                mselect(Person).where(Person.email == email)).scalar_one_or_none()
-            ids = [r.id for r in rows]
-            if person is None:  # removed since planning: nobody to tell
-                _cancel(session, ids, report)
-                continue
-            chosen = list(dict.fromkeys(r.deadline_id for r in rows))
-            report.escalations.append(
-                run.escalation(person, [deadlines[i] for i in chosen], ids))
-            report.queued += len(ids)
+    while _one_batch(prog, now, limit, report) == limit:
+        pass
     return report
 
 
-def _queue_digests(session: Session, run: _Sweep, by_opd: dict[str, list[Any]],
-                   report: SweepReport) -> None:
-    for email, rows in sorted(by_opd.items()):
-        opd = session.execute(mselect(Opd).where(Opd.email == email)).scalar_one_or_none()
-        ids = [r.id for r in rows]
-        if opd is None:  # the OPD was removed or changed its address since planning
-            _cancel(session, ids, report)
-            continue
-        key = run.digest(opd, ids)
-        if key is None:  # the OPD moved to a region with nothing open
-            _cancel(session, ids, report)
-            continue
-        report.digests.append(key)
-        report.queued += len(ids)
+def _one_batch(prog: Programme, now: datetime, limit: int, report: SweepReport) -> int:
+    """One transaction's worth of due schedule rows; how many rows it took."""
+    with prog.db.transaction() as session:
+        query = (select(SCHEDULE).where(SCHEDULE.c.next_at <= now)
+                 .order_by(SCHEDULE.c.next_at, SCHEDULE.c.deadline_id).limit(limit))
+        if not prog.db.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        rows = session.execute(query).all()
+        if not rows:
+            return 0
+        found = {d.id: d for d in Records(session).open_deadlines(
+            ids=[r.deadline_id for r in rows], include_closed=True)}
+        gone = [r.deadline_id for r in rows
+                if r.deadline_id not in found or found[r.deadline_id].closed_at is not None]
+        if gone:
+            session.execute(delete(SCHEDULE).where(SCHEDULE.c.deadline_id.in_(gone)))
+        live = [found[r.deadline_id] for r in rows if r.deadline_id not in set(gone)]
+        windows = {r.deadline_id: Window(r.since, r.done_until) for r in rows}
+        run = Round(prog, session, now)
+        dues = run.due(live, windows, now)
+        _send(run, dues, report)
+        tz = run.region_tz(live)
+        if live:
+            session.execute(_MOVE_ON, [{
+                "b_id": d.id, "b_done": now,
+                "b_next": occasions.next_after(prog.settings, d.due_at, d.tz or tz[d.subject],
+                                               zones(tz[d.subject]), windows[d.id].since, now),
+            } for d in live])
+        report.deadlines += len(live)
+        report.dropped += len(gone)
+        return len(rows)
 
 
-def _cancel(session: Session, ids: Sequence[int], report: SweepReport) -> None:
-    session.execute(update(REMINDER).where(REMINDER.c.id.in_(list(ids)))
-                    .values(status=CANCELLED))
-    report.cancelled += len(ids)
+def _send(run: Round, dues: list[Due], report: SweepReport) -> None:
+    """One digest per due recipient and one escalation per due coordinator, queued in one
+    statement each; a recipient already sent today's is skipped before anything is built."""
+    session, settings, now = run.session, run.settings, run.now
+    first: dict[str, Due] = {}
+    escalated: dict[str, list[Due]] = defaultdict(list)
+    for due in dues:
+        if due.escalation:
+            escalated[due.party.email].append(due)
+        else:
+            first.setdefault(due.party.email, due)
+    keys = {email: f"digest:{email}:{local_date(now, due.tz).isoformat()}"
+            for email, due in first.items()}
+    sent_today = outbox.existing_keys(session, keys.values())
+    fresh = {email: due for email, due in first.items() if keys[email] not in sent_today}
+    owed = run.owed_by_recipient(list(fresh.values())) if fresh else {}
+    digests = []
+    for email, due in sorted(fresh.items()):
+        context = run.digest_context(due, owed.get(email, []))
+        if context["items"]:  # else settled since: nothing to remind of
+            digests.append(Email("reminder_digest", email, context, keys[email]))
+    queued = queue_emails(session, settings, EMAILS, digests, now)
+    report.digests += sorted(queued)
+    report.covered += len(first) - len(fresh) + len(digests) - len(queued)
+    if not escalated:
+        return
+    deadlines = {due.deadline.id: due.deadline for group in escalated.values() for due in group}
+    late = run.obligations.on_deadlines(list(deadlines.values()))
+    emails = []
+    for email, group in sorted(escalated.items()):
+        chosen = list({due.deadline.id: due for due in group}.values())
+        key = f"escalation:{email}:{local_date(now, group[0].tz).isoformat()}"
+        emails.append(Email("escalation", email, run.escalation_context(chosen, late), key))
+    report.escalations += sorted(queue_emails(session, settings, EMAILS, emails, now))

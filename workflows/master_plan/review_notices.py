@@ -4,7 +4,10 @@
   mentor assigned to the region gets ``review_requested`` with a signed link to the review
   queue.
 * A reviewer rejects: each OPD of the region gets ``review_rejected`` with the reviewer's
-  comment and a signed link to its page, where it revises and resubmits.
+  comment, the deadline of the revision the region now owes, and a signed link to its page,
+  where it revises and resubmits.
+* A reviewer approves: each OPD gets ``review_approved`` with the reviewer's comment and the
+  stage the region moves on to.
 
 Both are read from the definition (a transition with a ``review`` block), not from state
 names, and keyed by the instance version, so an action retried after a conflict does not
@@ -27,6 +30,7 @@ from workflows.directory.agencies import opds
 from workflows.directory.models import Region
 from workflows.directory.people import mentors_of
 from workflows.emails.catalogue import EMAILS
+from workflows.zones import ZONES, local
 
 
 class ReviewNotices:
@@ -44,6 +48,8 @@ class ReviewNotices:
         review = fired[0].review if fired else None
         if review is not None and review.decision == "rejected":
             self._rejected(event, review.deliverable)
+        elif review is not None:
+            self._approved(event, review.deliverable)
         if event.from_state != event.to_state:
             deciding = [t for t in d.transitions if event.to_state in t.sources and t.review]
             if deciding and any(roles.MENTOR in t.roles for t in deciding):
@@ -67,6 +73,9 @@ class ReviewNotices:
     def _rejected(self, event: ActionEvent, deliverable: str) -> None:
         session, code = event.session, event.instance.subject
         region = session.get(Region, code)
+        opened = event.opened  # the revision's deadline, opened by this very action
+        tz = region.tz if region else ZONES["WIB"]
+        revision_due = local(opened.due.due_at, tz) if opened is not None else ""
         for opd in opds(session, code):
             self._queue(event, "review_rejected", opd.email, "/opd", {
                 "recipient_name": opd.name,
@@ -74,6 +83,20 @@ class ReviewNotices:
                 "round": self._rounds(event, deliverable),
                 "comment": event.comment or "",
                 "mentor_name": event.actor.name or event.actor.identity,
+                "revision_due": revision_due,
+            })
+
+    def _approved(self, event: ActionEvent, deliverable: str) -> None:
+        session, code = event.session, event.instance.subject
+        region = session.get(Region, code)
+        for opd in opds(session, code):
+            self._queue(event, "review_approved", opd.email, "/opd", {
+                "recipient_name": opd.name,
+                "region_name": region.name if region else code,
+                "round": self._rounds(event, deliverable),
+                "comment": event.comment or "",
+                "mentor_name": event.actor.name or event.actor.identity,
+                "next_stage": event.definition.state_label(event.to_state),
             })
 
     def _queue(self, event: ActionEvent, kind: str, recipient: str, path: str,

@@ -1,10 +1,11 @@
 """What an OPD owes and was told: the read model of the OPD's page.
 
-"What I still have to submit" follows the reminders (:mod:`workflows.deadlines.sweep`): the
-deliverables the current state requires that the OPD's role may submit and that have no
-version yet (a per-OPD deliverable counts only this OPD's own; the definition's
-:meth:`~engine.WorkflowDefinition.owed`); plus a deliverable whose latest version a reviewer
-rejected and that has no newer version since. The last rejection is shown with its comment.
+"What I still have to submit" is what the reminders list (:mod:`workflows.obligations`, the one
+rule): the documents the current stage waits for from this OPD (a per-OPD deliverable counts
+only this OPD's own); plus a deliverable whose latest version a reviewer rejected and that has
+no newer version since. The stage's open deadline is this OPD's only when it owes something in
+the stage; otherwise the page says whom the stage waits for. The last rejection is shown with
+its comment.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from engine import Actor, InstanceSnapshot, Records, WorkflowDefinition
+from engine import SUBMIT, Actor, InstanceSnapshot, Records, WorkflowDefinition
+from workflows.obligations import Obligations, Owed, of_party
+from workflows.programme import Programme
 
 
 @dataclass(frozen=True)
@@ -34,17 +37,31 @@ class Rejection:
     revised: bool  # a newer version was submitted since
 
 
-def open_items(session: Session, instance: InstanceSnapshot,
-               d: WorkflowDefinition, actor: Actor) -> tuple[list[OpenItem], list[OpenItem]]:
+@dataclass(frozen=True)
+class StageDuties:
+    """The current stage's obligations: this OPD's own, and everyone else's."""
+
+    mine: list[Owed]
+    others: list[Owed]
+
+
+def stage_duties(prog: Programme, session: Session, region: str, actor: Actor) -> StageDuties:
+    """Who owes what in the region's current stage, split into this actor's and the rest."""
+    owed = Obligations(prog, session).master_plan([region])
+    mine = of_party(owed, actor.identity)
+    return StageDuties(mine, [o for o in owed if o not in mine])
+
+
+def open_items(session: Session, instance: InstanceSnapshot, d: WorkflowDefinition,
+               actor: Actor, duties: StageDuties) -> tuple[list[OpenItem], list[OpenItem]]:
     """(what this OPD still owes in the current state, everything it may submit now)."""
     state = instance.state
     accepted = {name: spec for name, spec in d.deliverables.items()
                 if state in spec.during and actor.role in spec.submitted_by}
     records = Records(session)
-    submitted = records.submitted(instance.id)
     owed: dict[str, OpenItem] = {
-        name: OpenItem(name, d.deliverables[name].label, "missing")
-        for name in d.owed(state, actor.role, actor.party or "", submitted)}
+        o.duty.name: OpenItem(o.duty.name, o.label, "missing")
+        for o in duties.mine if o.kind == SUBMIT}
     for name, spec in accepted.items():
         if name in owed or spec.per_party:  # reviews decide on one document per instance
             continue

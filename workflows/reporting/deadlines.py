@@ -1,9 +1,10 @@
 """Deadlines as people read them: the one row type, open ones by region or cohort, and a
 region's every deadline with its extension requests.
 
-A row carries the stage's label, the region's zone, the reminders still planned and the
-extension requests made on it, read with a fixed number of queries; how it stands at a given
-moment (overdue, due soon, on time; days left in the region's zone) is computed by the row.
+A row carries the stage's label, the region's zone, the zone its date was announced in, when
+its next reminder goes out and the extension requests made on it, read with a fixed number of
+queries; how it stands at a given moment (overdue, due soon, on time; days left in the
+region's zone) is computed by the row.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlmodel import Session, col, select
 from engine import DeadlineRecord, InstanceSnapshot, Records
 from workflows.deadlines.extensions import PENDING, requests_by_deadline
 from workflows.deadlines.models import ExtensionRequest
-from workflows.deadlines.reminders import planned_counts
+from workflows.deadlines.reminders import next_reminders
 from workflows.directory.cohorts import find_cohort, members
 from workflows.directory.models import Region
 from workflows.directory.regions import find_region
@@ -55,12 +56,18 @@ class DeadlineRow:
     origin: str
     version: int
     closed_at: datetime | None
-    planned_reminders: int
+    next_reminder: datetime | None  # the next reminder or escalation (None: none left)
     extensions: tuple[ExtensionRequest, ...]
+    announced_tz: str | None = None  # the zone the date was announced in (None: the region's)
 
     @property
     def zone(self) -> str:
         return zone_of(self.tz)
+
+    @property
+    def announced_zone(self) -> str:
+        """The zone the date was given in ("WIB" for a national date)."""
+        return zone_of(self.announced_tz or self.tz)
 
     @property
     def pending_extensions(self) -> list[int]:
@@ -91,7 +98,8 @@ def rows(prog: Programme, session: Session, found: Sequence[DeadlineRecord]
     codes = sorted({d.subject for d in found})
     regions = {r.code: r for r in session.execute(
         select(Region).where(col(Region.code).in_(codes))).scalars()} if codes else {}
-    planned = planned_counts(session, ids)
+    upcoming = next_reminders(session, prog.settings, found,
+                              {code: r.tz for code, r in regions.items()}, prog.engine.clock())
     requests = requests_by_deadline(session, ids)
     out = []
     for d in found:
@@ -100,8 +108,8 @@ def rows(prog: Programme, session: Session, found: Sequence[DeadlineRecord]
         out.append(DeadlineRow(
             d.id, d.subject, region.name if region else d.subject,
             region.tz if region else ZONES["WIB"], d.state, definition.state_label(d.state),
-            d.due_at, d.origin, d.version, d.closed_at, planned.get(d.id, 0),
-            tuple(requests.get(d.id, []))))
+            d.due_at, d.origin, d.version, d.closed_at, upcoming.get(d.id),
+            tuple(requests.get(d.id, [])), d.tz))
     return out
 
 

@@ -1,5 +1,6 @@
 """One region at a glance: its stage on its workflow, timeline, deadlines, submissions, review
-rounds, OPDs with what each still owes, and what a given person may do now.
+rounds, who owes what in the current stage (OPDs, mentors, the head of region, coordinators),
+and what a given person may do now.
 
 The read model of the region page and of ``GET /api/v1/regions/{region}``: everything is read
 in the caller's session, through the engine's :class:`~engine.Records` and the directory.
@@ -26,6 +27,7 @@ from workflows.directory.agencies import opds
 from workflows.directory.cohorts import cohort_of
 from workflows.directory.models import Opd, Region
 from workflows.directory.regions import find_region, province_name
+from workflows.obligations import Obligations, Owed
 from workflows.programme import Programme
 from workflows.reporting.deadlines import DeadlineRow, instance_deadlines
 from workflows.reporting.submissions import SubmissionRow, submissions
@@ -96,6 +98,7 @@ class RegionView:
     submissions: list[SubmissionRow]
     reviews: list[ReviewRound]
     opds: list[OpdItems]
+    owed: list[Owed]  # who owes what in the current stage (the one rule of the reminders)
     requires: list[str]  # labels of what the current stage requires
     available: list[AvailableAction]  # the engine's answer for the viewer (none: no actor)
     passed: frozenset[str]
@@ -127,10 +130,10 @@ def region_view(prog: Programme, session: Session, region_ref: str,
         ReviewRound(d.deliverables[name].label, r.round, r.decision, r.comment, r.reviewer,
                     r.decided_at, versions.get(r.submission_id))
         for name in reviewed for r in records.reviews(instance.id, name)]
-    submitted = {(s.deliverable, s.party) for s in sent}
+    owed = Obligations(prog, session).master_plan([region.code])
     owing = [OpdItems(o.code, o.name, o.email, tuple(
-                 d.deliverables[n].label
-                 for n in d.owed(instance.state, roles.OPD, o.code, submitted)))
+                 x.label for x in owed if x.role == roles.OPD and x.party is not None
+                 and x.party.id == o.code))
              for o in base.opds]
     trigger_labels: dict[str, str] = {}
     for t in d.transitions:
@@ -143,7 +146,7 @@ def region_view(prog: Programme, session: Session, region_ref: str,
         names=names(session, {h.actor for h in timeline}
                     | {r.reviewer for r in reviews} | {s.submitted_by for s in sent}),
         deadlines=deadlines, current_deadline=current_deadline, submissions=sent,
-        reviews=reviews, opds=owing,
+        reviews=reviews, opds=owing, owed=owed,
         requires=[d.deliverables[r].label for r in (spec.requires if spec else [])],
         available=(prog.engine.available(session, instance.id, actor)
                    if actor is not None else []),

@@ -21,9 +21,11 @@ from interfaces.bootstrap import initialise
 from interfaces.cli import reports
 from interfaces.cli.context import console, state
 from interfaces.cli.demo.cast import ASSESSOR, COORDINATOR, MENTORS, STUCK_REGION
-from interfaces.cli.demo.scenario import Demo, DemoReport, SimulatedClock
+from interfaces.cli.demo.outcome import DemoReport, SimulatedClock
+from interfaces.cli.demo.scenario import Demo
 from notifications import outbox
 from notifications.sink import running_sink
+from workflows import roles
 from workflows.access import accounts
 from workflows.background import deliver_due
 from workflows.directory.regions import find_region
@@ -85,7 +87,7 @@ def run_demo(directory: Path) -> None:
     reports.history(SHOWN_REGION)
     _print_extension(prog)
     _print_overdue(prog, demo)
-    _print_email(prog, sorted(demo.emails[SAMPLE_REGION].values()), received)
+    _print_sample(prog, sorted(demo.emails[SAMPLE_REGION].values()), received)
     console.print(f"\nExplore it: smartcity --data-dir {directory} status | history 94.04 | "
                   f"region show 72.01 | workflow diagram --region 72.01 | outbox")
     console.print(f"Or in a browser: make serve (smartcity --data-dir {directory} serve "
@@ -93,6 +95,7 @@ def run_demo(directory: Path) -> None:
                   f"{DEMO_PASSWORD!r} as one of:")
     for email, role in signins:
         console.print(f"  {email:<36} {role}")
+    _print_email_counts(prog, result, received)
 
 
 def _demo_accounts(prog: Programme, demo: Demo) -> list[tuple[str, str]]:
@@ -160,14 +163,11 @@ def _print_overdue(prog: Programme, demo: Demo) -> None:
                           f"{row.subject}", soft_wrap=True, markup=False)
 
 
-def _print_email(prog: Programme, sample_to: list[str], received: list[EmailMessage]) -> None:
-    kinds = outbox.sent_by_kind(prog.db)
+def _print_sample(prog: Programme, sample_to: list[str], received: list[EmailMessage]
+                  ) -> None:
+    """One reminder digest as its OPD received it."""
     sample = (outbox.first_sent(prog.db, recipients=sample_to, kind="reminder_digest")
               or outbox.first_sent(prog.db))
-    delivered = sum(kinds.values())
-    console.print(f"\nEmails delivered: {delivered} "
-                  f"({', '.join(f'{k} {n}' for k, n in kinds.items()) or 'none'}); "
-                  f"the SMTP server received {len(received)}")
     if sample is None:
         return
     wanted = sample.message_id.strip()
@@ -176,5 +176,26 @@ def _print_email(prog: Programme, sample_to: list[str], received: list[EmailMess
         return
     body = shown.get_body(preferencelist=("plain",))
     text = body.get_content() if isinstance(body, EmailMessage) else ""
-    console.print(f"\nOne of them, to {shown['To']}:\nSubject: {shown['Subject']}\n")
+    console.print(f"\nOne of the emails sent, to {shown['To']}:\nSubject: {shown['Subject']}\n")
     console.print(text.rstrip(), markup=False, highlight=False, soft_wrap=True)
+
+
+#: The roles as the digest summary names them (plural).
+ROLE_NAMES = {roles.OPD: "OPDs", roles.HEAD_OF_REGION: "heads of region",
+              roles.MENTOR: "mentors", roles.COORDINATOR: "coordinators",
+              roles.ASSESSOR: "assessors"}
+
+
+def _print_email_counts(prog: Programme, result: DemoReport,
+                        received: list[EmailMessage]) -> None:
+    """The last lines: every kind of email sent, and that no digest told anyone of what
+    was not theirs."""
+    kinds = outbox.sent_by_kind(prog.db)
+    console.print(f"\nEmails delivered: {sum(kinds.values())} (the SMTP server received "
+                  f"{len(received)}), by kind:")
+    for kind, count in kinds.items():
+        console.print(f"  {kind:<20} {count:>4}")
+    roles = ", ".join(f"{len(result.digest_recipients[role])} {name}"
+                      for role, name in ROLE_NAMES.items() if role in result.digest_recipients)
+    console.print(f"Reminder digests went to: {roles or 'nobody'}")
+    console.print(f"Reminder digests to someone who owed nothing: {result.owed_nothing}")

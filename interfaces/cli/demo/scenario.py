@@ -22,7 +22,6 @@ part and what each region does is :mod:`interfaces.cli.demo.cast`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -45,49 +44,25 @@ from interfaces.cli.demo.cast import (
     TICK_TIME,
     Profile,
 )
+from interfaces.cli.demo.outcome import DemoReport, SimulatedClock, check_digests
 from workflows import background, roles
 from workflows.deadlines import extensions, setting
 from workflows.directory import cohorts, imports, registration
 from workflows.evaluation import PARTS, returns, scores, windows
-from workflows.evaluation.scores import RankRow
 from workflows.master_plan import actions
 from workflows.programme import Programme
 from workflows.zones import local
-
-
-@dataclass
-class SimulatedClock:
-    now: datetime = field(default_factory=lambda: datetime(2026, 1, 12, 2, 0, tzinfo=UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, day: str, minutes: int = 0) -> None:
-        # 02:00 UTC is 09:00 WIB, 10:00 WITA, 11:00 WIT: office hours everywhere.
-        self.now = datetime.fromisoformat(f"{day}T02:00:00+00:00") + timedelta(minutes=minutes)
-
-
-@dataclass
-class DemoReport:
-    cohort: str
-    transitions: int = 0
-    submissions: int = 0
-    refusals: list[str] = field(default_factory=list)
-    log: list[str] = field(default_factory=list)
-    days: int = 0  # simulated days the scheduler's jobs ran
-    reminders_queued: int = 0
-    window_emails: int = 0
-    delivered: int = 0  # emails the deliver callback reported as sent
-    rankings: dict[str, list[RankRow]] = field(default_factory=dict)
 
 
 class Demo:
     """The scenario; :meth:`run` drives it and returns what happened."""
 
     def __init__(self, prog: Programme, clock: SimulatedClock, inputs: Path,
-                 deliver: Callable[[], int] | None = None) -> None:
+                 deliver: Callable[[], int] | None = None,
+                 observe: Callable[[background.TickReport], None] | None = None) -> None:
         self.prog, self.clock, self.inputs = prog, clock, inputs
         self.deliver = deliver
+        self.observe = observe  # sees each day's jobs' report, before delivery (tests)
         self.extension: int | None = None
         self.window_status: dict[str, str] = {}
         self.next_tick = datetime.combine(clock.now.date() + timedelta(days=1), TICK_TIME, UTC)
@@ -155,6 +130,10 @@ class Demo:
         tick = background.tick(self.prog)
         self.report.days += 1
         self.report.reminders_queued += tick.reminders_queued
+        check_digests(self.prog, self.report, tick.reminders.digests,
+                      [p.code for p in PROFILES])
+        if self.observe is not None:
+            self.observe(tick)
         self.report.window_emails += tick.window_emails
         if tick.windows_opened or tick.windows_closed:
             with self.prog.db.read() as session:

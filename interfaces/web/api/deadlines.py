@@ -77,7 +77,9 @@ class DeadlineOut(BaseModel):
     origin: str = Field(description="Where the date comes from: definition (the stage's "
                                     "days), cohort, region (an override) or extension.")
     version: int = Field(description="Bumped each time the deadline moves.")
-    planned_reminders: int
+    next_reminder_at: datetime | None = Field(
+        description="When the next reminder or escalation about it goes out (UTC); null "
+                    "when none is left.")
     pending_extensions: list[int] = Field(description="Ids of undecided extension requests.")
     extensions: list[ExtensionOut] = Field(description="Every extension request on it.")
 
@@ -162,7 +164,7 @@ def deadline_views(prog: Programme, *, region: str | None = None,
             state=v.state, stage=v.stage, due_at=v.due_at,
             due_local=at_local(v.due_at, v.tz) or "", due_wib=at_wib(v.due_at) or "",
             origin=v.origin,
-            version=v.version, planned_reminders=v.planned_reminders,
+            version=v.version, next_reminder_at=v.next_reminder,
             pending_extensions=v.pending_extensions,
             extensions=[ExtensionOut(
                 id=r.id or 0, status=r.status,

@@ -39,6 +39,7 @@ from workflows.directory.agencies import opd_by_email
 from workflows.directory.models import Region
 from workflows.directory.regions import find_region
 from workflows.master_plan import actions, uploads
+from workflows.obligations import Obligations
 from workflows.reporting.region import summary
 from workflows.reporting.submissions import submissions
 from workflows.reporting.timeline import history
@@ -54,6 +55,21 @@ class OpdOut(BaseModel):
     name: str
     email: str
     dimension: str | None
+
+
+class OwedOut(BaseModel):
+    """One thing one party owes in the region's current stage (what reminders are made of)."""
+
+    role: str = Field(description="The role that owes it: opd, mentor, head_of_region, ...")
+    party: str | None = Field(description="The OPD's code or the person's address; null when "
+                                          "nobody of the role is registered for the region.")
+    name: str | None
+    kind: str = Field(description="submit (a document), review (a decision) or act (the "
+                                  "action that closes the stage).")
+    what: str = Field(description="The deliverable (submit, review) or the trigger (act).")
+    label: str
+    deadline_id: int | None
+    due_at: datetime | None = Field(description="The stage's deadline (UTC), if it has one.")
 
 
 class RegionOut(BaseModel):
@@ -74,6 +90,7 @@ class RegionOut(BaseModel):
     entered_local: str = Field(description="The same in the region's zone, labelled.")
     deadlines: list[DeadlineOut] = Field(description="Open deadlines.")
     opds: list[OpdOut]
+    owed: list[OwedOut] = Field(description="Who owes what in the current stage.")
 
 
 class HistoryOut(BaseModel):
@@ -183,9 +200,11 @@ def _transition(trigger: str, result: FireResult) -> TransitionOut:
 
 @router.get("/regions/{region}", response_model=RegionOut)
 def show_region(region: RegionPath, viewer: ApiViewer, prog: Prog) -> RegionOut:
-    """The region's stage, version, cycle, since when, zone, open deadlines and OPDs."""
+    """The region's stage, version, cycle, since when, zone, open deadlines, OPDs, and who
+    owes what in the current stage."""
     with prog.db.read() as session:
         found = summary(prog, session, _region(session, viewer, region).code)
+        owed = Obligations(prog, session).master_plan([found.region.code])
     r, instance = found.region, found.instance
     return RegionOut(
         code=r.code, name=r.name, kind=r.kind, province=found.province, zone=r.zone, tz=r.tz,
@@ -196,7 +215,12 @@ def show_region(region: RegionPath, viewer: ApiViewer, prog: Prog) -> RegionOut:
         entered_local=at_local(instance.entered_at, r.tz) or "",
         deadlines=deadline_views(prog, region=r.code),
         opds=[OpdOut(code=o.code, name=o.name, email=o.email, dimension=o.dimension)
-              for o in found.opds])
+              for o in found.opds],
+        owed=[OwedOut(role=o.role, party=o.party.id if o.party else None,
+                      name=o.party.name if o.party else None, kind=o.kind, what=o.duty.name,
+                      label=o.label, deadline_id=o.deadline.id if o.deadline else None,
+                      due_at=o.deadline.due_at if o.deadline else None)
+              for o in owed])
 
 
 @router.get("/regions/{region}/history", response_model=HistoryPage)

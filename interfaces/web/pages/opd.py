@@ -2,8 +2,9 @@
 
 An OPD (a regional agency) comes here from its reminder email. The page answers, in the
 region's own zone with WIB alongside (national dates are announced in WIB): which stage the
-region is in, which deadlines are open and which are overdue or close, what this OPD still has
-to submit now, and what the mentor asked when the plan was rejected. It offers the upload
+region is in, which of the open deadlines are this OPD's (it owes something by them) and which
+of those are overdue or close, what this OPD still has to do now, whom the stage waits for
+when not this OPD, and what the mentor asked when the plan was rejected. It offers the upload
 form, the workflow actions the engine allows this OPD now (send for review, resubmit), an
 extension request for the open deadline, and a calendar feed of the deadlines.
 
@@ -48,8 +49,9 @@ from workflows.access.accounts import active_account
 from workflows.deadlines import extensions, feeds
 from workflows.directory.regions import find_region
 from workflows.master_plan import actions, uploads
+from workflows.obligations import Obligations, of_party
 from workflows.programme import Programme
-from workflows.reporting.agency import last_rejection, open_items
+from workflows.reporting.agency import last_rejection, open_items, stage_duties
 from workflows.reporting.deadlines import open_deadlines
 from workflows.reporting.submissions import submissions
 
@@ -95,12 +97,16 @@ def overview(prog: Programme, session: Session, viewer: Viewer) -> dict[str, Any
     region = find_region(session, code)
     instance = prog.current_instance(session, code)
     d = prog.definition_of(session, instance)
-    owed, submittable = open_items(session, instance, d, actor)
+    duties = stage_duties(prog, session, code, actor)
+    owed, submittable = open_items(session, instance, d, actor, duties)
     allowed, blocked = _actions(prog, session, instance, d, actor)
     mine = [s for s in submissions(prog, session, code)
             if not s.party or s.party == actor.party]
     labels = {name: spec.label for name, spec in d.deliverables.items()}
-    rows = open_deadlines(prog, session, region=code)
+    # Only the deadlines this OPD owes something by are its own (not the mentor's review).
+    owing = {o.deadline.id for o in of_party(Obligations(prog, session).in_regions([code]),
+                                             actor.identity) if o.deadline is not None}
+    rows = [r for r in open_deadlines(prog, session, region=code) if r.id in owing]
     current = next((r for r in rows if r.state == instance.state), None)
     pending = next((q for q in (current.extensions if current else ())
                     if q.status == extensions.PENDING), None)
@@ -116,6 +122,8 @@ def overview(prog: Programme, session: Session, viewer: Viewer) -> dict[str, Any
         "current_deadline": current,
         "pending_request": pending,
         "owed": owed,
+        "duties": duties.mine,
+        "waiting_for": [] if duties.mine else duties.others,
         "submittable": submittable,
         "rejection": last_rejection(session, instance, d),
         "allowed": allowed,

@@ -27,7 +27,7 @@ SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 def test_list_shows_the_published_versions(cli) -> None:
     rows = cli.table(cli.ok("workflow", "list"))
-    assert rows == [{"key": "master_plan", "versions": "1",
+    assert rows == [{"key": "master_plan", "versions": "2",
                      "title": "Smart-city master plan (Gerakan Menuju 100 Smart City)"}]
 
 
@@ -35,7 +35,7 @@ def test_list_shows_the_published_versions(cli) -> None:
 def test_show_lists_states_and_transitions(cli) -> None:
     out = cli.ok("workflow", "show")
     assert out.splitlines()[0].startswith("Smart-city master plan")
-    assert "(master_plan v1, starts in assessment)" in out
+    assert "(master_plan v2, starts in assessment)" in out
     states = {r["state"]: r for r in cli.table(out, "States")}
     assert list(states) == list(SHIPPED["states"])
     assert states["mou"]["deadline"] == "120 days"
@@ -62,7 +62,7 @@ def test_show_of_an_unknown_workflow_or_version_is_one_error_line(cli) -> None:
 @SQLITE_ONLY
 def test_validate_accepts_the_shipped_definition(cli) -> None:
     out = cli.ok("workflow", "validate", str(MASTER_PLAN_YAML))
-    assert out.strip() == (f"{MASTER_PLAN_YAML}: valid: master_plan v1, "
+    assert out.strip() == (f"{MASTER_PLAN_YAML}: valid: master_plan v2, "
                            f"{len(SHIPPED['states'])} states, "
                            f"{len(SHIPPED['transitions'])} transitions")
 
@@ -133,16 +133,16 @@ def test_validate_of_an_unreadable_path_fails_without_traceback(cli, target: str
 
 
 def test_publish_adds_a_bumped_version_and_old_instances_keep_theirs(cli, cast) -> None:
-    cli.setup_region()  # 64.71 runs master_plan v1
-    v2 = MASTER_PLAN_YAML.read_text("utf-8").replace("version: 1", "version: 2", 1).replace(
+    cli.setup_region()  # 64.71 runs master_plan v2
+    v3 = MASTER_PLAN_YAML.read_text("utf-8").replace("version: 2", "version: 3", 1).replace(
         "label: MoU\n", "label: Memorandum of understanding\n", 1)
-    path = cli.write("master_plan_v2.yaml", v2)
+    path = cli.write("master_plan_v3.yaml", v3)
 
-    assert cli.ok("workflow", "publish", path).strip() == "master_plan v2 published"
-    assert cli.ok("workflow", "publish", path).strip() == "master_plan v2 was already published"
-    assert cli.table(cli.ok("workflow", "list"))[0]["versions"] == "1, 2"
-    assert "(master_plan v2, starts in assessment)" in cli.ok("workflow", "show")
-    assert "(master_plan v1," in cli.ok("workflow", "show", "--version", "1")
+    assert cli.ok("workflow", "publish", path).strip() == "master_plan v3 published"
+    assert cli.ok("workflow", "publish", path).strip() == "master_plan v3 was already published"
+    assert cli.table(cli.ok("workflow", "list"))[0]["versions"] == "2, 3"
+    assert "(master_plan v3, starts in assessment)" in cli.ok("workflow", "show")
+    assert "(master_plan v2," in cli.ok("workflow", "show", "--version", "2")
 
     latest = cli.ok("workflow", "diagram")
     assert 'state "Memorandum of understanding" as mou' in latest
@@ -155,16 +155,16 @@ def test_publish_of_changed_content_under_a_published_version_is_refused(cli) ->
     changed = MASTER_PLAN_YAML.read_text("utf-8").replace(
         "title: Smart-city master plan", "title: Smart-city master plan (edited)", 1)
     line = cli.fail("workflow", "publish", cli.write("edited.yaml", changed))
-    assert line.startswith("error: master_plan v1: 1 problem(s): ")
+    assert line.startswith("error: master_plan v2: 1 problem(s): ")
     assert "already published with different content" in line
     assert "give the change a new version" in line
-    assert cli.table(cli.ok("workflow", "list"))[0]["versions"] == "1"
+    assert cli.table(cli.ok("workflow", "list"))[0]["versions"] == "2"
 
 
 @SQLITE_ONLY
 def test_publish_of_the_shipped_file_is_a_no_op(cli) -> None:
     out = cli.ok("workflow", "publish", str(MASTER_PLAN_YAML))
-    assert out.strip() == "master_plan v1 was already published"
+    assert out.strip() == "master_plan v2 was already published"
 
 
 @SQLITE_ONLY

@@ -6,7 +6,7 @@ stable and its SEQUENCE is the deadline's version; the description shows the reg
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,8 @@ def test_feed_has_the_open_deadline_in_utc_with_the_local_time(
     events = [c for c in calendar.walk("VEVENT")]
     assert len(events) == 1
     event = events[0]
-    due = clock.now + timedelta(days=120)  # the MoU stage's relative deadline
+    # The MoU stage's 120 days from the day it was entered, at 23:59 in the region's zone.
+    due = datetime(2026, 5, 5, 14, 59, tzinfo=UTC)  # 23:59 WIT on a Tuesday
     assert event.decoded("dtstart") == due
     assert event.decoded("dtstart").tzinfo is not None
     assert str(event["summary"]) == "Batas waktu MoU: Kabupaten Mimika"

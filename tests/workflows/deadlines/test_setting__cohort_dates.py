@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engine import InvalidInputError, PermissionDenied
 from engine.models import HistoryEntry
 from workflows.deadlines import setting
-from workflows.deadlines.models import Reminder
+from workflows.deadlines.models import ReminderSchedule
 from workflows.reporting.deadlines import open_deadlines
 
 BALIKPAPAN, MIMIKA = "64.71", "94.04"
@@ -36,16 +36,18 @@ def test_cohort_date_moves_members_in_the_state_but_keeps_overrides(w: Any) -> N
         views = {v.region: v for v in open_deadlines(w.prog, session, cohort=w.COHORT)}
     assert views[a.code].due_at == datetime(2026, 3, 2, 16, 59, tzinfo=UTC)  # 23:59 WIB
     assert (views[a.code].version, views[a.code].origin) == (2, "cohort")
-    assert views[a.code].planned_reminders == 3 + 1 + 1
+    assert (views[a.code].announced_zone, views[b.code].announced_zone) == ("WIB", "WIT")
+    # Its reminders start over: the next one is 7 days before the national day, 08:00 WITA.
+    assert views[a.code].next_reminder == datetime(2026, 2, 23, 0, 0, tzinfo=UTC)
     assert views[b.code].due_at == datetime(2026, 4, 1, 14, 59, tzinfo=UTC)  # 23:59 WIT
     with w.prog.db.read() as s:
         details = s.execute(select(HistoryEntry.detail).where(
             HistoryEntry.trigger == "set_deadline")).scalars().all()
     assert any("2026-03-02 23:59 WIB" in (d or "") for d in details)
     with w.prog.db.read() as s:
-        cancelled = s.execute(select(Reminder).where(
-            Reminder.status == "cancelled", Reminder.recipient == a.opd)).scalars().all()
-    assert cancelled and all(x.deadline_version == 1 for x in cancelled)
+        schedule = s.execute(select(ReminderSchedule).where(
+            ReminderSchedule.deadline_id == views[a.code].id)).scalar_one()
+    assert (schedule.version, schedule.since) == (2, w.prog.engine.clock())
 
 
 def test_refusals(w: Any) -> None:

@@ -1,21 +1,34 @@
-"""The sweep: one digest per OPD per day, escalations to coordinators, closed deadlines."""
+"""The sweep tells people only what is theirs: one digest per recipient per day, listing exactly
+what that recipient owes, and escalations that name the late parties.
+
+On both databases, with the simulated clock: several deadlines of one OPD make one digest; an
+OPD that has sent its questionnaire hears nothing more while the one that has not is reminded
+and named in the coordinator's escalation; mentors are reminded of reviews, heads of region of
+their documents, coordinators of stages that wait only for them; an OPD added after the
+deadline was set is reminded from the next morning; a batch split never makes a second digest
+the same day; a deadline the region has left is dropped with nothing sent.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from engine import load_definition
+from engine import Records, SubmissionInput, load_definition
 from notifications.models import OutboxMessage
 from workflows.deadlines import setting, sweep
-from workflows.deadlines.models import Reminder
+from workflows.deadlines.models import ReminderSchedule
 from workflows.directory import actors, registration
+from workflows.directory.actors import actor_for
 
 BALIKPAPAN = "64.71"  # WITA
+DAY_BEFORE = datetime(2026, 2, 19, 0, 0, tzinfo=UTC)  # 08:00 WITA, D-1 of a 20 Feb deadline
+ESCALATION = datetime(2026, 2, 24, 0, 0, tzinfo=UTC)  # 08:00 WITA, D+3 (a local coordinator)
+NATIONAL_ESCALATION = datetime(2026, 2, 24, 1, 0, tzinfo=UTC)  # 08:00 WIB
 
 SMALL_YAML = """\
 key: data_{n}
@@ -28,7 +41,8 @@ roles:
 deliverables:
   data_{n}:
     label: Data return {n}
-    submitted_by: [opd]
+    per_party: true
+    submitted_by: [opd, coordinator]
     during: [collecting]
 states:
   collecting:
@@ -51,114 +65,153 @@ def w(world: Any) -> Any:
     return world
 
 
-def _outbox(prog: Any) -> list[OutboxMessage]:
+def _outbox(prog: Any, kind: str | None = None) -> list[OutboxMessage]:
     with prog.db.read() as s:
-        return list(s.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars())
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if kind:
+            query = query.where(OutboxMessage.kind == kind)
+        return list(s.execute(query).scalars())
 
 
-def _statuses(prog: Any, **where: Any) -> dict[str, int]:
-    with prog.db.read() as s:
-        q = select(Reminder.status, func.count()).group_by(Reminder.status)
-        for k, v in where.items():
-            q = q.where(getattr(Reminder, k) == v)
-        return {status: n for status, n in s.execute(q).all()}
+def _text(message: OutboxMessage) -> str:
+    """The plain text without its signed links (random tokens may spell anything)."""
+    return re.sub(r"https?://\S+", "<link>", message.text_body)
 
 
-def test_three_items_due_the_same_day_make_one_digest(w: Any, clock: Any) -> None:
-    r = w.region(BALIKPAPAN, opds=("DISKOMINFO",))
+def _in_bimtek_1(w: Any, opds: tuple[str, ...]) -> Any:
+    r = w.region(BALIKPAPAN, opds=opds)
+    w.drive(r, "bimtek_1")
+    setting.set_region_deadline(w.prog, r.code, "bimtek_1", date(2026, 2, 20),
+                                actor=w.COORDINATOR)  # 23:59 WITA
+    return r
+
+
+def test_several_deadlines_of_one_opd_make_one_digest_of_exactly_what_it_owes(
+        w: Any, clock: Any) -> None:
+    r = w.region(BALIKPAPAN, opds=("DISKOMINFO", "BAPPEDA"))
     with w.prog.db.transaction() as s:
         for n in (1, 2, 3):
             loaded = load_definition(SMALL_YAML.format(n=n), f"data_{n}", w.prog.guards)
             w.prog.engine.publish(s, loaded)
             w.prog.engine.start(s, f"data_{n}", r.code, actors.SYSTEM)
-    # Started 2026-01-05 02:00Z: due 2026-02-04 10:00 WITA; the 7-day reminder on 28 January.
-    with w.prog.db.read() as s:
-        first = s.execute(select(func.min(Reminder.due_at)).where(
-            Reminder.recipient == r.opd)).scalar_one()
-    assert first == datetime(2026, 1, 28, 0, 0, tzinfo=UTC)
-    clock.now = first
+    bappeda = r.opds["BAPPEDA"]
+    _submit_data(w, r.code, 2, bappeda)  # BAPPEDA's own return 2 is in
+    # Started Monday 5 January 10:00 WITA: due 30 days on, Wednesday 4 February 23:59 WITA;
+    # the 7-day reminder is at 08:00 WITA on 28 January.
+    clock.now = datetime(2026, 1, 28, 0, 0, tzinfo=UTC)
     report = sweep.sweep(w.prog)
-    assert (report.due, report.queued, len(report.digests)) == (3, 3, 1)
-    [message] = _outbox(w.prog)
-    assert message.key == f"digest:{r.opd}:2026-01-28:1"
-    assert (message.kind, message.recipient) == ("reminder_digest", r.opd)
-    for n in (1, 2, 3):
-        assert f"Data return {n}" in message.text_body
-        assert f"Data return {n}" in message.html_body
-    with w.prog.db.read() as s:
-        outbox_ids = set(s.execute(select(Reminder.outbox_id).where(
-            Reminder.status == "queued")).scalars())
-    assert outbox_ids == {message.id}
-    # Exactly once: sweeping again at the same moment queues nothing more.
-    assert sweep.sweep(w.prog).due == 0
-    assert len(_outbox(w.prog)) == 1
+    assert sorted(report.digests) == sorted(
+        f"digest:{email}:2026-01-28" for email in (r.opd, bappeda))
+    digests = {m.recipient: _text(m) for m in _outbox(w.prog)}
+    assert all(f"Data return {n}" in digests[r.opd] for n in (1, 2, 3))
+    assert "Data return 1" in digests[bappeda] and "Data return 3" in digests[bappeda]
+    assert "Data return 2" not in digests[bappeda]  # sent: not BAPPEDA's any more
+    assert "2026-02-04 23:59 WITA" in digests[r.opd]
+    assert sweep.sweep(w.prog).queued == 0  # exactly once
 
 
-def test_a_later_item_the_same_day_makes_a_second_numbered_digest(w: Any, clock: Any) -> None:
-    r = w.region(BALIKPAPAN, opds=("DISKOMINFO",))
-    w.leave(r, "assessment")  # mou: due in 120 days by the definition
-    setting.set_region_deadline(w.prog, r.code, "mou", date(2026, 1, 12),
-                                  actor=w.COORDINATOR)
-    # The cohort's date for the next stage: 10 January 23:59 WIB (11 January 00:59 WITA).
-    setting.set_cohort_deadline(w.prog, w.COHORT, "institutions", date(2026, 1, 10),
-                                  actor=w.COORDINATOR)
-    clock.now = datetime(2026, 1, 11, 0, 0, tzinfo=UTC)  # 08:00 WITA: mou's 1-day reminder
-    assert sweep.sweep(w.prog).digests == [f"digest:{r.opd}:2026-01-11"]
-    clock.now = datetime(2026, 1, 11, 2, 0, tzinfo=UTC)
-    w.leave(r, "mou")  # enters institutions already late: its overdue notice is due at once
-    report = sweep.sweep(w.prog)
-    assert report.digests == [f"digest:{r.opd}:2026-01-11"]
-    messages = _outbox(w.prog)
-    assert [m.key for m in messages] == [
-        f"digest:{r.opd}:2026-01-11:1", f"digest:{r.opd}:2026-01-11:2"]
-    # Without the signed links, whose random tokens may spell anything (even "MoU").
-    second = re.sub(r"https?://\S+", "<link>", messages[1].text_body)
-    assert "Institutions" in second and "MoU" not in second
+def _submit_data(w: Any, code: str, n: int, email: str) -> None:
+    with w.prog.db.transaction() as s:
+        instance = Records(s).current_instance(f"data_{n}", code)
+        assert instance is not None
+        actor = actor_for(s, email)
+        w.prog.engine.submit(s, instance.id, actor, SubmissionInput(
+            f"data_{n}", "data.csv", "text/csv", 10, "0" * 64, party=actor.party or ""))
 
 
-def test_overdue_notice_then_escalation_to_every_coordinator(w: Any, clock: Any) -> None:
-    r = w.region(BALIKPAPAN, opds=("DISKOMINFO", "BAPPEDA"))
+def test_only_the_opd_that_owes_is_reminded_and_named_in_the_escalation(
+        w: Any, clock: Any) -> None:
+    r = _in_bimtek_1(w, ("DISKOMINFO", "BAPPEDA", "DISHUB"))
     local_coordinator = "sekretariat.6471@pemda.go.id"
     registration.add_person(w.prog, local_coordinator, "Sekretariat Smart City Balikpapan",
-                         "coordinator", r.code)
-    w.leave(r, "assessment")
-    setting.set_region_deadline(w.prog, r.code, "mou", date(2026, 2, 2),
-                                  actor=w.COORDINATOR)  # 23:59 WITA = 15:59Z
-    with w.prog.db.read() as s:
-        esc = dict(s.execute(select(Reminder.recipient, Reminder.due_at).where(
-            Reminder.kind == "escalation", Reminder.status == "planned")).all())
-    assert esc == {
-        w.COORDINATOR: datetime(2026, 2, 6, 1, 0, tzinfo=UTC),  # 08:00 WIB (national)
-        local_coordinator: datetime(2026, 2, 6, 0, 0, tzinfo=UTC),  # 08:00 WITA
-    }
-    clock.now = datetime(2026, 2, 3, 0, 0, tzinfo=UTC)  # 3 Feb 08:00 WITA: overdue, and the
-    report = sweep.sweep(w.prog)  # 7/3/1-day reminders nobody swept, in the same digest
-    assert len(report.digests) == 2 and report.escalations == []
-    digest = _outbox(w.prog)[0]
-    assert "terlambat 1 hari" in digest.text_body
-    clock.now = datetime(2026, 2, 6, 1, 0, tzinfo=UTC)
+                            "coordinator", r.code)
+    for code in ("DISKOMINFO", "BAPPEDA"):
+        w.submit(r.code, "questionnaire", r.opds[code])
+    clock.now = DAY_BEFORE
+    assert sweep.sweep(w.prog).digests == [f"digest:{r.opds['DISHUB']}:2026-02-19"]
+    (digest,) = _outbox(w.prog)
+    assert "OPD questionnaire" in digest.text_body and "Kota Balikpapan" in digest.text_body
+    clock.now = ESCALATION
     report = sweep.sweep(w.prog)
-    assert sorted(report.escalations) == sorted([
-        f"escalation:{w.COORDINATOR}:2026-02-06", f"escalation:{local_coordinator}:2026-02-06"])
-    escalations = [m for m in _outbox(w.prog) if m.kind == "escalation"]
-    assert sorted(m.recipient for m in escalations) == sorted([w.COORDINATOR, local_coordinator])
-    assert all("Kota Balikpapan" in m.text_body for m in escalations)
+    assert report.escalations == [f"escalation:{local_coordinator}:2026-02-24"]
+    clock.now = NATIONAL_ESCALATION
+    assert sweep.sweep(w.prog).escalations == [f"escalation:{w.COORDINATOR}:2026-02-24"]
+    escalations = _outbox(w.prog, "escalation")
+    assert sorted(m.recipient for m in escalations) == sorted([local_coordinator,
+                                                               w.COORDINATOR])
+    for m in escalations:
+        text = _text(m)
+        assert "Dinas Perhubungan (DISHUB)" in text and "OPD questionnaire" in text
+        assert "DISKOMINFO" not in text and "BAPPEDA" not in text
+    # Nobody else was told anything: the mentor and the head owe nothing in bimtek I.
+    assert {m.recipient for m in _outbox(w.prog)} == {
+        r.opds["DISHUB"], local_coordinator, w.COORDINATOR}
 
 
-def test_leaving_the_state_cancels_its_reminders_at_the_sweep(w: Any, clock: Any) -> None:
+@pytest.mark.parametrize(("stage", "who", "what"), [
+    ("mentor_review", "mentor", "Beri keputusan review: Quick-win plan"),
+    ("bimtek_4", "head", "Unggah: Commitment sheet"),
+])
+def test_mentors_and_heads_are_reminded_of_their_part(
+        w: Any, clock: Any, stage: str, who: str, what: str) -> None:
     r = w.region(BALIKPAPAN, opds=("DISKOMINFO",))
-    w.leave(r, "assessment")
-    planned = _statuses(w.prog)["planned"]
-    assert planned == 3 + 1 + 1  # 7/3/1 days before, overdue, one coordinator's escalation
-    w.leave(r, "mou")  # signed: the deadline closes; institutions opens a new one
-    clock.now = datetime(2026, 12, 31, tzinfo=UTC)
-    with w.prog.db.transaction() as s:  # close the new one too, to see only the old rows
-        from sqlalchemy import update
+    w.drive(r, stage)
+    if stage == "bimtek_4":
+        w.submit(r.code, "buku_2", r.opd, note="final")
+    setting.set_region_deadline(w.prog, r.code, stage, date(2026, 2, 20), actor=w.COORDINATOR)
+    clock.now = DAY_BEFORE + timedelta(hours=1)  # 08:00 WIB: the mentor's morning too
+    sweep.sweep(w.prog)
+    recipient = getattr(r, who)
+    assert [m.recipient for m in _outbox(w.prog, "reminder_digest")] == [recipient]
+    assert what in _text(_outbox(w.prog, "reminder_digest")[0])
 
-        from engine.models import Deadline
-        s.execute(update(Deadline).where(Deadline.state == "institutions").values(
-            closed_at=clock.now))
+
+def test_a_coordinator_is_reminded_of_a_stage_that_waits_only_for_them(
+        w: Any, clock: Any) -> None:
+    r = _in_bimtek_1(w, ("DISKOMINFO", "BAPPEDA"))
+    for email in r.opds.values():
+        w.submit(r.code, "questionnaire", email)
+    clock.now = DAY_BEFORE + timedelta(hours=1)  # 08:00 WIB, the national coordinator's
+    assert sweep.sweep(w.prog).digests == [f"digest:{w.COORDINATOR}:2026-02-19"]
+    assert "Lakukan: Close bimtek I" in _text(_outbox(w.prog)[0])
+
+
+def test_an_opd_added_later_is_reminded_from_the_next_morning(w: Any, clock: Any) -> None:
+    r = _in_bimtek_1(w, ("DISKOMINFO",))
+    clock.now = datetime(2026, 2, 13, 0, 0, tzinfo=UTC)  # D-7, 08:00 WITA
+    assert sweep.sweep(w.prog).digests == [f"digest:{r.opd}:2026-02-13"]
+    late = "dinkes.6471@pemda.go.id"
+    clock.now = datetime(2026, 2, 14, 2, 0, tzinfo=UTC)
+    registration.add_opd(w.prog, r.code, "DINKES", "Dinas Kesehatan", late, "living")
+    clock.now = datetime(2026, 2, 17, 0, 0, tzinfo=UTC)  # D-3
+    assert sorted(sweep.sweep(w.prog).digests) == sorted(
+        [f"digest:{r.opd}:2026-02-17", f"digest:{late}:2026-02-17"])
+
+
+def test_a_split_batch_never_makes_a_second_digest_the_same_day(w: Any, clock: Any) -> None:
+    r = w.region(BALIKPAPAN, opds=("DISKOMINFO",))
+    with w.prog.db.transaction() as s:
+        for n in (1, 2):
+            loaded = load_definition(SMALL_YAML.format(n=n), f"data_{n}", w.prog.guards)
+            w.prog.engine.publish(s, loaded)
+            w.prog.engine.start(s, f"data_{n}", r.code, actors.SYSTEM)
+    clock.now = datetime(2026, 1, 28, 0, 0, tzinfo=UTC)
+    report = sweep.sweep(w.prog, limit=1)  # one deadline per transaction
+    assert (report.digests, report.covered) == ([f"digest:{r.opd}:2026-01-28"], 1)
+    (digest,) = _outbox(w.prog)
+    assert "Data return 1" in digest.text_body and "Data return 2" in digest.text_body
+
+
+def test_a_stage_left_is_dropped_with_nothing_sent(w: Any, clock: Any) -> None:
+    r = _in_bimtek_1(w, ("DISKOMINFO",))
+    setting.set_cohort_deadline(w.prog, w.COHORT, "bimtek_2", date(2026, 6, 30),
+                                actor=w.COORDINATOR)
+    sweep.sweep(w.prog)  # the earlier stages' rows go; bimtek I's waits for its mornings
+    w.leave(r, "bimtek_1")  # into bimtek II, due at the end of June
+    clock.now = DAY_BEFORE
     report = sweep.sweep(w.prog)
-    assert report.queued == 0 and report.cancelled == report.due == planned * 2
+    assert report.dropped == 1 and report.digests == []
+    with w.prog.db.read() as s:
+        left = s.execute(select(func.count()).select_from(ReminderSchedule)).scalar_one()
+    assert left == 1  # bimtek II's
     assert _outbox(w.prog) == []
-    assert _statuses(w.prog) == {"cancelled": planned * 2}

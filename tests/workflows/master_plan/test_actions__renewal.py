@@ -70,7 +70,8 @@ def test_cycle_two_starts_at_bimtek_1_linked_to_cycle_one(world: Any, clock: Any
         assert world.prog.instance_count(session) == 2
         (row,) = progress.status(world.prog, session, "Smart City 2026")
         assert (row.cycle, row.state, row.stage, row.due_at) == (
-            2, "bimtek_1", "Bimtek I", clock.now + timedelta(days=45))
+            # 45 days after the renewal's day, at 23:59 WITA (a Thursday).
+            2, "bimtek_1", "Bimtek I", datetime(2032, 2, 5, 15, 59, tzinfo=UTC))
         assert sent.submissions(world.prog, session, r.code) == []
         _, history = timeline.history(session, r.code)
     cycle_1 = [h for h in history if h.cycle == 1]

@@ -1,6 +1,8 @@
-"""Review emails: mentors are asked when a plan awaits them, OPDs told when it is rejected.
+"""Review emails: mentors are asked when a plan awaits them; OPDs are told when it is rejected
+(with the comment and the date the revision is due) and when it is approved (with the comment
+and the stage the region moves on to).
 
-Both are queued in the action's transaction (a refused action queues nothing) and carry a
+All are queued in the action's transaction (a refused action queues nothing) and carry a
 signed single-use link that opens the exact page to act on.
 """
 
@@ -12,9 +14,10 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from engine import GuardFailed
+from engine import GuardFailed, Records
 from notifications.models import OutboxMessage
 from workflows.access import links
+from workflows.zones import local
 
 
 def _mail(world: Any, kind: str) -> list[OutboxMessage]:
@@ -49,6 +52,11 @@ def test_rejection_tells_every_opd_with_the_comment_and_resubmission_asks_again(
     told = _mail(world, "review_rejected")
     assert sorted(m.recipient for m in told) == sorted(r.opds.values())
     assert "Baseline 2025 <b>belum</b> ada" in told[0].text_body
+    with world.prog.db.read() as session:
+        revision = Records(session).open_deadlines(subjects=[r.code])[0]
+    assert revision.state == "revision"
+    due = local(revision.due_at, "Asia/Makassar")
+    assert due.endswith("23:59 WITA") and due in told[0].text_body
     assert "&lt;b&gt;belum&lt;/b&gt;" in told[0].html_body  # escaped in HTML
     with world.prog.db.transaction() as session:
         opened = links.redeem(session, world.prog.settings, _link(told[0]),
@@ -57,6 +65,17 @@ def test_rejection_tells_every_opd_with_the_comment_and_resubmission_asks_again(
     world.revise(r)
     asked = _mail(world, "review_requested")
     assert len(asked) == 2 and "2" in asked[1].subject  # round 2
+
+
+def test_approval_tells_every_opd_with_the_comment_and_the_next_stage(world: Any) -> None:
+    r = world.region()
+    world.drive(r, "mentor_review")
+    world.leave(r, "mentor_review")  # approved: "Layak dilaksanakan"
+    told = _mail(world, "review_approved")
+    assert sorted(m.recipient for m in told) == sorted(r.opds.values())
+    assert all("Layak dilaksanakan" in m.text_body and "Presentation" in m.text_body
+               for m in told)
+    assert _mail(world, "review_rejected") == []
 
 
 def test_a_refused_action_queues_nothing(world: Any) -> None:

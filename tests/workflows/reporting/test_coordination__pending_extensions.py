@@ -32,15 +32,15 @@ def test_pending_on_open_deadlines_oldest_first_within_scope(world: Any, clock: 
     mimika = world.region(MIMIKA)
     kotim = world.region(KOTIM)
     for r in (balikpapan, mimika, kotim):
-        world.leave(r, "assessment")
+        world.leave(r, "assessment")  # MoU: the head of region owes the signed MoU
     assert _queue(world) == []
 
     first = extensions.request_extension(world.prog, MIMIKA, date(2026, 12, 20), "Banjir",
-                                         actor=mimika.opd)
+                                         actor=mimika.head)
     second = extensions.request_extension(world.prog, BALIKPAPAN, date(2026, 12, 21),
-                                          "Kepala daerah dinas luar", actor=balikpapan.opd)
+                                          "Kepala daerah dinas luar", actor=balikpapan.head)
     decided = extensions.request_extension(world.prog, KOTIM, date(2026, 12, 22), "Pilkada",
-                                           actor=kotim.opd)
+                                           actor=kotim.head)
     extensions.decide_extension(world.prog, decided.id, False, "Tidak cukup alasan",
                                 actor=world.COORDINATOR)
     stage = _queue(world)[0][2]
@@ -69,8 +69,8 @@ def test_queries_do_not_grow_with_requests(world: Any, clock: Any) -> None:
         return len(seen)
 
     extensions.request_extension(world.prog, BALIKPAPAN, date(2026, 12, 20), "a",
-                                 actor=regions[0].opd)
+                                 actor=regions[0].head)
     one = count()
     for r in regions[1:]:
-        extensions.request_extension(world.prog, r.code, date(2026, 12, 20), "b", actor=r.opd)
+        extensions.request_extension(world.prog, r.code, date(2026, 12, 20), "b", actor=r.head)
     assert count() == one

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from workflows.deadlines.working_days import WorkingCalendar
 from workflows.reporting import status as progress
 from workflows.zones import local
 
@@ -29,6 +31,15 @@ DAY = timedelta(days=1)
 def _status(world: Any, cohort: str = "Smart City 2026") -> list[progress.StatusRow]:
     with world.prog.db.read() as session:
         return progress.status(world.prog, session, cohort)
+
+
+def _days_on(clock: Any, days: int, code: str) -> str:
+    """``days`` after today (in WITA), moved to a working day, at 23:59 WITA."""
+    calendar = WorkingCalendar()
+    day = calendar.add_working_days(
+        clock.now.astimezone(ZoneInfo("Asia/Makassar")).date() + timedelta(days=days), 0)
+    assert code == BALIKPAPAN
+    return f"{day.isoformat()} 23:59 WITA"
 
 
 def _is_utc(value: datetime | None) -> bool:
@@ -64,12 +75,15 @@ def test_status_orders_by_stage_with_due_dates(world: Any, clock: Any) -> None:
         (BANGGAI, "Kabupaten Banggai", "Sulawesi Tengah", "WITA", "Asia/Makassar",
          "mentor_review", "Mentor review", 8, 1),
     ]
-    assert [(r.code, r.entered_at, r.due_at) for r in rows] == [
+    # The stage's days from the local day it was entered, at 23:59 in the region's zone, on a
+    # working day.
+    assert [(r.code, r.entered_at, r.due_at and local(r.due_at, r.tz)) for r in rows] == [
         (JAYAPURA, T0, None),  # assessment has no deadline
         (MIMIKA, T0, None),
-        (KOTIM, T0 + DAY, T0 + DAY + timedelta(days=120)),
-        (BALIKPAPAN, T0 + 2 * DAY, T0 + 2 * DAY + timedelta(days=45)),
-        (BANGGAI, T0 + 3 * DAY, T0 + 3 * DAY + timedelta(days=21)),
+        (KOTIM, T0 + DAY, "2026-05-06 23:59 WIB"),  # 120 days after 6 January
+        # 45 days after 7 January is Saturday 21 February: the Monday after
+        (BALIKPAPAN, T0 + 2 * DAY, "2026-02-23 23:59 WITA"),
+        (BANGGAI, T0 + 3 * DAY, "2026-01-29 23:59 WITA"),  # 21 days after 8 January
     ]
     assert all(_is_utc(r.entered_at) for r in rows)
     assert all(_is_utc(r.due_at) for r in rows if r.due_at is not None)
@@ -82,16 +96,16 @@ def test_status_shows_the_deadline_of_the_current_visit(world: Any, clock: Any) 
     clock.advance(days=5)
     world.reject(r, "Tambahkan data dasar")
     (row,) = _status(world)
-    assert (row.state, row.due_at) == ("revision", clock.now + timedelta(days=30))
+    assert (row.state, local(row.due_at, row.tz)) == ("revision", _days_on(clock, 30, r.code))
     clock.advance(days=9)
     world.revise(r)
     (row,) = _status(world)
-    assert (row.state, row.entered_at, row.due_at) == (
-        "mentor_review", clock.now, clock.now + timedelta(days=21))
+    assert (row.state, row.entered_at, local(row.due_at, row.tz)) == (
+        "mentor_review", clock.now, _days_on(clock, 21, r.code))
     clock.advance(days=2)
     world.reject(r, "Nama OPD penanggung jawab")
     (row,) = _status(world)
-    assert (row.state, row.due_at) == ("revision", clock.now + timedelta(days=30))
+    assert (row.state, local(row.due_at, row.tz)) == ("revision", _days_on(clock, 30, r.code))
 
 
 def test_times_render_in_the_region_zone_with_its_label(world: Any, clock: Any) -> None:
@@ -107,5 +121,6 @@ def test_times_render_in_the_region_zone_with_its_label(world: Any, clock: Any) 
     world.drive(world.region(BANGGAI), "mou")
     row = next(r for r in _status(world) if r.code == BANGGAI)
     assert local(row.entered_at, row.tz) == "2026-07-01 00:30 WITA"
-    assert local(row.due_at, row.tz) == "2026-10-29 00:30 WITA"  # + 120 days
-    assert local(row.due_at, "Asia/Jakarta", "%d %b %Y %H:%M") == "28 Oct 2026 23:30 WIB"
+    # 120 days after 1 July local, not 30 June as in WIB, at the end of that day.
+    assert local(row.due_at, row.tz) == "2026-10-29 23:59 WITA"
+    assert local(row.due_at, "Asia/Jakarta", "%d %b %Y %H:%M") == "29 Oct 2026 22:59 WIB"

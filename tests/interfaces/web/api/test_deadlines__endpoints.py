@@ -24,13 +24,16 @@ def test_listing_shows_utc_the_region_zone_and_wib_and_is_scoped(web: Web) -> No
     web.world.drive(r, "bimtek_1")
     web.world.drive(samarinda, "mou")
     deadline = open_deadline(web)
-    # Entered bimtek_1 at the simulated 2026-01-05 02:00 UTC; the stage gives 45 days.
-    assert deadline["due_at"] == "2026-02-19T02:00:00Z"
+    # Entered bimtek_1 on the simulated 5 January; the stage gives 45 days, to the end of
+    # Thursday 19 February in the region's zone.
+    assert deadline["due_at"] == "2026-02-19T15:59:00Z"
     assert (deadline["due_local"], deadline["due_wib"]) == (
-        "2026-02-19 10:00 WITA", "2026-02-19 09:00 WIB")
+        "2026-02-19 23:59 WITA", "2026-02-19 22:59 WIB")
     assert (deadline["state"], deadline["origin"], deadline["version"]) == (
         "bimtek_1", "definition", 1)
-    assert deadline["planned_reminders"] > 0 and deadline["extensions"] == []
+    # The next reminder: seven days before, at 08:00 WITA.
+    assert deadline["next_reminder_at"] == "2026-02-12T00:00:00Z"
+    assert deadline["extensions"] == []
     everyone = web.api(web.world.COORDINATOR).get("/api/v1/deadlines").json()
     assert {d["region"] for d in everyone} == {"64.71", "64.72"}
     by_cohort = web.api(web.world.COORDINATOR).get(

@@ -151,10 +151,11 @@ def test_working_days_count_from_the_date_entered(web: Web) -> None:
 
 def test_granting_an_extension_moves_the_deadline_and_refusing_needs_a_comment(
         web: Web) -> None:
-    setting.set_region_deadline(web.prog, CODE, "assessment", date(2026, 2, 1),
+    web.world.drive(web.region, "mou")  # the head of region owes the signed MoU
+    setting.set_region_deadline(web.prog, CODE, "mou", date(2026, 2, 1),
                                 actor=web.world.COORDINATOR)
     asked = extensions.request_extension(web.prog, CODE, date(2026, 2, 15),
-                                         "Bupati sedang dinas", actor=web.region.opd)
+                                         "Bupati sedang dinas", actor=web.region.head)
     browser = web.browser(web.world.COORDINATOR)
     page = browser.get("/coordinator").text
     assert f'id="extension-{asked.id}"' in page and "Bupati sedang dinas" in page

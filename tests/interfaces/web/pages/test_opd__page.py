@@ -49,7 +49,7 @@ def test_deadlines_in_wita_with_wib_alongside_marked_soon_and_overdue(web: Web,
     assert page.status_code == 200
     assert "Tahap sekarang: Bimtek II" in page.text
     assert "Batas (WITA)" in page.text
-    assert "19 Feb 2026 10:00 WITA" in page.text and "19 Feb 2026 09:00 WIB" in page.text
+    assert "19 Feb 2026 23:59 WITA" in page.text and "19 Feb 2026 22:59 WIB" in page.text
     assert '<span class="badge ok">45 hari lagi</span>' in page.text
     clock.advance(days=41)  # (a new sign-in each time: sessions last hours, not weeks)
     soon = web.browser(web.region.opd).get("/opd").text
@@ -209,8 +209,8 @@ def test_calendar_feed_parses_and_lists_the_open_deadline(web: Web) -> None:
     events = [c for c in calendar.walk("VEVENT")]
     assert len(events) == 1
     assert str(events[0]["summary"]) == "Batas waktu Bimtek II: Kota Balikpapan"
-    assert events[0].decoded("dtstart") == datetime(2026, 2, 19, 2, 0, tzinfo=UTC)
-    assert "10:00 WITA" in str(events[0]["description"])
+    assert events[0].decoded("dtstart") == datetime(2026, 2, 19, 15, 59, tzinfo=UTC)
+    assert "23:59 WITA" in str(events[0]["description"])
 
 
 def test_other_roles_are_refused_and_posts_need_the_csrf_token(web: Web) -> None:

@@ -1,0 +1,88 @@
+"""``smartcity reminders preview``: who will receive which reminder on which morning.
+
+The list comes from :func:`workflows.deadlines.preview.preview`, the sweep's own reasoning run
+ahead of time, so what it shows is what the worker will send if nobody submits or acts in the
+meantime. Dates on the command line are calendar days in WIB (the programme's announced
+zone); each line shows the morning in the recipient's own zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+from engine import InvalidInputError
+from interfaces.cli.context import console, programme, table
+
+NATIONAL = ZoneInfo("Asia/Jakarta")
+
+group = typer.Typer(help="Reminder digests and escalations: what the sweep will send.",
+                    no_args_is_help=True, rich_markup_mode=None)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(group, name="reminders")
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInputError(f"{option} {value!r} is not a date: write it as YYYY-MM-DD"
+                                ) from None
+
+
+def span(now: datetime, start: str | None, end: str | None) -> tuple[datetime, datetime]:
+    """The UTC span from ``--from`` (default: now) to the end of ``--to`` (default: 7 days on).
+
+    Both are WIB calendar days; the span runs from 00:00 WIB of the first to 24:00 WIB of the
+    last, so a morning in WITA or WIT on those days is inside it.
+    """
+    first, last = _day(start, "--from"), _day(end, "--to")
+    begin = (datetime.combine(first, time(), NATIONAL).astimezone(UTC)
+             if first is not None else now)
+    if last is None:
+        last = begin.astimezone(NATIONAL).date() + timedelta(days=7)
+    finish = datetime.combine(last + timedelta(days=1), time(), NATIONAL).astimezone(UTC)
+    if finish <= begin:
+        raise InvalidInputError("--to is before --from: give the last day on or after the first")
+    if finish - begin > timedelta(days=366):
+        raise InvalidInputError("the span is longer than a year: give a shorter --from/--to")
+    return begin, finish
+
+
+@group.command()
+def preview(
+    cohort: Annotated[str | None, typer.Option(
+        "--cohort", metavar="COHORT", help="Only this cohort's regions.")] = None,
+    start: Annotated[str | None, typer.Option(
+        "--from", metavar="DATE", help="First day, YYYY-MM-DD in WIB (default: now).")] = None,
+    end: Annotated[str | None, typer.Option(
+        "--to", metavar="DATE", help="Last day, YYYY-MM-DD in WIB (default: 7 days on).")]
+    = None,
+) -> None:
+    """List who will receive which digest or escalation on which morning, and what it lists."""
+    from workflows.deadlines.preview import ESCALATION, preview as run_preview
+    from workflows.zones import ZONES, local
+
+    prog = programme()
+    begin, finish = span(prog.engine.clock(), start, end)
+    with prog.db.read() as session:
+        mornings = run_preview(prog, session, begin, finish, cohort=cohort)
+    grid = table("morning (recipient's zone)", "kind", "recipient", "role", "lists",
+                 title=f"Reminders from {local(begin, 'Asia/Jakarta')} to the end of "
+                       f"{local(finish - timedelta(minutes=1), 'Asia/Jakarta', '%Y-%m-%d')}")
+    for m in mornings:
+        kind = "escalation" if m.kind == ESCALATION else "digest"
+        grid.add_row(local(m.at, ZONES[m.zone]), kind, f"{m.name} <{m.email}>", m.role, "\n".join(m.items))
+    console.print(grid)
+    recipients = len({m.email for m in mornings})
+    escalations = sum(1 for m in mornings if m.kind == ESCALATION)
+    console.print(f"{len(mornings) - escalations} digest(s) and {escalations} escalation(s) "
+                  f"to {recipients} recipient(s), if nobody submits or acts meanwhile.")
+

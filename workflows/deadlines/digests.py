@@ -1,0 +1,119 @@
+"""What a reminder digest and an escalation say: their email context, from what is owed.
+
+A digest lists exactly what its recipient owes on open deadlines, one item each: the region,
+the stage, what to do (submit a document, decide a review, take the action that closes the
+stage), the deadline in the region's zone with the zone it was announced in alongside, how it
+stands, and a signed link to the place to do it. An escalation lists, per missed deadline, the
+parties that are late and with what. Times come formatted; the words around them are the
+templates' (:mod:`workflows.emails.catalogue`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from config.settings import Settings
+from engine import ACT, REVIEW, SUBMIT, DeadlineRecord
+from workflows import roles
+from workflows.access import links
+from workflows.deadlines.occasions import OVERDUE, local_date
+from workflows.directory.parties import Party
+from workflows.obligations import Owed
+from workflows.zones import ZONES, local, zone_of
+
+NATIONAL_TZ = ZONES["WIB"]
+BEFORE = "before"
+
+#: What an item asks, by the kind of duty, in each email language.
+_DO = {
+    "id": {SUBMIT: "Unggah: {}", REVIEW: "Beri keputusan review: {}", ACT: "Lakukan: {}"},
+    "en": {SUBMIT: "Submit: {}", REVIEW: "Decide the review: {}", ACT: "Do: {}"},
+}
+#: The roles as people of the programme call them.
+_ROLES = {
+    "id": {roles.OPD: "OPD", roles.MENTOR: "Mentor", roles.HEAD_OF_REGION: "Kepala daerah",
+           roles.COORDINATOR: "Koordinator", roles.ASSESSOR: "Penilai"},
+    "en": {roles.OPD: "OPD", roles.MENTOR: "Mentor", roles.HEAD_OF_REGION: "Head of region",
+           roles.COORDINATOR: "Coordinator", roles.ASSESSOR: "Assessor"},
+}
+_NOBODY = {"id": "belum ada yang terdaftar", "en": "nobody registered yet"}
+
+
+class Region:
+    """A region as an email names it."""
+
+    __slots__ = ("code", "name", "tz")
+
+    def __init__(self, code: str, name: str, tz: str) -> None:
+        self.code, self.name, self.tz = code, name, tz
+
+
+def item_path(party: Party, owed: Owed) -> str:
+    """Where the party does what it owes: the OPD's page, the review queue, the region."""
+    deadline = owed.deadline
+    if party.role == roles.OPD:
+        return f"/opd#deadline-{deadline.id}" if deadline is not None else "/opd"
+    if owed.kind == REVIEW:
+        return f"/queue#region-{owed.region}"
+    return f"/regions/{owed.region}"
+
+
+def _deadline_fields(d: DeadlineRecord, region: Region, tz: str, now: datetime
+                     ) -> dict[str, object]:
+    announced = d.tz or region.tz
+    shown_alongside = zone_of(announced) != zone_of(region.tz)
+    return {
+        "deadline_local": local(d.due_at, region.tz),
+        "deadline_announced": local(d.due_at, announced) if shown_alongside else "",
+        # Days to the announced day, counted on the reader's calendar (as the reminders are).
+        "days_left": (local_date(d.due_at, announced) - local_date(now, tz)).days,
+    }
+
+
+def digest(settings: Settings, locale: str, party: Party, tz: str, owed: Iterable[Owed],
+           regions: Mapping[str, Region], now: datetime) -> dict[str, object]:
+    """The ``reminder_digest`` context of ``party`` (in zone ``tz``) for what it owes."""
+    items = []
+    for o in sorted(owed, key=lambda o: (o.deadline.due_at if o.deadline else now, o.region,
+                                         o.label)):
+        d = o.deadline
+        if d is None:
+            continue
+        region = regions[o.region]
+        items.append({
+            "region_name": region.name,
+            "region_code": region.code,
+            "stage": o.stage,
+            "label": o.label,
+            "action": _DO[locale][o.kind].format(o.label),
+            **_deadline_fields(d, region, tz, now),
+            "kind": OVERDUE if d.due_at <= now else BEFORE,
+            "link": links.make_url(settings, party.email, item_path(party, o), now),
+        })
+    return {
+        "recipient_name": party.name,
+        "zone": zone_of(tz),
+        "items": items,
+        "app_url": links.make_url(settings, party.email, "/", now),
+    }
+
+
+def escalation(locale: str, person: Party, tz: str,
+               missed: Iterable[tuple[DeadlineRecord, list[Owed]]],
+               regions: Mapping[str, Region], now: datetime) -> dict[str, object]:
+    """The ``escalation`` context of a coordinator for deadlines missed and who is late."""
+    items = []
+    for d, late in missed:
+        region = regions[d.subject]
+        items.append({
+            "region_name": region.name,
+            "region_code": region.code,
+            "stage": late[0].stage if late else d.state,
+            **_deadline_fields(d, region, tz, now),
+            "days_overdue": max(1, (local_date(now, tz) - local_date(d.due_at, tz)).days),
+            "late": [{"who": (o.party.label() if o.party is not None else _NOBODY[locale]),
+                      "role": _ROLES[locale].get(o.role, o.role), "label": o.label}
+                     for o in late],
+        })
+    return {"recipient_name": person.name, "zone": zone_of(tz), "items": items}
