@@ -12,8 +12,12 @@ from interfaces.cli.context import AsOption, CommentOption, VersionOption, conso
 from workflows.directory.actors import actor_for
 from workflows.directory.regions import find_region
 from workflows.master_plan import actions
+from workflows.obligations import owed_by
+from workflows.zones import local
 
 review_group = typer.Typer(help="Mentor review of the quick-win plan.", no_args_is_help=True)
+#: How each kind of duty reads after "You owe:".
+VERBS = {"submit": "submit {}", "review": "review {}", "act": "{} (all is in; it waits for you)"}
 RegionArg = Annotated[str, typer.Argument(metavar="REGION", help="Region code or name.")]
 
 
@@ -52,12 +56,19 @@ def list_actions(region: RegionArg, as_email: AsOption) -> None:
         actor = actor_for(session, as_email)
         instance = prog.current_instance(session, r.code)
         available = prog.engine.available(session, instance.id, actor)
+        mine = owed_by(prog, session, as_email, [r.code])
     grid = table("action", "what", "leads to", "possible",
                   title=f"{r.code} {r.name}: {instance.state} (version {instance.version})")
     for a in available:
         grid.add_row(a.trigger, a.label, ", ".join(a.dests),
                       "yes" if a.allowed else "no: " + "; ".join(a.reasons))
     console.print(grid)
+    if not mine:
+        console.print("You owe nothing in this stage.")
+    for o in mine:
+        due = (f", due {local(o.deadline.due_at, o.deadline.tz or r.tz)}"
+               if o.deadline is not None else "")
+        console.print(f"You owe: {VERBS.get(o.kind, '{}').format(o.label)}{due}")
 
 
 def submit(

@@ -8,16 +8,13 @@ zone); each line shows the morning in the recipient's own zone.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
 from engine import InvalidInputError
 from interfaces.cli.context import console, programme, table
-
-NATIONAL = ZoneInfo("Asia/Jakarta")
 
 group = typer.Typer(help="Reminder digests and escalations: what the sweep will send.",
                     no_args_is_help=True, rich_markup_mode=None)
@@ -37,25 +34,6 @@ def _day(value: str | None, option: str) -> date | None:
                                 ) from None
 
 
-def span(now: datetime, start: str | None, end: str | None) -> tuple[datetime, datetime]:
-    """The UTC span from ``--from`` (default: now) to the end of ``--to`` (default: 7 days on).
-
-    Both are WIB calendar days; the span runs from 00:00 WIB of the first to 24:00 WIB of the
-    last, so a morning in WITA or WIT on those days is inside it.
-    """
-    first, last = _day(start, "--from"), _day(end, "--to")
-    begin = (datetime.combine(first, time(), NATIONAL).astimezone(UTC)
-             if first is not None else now)
-    if last is None:
-        last = begin.astimezone(NATIONAL).date() + timedelta(days=7)
-    finish = datetime.combine(last + timedelta(days=1), time(), NATIONAL).astimezone(UTC)
-    if finish <= begin:
-        raise InvalidInputError("--to is before --from: give the last day on or after the first")
-    if finish - begin > timedelta(days=366):
-        raise InvalidInputError("the span is longer than a year: give a shorter --from/--to")
-    return begin, finish
-
-
 @group.command()
 def preview(
     cohort: Annotated[str | None, typer.Option(
@@ -67,11 +45,12 @@ def preview(
     = None,
 ) -> None:
     """List who will receive which digest or escalation on which morning, and what it lists."""
-    from workflows.deadlines.preview import ESCALATION, preview as run_preview
+    from workflows.deadlines.preview import ESCALATION, span
+    from workflows.deadlines.preview import preview as run_preview
     from workflows.zones import ZONES, local
 
     prog = programme()
-    begin, finish = span(prog.engine.clock(), start, end)
+    begin, finish = span(prog.engine.clock(), _day(start, "--from"), _day(end, "--to"))
     with prog.db.read() as session:
         mornings = run_preview(prog, session, begin, finish, cohort=cohort)
     grid = table("morning (recipient's zone)", "kind", "recipient", "role", "lists",
@@ -79,7 +58,8 @@ def preview(
                        f"{local(finish - timedelta(minutes=1), 'Asia/Jakarta', '%Y-%m-%d')}")
     for m in mornings:
         kind = "escalation" if m.kind == ESCALATION else "digest"
-        grid.add_row(local(m.at, ZONES[m.zone]), kind, f"{m.name} <{m.email}>", m.role, "\n".join(m.items))
+        grid.add_row(local(m.at, ZONES[m.zone]), kind, f"{m.name} <{m.email}>", m.role,
+                     "\n".join(map(str, m.items)))
     console.print(grid)
     recipients = len({m.email for m in mornings})
     escalations = sum(1 for m in mornings if m.kind == ESCALATION)

@@ -12,6 +12,7 @@ from interfaces.web.pages import (
     opd,
     queue,
     region,
+    reminders,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -21,6 +22,7 @@ router.include_router(opd.router)
 router.include_router(board.router)
 router.include_router(region.router)
 router.include_router(coordinator.router)
+router.include_router(reminders.router)
 router.include_router(evaluation.router)
 router.include_router(mailbox.router)
 router.include_router(files.router)

@@ -4,7 +4,8 @@ Proves, on SQLite, through the command line only: a region goes from assessment
 to quick-win submission with each stage's deliverables submitted by the right people; the
 quick-win plan needs its ``--quick-wins`` list; a mentor rejects it with a comment, resubmitting
 without a revision is refused with that comment, a revised plan is resubmitted and approved;
-``actions REGION --as EMAIL`` says what is possible and, for the rest, why not; the submission
+``actions REGION --as EMAIL`` says what is possible and, for the rest, why not, and what
+that person still owes in the stage; the submission
 table of ``region show`` carries the numbered review rounds and ``history`` the rejection
 comment, in the region's zone (WITA); ``--expect-version`` with the
 current version is accepted; with ``SMARTCITY_MAX_REVIEW_ROUNDS=1`` the first rejection
@@ -43,6 +44,8 @@ def test_quick_win_plan_rejected_revised_and_approved(cli, cast) -> None:
         "no quick-win plan has been submitted")
     assert cli.squash(rows["withdraw"]["possible"]).startswith(cli.squash(
         "no: only coordinator may withdraw"))
+    assert "You owe: submit Quick-win plan" in out
+    assert "You owe nothing in this stage." in cli.ok("actions", region, "--as", mentor)
 
     plan = cli.document("quick_win_plan.docx", "plan v1")
     assert "give --quick-wins FILE.csv" in cli.fail("submit", region, "quick_win_plan", plan,
@@ -59,7 +62,9 @@ def test_quick_win_plan_rejected_revised_and_approved(cli, cast) -> None:
     assert cli.squash(coordinator_view["approve"]) == cli.squash(
         "no: only mentor may approve; Ayu Coordinator (coordinator) may not")
     assert coordinator_view["withdraw"] == "yes"
-    mentor_view = {r["action"]: r for r in cli.table(cli.ok("actions", region, "--as", mentor))}
+    out = cli.ok("actions", region, "--as", mentor)
+    assert "You owe: review Quick-win plan" in out
+    mentor_view = {r["action"]: r for r in cli.table(out)}
     assert mentor_view["approve"]["possible"] == "yes"
     assert mentor_view["reject"]["possible"] == "yes"
     assert mentor_view["reject"]["leads to"] == "revision, review_escalated"

@@ -73,7 +73,7 @@ def test_a_cohort_preview_lists_only_that_cohort(cli: Any, simulated: None) -> N
 
 @pytest.mark.parametrize(("args", "says"), [
     (("--from", "2027-13-01"), "--from '2027-13-01' is not a date"),
-    (("--from", "2027-03-05", "--to", "2027-03-01"), "--to is before --from"),
+    (("--from", "2027-03-05", "--to", "2027-03-01"), "the last day is before the first"),
     (("--from", "2027-01-01", "--to", "2028-06-01"), "longer than a year"),
     (("--cohort", "Smart City 2099"), "2099"),
 ])

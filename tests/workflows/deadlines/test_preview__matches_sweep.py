@@ -61,6 +61,5 @@ def test_the_preview_of_a_fortnight_is_what_the_sweep_sends(world: Any, clock: A
     for m in planned:
         text = by_key[(m.kind, m.email, m.day.isoformat())].text_body
         for item in m.items:
-            code, rest = item.split(" - ", 1)
-            assert code in text, (m, item)
-            assert rest.split(": ", 1)[1].split(" (")[0].split(";")[0] in text, (m, item)
+            assert item.region in text, (m, item)
+            assert item.what.split(" (")[0].split(";")[0] in text, (m, item)
