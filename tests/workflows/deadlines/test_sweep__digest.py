@@ -4,8 +4,8 @@ what that recipient owes, and escalations that name the late parties.
 On both databases, with the simulated clock: several deadlines of one OPD make one digest; an
 OPD that has sent its questionnaire hears nothing more while the one that has not is reminded
 and named in the coordinator's escalation; mentors are reminded of reviews, heads of region of
-their documents, coordinators of stages that wait only for them; an OPD added after the
-deadline was set is reminded from the next morning; a batch split never makes a second digest
+their documents, coordinators of stages that wait only for them; an OPD, a mentor or a head
+of region added after the deadline was set is reminded from the next morning; a batch split never makes a second digest
 the same day; a deadline the region has left is dropped with nothing sent.
 """
 
@@ -215,3 +215,26 @@ def test_a_stage_left_is_dropped_with_nothing_sent(w: Any, clock: Any) -> None:
         left = s.execute(select(func.count()).select_from(ReminderSchedule)).scalar_one()
     assert left == 1  # bimtek II's
     assert _outbox(w.prog) == []
+
+
+@pytest.mark.parametrize("who", ["mentor", "head_of_region"])
+def test_a_mentor_or_head_added_later_is_reminded_from_the_next_morning(
+        w: Any, clock: Any, who: str) -> None:
+    r = w.region(BALIKPAPAN, opds=("DISKOMINFO",))
+    stage = "mentor_review" if who == "mentor" else "bimtek_4"
+    w.drive(r, stage)
+    if stage == "bimtek_4":
+        w.submit(r.code, "buku_2", r.opd, note="final")
+    setting.set_region_deadline(w.prog, r.code, stage, date(2026, 2, 20), actor=w.COORDINATOR)
+    first = r.mentor if who == "mentor" else r.head
+    clock.now = datetime(2026, 2, 13, 1, 0, tzinfo=UTC)  # D-7, 08:00 WIB and 09:00 WITA
+    assert sweep.sweep(w.prog).digests == [f"digest:{first}:2026-02-13"]
+    clock.now = datetime(2026, 2, 14, 2, 0, tzinfo=UTC)
+    late = "kedua.6471@pemda.go.id"
+    if who == "mentor":  # a second mentor assigned to the region while the review is open
+        registration.add_mentor(w.prog, late, "Mentor Kedua", [r.code])
+    else:  # the deputy, registered for the region while its commitment sheet is open
+        registration.add_person(w.prog, late, "Wakil Wali Kota", "head_of_region", r.code)
+    clock.now = datetime(2026, 2, 17, 1, 0, tzinfo=UTC)  # D-3
+    assert sorted(sweep.sweep(w.prog).digests) == sorted(
+        [f"digest:{first}:2026-02-17", f"digest:{late}:2026-02-17"])
