@@ -5,8 +5,9 @@ On both databases, with the simulated clock: several deadlines of one OPD make o
 OPD that has sent its questionnaire hears nothing more while the one that has not is reminded
 and named in the coordinator's escalation; mentors are reminded of reviews, heads of region of
 their documents, coordinators of stages that wait only for them; an OPD, a mentor or a head
-of region added after the deadline was set is reminded from the next morning; a batch split never makes a second digest
-the same day; a deadline the region has left is dropped with nothing sent.
+of region added after the deadline was set is reminded from the next morning; a batch split
+never makes a second digest the same day; a deadline the region has left is dropped with
+nothing sent.
 """
 
 from __future__ import annotations
