@@ -44,7 +44,7 @@ class TransitionContext:
         self.failures: list[str] = []
         self.transition: Any = None
         self.fired_index = -1
-        self._submitted: set[str] | None = None
+        self._submitted: set[tuple[str, str]] | None = None
 
     def record(self, reason: str | None) -> bool:
         if reason is None:
@@ -53,10 +53,15 @@ class TransitionContext:
             self.failures.append(reason)
         return False
 
-    def submitted_deliverables(self) -> set[str]:
+    def submitted(self) -> set[tuple[str, str]]:
+        """The ``(deliverable, party)`` pairs with a version, read once per action: the
+        requirements and every guard of one firing share the one read."""
         if self._submitted is None:
-            self._submitted = self.records.submitted_deliverables(self.instance.id)
+            self._submitted = self.records.submitted(self.instance.id)
         return self._submitted
+
+    def submitted_deliverables(self) -> set[str]:
+        return {name for name, _ in self.submitted()}
 
     def missing_requirements(self) -> str | None:
         required = self.definition.states[self.instance.state].requires

@@ -56,6 +56,16 @@ _HISTORY_COLUMNS = (
     HISTORY.c.to_state, HISTORY.c.comment, HISTORY.c.detail)
 
 
+#: A subject's newest cycle of a workflow (built once: actions read it on every call).
+_CURRENT = (select(*SNAPSHOT_COLUMNS)
+            .where(INSTANCE.c.definition_key == bindparam("key"),
+                   INSTANCE.c.subject == bindparam("subject"))
+            .order_by(INSTANCE.c.cycle.desc()).limit(1))
+#: The (deliverable, party) pairs an instance has a version of.
+_SUBMITTED = (select(SUBMISSION.c.deliverable, SUBMISSION.c.party)
+              .where(SUBMISSION.c.instance_id == bindparam("iid")).distinct())
+
+
 def connection(session: Session) -> Connection:
     """The session's connection, kept on the session: ``Session.connection()`` walks the
     transaction state on every call, and the hot path asks several times per action."""
@@ -89,10 +99,8 @@ class Records:
 
     def current_instance(self, key: str, subject: str) -> InstanceSnapshot | None:
         """The subject's newest cycle of workflow ``key``, or None."""
-        row = self.session.execute(
-            select(*SNAPSHOT_COLUMNS).where(INSTANCE.c.definition_key == key,
-                                            INSTANCE.c.subject == subject)
-            .order_by(INSTANCE.c.cycle.desc()).limit(1)).one_or_none()
+        row = connection(self.session).execute(
+            _CURRENT, {"key": key, "subject": subject}).one_or_none()
         return InstanceSnapshot(*row) if row is not None else None
 
     def current_instances(self, key: str, subjects: Collection[str] | None = None
@@ -137,9 +145,8 @@ class Records:
 
     def submitted(self, instance_id: int) -> set[tuple[str, str]]:
         """The ``(deliverable, party)`` pairs that have at least one version."""
-        return {(name, party) for name, party in self.session.execute(
-            select(SUBMISSION.c.deliverable, SUBMISSION.c.party)
-            .where(SUBMISSION.c.instance_id == instance_id)).all()}
+        return {(name, party) for name, party in connection(self.session).execute(
+            _SUBMITTED, {"iid": instance_id}).all()}
 
     def submitted_of(self, instance_ids: Collection[int]) -> dict[int, set[tuple[str, str]]]:
         """:meth:`submitted` of many instances, in one statement (every id is a key)."""

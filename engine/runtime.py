@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from engine import deadlines
@@ -58,6 +58,18 @@ from engine.published import DefinitionStore
 from engine.records import INSTANCE, Records, connection, read_instance
 
 _SUBMISSION = Submission.__table__  # type: ignore[attr-defined]
+_COLUMNS = ("instance_id", "deliverable", "party", "version", "state", "file_name",
+            "media_type", "size_bytes", "sha256", "note", "submitted_by", "role", "submitted_at")
+#: A new version of a deliverable, numbered one past the party's latest, returning its number.
+_INSERT_SUBMISSION = insert(_SUBMISSION).from_select(_COLUMNS, select(
+    bindparam("iid"), bindparam("deliverable"), bindparam("party"),
+    func.coalesce(func.max(_SUBMISSION.c.version), 0) + 1,
+    bindparam("state"), bindparam("file_name"), bindparam("media_type"),
+    bindparam("size_bytes"), bindparam("sha256"), bindparam("note"),
+    bindparam("submitted_by"), bindparam("role"), bindparam("submitted_at"),
+).where(_SUBMISSION.c.instance_id == bindparam("iid"),
+        _SUBMISSION.c.deliverable == bindparam("deliverable"),
+        _SUBMISSION.c.party == bindparam("party"))).returning(_SUBMISSION.c.version)
 
 
 @dataclass
@@ -250,17 +262,15 @@ class WorkflowEngine:
         if not spec.per_party:
             party = ""
         now = self.clock()
-        version = 1 + (session.execute(select(func.max(_SUBMISSION.c.version)).where(
-            _SUBMISSION.c.instance_id == instance.id,
-            _SUBMISSION.c.deliverable == item.deliverable, _SUBMISSION.c.party == party,
-        )).scalar_one_or_none() or 0)
         new_version = bump(session, instance, instance.state, now, state_changed=False)
-        session.execute(insert(_SUBMISSION).values(
-            instance_id=instance.id, deliverable=item.deliverable, party=party, version=version,
-            state=instance.state, file_name=item.file_name, media_type=item.media_type,
-            size_bytes=item.size_bytes, sha256=item.sha256, note=item.note,
-            submitted_by=actor.identity, role=actor.role, submitted_at=now,
-        ))
+        # The next version number is counted in the INSERT itself (one statement); the bump
+        # above holds the instance, so no concurrent submission counts the same.
+        version = int(session.execute(_INSERT_SUBMISSION, {
+            "iid": instance.id, "deliverable": item.deliverable, "party": party,
+            "state": instance.state, "file_name": item.file_name,
+            "media_type": item.media_type, "size_bytes": item.size_bytes,
+            "sha256": item.sha256, "note": item.note, "submitted_by": actor.identity,
+            "role": actor.role, "submitted_at": now}).scalar_one())
         who = f" for {party}" if party else ""
         append_history(
             session, instance, new_version, now, actor, "submission", item.deliverable,

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
@@ -45,17 +45,21 @@ def calendar_with(collective_leave: tuple[object, ...]) -> WorkingCalendar:
     return WorkingCalendar(collective_leave)  # type: ignore[arg-type]
 
 
+_MEMBER = CohortMember.__table__  # type: ignore[attr-defined]
+_DATES = CohortDeadline.__table__  # type: ignore[attr-defined]
+_REGIONS = Region.__table__  # type: ignore[attr-defined]
+#: The region's zone and its cohort's date for a state (built once: every stage entry asks).
+_WHERE = (select(_REGIONS.c.tz, _DATES.c.due_at, _DATES.c.tz)
+          .select_from(_REGIONS)
+          .outerjoin(_MEMBER, _MEMBER.c.region_code == _REGIONS.c.code)
+          .outerjoin(_DATES, and_(_DATES.c.cohort_id == _MEMBER.c.cohort_id,
+                                  _DATES.c.state == bindparam("state")))
+          .where(_REGIONS.c.code == bindparam("region")))
+
+
 def _where(session: Session, region: str, state: str) -> tuple[str, DueDate | None]:
     """The region's zone and its cohort's date for ``state`` (if any), in one statement."""
-    member = CohortMember.__table__  # type: ignore[attr-defined]
-    dates = CohortDeadline.__table__  # type: ignore[attr-defined]
-    regions = Region.__table__  # type: ignore[attr-defined]
-    row = session.execute(
-        select(regions.c.tz, dates.c.due_at, dates.c.tz)
-        .select_from(regions)
-        .outerjoin(member, member.c.region_code == regions.c.code)
-        .outerjoin(dates, and_(dates.c.cohort_id == member.c.cohort_id, dates.c.state == state))
-        .where(regions.c.code == region)).first()
+    row = session.connection().execute(_WHERE, {"region": region, "state": state}).first()
     if row is None:
         return NATIONAL_TZ, None
     tz, due_at, announced = row

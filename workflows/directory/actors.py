@@ -9,6 +9,8 @@ command line hands down the ``--as`` address, resolved inside the action's trans
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, literal, union_all
+from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
 from engine import Actor, NotFoundError
@@ -29,27 +31,41 @@ def mentor_regions(session: Session, person_id: int) -> list[str]:
     ).scalars())
 
 
+_PERSON = Person.__table__  # type: ignore[attr-defined]
+_OPD = Opd.__table__  # type: ignore[attr-defined]
+
+#: A person or an OPD by address, in one statement (an address is one or the other: the
+#: directory refuses an address already taken by the other kind).
+_WHO = union_all(
+    core_select(_PERSON.c.email, _PERSON.c.role, _PERSON.c.name, _PERSON.c.region_code,
+           _PERSON.c.id, literal("").label("party"))
+    .where(_PERSON.c.email == bindparam("address")),
+    core_select(_OPD.c.email, literal(roles.OPD).label("role"), _OPD.c.name, _OPD.c.region_code,
+           _OPD.c.id, _OPD.c.code.label("party"))
+    .where(_OPD.c.email == bindparam("address")),
+)
+
+
 def actor_for(session: Session, email: str) -> Actor:
     """The actor behind an email address, with the regions they may act for."""
     address = normalise_email_arg(email, "--as")
-    person = session.execute(select(Person).where(Person.email == address)).scalar_one_or_none()
-    if person is not None:
-        subjects: frozenset[str] | None
-        if person.role == roles.MENTOR:
-            subjects = frozenset(mentor_regions(session, person.id or 0))
-        elif person.region_code:
-            subjects = frozenset({person.region_code})
-        else:
-            subjects = None
-        return Actor(person.email, person.role, subjects, name=person.name)
-    opd = session.execute(select(Opd).where(Opd.email == address)).scalar_one_or_none()
-    if opd is not None:
-        return Actor(opd.email, roles.OPD, frozenset({opd.region_code}), party=opd.code,
-                     name=opd.name)
-    raise NotFoundError(
-        f"nobody is registered as {address}; add a person ('smartcity person add') or an OPD "
-        "('smartcity opd add')"
-    )
+    row = session.execute(_WHO, {"address": address}).first()
+    if row is None:
+        raise NotFoundError(
+            f"nobody is registered as {address}; add a person ('smartcity person add') or an "
+            "OPD ('smartcity opd add')"
+        )
+    found, role, name, region_code, row_id, party = row
+    if party:
+        return Actor(found, roles.OPD, frozenset({region_code}), party=party, name=name)
+    subjects: frozenset[str] | None
+    if role == roles.MENTOR:
+        subjects = frozenset(mentor_regions(session, row_id))
+    elif region_code:
+        subjects = frozenset({region_code})
+    else:
+        subjects = None
+    return Actor(found, role, subjects, name=name)
 
 
 def acting(session: Session, who: Acting) -> Actor:

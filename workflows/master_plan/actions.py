@@ -11,12 +11,20 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from engine import Actor, FireResult, InvalidInputError, PermissionDenied, Records, SubmissionInput
+from engine import (
+    Actor,
+    FireResult,
+    InstanceSnapshot,
+    InvalidInputError,
+    PermissionDenied,
+    Records,
+    SubmissionInput,
+)
 from workflows import roles
 from workflows.directory.actors import Acting, acting
 from workflows.directory.agencies import opd_codes
 from workflows.directory.regions import find_region
-from workflows.master_plan import QUICK_WIN_PLAN, uploads
+from workflows.master_plan import MASTER_PLAN, QUICK_WIN_PLAN, uploads
 from workflows.master_plan.quick_wins import QuickWinRow, parse_quick_wins, store_quick_wins
 from workflows.programme import Programme
 
@@ -27,11 +35,19 @@ def advance(
 ) -> FireResult:
     """Fire ``trigger`` on the region's current master plan as ``actor``."""
     with prog.db.transaction() as session:
-        region = find_region(session, region_ref)
         actor = acting(session, actor)
-        instance = prog.current_instance(session, region.code)
+        instance = current(prog, session, region_ref)
         return prog.engine.fire(session, instance.id, trigger, actor, comment=comment,
                                 expected_version=expected_version)
+
+
+def current(prog: Programme, session: Session, region_ref: str) -> InstanceSnapshot:
+    """The region's current master plan, by code in one statement (the common case: pages
+    and the API name regions by code), else through the region's name."""
+    found = Records(session).current_instance(MASTER_PLAN, region_ref.strip())
+    if found is not None:
+        return found
+    return prog.current_instance(session, find_region(session, region_ref).code)
 
 
 def review(
@@ -97,17 +113,17 @@ def submit_data(
     wins = quick_wins_of(quick_wins, prog) if quick_wins else []
     stored = uploads.check(file_name, data, prog.settings.upload_max_bytes)
     with prog.db.transaction() as session:
-        region = find_region(session, region_ref)
         actor = acting(session, actor)
-        instance = prog.current_instance(session, region.code)
+        instance = current(prog, session, region_ref)
+        code = instance.subject
         spec = prog.definition_of(session, instance)
         # Scope first: someone from another region learns nothing about this one's OPDs.
-        prog.engine.check_scope(spec, region.code, actor)
+        prog.engine.check_scope(spec, code, actor)
         per_party = deliverable in spec.deliverables and spec.deliverables[deliverable].per_party
         if party and not per_party:
             raise InvalidInputError(f"--party applies to per-OPD deliverables only; "
                                     f"{deliverable} is submitted once for the region")
-        chosen = _party(session, region.code, actor, party) if per_party else ""
+        chosen = _party(session, code, actor, party) if per_party else ""
         item = SubmissionInput(deliverable, stored.file_name, stored.media_type,
                                stored.size_bytes, stored.sha256, party=chosen, note=note)
         version = prog.engine.submit(session, instance.id, actor, item,
@@ -117,7 +133,7 @@ def submit_data(
             assert latest is not None, "the version was stored a moment ago"
             store_quick_wins(session, latest.id, wins)
         uploads.write(prog.settings.upload_dir, data, stored.sha256)
-        return SubmitResult(region.code, deliverable, chosen, version, stored.sha256, len(wins))
+        return SubmitResult(code, deliverable, chosen, version, stored.sha256, len(wins))
 
 
 def _party(session: Session, region: str, actor: Actor, given: str | None) -> str:
@@ -129,6 +145,8 @@ def _party(session: Session, region: str, actor: Actor, given: str | None) -> st
     if not chosen:
         raise InvalidInputError("this deliverable is submitted per OPD: say which one with "
                                 "--party CODE")
+    if actor.role == roles.OPD and actor.subjects == {region}:
+        return chosen  # the acting OPD itself, read from the directory for this action
     codes = opd_codes(session, region)
     if chosen not in codes:
         raise InvalidInputError(f"{chosen} is not an OPD of {region}; its OPDs are: "

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import select
 
 from engine import GuardRegistry, TransitionContext
@@ -18,6 +20,10 @@ from workflows.master_plan import GRANT_EXTRA_ROUND, QUESTIONNAIRE, QUICK_WIN_PL
 from workflows.master_plan.quick_wins import QuickWin
 
 REJECTED = "rejected"
+_OPD = Opd.__table__  # type: ignore[attr-defined]
+#: A region's OPDs (built once: closing bimtek I asks on every try).
+_OPDS = (core_select(_OPD.c.code, _OPD.c.name)
+         .where(_OPD.c.region_code == bindparam("region")).order_by(_OPD.c.code))
 
 
 def programme_guards(
@@ -29,13 +35,10 @@ def programme_guards(
     @guards.register("all_opds_submitted_questionnaire", "every OPD has sent its questionnaire")
     def all_opds_submitted_questionnaire(ctx: TransitionContext) -> str | None:
         region = ctx.instance.subject
-        opds = ctx.session.execute(
-            select(Opd.code, Opd.name).where(Opd.region_code == region).order_by(Opd.code)
-        ).all()
+        opds = ctx.session.connection().execute(_OPDS, {"region": region}).all()
         if not opds:
             return f"no OPDs are registered for {region}; register them before closing bimtek I"
-        done = {party for name, party in ctx.records.submitted(ctx.instance.id)
-                if name == QUESTIONNAIRE}
+        done = {party for name, party in ctx.submitted() if name == QUESTIONNAIRE}
         missing = [f"{name} ({code})" for code, name in opds if code not in done]
         if not missing:
             return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
-import tempfile
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -78,21 +78,27 @@ def check(name: str, data: bytes, max_bytes: int) -> StoredFile:
 
 
 def write(directory: Path, data: bytes, digest: str) -> Path:
-    """Store checked bytes under their digest (atomically; once per content)."""
+    """Store checked bytes under their digest (atomically; once per content).
+
+    The bytes go to a fresh, randomly named file next to the target, reach the disk, and are
+    then renamed over it: a reader sees the whole file or none, and a crash leaves at most a
+    stray temporary file, never a short one under a digest's name.
+    """
     target = directory / digest[:2] / digest
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
-        try:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())  # the bytes are on disk before the name points at them
-        except BaseException:
-            tmp.close()
-            os.unlink(tmp.name)
-            raise
-    os.replace(tmp.name, target)
+    temporary = target.parent / f".{digest[:16]}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())  # the bytes are on disk before the name points at them
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return target
 
 
