@@ -47,7 +47,10 @@ from workflows.emails.catalogue import EMAILS
 from workflows.obligations import Obligations, Owed
 from workflows.programme import Programme
 
-SWEEP_BATCH = 2000  # deadlines per transaction
+#: Deadlines per transaction. Small enough that on SQLite (one writer at a time) a national
+#: morning of thousands of digests never holds the write lock for more than a second or so:
+#: an OPD's upload at 08:00 waits briefly instead of timing out behind the sweep.
+SWEEP_BATCH = 100
 
 _MOVE_ON = (update(SCHEDULE).where(SCHEDULE.c.deadline_id == bindparam("b_id"))
             .values(done_until=bindparam("b_done"), next_at=bindparam("b_next")))
