@@ -118,6 +118,11 @@ class Settings(BaseSettings):
             raise ValueError(f"base_url must start with http:// or https://, got {value!r}")
         return value.rstrip("/")
 
+    @field_validator("now", mode="before")
+    @classmethod
+    def _empty_is_real_clock(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("now")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:

@@ -81,6 +81,8 @@ def _closing(d: WorkflowDefinition, state: str) -> list[Duty]:
 
 
 def _everyone(duty: Duty, parties: Mapping[str, Sequence[str]]) -> list[Obligation]:
+    if not duty.roles:  # ``owed_by: []``: nobody is expected to
+        return []
     owed = [Obligation(duty, role, party) for role in duty.roles
             for party in parties.get(role, ())]
     return owed or [Obligation(duty, duty.roles[0], None)]
@@ -88,6 +90,8 @@ def _everyone(duty: Duty, parties: Mapping[str, Sequence[str]]) -> list[Obligati
 
 def _per_party(duty: Duty, submitted: Collection[tuple[str, str]],
                parties: Mapping[str, Sequence[str]]) -> list[Obligation]:
+    if not duty.roles:  # ``owed_by: []``: nobody is expected to
+        return []
     everyone = [(role, party) for role in duty.roles for party in parties.get(role, ())]
     if not everyone:  # nobody to owe it: missing only while nobody at all has sent one
         sent = any(name == duty.name for name, _ in submitted)

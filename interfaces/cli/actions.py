@@ -56,7 +56,7 @@ def list_actions(region: RegionArg, as_email: AsOption) -> None:
         actor = actor_for(session, as_email)
         instance = prog.current_instance(session, r.code)
         available = prog.engine.available(session, instance.id, actor)
-        mine = owed_by(prog, session, as_email, [r.code])
+        mine = owed_by(prog, session, actor.identity, [r.code])
     grid = table("action", "what", "leads to", "possible",
                   title=f"{r.code} {r.name}: {instance.state} (version {instance.version})")
     for a in available:

@@ -15,7 +15,8 @@ PostgreSQL), a batch of deadlines per transaction, and for each batch:
    that digest listed everything it owed;
 4. queues one ``escalation`` per due coordinator (``escalation:{email}:{local date}``) naming,
    per missed deadline, who is late and with what;
-5. moves each row on: handled up to now, next due at its next reminder morning.
+5. moves each row on: handled up to now, next due at its next reminder morning (a row with
+   none left, after the escalation, is deleted; moving the deadline adds it again).
 
 The emails and the rows commit together: a crashed sweep queued nothing and moved nothing, a
 repeated one finds nothing due, and backlog after downtime becomes one digest per recipient.
@@ -182,12 +183,16 @@ def _one_batch(prog: Programme, now: datetime, limit: int, report: SweepReport) 
         dues = run.due(live, windows, now)
         _send(run, dues, report)
         tz = run.region_tz(live)
-        if live:
-            session.execute(_MOVE_ON, [{
-                "b_id": d.id, "b_done": now,
-                "b_next": occasions.next_after(prog.settings, d.due_at, d.tz or tz[d.subject],
-                                               zones(tz[d.subject]), windows[d.id].since, now),
-            } for d in live])
+        moves = [{
+            "b_id": d.id, "b_done": now,
+            "b_next": occasions.next_after(prog.settings, d.due_at, d.tz or tz[d.subject],
+                                           zones(tz[d.subject]), windows[d.id].since, now),
+        } for d in live]
+        if any(m["b_next"] is not None for m in moves):
+            session.execute(_MOVE_ON, [m for m in moves if m["b_next"] is not None])
+        finished = [m["b_id"] for m in moves if m["b_next"] is None]
+        if finished:  # escalated: nothing more to send until the deadline moves (re-added)
+            session.execute(delete(SCHEDULE).where(SCHEDULE.c.deadline_id.in_(finished)))
         report.deadlines += len(live)
         report.dropped += len(gone)
         return len(rows)
@@ -219,11 +224,34 @@ def _send(run: Round, dues: list[Due], report: SweepReport) -> None:
     report.covered += len(first) - len(fresh) + len(digests) - len(queued)
     if not escalated:
         return
-    deadlines = {due.deadline.id: due.deadline for group in escalated.values() for due in group}
+    keys = {email: f"escalation:{email}:{local_date(now, group[0].tz).isoformat()}"
+            for email, group in escalated.items()}
+    sent_today = outbox.existing_keys(session, keys.values())
+    waiting = {email for email in escalated if keys[email] not in sent_today}
+    if not waiting:
+        return
+    # A coordinator's one escalation of the day names every deadline due to be escalated to
+    # them this morning, in this batch or a later one (whose rows are due but not yet taken):
+    # a later batch finds the key sent and moves its rows on, and nothing is left unsaid.
+    every = _escalations_due(run, waiting)
+    deadlines = {due.deadline.id: due.deadline for group in every.values() for due in group}
     late = run.obligations.on_deadlines(list(deadlines.values()))
     emails = []
-    for email, group in sorted(escalated.items()):
-        chosen = list({due.deadline.id: due for due in group}.values())
-        key = f"escalation:{email}:{local_date(now, group[0].tz).isoformat()}"
-        emails.append(Email("escalation", email, run.escalation_context(chosen, late), key))
+    for email in sorted(waiting):
+        chosen = list({due.deadline.id: due for due in every.get(email, escalated[email])
+                       }.values())
+        emails.append(Email("escalation", email, run.escalation_context(chosen, late),
+                            keys[email]))
     report.escalations += sorted(queue_emails(session, settings, EMAILS, emails, now))
+
+
+def _escalations_due(run: Round, emails: Collection[str]) -> dict[str, list[Due]]:
+    """The escalations due now to ``emails``, over every due schedule row (read, not taken)."""
+    rows = run.session.execute(select(SCHEDULE).where(SCHEDULE.c.next_at <= run.now)).all()
+    live = Records(run.session).open_deadlines(ids=[r.deadline_id for r in rows])
+    windows = {r.deadline_id: Window(r.since, r.done_until) for r in rows}
+    found: dict[str, list[Due]] = defaultdict(list)
+    for due in run.due(live, windows, run.now):
+        if due.escalation and due.party.email in emails:
+            found[due.party.email].append(due)
+    return found

@@ -62,7 +62,7 @@ def test_quick_win_plan_rejected_revised_and_approved(cli, cast) -> None:
     assert cli.squash(coordinator_view["approve"]) == cli.squash(
         "no: only mentor may approve; Ayu Coordinator (coordinator) may not")
     assert coordinator_view["withdraw"] == "yes"
-    out = cli.ok("actions", region, "--as", mentor)
+    out = cli.ok("actions", region, "--as", mentor.upper())  # an address in any case
     assert "You owe: review Quick-win plan" in out
     mentor_view = {r["action"]: r for r in cli.table(out)}
     assert mentor_view["approve"]["possible"] == "yes"

@@ -239,3 +239,21 @@ def test_a_mentor_or_head_added_later_is_reminded_from_the_next_morning(
     clock.now = datetime(2026, 2, 17, 1, 0, tzinfo=UTC)  # D-3
     assert sorted(sweep.sweep(w.prog).digests) == sorted(
         [f"digest:{first}:2026-02-17", f"digest:{late}:2026-02-17"])
+
+
+def test_a_split_batch_still_makes_one_escalation_naming_every_late_region(
+        w: Any, clock: Any) -> None:
+    codes = ("64.71", "64.72", "63.71")  # Balikpapan, Samarinda, Banjarmasin: WITA
+    for code in codes:
+        r = w.region(code, opds=("DISKOMINFO",))
+        w.drive(r, "bimtek_1")
+        setting.set_region_deadline(w.prog, code, "bimtek_1", date(2026, 2, 20),
+                                    actor=w.COORDINATOR)
+    clock.now = NATIONAL_ESCALATION
+    report = sweep.sweep(w.prog, limit=1)  # one deadline per transaction
+    assert report.escalations == [f"escalation:{w.COORDINATOR}:2026-02-24"]
+    (escalation,) = _outbox(w.prog, "escalation")
+    assert all(code in escalation.text_body for code in codes)
+    assert sweep.sweep(w.prog).queued == 0
+    with w.prog.db.read() as s:  # escalated: nothing left to send, the rows are gone
+        assert s.execute(select(func.count()).select_from(ReminderSchedule)).scalar_one() == 0
