@@ -61,6 +61,8 @@ _CURRENT = (select(*SNAPSHOT_COLUMNS)
             .where(INSTANCE.c.definition_key == bindparam("key"),
                    INSTANCE.c.subject == bindparam("subject"))
             .order_by(INSTANCE.c.cycle.desc()).limit(1))
+#: The same, locked for an action (``FOR UPDATE`` on PostgreSQL; SQLite's writer holds all).
+CURRENT_FOR_ACTION = _CURRENT.with_for_update()
 #: The (deliverable, party) pairs an instance has a version of.
 _SUBMITTED = (select(SUBMISSION.c.deliverable, SUBMISSION.c.party)
               .where(SUBMISSION.c.instance_id == bindparam("iid")).distinct())

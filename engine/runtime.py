@@ -55,7 +55,7 @@ from engine.ledger import LOCK_INSTANCE, append_history, bump, record_review, st
 from engine.models import Submission
 from engine.permissions import check_role, check_scope
 from engine.published import DefinitionStore
-from engine.records import INSTANCE, Records, connection, read_instance
+from engine.records import CURRENT_FOR_ACTION, INSTANCE, Records, connection, read_instance
 
 _SUBMISSION = Submission.__table__  # type: ignore[attr-defined]
 _COLUMNS = ("instance_id", "deliverable", "party", "version", "state", "file_name",
@@ -228,17 +228,29 @@ class WorkflowEngine:
 
     # -- submissions -----------------------------------------------------------------------
 
+    def current_for_action(self, session: Session, key: str, subject: str
+                           ) -> InstanceSnapshot | None:
+        """The subject's newest cycle of workflow ``key``, locked for an action in this
+        transaction: :meth:`submit` takes it as it is, without reading it again."""
+        row = connection(session).execute(
+            CURRENT_FOR_ACTION, {"key": key, "subject": subject}).one_or_none()
+        return InstanceSnapshot(*row) if row is not None else None
+
     def submit(
         self,
         session: Session,
-        instance_id: int,
+        instance: int | InstanceSnapshot,
         actor: Actor,
         item: SubmissionInput,
         *,
         expected_version: int | None = None,
     ) -> int:
-        """Record a new version of a deliverable; returns the version number."""
-        instance = read_instance(connection(session), LOCK_INSTANCE, instance_id)
+        """Record a new version of a deliverable; returns the version number.
+
+        ``instance`` is an id, or a snapshot :meth:`current_for_action` locked in this
+        transaction (a stale one is refused by the version check, never written over)."""
+        if isinstance(instance, int):
+            instance = read_instance(connection(session), LOCK_INSTANCE, instance)
         if expected_version is not None and expected_version != instance.version:
             raise stale(instance, expected_version)
         d = self.definition_for(session, instance)

@@ -44,7 +44,7 @@ def advance(
 def current(prog: Programme, session: Session, region_ref: str) -> InstanceSnapshot:
     """The region's current master plan, by code in one statement (the common case: pages
     and the API name regions by code), else through the region's name."""
-    found = Records(session).current_instance(MASTER_PLAN, region_ref.strip())
+    found = prog.engine.current_for_action(session, MASTER_PLAN, region_ref.strip())
     if found is not None:
         return found
     return prog.current_instance(session, find_region(session, region_ref).code)
@@ -126,7 +126,7 @@ def submit_data(
         chosen = _party(session, code, actor, party) if per_party else ""
         item = SubmissionInput(deliverable, stored.file_name, stored.media_type,
                                stored.size_bytes, stored.sha256, party=chosen, note=note)
-        version = prog.engine.submit(session, instance.id, actor, item,
+        version = prog.engine.submit(session, instance, actor, item,
                                      expected_version=expected_version)
         if wins:
             latest = Records(session).latest_submission(instance.id, deliverable)

@@ -87,9 +87,13 @@ def write(directory: Path, data: bytes, digest: str) -> Path:
     target = directory / digest[:2] / digest
     if target.exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.parent / f".{digest[:16]}.{secrets.token_hex(8)}.tmp"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    try:
+        fd = os.open(temporary, flags, 0o600)
+    except FileNotFoundError:  # the first file under this prefix
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(temporary, flags, 0o600)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
