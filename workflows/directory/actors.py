@@ -49,7 +49,7 @@ _WHO = union_all(
 def actor_for(session: Session, email: str) -> Actor:
     """The actor behind an email address, with the regions they may act for."""
     address = normalise_email_arg(email, "--as")
-    row = session.execute(_WHO, {"address": address}).first()
+    row = session.connection().execute(_WHO, {"address": address}).first()
     if row is None:
         raise NotFoundError(
             f"nobody is registered as {address}; add a person ('smartcity person add') or an "
