@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
-import socket
 import statistics
 import sys
 import tempfile
@@ -37,6 +35,7 @@ import aiosmtplib
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import sink
 from scratch import pg_database, pg_reachable
 
 from engine import Database
@@ -49,32 +48,6 @@ from notifications.smtp import SmtpSender
 
 MAIL_FROM = "Gerakan Menuju 100 Smart City <noreply@smartcity.example.go.id>"
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
-
-
-def _serve(port: int, ready: Any) -> None:
-    from aiosmtpd.controller import Controller
-
-    class Counting:
-        count = 0
-
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            Counting.count += 1
-            return "250 2.0.0 OK"
-
-    controller = Controller(Counting(), hostname="127.0.0.1", port=port)
-    controller.start()
-    ready.set()
-    try:
-        while True:
-            time.sleep(3600)
-    finally:
-        controller.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def row(i: int) -> dict[str, Any]:
@@ -153,12 +126,7 @@ def main() -> int:
         print(f"PostgreSQL not reachable at {args.pg_url}: measuring SQLite only")
         backends.remove("postgresql")
 
-    port = free_port()
-    ready = multiprocessing.Event()
-    server = multiprocessing.Process(target=_serve, args=(port, ready), daemon=True)
-    server.start()
-    if not ready.wait(20):
-        raise SystemExit("the SMTP server did not start")
+    port, _, server = sink.start()
 
     tmp = tempfile.TemporaryDirectory()
     databases: dict[str, tuple[Database, Callable[[], None]]] = {}

@@ -53,9 +53,7 @@ import base64
 import hashlib
 import hmac
 import json
-import multiprocessing
 import secrets
-import socket
 import statistics
 import sys
 import tempfile
@@ -81,6 +79,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import sink
 from scratch import pg_database, pg_reachable
 
 from config.settings import Settings
@@ -603,31 +602,6 @@ def baseline(prog: Programme, now: datetime, mime: str = "email-message") -> int
 
 # -- delivery to a local SMTP server ---------------------------------------------------------
 
-def _serve(port: int, ready: Any, count: Any) -> None:
-    from aiosmtpd.controller import Controller
-
-    class Counting:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            with count.get_lock():
-                count.value += 1
-            return "250 2.0.0 OK"
-
-    controller = Controller(Counting(), hostname="127.0.0.1", port=port)
-    controller.start()
-    ready.set()
-    try:
-        while True:
-            time.sleep(3600)
-    finally:
-        controller.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def deliver(m: Morning, count: Any) -> tuple[float, int]:
     """Deliver every pending digest; seconds taken and how many the server accepted."""
     with count.get_lock():
@@ -846,12 +820,7 @@ def main() -> int:
         backends.remove("postgresql")
 
     started = time.perf_counter()
-    port = free_port()
-    ready, count = multiprocessing.Event(), multiprocessing.Value("l", 0)
-    server = multiprocessing.Process(target=_serve, args=(port, ready, count), daemon=True)
-    server.start()
-    if not ready.wait(20):
-        raise SystemExit("the SMTP server did not start")
+    port, count, server = sink.start()
     results: dict[str, Results] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from engine import formats
+import engine.formats as formats
 from engine.definition import LoadedDefinition, TransitionSpec, WorkflowDefinition
 from engine.errors import DefinitionError
 

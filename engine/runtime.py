@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
-from engine import deadlines
+import engine.deadlines as deadlines
 from engine.context import TransitionContext
 from engine.contracts import (
     ActionEvent,

@@ -9,6 +9,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+#: The zone national dates are announced in, and the programme's own people read mail in.
+NATIONAL_TZ = ZONES["WIB"]
 
 
 def zone_of(tz: str) -> str:

@@ -47,15 +47,15 @@ def preview(
     """List who will receive which digest or escalation on which morning, and what it lists."""
     from workflows.deadlines.preview import ESCALATION, span
     from workflows.deadlines.preview import preview as run_preview
-    from workflows.zones import ZONES, local
+    from workflows.zones import NATIONAL_TZ, ZONES, local
 
     prog = programme()
     begin, finish = span(prog.engine.clock(), _day(start, "--from"), _day(end, "--to"))
     with prog.db.read() as session:
         mornings = run_preview(prog, session, begin, finish, cohort=cohort)
     grid = table("morning (recipient's zone)", "kind", "recipient", "role", "lists",
-                 title=f"Reminders from {local(begin, 'Asia/Jakarta')} to the end of "
-                       f"{local(finish - timedelta(minutes=1), 'Asia/Jakarta', '%Y-%m-%d')}")
+                 title=f"Reminders from {local(begin, NATIONAL_TZ)} to the end of "
+                       f"{local(finish - timedelta(minutes=1), NATIONAL_TZ, '%Y-%m-%d')}")
     for m in mornings:
         kind = "escalation" if m.kind == ESCALATION else "digest"
         grid.add_row(local(m.at, ZONES[m.zone]), kind, f"{m.name} <{m.email}>", m.role,

@@ -20,9 +20,8 @@ from workflows.access import links
 from workflows.deadlines.occasions import OVERDUE, local_date
 from workflows.directory.parties import Party
 from workflows.obligations import Owed
-from workflows.zones import ZONES, local, zone_of
+from workflows.zones import local, zone_of
 
-NATIONAL_TZ = ZONES["WIB"]
 BEFORE = "before"
 
 #: What an item asks, by the kind of duty, in each email language.

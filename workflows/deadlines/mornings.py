@@ -24,9 +24,7 @@ from workflows.deadlines import occasions
 from workflows.deadlines.occasions import ESCALATION, Occasion
 from workflows.directory.parties import Party, RegionParties
 from workflows.obligations import Owed
-from workflows.zones import ZONES
-
-NATIONAL_TZ = ZONES["WIB"]
+from workflows.zones import NATIONAL_TZ
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,9 @@ from workflows.deadlines.models import CohortDeadline
 from workflows.deadlines.working_days import WorkingCalendar
 from workflows.directory.models import CohortMember, Region
 from workflows.master_plan import MASTER_PLAN
-from workflows.zones import ZONES
+from workflows.zones import NATIONAL_TZ
 
 COHORT = "cohort"
-NATIONAL_TZ = ZONES["WIB"]
 
 
 @lru_cache(maxsize=8)

@@ -25,10 +25,10 @@ from workflows.deadlines.reminders import SCHEDULE
 from workflows.deadlines.sweep import Round
 from workflows.directory.cohorts import find_cohort, members
 from workflows.programme import Programme
-from workflows.zones import zone_of
+from workflows.zones import NATIONAL_TZ, zone_of
 
 DIGEST, ESCALATION = "reminder_digest", "escalation"
-NATIONAL = ZoneInfo("Asia/Jakarta")
+NATIONAL = ZoneInfo(NATIONAL_TZ)
 LONGEST = timedelta(days=366)
 
 

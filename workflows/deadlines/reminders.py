@@ -25,10 +25,9 @@ from config.settings import Settings
 from engine import ActionEvent, DeadlineRecord
 from workflows.deadlines import occasions
 from workflows.deadlines.models import ReminderSchedule
-from workflows.zones import ZONES
+from workflows.zones import NATIONAL_TZ
 
 SCHEDULE: Table = ReminderSchedule.__table__  # type: ignore[attr-defined]
-NATIONAL_TZ = ZONES["WIB"]
 
 _INSERT = insert(SCHEDULE)
 

@@ -42,11 +42,12 @@ from workflows.deadlines import digests, mornings, occasions
 from workflows.deadlines.digests import Region
 from workflows.deadlines.mornings import Due, Window
 from workflows.deadlines.occasions import local_date
-from workflows.deadlines.reminders import NATIONAL_TZ, SCHEDULE, zones
+from workflows.deadlines.reminders import SCHEDULE, zones
 from workflows.directory import models as directory
 from workflows.emails.catalogue import EMAILS
 from workflows.obligations import Obligations, Owed
 from workflows.programme import Programme
+from workflows.zones import NATIONAL_TZ
 
 #: Deadlines per transaction. Small enough that on SQLite (one writer at a time) a national
 #: morning of thousands of digests never holds the write lock for more than a second or so:
