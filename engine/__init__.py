@@ -40,8 +40,10 @@ from engine.contracts import (
 from engine.database import Database
 from engine.definition import (
     DeliverableSpec,
+    Label,
     LoadedDefinition,
     StateSpec,
+    Text,
     TransitionSpec,
     WorkflowDefinition,
 )
@@ -104,6 +106,7 @@ __all__ = [
     "HistoryRecord",
     "InstanceSnapshot",
     "InvalidInputError",
+    "Label",
     "Listener",
     "LoadedDefinition",
     "NotAuthenticated",
@@ -118,6 +121,7 @@ __all__ = [
     "StateSpec",
     "SubmissionInput",
     "SubmissionRecord",
+    "Text",
     "TransitionContext",
     "TransitionNotAllowed",
     "TransitionSpec",

@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from config.messages import Message
 from engine.contracts import Actor, InstanceSnapshot
-from engine.definition import WorkflowDefinition
+from engine.definition import Label, WorkflowDefinition
 from engine.records import Records
 
 
@@ -41,12 +42,12 @@ class TransitionContext:
         self.now = now
         self.trigger = trigger
         self.state = instance.state
-        self.failures: list[str] = []
+        self.failures: list[Message | str] = []
         self.transition: Any = None
         self.fired_index = -1
         self._submitted: set[tuple[str, str]] | None = None
 
-    def record(self, reason: str | None) -> bool:
+    def record(self, reason: Message | str | None) -> bool:
         if reason is None:
             return True
         if reason not in self.failures:
@@ -63,21 +64,27 @@ class TransitionContext:
     def submitted_deliverables(self) -> set[str]:
         return {name for name, _ in self.submitted()}
 
-    def missing_requirements(self) -> str | None:
+    def action_label(self) -> Label:
+        """What is being done, as people know it (the first matching transition's label)."""
+        d = self.definition
+        specs = d.transitions_for(self.trigger, self.state)
+        return (specs[0].label or d.transition_label(specs[0])) if specs else self.trigger
+
+    def missing_requirements(self) -> Message | None:
         required = self.definition.states[self.instance.state].requires
         missing = [r for r in required if r not in self.submitted_deliverables()]
         if not missing:
             return None
-        names = ", ".join(f"{self.definition.deliverables[m].label} ({m})" for m in missing)
-        return f"still to be submitted: {names}"
+        return Message("engine.still_to_submit",
+                       names=[self.definition.deliverables[m].label for m in missing])
 
-    def comment_missing(self) -> str | None:
+    def comment_missing(self) -> Message | None:
         if self.comment and self.comment.strip():
             return None
-        return f"a comment is required to {self.trigger}: say what must change"
+        return Message("engine.comment_required", action=self.action_label())
 
-    def nothing_to_review(self, deliverable: str) -> str | None:
+    def nothing_to_review(self, deliverable: str) -> Message | None:
         if self.records.latest_submission(self.instance.id, deliverable):
             return None
-        label = self.definition.deliverables[deliverable].label
-        return f"there is no {label} ({deliverable}) to review yet"
+        return Message("engine.nothing_to_review",
+                       deliverable=self.definition.deliverables[deliverable].label)

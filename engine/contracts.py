@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from engine.definition import WorkflowDefinition
+from engine.definition import Label, WorkflowDefinition
 
 #: Where the engine (and everything it drives) reads the time: aware UTC datetimes. Tests and
 #: simulations pass a settable one.
@@ -131,7 +131,7 @@ class AvailableAction:
     """A trigger from the current state, whether this actor may fire it now, and why not."""
 
     trigger: str
-    label: str
+    label: Label
     dests: tuple[str, ...]
     allowed: bool
     reasons: tuple[str, ...] = ()
@@ -266,7 +266,7 @@ class Duty:
 
     kind: str
     name: str  # the deliverable (submit, review) or the trigger (act)
-    label: str
+    label: Label
     roles: tuple[str, ...]
     per_party: bool = False  # each party of the roles owes its own
 

@@ -78,10 +78,7 @@ class Database:
         try:
             yield
         except IntegrityError as exc:
-            raise ConflictError(
-                "the change clashes with data written meanwhile "
-                f"({_driver_message(exc)}); reload and try again"
-            ) from exc
+            raise ConflictError("engine.clash", detail=_driver_message(exc)) from exc
         except (DBAPIError, sqlite3.OperationalError) as exc:
             # sqlite3's own error arrives unwrapped from the BEGIN hook (busy database).
             raise self._classify(exc) from exc
@@ -90,7 +87,7 @@ class Database:
         message = _driver_message(exc) if isinstance(exc, DBAPIError) else str(exc)
         lowered = message.lower()
         if "locked" in lowered or "busy" in lowered:
-            return ConflictError("the database is busy with another change; try again in a moment")
+            return ConflictError("engine.busy")
         if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
             return DatabaseUnavailable(
                 f"the database at {self.safe_url} is not initialised ({message}); "
@@ -102,8 +99,7 @@ class Database:
                 f"{self.wording.setup} to upgrade it"
             )
         if isinstance(exc, DataError):  # too long, out of range, NUL: the input, not the server
-            return InvalidInputError(f"a value does not fit the database ({message}); "
-                                     "shorten or correct it")
+            return InvalidInputError("engine.value_does_not_fit", detail=message)
         if isinstance(exc, OperationalError | sqlite3.OperationalError):
             return DatabaseUnavailable(f"cannot use the database at {self.safe_url}: {message}")
         return DatabaseUnavailable(f"database error at {self.safe_url}: {message}")

@@ -11,9 +11,11 @@ instances keep the version they started on.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from config import language
 
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$", strict=True)
@@ -25,10 +27,47 @@ class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+Words = Annotated[str, StringConstraints(min_length=1, max_length=2000, strict=True)]
+
+
+class Text(_Spec):
+    """A text people read, per language: ``id`` (Bahasa Indonesia) is required, ``en`` may be
+    left out and falls back to it.
+
+    ``str()`` gives it in the current language (:func:`config.language.current`), so a label
+    put in a page, an email or an error comes out in its reader's language wherever it is
+    formatted, without every caller passing a language along.
+    """
+
+    id: Words
+    en: Words | None = None
+
+    def in_(self, lang: str | None = None) -> str:
+        chosen = lang or language.current()
+        return self.en if chosen == "en" and self.en else self.id
+
+    def __str__(self) -> str:
+        return self.in_()
+
+    def __format__(self, spec: str) -> str:
+        return format(self.in_(), spec)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __lt__(self, other: Any) -> bool:
+        return str(self) < str(other)
+
+
+#: A label as views carry it: a definition's :class:`Text` (written out in the reader's
+#: language when formatted) or a plain string (a name, a key made readable).
+Label = Text | str
+
+
 class RoleSpec(_Spec):
     """A role that may act; ``scoped`` roles act only for the subjects bound to them."""
 
-    label: str | None = None
+    label: Text | None = None
     scoped: bool = False
 
 
@@ -40,7 +79,7 @@ class DeliverableSpec(_Spec):
     ``submitted_by`` bound to a subject (scoped) owe it, or its first role when none is.
     """
 
-    label: str
+    label: Text
     per_party: bool = Field(
         default=False, description="One per party (each sub-unit of a subject submits its own)."
     )
@@ -58,8 +97,8 @@ class DeadlineSpec(_Spec):
 
 
 class StateSpec(_Spec):
-    label: str | None = None
-    description: str | None = None
+    label: Text | None = None
+    description: Text | None = None
     requires: list[Identifier] = Field(default_factory=list)
     deadline: DeadlineSpec | None = None
     final: bool = False
@@ -83,7 +122,7 @@ class TransitionSpec(_Spec):
     source: Identifier | list[Identifier]
     dest: Identifier
     roles: list[Identifier] = Field(min_length=1)
-    label: str | None = None
+    label: Text | None = None
     guards: list[Identifier] = Field(default_factory=list)
     unless: list[Identifier] = Field(default_factory=list)
     comment: Literal["required", "optional"] = "optional"
@@ -110,8 +149,8 @@ class WorkflowDefinition(_Spec):
     key: Identifier
     version: int = Field(ge=1)
     format: int = Field(default=1, ge=1)
-    title: str
-    description: str | None = None
+    title: Text
+    description: Text | None = None
     initial: Identifier
     roles: dict[Identifier, RoleSpec] = Field(min_length=1)
     deliverables: dict[Identifier, DeliverableSpec] = Field(default_factory=dict)
@@ -148,8 +187,23 @@ class WorkflowDefinition(_Spec):
         return scoped or (allowed[0],)
 
     def state_label(self, state: str) -> str:
+        """The stage's name in the current language (its key, readable, when it has none)."""
         spec = self.states.get(state)
-        return (spec.label if spec and spec.label else state.replace("_", " ").capitalize())
+        return (str(spec.label) if spec and spec.label
+                else state.replace("_", " ").capitalize())
+
+    def deliverable_label(self, name: str) -> str:
+        spec = self.deliverables.get(name)
+        return str(spec.label) if spec else name.replace("_", " ")
+
+    def transition_label(self, transition: TransitionSpec) -> str:
+        """What firing ``transition`` does, in the current language."""
+        return (str(transition.label) if transition.label
+                else transition.trigger.replace("_", " ").capitalize())
+
+    def role_label(self, role: str) -> str:
+        spec = self.roles.get(role)
+        return str(spec.label) if spec and spec.label else role.replace("_", " ")
 
 
 class LoadedDefinition(BaseModel):

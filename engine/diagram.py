@@ -15,7 +15,7 @@ def mermaid(definition: WorkflowDefinition, current: str | None = None) -> str:
     d = definition
     lines = ["stateDiagram-v2", "    direction TB"]
     for name, spec in d.states.items():
-        label = (spec.label or name).replace('"', "'")
+        label = str(spec.label or name).replace('"', "'")
         lines.append(f'    state "{label}" as {name}')
     lines.append(f"    [*] --> {d.initial}")
     for t in d.transitions:

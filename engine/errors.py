@@ -4,9 +4,16 @@ Each message says what was wrong and what to do, because it is shown to the pers
 (a command line prints it as one line; an API maps the type to a status code). Words that
 belong to whoever runs the engine (what a subject is called, the command that sets up the
 database) come from :class:`engine.contracts.Wording`, never from here.
+
+A failure carries a :class:`config.messages.Message` (a catalogue key and its parameters), not
+a sentence: ``str(exc)`` writes it in the current language (:mod:`config.language`), so the
+page, the API answer and the command line each read it in their person's language, and
+``exc.code`` is the stable key a client can branch on.
 """
 
 from __future__ import annotations
+
+from config.messages import Message, has
 
 
 class WorkflowError(Exception):
@@ -14,6 +21,23 @@ class WorkflowError(Exception):
 
     #: The HTTP status an API should answer with; a command line exits non-zero for all.
     status_code = 400
+
+    def __init__(self, message: str | Message = "", /, **params: object) -> None:
+        if isinstance(message, Message):
+            self.message: Message | str = message
+        elif params or (message and has(message)):
+            self.message = Message(message, **params)
+        else:  # a sentence written by the caller (a definition author's, a driver's)
+            self.message = message
+        super().__init__(message)
+
+    @property
+    def code(self) -> str | None:
+        """The catalogue key of the message, when it has one."""
+        return self.message.key if isinstance(self.message, Message) else None
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class DefinitionError(WorkflowError):
@@ -24,8 +48,8 @@ class DefinitionError(WorkflowError):
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = problems
-        listed = "; ".join(problems)
-        super().__init__(f"{source}: {len(problems)} problem(s): {listed}")
+        super().__init__(Message("engine.definition_problems", source=source,
+                                 count=len(problems), problems="; ".join(problems)))
 
 
 class NotFoundError(WorkflowError):
@@ -53,14 +77,32 @@ class PermissionDenied(WorkflowError):
 
 
 class GuardFailed(WorkflowError):
-    """A named condition of the transition is not met; ``reasons`` says which and why."""
+    """A named condition of the transition is not met; ``reasons`` says which and why.
+
+    ``action`` is what the person tried, as they know it (the transition's label); the
+    reasons are messages, written in the reader's language."""
 
     status_code = 409
 
-    def __init__(self, trigger: str, reasons: list[str]) -> None:
+    def __init__(self, trigger: str, reasons: list[Message | str],
+                 action: object | None = None) -> None:
         self.trigger = trigger
         self.reasons = reasons
-        super().__init__(f"cannot {trigger}: " + "; ".join(reasons))
+        super().__init__(Message("engine.guard_failed", action=action or trigger,
+                                 reasons=_Joined(reasons)))
+
+
+class _Joined:
+    """Reasons joined with ``; `` when written out (each in the current language)."""
+
+    def __init__(self, parts: list[Message | str]) -> None:
+        self.parts = parts
+
+    def __format__(self, spec: str) -> str:
+        return "; ".join(str(p) for p in self.parts)
+
+    def __str__(self) -> str:
+        return format(self)
 
 
 class ConflictError(WorkflowError):

@@ -26,11 +26,48 @@ from typing import Any
 Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
 
 #: The format this engine's schema (:class:`engine.definition.WorkflowDefinition`) describes.
-CURRENT_FORMAT = 1
+#: 1: labels are plain text. 2: every label, description and title is given per language
+#: (``{id: ..., en: ...}``, ``id`` required).
+CURRENT_FORMAT = 2
+
+#: The texts of a definition that people read, by where they sit (format 2 localises them).
+_TEXTS_AT_TOP = ("title", "description")
+_TEXTS_IN = {"roles": ("label",), "deliverables": ("label",),
+             "states": ("label", "description")}
+
+
+def _localised(value: Any) -> Any:
+    """A format-1 text as a format-2 one: the text becomes the ``id`` text (the only language
+    format 1 had; a reader of another language falls back to it, so nothing reads differently
+    after the upgrade). Anything not a string is left for validation to report."""
+    return {"id": value} if isinstance(value, str) else value
+
+
+def _format_1_to_2(raw: dict[str, Any]) -> dict[str, Any]:
+    out = dict(raw)
+    for name in _TEXTS_AT_TOP:
+        if name in out:
+            out[name] = _localised(out[name])
+    for section, fields in _TEXTS_IN.items():
+        entries = out.get(section)
+        if not isinstance(entries, dict):
+            continue
+        out[section] = {
+            key: ({f: _localised(v) if f in fields else v for f, v in spec.items()}
+                  if isinstance(spec, dict) else spec)
+            for key, spec in entries.items()}
+    transitions = out.get("transitions")
+    if isinstance(transitions, list):
+        out["transitions"] = [
+            ({f: _localised(v) if f == "label" else v for f, v in t.items()}
+             if isinstance(t, dict) else t)
+            for t in transitions]
+    return out
+
 
 #: ``UPGRADES[n]`` turns a format-``n`` mapping into format ``n + 1``; one entry per change of
-#: the schema, for every ``n`` from 1 to ``CURRENT_FORMAT - 1``. Empty: format 1 is the first.
-UPGRADES: dict[int, Upgrade] = {}
+#: the schema, for every ``n`` from 1 to ``CURRENT_FORMAT - 1``.
+UPGRADES: dict[int, Upgrade] = {1: _format_1_to_2}
 
 
 def upgrade(raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+from config.messages import Message
 from engine.context import TransitionContext
 
-Guard = Callable[[TransitionContext], str | None]
+#: A guard's answer: ``None`` when it holds, else why not (a catalogue message, written in the
+#: reader's language, or a sentence).
+Guard = Callable[[TransitionContext], Message | str | None]
 
 
 @dataclass(frozen=True)
 class GuardInfo:
     name: str
-    description: str
+    description: str  # what holds, as a catalogue key (or a sentence): "not while ..." uses it
     check: Guard
 
 

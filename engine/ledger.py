@@ -42,10 +42,7 @@ def bump(session: Session, instance: InstanceSnapshot, state: str, now: datetime
     statement = _MOVE if state_changed else _BUMP
     result = connection(session).execute(statement, params)
     if result.rowcount != 1:
-        raise ConflictError(
-            f"{instance.subject} was changed by someone else while you acted; "
-            "check its status and try again"
-        )
+        raise ConflictError("engine.changed_meanwhile", subject=instance.subject)
     return instance.version + 1
 
 
@@ -77,11 +74,6 @@ def record_review(session: Session, instance: InstanceSnapshot, deliverable: str
 def stale(instance: InstanceSnapshot, expected: int) -> WorkflowError:
     """The refusal of an action made on a version other than the instance's."""
     if expected < 1 or expected > instance.version:
-        return InvalidInputError(
-            f"{instance.subject} has no version {expected} (versions run from 1 to "
-            f"{instance.version}); use the version shown by its status"
-        )
-    return ConflictError(
-        f"{instance.subject} changed since you looked (version {expected}, now "
-        f"{instance.version}, in {instance.state}); reload and try again"
-    )
+        return InvalidInputError("engine.no_such_version", subject=instance.subject,
+                                 expected=expected, latest=instance.version)
+    return ConflictError("engine.stale", subject=instance.subject)

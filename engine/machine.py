@@ -14,10 +14,12 @@ from typing import Any, cast
 
 from transitions import EventData, Machine, MachineError
 
+from config.messages import Message, word
 from engine.context import TransitionContext
 from engine.definition import LoadedDefinition, TransitionSpec
 from engine.errors import TransitionNotAllowed
 from engine.guards import Guard, GuardInfo, GuardRegistry
+from engine.permissions import RoleNames
 
 Condition = Callable[[EventData], bool]
 
@@ -66,7 +68,6 @@ class MachineCache:
         # Roles are checked per transition, not only per trigger: when branches of one trigger
         # allow different roles, a role must never reach a branch that is not its own.
         roles = frozenset(spec.roles)
-        path = spec.label or f"{spec.trigger} to {spec.dest}"
         checks: list[Guard] = []
         if not spec.skip_requirements:
             checks.append(lambda ctx: ctx.missing_requirements())
@@ -81,20 +82,29 @@ class MachineCache:
             "trigger": spec.trigger,
             "source": list(spec.sources),
             "dest": spec.dest,
-            "conditions": [_all_of(roles, path, checks)],
+            "conditions": [_all_of(roles, spec, checks)],
             "unless": unless,
             "after": [_mark_fired(index)],
         }
 
 
-def _all_of(roles: frozenset[str], path: str, checks: list[Guard]) -> Condition:
-    """One condition running every check, so a refusal lists every reason, not the first."""
+def _all_of(roles: frozenset[str], spec: TransitionSpec, checks: list[Guard]) -> Condition:
+    """One condition running every check, so a refusal lists every reason, not the first.
+
+    The step a refused role may not take is named when the refusal is made, by labels that
+    write themselves in the reader's language: the machine is built once and cached, so
+    nothing worded here may be fixed in the language of whoever came first."""
 
     def condition(event: EventData) -> bool:
         ctx = cast(TransitionContext, event.model)
         ctx.transition = event.transition
         if ctx.actor.role not in roles:
-            return ctx.record(f"only {' or '.join(sorted(roles))} may take the path '{path}'")
+            d = ctx.definition
+            path = spec.label or Message(
+                "engine.step", action=d.transition_label(spec),
+                stage=d.states[spec.dest].label or d.state_label(spec.dest))
+            return ctx.record(Message("engine.only_roles_path", path=path,
+                                      roles=RoleNames(roles, d)))
         results = [ctx.record(check(ctx)) for check in checks]
         return all(results)
 
@@ -117,7 +127,7 @@ def _named_unless(info: GuardInfo) -> Condition:
         ctx.transition = event.transition
         holds = info.check(ctx) is None
         if holds:
-            ctx.record(f"not while {info.description}")
+            ctx.record(Message("engine.not_while", condition=word(info.description)))
         return holds
 
     return condition

@@ -75,7 +75,7 @@ def _closing(d: WorkflowDefinition, state: str) -> list[Duty]:
     for t in leaving:
         expected = d.expected_to_fire(t)
         if expected and t.trigger not in out:
-            out[t.trigger] = Duty(ACT, t.trigger, t.label or t.trigger.replace("_", " "),
+            out[t.trigger] = Duty(ACT, t.trigger, t.label or d.transition_label(t),
                                   expected)
     return list(out.values())
 

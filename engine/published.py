@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from config.language import DEFAULT as DEFAULT_LANGUAGE
 from engine.contracts import Wording
 from engine.definition import LoadedDefinition
 from engine.errors import DefinitionError, NotFoundError
@@ -51,7 +52,8 @@ class DefinitionStore:
                  "content; running instances depend on it, so give the change a new version"],
             )
         session.execute(insert(_DEFINITION).values(
-            key=d.key, version=d.version, title=d.title, source_text=loaded.source_text,
+            key=d.key, version=d.version, title=d.title.in_(DEFAULT_LANGUAGE),
+            source_text=loaded.source_text,
             sha256=loaded.sha256, published_at=self._clock(),
         ))
         return True

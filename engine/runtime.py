@@ -21,6 +21,8 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 import engine.deadlines as deadlines
+import engine.refusals as refusals
+from config.messages import Message
 from engine.context import TransitionContext
 from engine.contracts import (
     ActionEvent,
@@ -38,7 +40,7 @@ from engine.contracts import (
     definition_days,
     utcnow,
 )
-from engine.definition import LoadedDefinition, TransitionSpec, WorkflowDefinition
+from engine.definition import Label, LoadedDefinition, TransitionSpec, WorkflowDefinition
 from engine.errors import (
     ConflictError,
     DefinitionError,
@@ -149,7 +151,8 @@ class WorkflowEngine:
             INSTANCE.c.cycle == cycle,
         )).scalar_one_or_none()
         if taken is not None:
-            raise ConflictError(f"{subject} already runs {key!r} cycle {cycle}")
+            raise ConflictError("engine.already_running", subject=subject, workflow=d.title,
+                                cycle=cycle)
         first = state or d.initial
         if first not in d.states:
             raise DefinitionError(
@@ -194,7 +197,8 @@ class WorkflowEngine:
         now = self.clock()
         ctx = TransitionContext(session, instance, d, actor, comment, now, trigger)
         if not self._machines.fire(loaded, trigger, ctx):
-            raise GuardFailed(trigger, ctx.failures or ["its conditions are not met"])
+            raise GuardFailed(trigger, ctx.failures or [Message("engine.conditions_not_met")],
+                              action=ctx.action_label())
         spec = d.transitions[ctx.fired_index]
         return self._apply(session, d, instance, spec, actor, comment, now, deadline_open)
 
@@ -206,7 +210,7 @@ class WorkflowEngine:
         actions = []
         for trigger in d.triggers_from(instance.state):
             specs = d.transitions_for(trigger, instance.state)
-            label = specs[0].label or trigger.replace("_", " ")
+            label: Label = specs[0].label or trigger.replace("_", " ")
             dests = tuple(dict.fromkeys(s.dest for s in specs))
             try:
                 self._authorize(d, instance, trigger, actor)
@@ -218,13 +222,29 @@ class WorkflowEngine:
             ctx = TransitionContext(session, instance, d, actor, "-", self.clock(), trigger)
             ok = self._machines.fire(loaded, trigger, ctx)
             # When one branch fires, the reasons other branches recorded do not apply.
-            reasons = () if ok else tuple(ctx.failures)
+            reasons = () if ok else tuple(str(f) for f in ctx.failures)
             actions.append(AvailableAction(trigger, label, dests, ok, reasons))
         return actions
 
     def check_scope(self, definition: WorkflowDefinition, subject: str, actor: Actor) -> None:
         """Refuse unless ``actor`` may act for ``subject`` (the engine's own rule and words)."""
         check_scope(definition, subject, actor, self.wording)
+
+    def submittable(self, session: Session, instance: InstanceSnapshot,
+                    actor: Actor) -> list[str]:
+        """The deliverables ``actor`` may submit to ``instance`` now, in definition order.
+
+        The checks :meth:`submit` makes (scope, role, state), asked without writing: a page
+        offers an upload form where a submission would be accepted and nowhere else, as
+        :meth:`available` does for actions.
+        """
+        d = self.definition_for(session, instance)
+        try:
+            self.check_scope(d, instance.subject, actor)
+        except WorkflowError:
+            return []
+        return [name for name, spec in d.deliverables.items()
+                if actor.role in spec.submitted_by and instance.state in spec.during]
 
     # -- submissions -----------------------------------------------------------------------
 
@@ -256,23 +276,11 @@ class WorkflowEngine:
         d = self.definition_for(session, instance)
         spec = d.deliverables.get(item.deliverable)
         if spec is None:
-            raise InvalidInputError(
-                f"unknown deliverable {item.deliverable!r}; workflow {d.key!r} takes: "
-                f"{', '.join(d.deliverables)}"
-            )
+            raise InvalidInputError("engine.unknown_deliverable", name=item.deliverable,
+                                    workflow=d.title,
+                                    known=[s.label for s in d.deliverables.values()])
         self.check_scope(d, instance.subject, actor)
-        check_role(f"submit {spec.label}", spec.submitted_by, actor)
-        if instance.state not in spec.during:
-            during = ", ".join(d.state_label(s) for s in spec.during)
-            raise TransitionNotAllowed(
-                f"{spec.label} is accepted during {during}; {instance.subject} is in "
-                f"{d.state_label(instance.state)}"
-            )
-        party = item.party
-        if spec.per_party and not party:
-            raise InvalidInputError(f"{spec.label} is submitted per party: say which one")
-        if not spec.per_party:
-            party = ""
+        party = refusals.check_submission(d, instance, spec, actor, item.party)
         now = self.clock()
         new_version = bump(session, instance, instance.state, now, state_changed=False)
         # The next version number is counted in the INSERT itself (one statement); the bump
@@ -334,15 +342,16 @@ class WorkflowEngine:
             possible = d.triggers_from(instance.state)
             if not any(t.trigger == trigger for t in d.transitions):
                 raise TransitionNotAllowed(
-                    f"unknown action {trigger!r} in workflow {d.key!r}; possible now: "
-                    f"{', '.join(possible) or 'none'}"
-                )
+                    "engine.unknown_action", trigger=trigger, workflow=d.title,
+                    possible=refusals.actions_named(d, possible))
+            action = next(t for t in d.transitions if t.trigger == trigger)
             raise TransitionNotAllowed(
-                f"cannot {trigger} {instance.subject}: it is in "
-                f"{d.state_label(instance.state)}; possible now: {', '.join(possible) or 'none'}"
-            )
+                "engine.not_now", action=action.label or d.transition_label(action),
+                subject=instance.subject,
+                stage=refusals.stage_named(d, instance.state),
+                possible=refusals.actions_named(d, possible))
         roles = {r for t in candidates for r in t.roles}
-        check_role(trigger.replace("_", " "), roles, actor)
+        check_role(candidates[0].label or d.transition_label(candidates[0]), roles, actor, d)
         return candidates
 
     def _apply(

@@ -332,6 +332,16 @@ def first_sent(db: Database, *, recipients: Sequence[str] | None = None,
         return session.execute(query.order_by(c.id).limit(1)).scalars().first()
 
 
+def delivered(db: Database, limit: int) -> list[OutboxMessage]:
+    """The newest ``limit`` delivered messages, oldest first (a mail sink shows them again
+    when it starts: what this database already sent stays readable)."""
+    with db.read() as session:
+        newest = session.execute(select(OutboxMessage).where(c.status == SENT)
+                                 .order_by(c.sent_at.desc(), c.id.desc())
+                                 .limit(limit)).scalars().all()
+    return list(reversed(newest))
+
+
 def status_of(db: Database, message_id: int) -> str | None:
     """The status of one message, or None when there is no such message."""
     with db.read() as session:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,6 +50,18 @@ class MailSink:
             self.kept.append(Received(self.count, datetime.now(UTC), envelope.mail_from,
                                       tuple(envelope.rcpt_tos), content))
         return "250 2.0.0 Message accepted for delivery"
+
+    def load(self, mails: Iterable[tuple[datetime, str, Sequence[str], bytes]]) -> int:
+        """Keep messages delivered before this sink started, as ``(delivered at, envelope
+        sender, recipients, raw message)``, oldest first: the mail a database already sent
+        (the demo's) is read in the mailbox like the mail received since. Returns how many."""
+        loaded = 0
+        with self.lock:
+            for at, sender, recipients, raw in mails:
+                self.count += 1
+                self.kept.append(Received(self.count, at, sender, tuple(recipients), raw))
+                loaded += 1
+        return loaded
 
     @property
     def received(self) -> list[bytes]:

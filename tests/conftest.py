@@ -133,6 +133,21 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests that call the engine, the workflows or the command line read their messages in
+    English unless they ask for another language (``config.language.using("id")``, or
+    ``SMARTCITY_LANG=id`` for a command): the product's default is Indonesian, and the tests of
+    language (tests/config, tests/interfaces/web, test_*__language) ask for it explicitly.
+    Web requests are unaffected: each one takes its language from the request (Indonesian
+    unless asked), as in production."""
+    from config import language
+
+    monkeypatch.setenv("SMARTCITY_LANG", "en")
+    with language.using("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_sign_in_throttle() -> Iterator[None]:
     """Wrong passwords are counted per process; each test starts with none counted."""
     from workflows.access import accounts

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from engine import DeadlineRecord, Duty, Records, WorkflowDefinition, who_owes
+from engine import DeadlineRecord, Duty, Label, Records, WorkflowDefinition, who_owes
 from workflows.directory.parties import Party, RegionParties, parties
 from workflows.master_plan import MASTER_PLAN
 from workflows.programme import Programme
@@ -33,7 +33,7 @@ class Owed:
     region: str
     instance_id: int
     state: str
-    stage: str
+    stage: Label  # the stage's name, written out in the reader's language
     duty: Duty
     role: str
     party: Party | None
@@ -41,7 +41,9 @@ class Owed:
 
     @property
     def label(self) -> str:
-        return self.duty.label
+        """The deliverable's or action's name in the current language (read it inside the
+        reader's :func:`config.language.using`)."""
+        return str(self.duty.label)
 
     @property
     def kind(self) -> str:
@@ -110,7 +112,8 @@ class Obligations:
         for t in targets:
             d = self.definition(t.key, t.version)
             region = found[t.subject]
-            stage = d.state_label(t.state)
+            spec = d.states.get(t.state)
+            stage: Label = spec.label if spec is not None and spec.label else t.state
             for o in who_owes(d, t.state, submitted[t.instance_id], region.ids()):
                 party = region.find(o.role, o.party) if o.party is not None else None
                 out.append(Owed(t.subject, t.instance_id, t.state, stage, o.duty, o.role,

@@ -36,7 +36,7 @@ from workflows.master_plan.guards import programme_guards
 from workflows.master_plan.review_notices import ReviewNotices
 
 #: What the engine's messages call the programme's subjects, and how to set up its database.
-WORDING = Wording(subject="region", subjects="regions", setup="run 'smartcity init'")
+WORDING = Wording(subject="word.region", subjects="word.regions", setup="run 'smartcity init'")
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,7 @@ class Programme:
         """The region's latest master-plan cycle."""
         instance = Records(session).current_instance(MASTER_PLAN, region)
         if instance is None:
-            raise NotFoundError(
-                f"{region} has not joined the programme; add it to a cohort first"
-            )
+            raise NotFoundError("reporting.not_joined", region=region)
         return instance
 
     def definition_of(self, session: Session, instance: InstanceSnapshot) -> WorkflowDefinition:

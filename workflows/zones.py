@@ -23,3 +23,61 @@ def zone_of(tz: str) -> str:
 def local(at: datetime, tz: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """``at`` (aware) in zone ``tz``, with its label: ``2026-06-01 09:00 WIT``."""
     return f"{at.astimezone(ZoneInfo(tz)).strftime(fmt)} {zone_of(tz)}"
+
+
+#: Babel's CLDR locale for each of our languages: English in day-month order with a 24-hour
+#: clock (as Indonesians write it), Indonesian as CLDR has it ("Senin, 30 Juni 2027", "23.59").
+CLDR_LOCALES = {"id": "id", "en": "en_GB"}
+
+
+def spoken(at: datetime | None, tz: str = NATIONAL_TZ, *, lang: str | None = None,
+           time: bool = True, weekday: bool = True, short: bool = False) -> str:
+    """``at`` as a person reads it in zone ``tz`` and their language, with the zone's label:
+    ``Senin, 30 Juni 2027 pukul 23.59 WIB`` (``Monday, 30 June 2027 at 23:59 WIB``).
+
+    ``weekday=False`` drops the day's name, ``short`` abbreviates the month (tables: ``30 Jun
+    2027 23.59 WIB``), ``time=False`` gives the date alone (no zone label then). Dates and
+    times come from CLDR through Babel; the joining word is the catalogue's ``date.at_time``.
+    """
+    from babel import Locale
+    from babel.dates import format_date, format_time
+
+    from config import language, messages
+
+    if at is None:
+        return "—"
+    chosen = lang or language.current()
+    cldr = CLDR_LOCALES.get(chosen, chosen)
+    shown = at.astimezone(ZoneInfo(ZONES.get(tz, tz)))
+    width = "medium" if short else ("full" if weekday else "long")
+    # CLDR's Indonesian pads the day ("05 Mei"); letters and documents write "5 Mei".
+    pattern = Locale.parse(cldr).date_formats[width].pattern.replace("dd", "d")
+    day = format_date(shown, pattern, locale=cldr)
+    if not time:
+        return day
+    clock = format_time(shown, "HH.mm" if chosen == "id" else "HH:mm", locale=cldr)
+    key = "date.at_time_short" if short else "date.at_time"
+    return messages.text(key, chosen, date=day, time=clock,
+                         zone=zone_of(ZONES.get(tz, tz)))
+
+
+class Moment:
+    """An instant to be written as :func:`spoken` when it is shown, not when it is made: an
+    error's parameter (``"{due} is in the past"``) reads "30 Juni 2027 pukul 23.59 WIB" on an
+    Indonesian page and "30 June 2027 at 23:59 WIB" in an English API answer."""
+
+    __slots__ = ("at", "time", "tz", "weekday")
+
+    def __init__(self, at: datetime, tz: str = NATIONAL_TZ, *, time: bool = True,
+                 weekday: bool = False) -> None:
+        self.at, self.tz, self.time, self.weekday = at, tz, time, weekday
+
+    def __str__(self) -> str:
+        return spoken(self.at, self.tz, weekday=self.weekday, time=self.time)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        return f"Moment({self.at.isoformat()}, {self.tz!r})"
+

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
+from config.messages import text
 from interfaces.cli.context import console, programme, table
 from workflows.access import accounts
+from workflows.zones import NATIONAL_TZ, local
 
 app = typer.Typer(help="Accounts that sign in to the web pages and the API.",
                   no_args_is_help=True)
@@ -30,38 +33,44 @@ def add(
 ) -> None:
     """Create an account for a registered person or OPD (or an --admin account)."""
     account = accounts.create(programme(), email, password, is_admin=admin, locale=locale)
-    console.print(f"account {account.email} created" + (" (administrator)" if admin else ""))
+    console.print(text("cli.account.created", email=account.email)
+                  + (text("cli.account.administrator") if admin else ""))
 
 
 @app.command("password")
 def password(email: str, password: PasswordOption) -> None:
     """Set a new password; the account's sessions and tokens stop working."""
     accounts.set_password(programme(), email, password)
-    console.print(f"password of {email.strip().lower()} changed; its sessions and tokens "
-                  "were revoked")
+    console.print(text("cli.account.password_changed", email=email.strip().lower()))
 
 
 @app.command("disable")
 def disable(email: str) -> None:
     """Stop an account from signing in (its sessions and tokens end now)."""
     accounts.set_disabled(programme(), email, True)
-    console.print(f"account {email.strip().lower()} disabled")
+    console.print(text("cli.account.disabled", email=email.strip().lower()))
 
 
 @app.command("enable")
 def enable(email: str) -> None:
     """Let a disabled account sign in again."""
     accounts.set_disabled(programme(), email, False)
-    console.print(f"account {email.strip().lower()} enabled")
+    console.print(text("cli.account.enabled", email=email.strip().lower()))
 
 
 @app.command("list")
 def listing() -> None:
     """Every account, with its role from the directory."""
-    out = table("Email", "Admin", "Language", "Created (UTC)", "Last sign-in (UTC)", "Status")
+    out = table(*(text(f"cli.account.{c}") for c in ("email", "admin", "language", "created_at",
+                                                      "last_login", "status")))
     for a in accounts.listing(programme()):
-        out.add_row(a.email, "yes" if a.is_admin else "", a.locale,
-                    f"{a.created_at:%Y-%m-%d %H:%M}",
-                    f"{a.last_login_at:%Y-%m-%d %H:%M}" if a.last_login_at else "—",
-                    "disabled" if a.disabled_at else "active")
+        out.add_row(a.email, text("cli.actions.yes") if a.is_admin else "", a.locale,
+                    local(_aware(a.created_at), NATIONAL_TZ),
+                    local(_aware(a.last_login_at), NATIONAL_TZ) if a.last_login_at else "—",
+                    text("cli.account.is_disabled" if a.disabled_at else "cli.account.active"))
     console.print(out)
+
+
+def _aware(at: datetime) -> datetime:
+    """A stored time as UTC (SQLite returns it without its zone)."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from config.messages import text
 from engine import FireResult
 from interfaces.cli.context import AsOption, CommentOption, VersionOption, console, programme, table
 from workflows.directory.actors import actor_for
@@ -16,8 +17,7 @@ from workflows.obligations import owed_by
 from workflows.zones import local
 
 review_group = typer.Typer(help="Mentor review of the quick-win plan.", no_args_is_help=True)
-#: How each kind of duty reads after "You owe:".
-VERBS = {"submit": "submit {}", "review": "review {}", "act": "{} (all is in; it waits for you)"}
+#: How each kind of duty (submit, review, act) reads after "You owe:": cli.actions.verb.<kind>.
 RegionArg = Annotated[str, typer.Argument(metavar="REGION", help="Region code or name.")]
 
 
@@ -29,10 +29,11 @@ def register(app: typer.Typer) -> None:
 
 
 def _report(region: str, result: FireResult) -> None:
-    console.print(f"{region}: {result.from_stage} -> {result.to_stage} "
-                  f"(version {result.instance.version})")
+    console.print(text("cli.actions.moved", region=region, from_stage=str(result.from_stage),
+                       to_stage=str(result.to_stage), version=result.instance.version))
     if result.successor_id:
-        console.print(f"{region}: cycle {result.instance.cycle + 1} started")
+        console.print(text("cli.actions.cycle_started", region=region,
+                           cycle=result.instance.cycle + 1))
 
 
 def advance(
@@ -57,18 +58,21 @@ def list_actions(region: RegionArg, as_email: AsOption) -> None:
         instance = prog.current_instance(session, r.code)
         available = prog.engine.available(session, instance.id, actor)
         mine = owed_by(prog, session, actor.identity, [r.code])
-    grid = table("action", "what", "leads to", "possible",
-                  title=f"{r.code} {r.name}: {instance.state} (version {instance.version})")
+    grid = table(*(text(f"cli.actions.{c}") for c in ("action", "what", "leads_to", "possible")),
+                 title=text("cli.actions.title", region=f"{r.code} {r.name}",
+                            state=instance.state, version=instance.version))
     for a in available:
-        grid.add_row(a.trigger, a.label, ", ".join(a.dests),
-                      "yes" if a.allowed else "no: " + "; ".join(a.reasons))
+        grid.add_row(a.trigger, str(a.label), ", ".join(a.dests),
+                     text("cli.actions.yes") if a.allowed else text(
+                         "cli.actions.no", reasons="; ".join(str(x) for x in a.reasons)))
     console.print(grid)
     if not mine:
-        console.print("You owe nothing in this stage.")
+        console.print(text("cli.actions.owe_nothing"))
     for o in mine:
-        due = (f", due {local(o.deadline.due_at, o.deadline.tz or r.tz)}"
+        due = (text("cli.actions.due", due=local(o.deadline.due_at, o.deadline.tz or r.tz))
                if o.deadline is not None else "")
-        console.print(f"You owe: {VERBS.get(o.kind, '{}').format(o.label)}{due}")
+        console.print(text("cli.actions.owe", what=text(f"cli.actions.verb.{o.kind}",
+                                                        what=o.label), due=due))
 
 
 def submit(
@@ -87,10 +91,11 @@ def submit(
     """Submit a new version of a deliverable."""
     result = actions.submit(programme(), region, deliverable, file, as_email, party=party,
                             quick_wins=quick_wins, note=note, expected_version=expect_version)
-    who = f" for {result.party}" if result.party else ""
-    wins = f" with {result.quick_wins} quick win(s)" if result.quick_wins else ""
-    console.print(f"{result.region}: {deliverable}{who} version {result.version} received{wins} "
-                  f"(sha256 {result.sha256[:12]})")
+    who = text("cli.actions.for_party", party=result.party) if result.party else ""
+    wins = (text("cli.actions.with_quick_wins", count=result.quick_wins)
+            if result.quick_wins else "")
+    console.print(text("cli.actions.received", region=result.region, deliverable=deliverable,
+                       who=who, version=result.version, wins=wins, sha=result.sha256[:12]))
 
 
 @review_group.command()

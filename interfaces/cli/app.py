@@ -20,6 +20,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from config import language
+from config.messages import text
 from interfaces.cli.context import error, state
 
 EXIT_ERROR = 1
@@ -90,6 +92,12 @@ class ErrorBoundary(LazyCommands):
     """Turns exceptions from any sub-command into one line and an exit code."""
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        # The whole run speaks SMARTCITY_LANG, else the locale's language, else Indonesian;
+        # set here, for this run only, so errors below are worded in it too.
+        with language.using(language.from_environment()):
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: typer.Context) -> Any:
         from pydantic import ValidationError
 
         from engine import WorkflowError
@@ -99,20 +107,20 @@ class ErrorBoundary(LazyCommands):
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except WorkflowError as exc:
-            error(str(exc))
+            error(str(exc), prefix=text("cli.error_prefix"))
             raise typer.Exit(EXIT_ERROR) from None
         except ValidationError as exc:  # settings from the environment or the options
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            error(f"setting SMARTCITY_{where.upper()}: {first['msg']}")
+            error(text("cli.bad_setting", name=f"SMARTCITY_{where.upper()}",
+                       problem=first["msg"]), prefix=text("cli.error_prefix"))
             raise typer.Exit(EXIT_ERROR) from None
         except Exception as exc:
             if os.environ.get("SMARTCITY_DEBUG"):
                 raise
             first_line = (str(exc).strip().splitlines() or [""])[0]
-            error(f"{type(exc).__name__}: {first_line}. This is a bug; rerun with "
-                  "SMARTCITY_DEBUG=1 to see the traceback and report it.",
-                  prefix="internal error:")
+            error(text("cli.internal_error", kind=type(exc).__name__, detail=first_line),
+                  prefix=text("cli.internal_error_prefix"))
             raise typer.Exit(EXIT_INTERNAL) from None
         finally:
             state.close()
@@ -151,29 +159,33 @@ def init() -> None:
     from interfaces.bootstrap import initialise
     from interfaces.cli.context import console
 
-    prog = state.programme()
+    prog = state.programme(database_needed=False)
     report = initialise(prog)
-    console.print(f"Database ready at {prog.db.safe_url}")
-    console.print(f"Regions added: {report.regions_added}")
-    published = ", ".join(report.definitions_published) or "none new"
-    console.print(f"Workflows published: {published}")
+    console.print(text("cli.init.ready", url=prog.db.safe_url))
+    console.print(text("cli.init.regions", count=report.regions_added))
+    published = ", ".join(report.definitions_published) or text("cli.init.none_new")
+    console.print(text("cli.init.published", names=published))
 
 
 @app.command()
 def demo() -> None:
-    """Seed a cohort across WIB, WITA and WIT and drive a year of the programme.
+    """Seed a cohort across WIB, WITA and WIT and drive two years of the programme, ending today.
 
-    It runs on its own SQLite database in DATA_DIR (default var/demo), wiped first.
+    It runs on its own SQLite database in DATA_DIR (default var/demo), wiped first. Its story
+    ends on today's date (SMARTCITY_NOW when set), so 'smartcity serve' agrees with it.
     """
+    from datetime import UTC, datetime
+
     from config.settings import get_settings
     from engine import InvalidInputError
     from interfaces.cli.demo.command import run_demo
 
-    if "database_url" in state.overrides or get_settings().database_url:
-        raise InvalidInputError("the demo runs on its own SQLite file; drop --database-url "
-                                "(and SMARTCITY_DATABASE_URL) and choose a place with --data-dir")
+    settings = get_settings()
+    if "database_url" in state.overrides or settings.database_url:
+        raise InvalidInputError(text("cli.demo.own_sqlite"))
     directory = state.overrides.get("data_dir")
-    run_demo(directory if isinstance(directory, Path) else Path("var/demo"))
+    run_demo(directory if isinstance(directory, Path) else Path("var/demo"),
+             settings.now or datetime.now(UTC))
 
 
 def main() -> None:

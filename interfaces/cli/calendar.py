@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from config.messages import text
 from engine import InvalidInputError
 from interfaces.cli.context import console, programme
 from workflows.deadlines import feeds
@@ -26,7 +27,7 @@ def calendar(
 ) -> None:
     """Deadlines as iCalendar (.ics), to import or subscribe to in any calendar."""
     if (region is None) == (opd is None):
-        raise InvalidInputError("give a REGION or --opd EMAIL (one of them)")
+        raise InvalidInputError(text("cli.calendar.usage"))
     prog = programme()
     with prog.db.read() as session:
         feed = (feeds.region_feed(prog, session, region) if region is not None
@@ -37,5 +38,6 @@ def calendar(
     try:
         output.write_bytes(feed)
     except OSError as exc:
-        raise InvalidInputError(f"{output}: cannot write: {exc.strerror or exc}") from None
-    console.print(f"Calendar written to {output}")
+        raise InvalidInputError(text("cli.calendar.cannot_write", path=str(output),
+                                     problem=str(exc.strerror or exc))) from None
+    console.print(text("cli.calendar.written", path=str(output)))

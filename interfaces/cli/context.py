@@ -7,6 +7,7 @@ help load only the command line, and a command loads the programme when it runs.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -64,11 +65,18 @@ class State:
         # Validated like the environment is, so a bad --database-url is refused the same way.
         return Settings.model_validate({**base.model_dump(exclude_unset=True), **self.overrides})
 
-    def programme(self) -> Programme:
+    def programme(self, *, database_needed: bool = True) -> Programme:
+        """The programme of this invocation. A SQLite database that is not there is refused
+        before anything is written (a data directory mistyped, or relative to another working
+        directory, must not quietly become a new, empty database), unless the command creates
+        it (``smartcity init``) or uses none (``smartcity workflow validate``)."""
         if self._programme is None:
             from workflows.programme import Programme
 
-            self._programme = Programme(self.settings())
+            settings = self.settings()
+            if database_needed:
+                require_database(settings)
+            self._programme = Programme(settings)
         return self._programme
 
     def use(self, prog: Programme) -> None:
@@ -83,6 +91,30 @@ class State:
 
 
 state = State()
+
+
+def require_database(settings: Settings) -> None:
+    """Refuse, in one line naming ``smartcity init``, a SQLite database file that does not
+    exist (the default one in the data directory, or a ``sqlite:///`` URL's file)."""
+    from sqlalchemy.engine import make_url
+
+    from config.messages import text
+    from engine import DatabaseUnavailable
+
+    if settings.database_url is None:
+        path = settings.data_dir / "smartcity.db"
+    else:
+        url = make_url(settings.database_url)
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return
+        path = Path(url.database)
+    if path.exists():
+        return
+    full = path.resolve()
+    if path.is_absolute():
+        raise DatabaseUnavailable(text("cli.no_database", path=str(full)))
+    raise DatabaseUnavailable(text("cli.no_database_relative", path=str(full),
+                                   given=str(path.parent), cwd=str(Path.cwd())))
 
 
 def programme() -> Programme:

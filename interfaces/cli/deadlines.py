@@ -14,8 +14,10 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from config.messages import text
 from engine import InvalidInputError
 from interfaces.cli.context import AsOption, CommentOption, console, programme, table
+from interfaces.cli.reports import overdue
 from workflows.deadlines import extensions, setting
 from workflows.reporting.deadlines import open_deadlines
 from workflows.zones import local
@@ -55,12 +57,12 @@ def parse_when(day: str, at: str | None) -> date | datetime:
     try:
         parsed = date.fromisoformat(day.strip())
     except ValueError:
-        raise InvalidInputError(f"{day!r} is not a date: write it as YYYY-MM-DD") from None
+        raise InvalidInputError(text("cli.deadlines.not_a_date", value=day)) from None
     if at is None:
         return parsed
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", at.strip())
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise InvalidInputError(f"{at!r} is not a time of day: write it as HH:MM (24-hour)")
+        raise InvalidInputError(text("cli.deadlines.not_a_time", value=at))
     return datetime(parsed.year, parsed.month, parsed.day, int(match[1]), int(match[2]))
 
 
@@ -72,21 +74,30 @@ def list_deadlines(
 ) -> None:
     """Open deadlines: due in the region's zone and in WIB, version, next reminder."""
     if region and cohort:
-        raise InvalidInputError("give a REGION or --cohort, not both")
+        raise InvalidInputError(text("cli.deadlines.region_or_cohort"))
     prog = programme()
+    now = prog.engine.clock()
     with prog.db.read() as session:
         views = open_deadlines(prog, session, region=region, cohort=cohort)
-    grid = table("region", "stage", "due (region)", "due (WIB)", "origin", "version",
-                 "next reminder", "extension requests")
+    grid = table(*(text(f"cli.deadlines.{c}") for c in (
+        "region", "stage", "due_region", "due_wib", "overdue", "origin", "version",
+        "next_reminder", "extensions")))
     for v in views:
-        grid.add_row(f"{v.region} {v.region_name}", v.stage, local(v.due_at, v.tz),
-                     local(v.due_at, "Asia/Jakarta"), v.origin, str(v.version),
+        grid.add_row(f"{v.region} {v.region_name}", str(v.stage), local(v.due_at, v.tz),
+                     local(v.due_at, "Asia/Jakarta"), overdue(v.due_at, now),
+                     text(f"cli.deadlines.origin.{v.origin}"),
+                     str(v.version),
                      local(v.next_reminder, v.tz) if v.next_reminder else "-",
-                     ", ".join(f"#{i} pending" for i in v.pending_extensions))
+                     ", ".join(text("cli.deadlines.pending", id=i)
+                               for i in v.pending_extensions))
     if not views:
-        console.print("No open deadlines.")
+        console.print(text("cli.deadlines.none"))
         return
     console.print(grid)
+    late = sum(1 for v in views if v.due_at < now)
+    if late:
+        console.print("  " + text("cli.deadlines.overdue_count", count=late, total=len(views)),
+                      style="bold red")
 
 
 @group.command("set")
@@ -103,10 +114,12 @@ def set_cohort(
     result = setting.set_cohort_deadline(
         programme(), cohort, state, parse_when(day, at), zone=zone, working_days=working_days,
         actor=as_email)
-    console.print(f"{result.cohort}: {state} due {local(result.due_at, 'Asia/Jakarta')}")
-    console.print(f"Applied now to: {', '.join(result.applied) or 'no region in that stage'}")
+    console.print(text("cli.deadlines.cohort_set", cohort=result.cohort, state=state,
+                       due=local(result.due_at, "Asia/Jakarta")))
+    console.print(text("cli.deadlines.applied", regions=", ".join(result.applied)
+                       or text("cli.deadlines.no_region_there")))
     if result.kept:
-        console.print(f"Kept their own date (override or extension): {', '.join(result.kept)}")
+        console.print(text("cli.deadlines.kept", regions=", ".join(result.kept)))
 
 
 @group.command("override")
@@ -125,8 +138,9 @@ def override(
     r = setting.set_region_deadline(
         programme(), region, state, parse_when(day, at), zone=zone, working_days=working_days,
         actor=as_email, comment=comment)
-    console.print(f"{r.region}: {state} due {local(r.due_at, r.tz)} "
-                  f"({local(r.due_at, 'Asia/Jakarta')}), deadline version {r.version}")
+    console.print(text("cli.deadlines.region_set", region=r.region, state=state,
+                       due=local(r.due_at, r.tz), wib=local(r.due_at, "Asia/Jakarta"),
+                       version=r.version))
 
 
 @group.command("extend-request")
@@ -140,9 +154,8 @@ def extend_request(
     """Ask a coordinator to move the region's open deadline (its OPDs, coordinator, head)."""
     r = extensions.request_extension(programme(), region, parse_when(until, at), reason,
                                     actor=as_email)
-    console.print(f"Extension request #{r.id} for {r.region}: from {local(r.due_at, r.tz)} to "
-                  f"{local(r.requested_until, r.tz)}; a coordinator decides with "
-                  f"'smartcity deadlines decide {r.id} grant|refuse'")
+    console.print(text("cli.deadlines.requested", id=r.id, region=r.region,
+                       due=local(r.due_at, r.tz), until=local(r.requested_until, r.tz)))
 
 
 @group.command("decide")
@@ -155,8 +168,8 @@ def decide(
     """Grant (the deadline moves, reminders re-armed) or refuse (with -m) an extension."""
     choices: dict[str, Any] = {"grant": True, "refuse": False}
     if decision not in choices:
-        raise InvalidInputError(f"decide 'grant' or 'refuse', not {decision!r}")
+        raise InvalidInputError(text("cli.deadlines.grant_or_refuse", value=decision))
     r = extensions.decide_extension(programme(), request_id, choices[decision], comment,
                                    actor=as_email)
-    console.print(f"Extension #{r.id} {r.status}: {r.region} {r.state} due "
-                  f"{local(r.due_at, r.tz)} (deadline version {r.version})")
+    console.print(text(f"cli.deadlines.decided.{r.status}", id=r.id, region=r.region,
+                       state=r.state, due=local(r.due_at, r.tz), version=r.version))

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from config.messages import text
 from interfaces.cli.context import AsOption, console, programme, table
 from workflows.directory import agencies, cohorts, imports, people, registration
 from workflows.directory import regions as region_directory
@@ -42,7 +43,7 @@ def cohort_create(
 ) -> None:
     """Create a cohort."""
     created = cohorts.create_cohort(programme(), name, year)
-    console.print(f"Cohort {created.name!r} ({created.year}) created")
+    console.print(text("cli.dir.cohort_created", name=created.name, year=created.year))
 
 
 @cohort.command("list")
@@ -50,7 +51,7 @@ def cohort_list() -> None:
     """Cohorts with their number of regions."""
     prog = programme()
     with prog.db.read() as session:
-        grid = table("cohort", "year", "regions")
+        grid = table(*(text(f"cli.dir.{c}") for c in ("cohort", "year", "regions")))
         for c, n in cohorts.cohorts(session):
             grid.add_row(c.name, str(c.year), str(n))
     console.print(grid)
@@ -63,15 +64,15 @@ def cohort_add(
 ) -> None:
     """Select regions into a cohort; each starts its master plan."""
     added = cohorts.add_members(programme(), name, regions)
-    console.print(f"Added {len(added)} region(s): "
-                  + ", ".join(f"{r.code} {r.name}" for r in added))
+    console.print(text("cli.dir.cohort_added", count=len(added),
+                       regions=", ".join(f"{r.code} {r.name}" for r in added)))
 
 
 @cohort.command("import")
 def cohort_import(name: Annotated[str, typer.Argument(help="Cohort name.")], file: FileArg) -> None:
     """Select regions from a CSV with a 'region' column of Kemendagri codes."""
     added = cohorts.import_members(programme(), name, file)
-    console.print(f"Imported {len(added)} region(s) into {name}")
+    console.print(text("cli.dir.cohort_imported", count=len(added), name=name))
 
 
 # -- region --------------------------------------------------------------------------------
@@ -87,12 +88,14 @@ def region_list(
     prog = programme()
     with prog.db.read() as session:
         rows = region_directory.listing(session, province=province, zone=zone, search=search)
-    grid = table("code", "name", "kind", "province", "zone", "in cohort")
+    grid = table(*(text(f"cli.dir.{c}") for c in ("code", "name", "kind", "province", "zone",
+                                                   "in_cohort")))
     for row in rows:
         r = row.region
-        grid.add_row(r.code, r.name, r.kind, row.province, r.zone, "yes" if row.in_cohort else "")
+        grid.add_row(r.code, r.name, text(f"cli.dir.kind.{r.kind}"), row.province, r.zone,
+                     text("cli.actions.yes") if row.in_cohort else "")
     console.print(grid)
-    console.print(f"{len(rows)} region(s)")
+    console.print(text("cli.dir.region_count", count=len(rows)))
 
 
 @region.command("show")
@@ -106,33 +109,38 @@ def region_show(
     with prog.db.read() as session:
         r = region_directory.find_region(session, ref)
         instance = prog.current_instance(session, r.code)
-        console.print(f"{r.code} {r.name} ({r.kind}, zone {r.zone})", style="bold")
+        console.print(text("cli.dir.region_heading", region=f"{r.code} {r.name}",
+                           kind=text(f"cli.dir.kind.{r.kind}"), zone=r.zone), style="bold")
         d = prog.definition_of(session, instance)
-        console.print(f"Stage: {d.state_label(instance.state)} since "
-                      f"{local(instance.entered_at, r.tz)} (cycle {instance.cycle}, "
-                      f"version {instance.version}, workflow v{instance.definition_version})")
+        console.print(text("cli.dir.region_stage", stage=str(d.state_label(instance.state)),
+                           since=local(instance.entered_at, r.tz), cycle=instance.cycle,
+                           version=instance.version, workflow=instance.definition_version))
         found = agencies.opds(session, r.code)
         if found:
-            grid = table("OPD", "name", "email", "dimension", title="OPDs")
+            grid = table(*(text(f"cli.dir.{c}") for c in ("opd", "name", "email", "dimension")),
+                         title=text("cli.dir.opds"))
             for o in found:
                 grid.add_row(o.code, o.name, o.email, o.dimension or "")
             console.print(grid)
         subs = submissions(prog, session, r.code)
         if subs:
-            grid = table("deliverable", "party", "v", "file", "by", "at", "reviews",
-                          title="Submissions")
+            grid = table(*(text(f"cli.dir.{c}") for c in ("deliverable", "party", "v", "file",
+                                                           "by", "at", "reviews")),
+                         title=text("cli.dir.submissions"))
             for s in subs:
-                rounds = "; ".join(f"round {n}: {dec}" + (f" ({c})" if c else "")
-                                   for n, dec, c in s.reviews)
+                rounds = "; ".join(text("cli.dir.round", number=n, decision=dec)
+                                   + (f" ({c})" if c else "") for n, dec, c in s.reviews)
                 grid.add_row(s.deliverable, s.party, str(s.version), s.file_name,
                               s.submitted_by, local(s.submitted_at, r.tz), rounds)
             console.print(grid)
         if as_email:
             actor = actor_for(session, as_email)
-            grid = table("action", "leads to", "possible", title=f"What {actor.describe()} may do")
+            grid = table(*(text(f"cli.actions.{c}") for c in ("action", "leads_to", "possible")),
+                         title=text("cli.dir.may_do", who=actor.describe()))
             for a in prog.engine.available(session, instance.id, actor):
                 grid.add_row(a.trigger, ", ".join(a.dests),
-                              "yes" if a.allowed else "no: " + "; ".join(a.reasons))
+                             text("cli.actions.yes") if a.allowed else text(
+                                 "cli.actions.no", reasons="; ".join(str(x) for x in a.reasons)))
             console.print(grid)
 
 
@@ -148,7 +156,7 @@ def opd_add(
 ) -> None:
     """Add (or update) an OPD."""
     registration.add_opd(programme(), region_code, code, name, email, dimension)
-    console.print(f"OPD {code.upper()} of {region_code} saved")
+    console.print(text("cli.dir.opd_saved", code=code.upper(), region=region_code))
 
 
 @opd.command("list")
@@ -158,7 +166,8 @@ def opd_list(region_ref: Annotated[str | None, typer.Argument(metavar="[REGION]"
     with prog.db.read() as session:
         code = region_directory.find_region(session, region_ref).code if region_ref else None
         rows = agencies.opds(session, code)
-    grid = table("region", "code", "name", "email", "dimension")
+    grid = table(*(text(f"cli.dir.{c}") for c in ("region", "code", "name", "email",
+                                                   "dimension")))
     for o in rows:
         grid.add_row(o.region_code, o.code, o.name, o.email, o.dimension or "")
     console.print(grid)
@@ -172,7 +181,8 @@ def opd_import(file: FileArg) -> None:
         known = region_directory.region_codes(session)
     rows = imports.parse_opds(file, prog.dimensions, known)
     new = registration.upsert_opds(prog, rows)
-    console.print(f"{len(rows)} OPD(s) imported ({new} new, {len(rows) - new} updated)")
+    console.print(text("cli.dir.opds_imported", count=len(rows), new=new,
+                       updated=len(rows) - new))
 
 
 # -- people --------------------------------------------------------------------------------
@@ -190,7 +200,7 @@ def person_add(
 ) -> None:
     """Add (or update) a coordinator, assessor, head of region or mentor."""
     registration.add_person(programme(), email, name, role, region_code)
-    console.print(f"{email} saved as {role}")
+    console.print(text("cli.dir.person_saved", email=email, role=role))
 
 
 @person.command("list")
@@ -199,10 +209,10 @@ def person_list(role: Annotated[str | None, typer.Option(help="Only this role.")
     prog = programme()
     with prog.db.read() as session:
         rows = people.people(session, role)
-        grid = table("email", "name", "role", "region(s)")
+        grid = table(*(text(f"cli.dir.{c}") for c in ("email", "name", "role", "assigned")))
         for p in rows:
             assigned = (", ".join(mentor_regions(session, p.id or 0))
-                        if p.role == MENTOR else p.region_code or "all")
+                        if p.role == MENTOR else p.region_code or text("cli.dir.all"))
             grid.add_row(p.email, p.name, p.role, assigned)
     console.print(grid)
 
@@ -215,7 +225,7 @@ def person_import(file: FileArg) -> None:
         known = region_directory.region_codes(session)
     rows = imports.parse_people(file, known)
     new = registration.upsert_people(prog, rows)
-    console.print(f"{len(rows)} person(s) imported ({new} new)")
+    console.print(text("cli.dir.people_imported", count=len(rows), new=new))
 
 
 @person.command("whoami")
@@ -224,9 +234,11 @@ def person_whoami(as_email: AsOption) -> None:
     prog = programme()
     with prog.db.read() as session:
         actor = actor_for(session, as_email)
-    regions = "all regions" if actor.subjects is None else ", ".join(sorted(actor.subjects))
+    regions = (text("cli.dir.all_regions") if actor.subjects is None
+               else ", ".join(sorted(actor.subjects)))
     party = f", OPD {actor.party}" if actor.party else ""
-    console.print(f"{actor.describe()}{party}: acts for {regions or 'no region yet'}")
+    console.print(text("cli.dir.whoami", who=f"{actor.describe()}{party}",
+                       regions=regions or text("cli.dir.no_region_yet")))
 
 
 # -- mentors -------------------------------------------------------------------------------
@@ -240,7 +252,8 @@ def mentor_add(
 ) -> None:
     """Add a mentor, optionally assigning regions."""
     registration.add_mentor(programme(), email, name, regions or [])
-    console.print(f"Mentor {email} saved" + (f", assigned {', '.join(regions)}" if regions else ""))
+    console.print(text("cli.dir.mentor_saved", email=email) + (
+        text("cli.dir.mentor_assigned", regions=", ".join(regions)) if regions else ""))
 
 
 @mentor.command("assign")
@@ -250,7 +263,7 @@ def mentor_assign(
 ) -> None:
     """Assign regions to a mentor."""
     new = registration.assign_mentor(programme(), email, regions)
-    console.print(f"{new} new assignment(s) for {email}")
+    console.print(text("cli.dir.assignments", count=new, email=email))
 
 
 @mentor.command("list")
@@ -267,4 +280,4 @@ def mentor_import(file: FileArg) -> None:
         known = region_directory.region_codes(session)
     rows = imports.parse_mentors(file, known)
     new = registration.import_mentors(prog, rows, file.name)
-    console.print(f"{len(rows)} mentor(s) imported, {new} new assignment(s)")
+    console.print(text("cli.dir.mentors_imported", count=len(rows), new=new))

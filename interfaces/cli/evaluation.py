@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from config.messages import text
 from interfaces.cli.context import AsOption, console, programme, table
 from workflows.directory.regions import find_region
 from workflows.evaluation import PARTS, WIB, returns, scores, windows
@@ -44,10 +45,12 @@ def windows_command(
     windows.ensure_windows(prog, chosen)
     with prog.db.read() as session:
         rows = windows.windows(session, chosen)
-    grid = table("window", "opens", "closes", "status", "opened", "closed",
-                 title=f"Evaluation windows {chosen} (times in WIB)")
+    grid = table(*(text(f"cli.evaluation.{c}") for c in ("window", "opens", "closes", "status",
+                                                          "opened", "closed")),
+                 title=text("cli.evaluation.windows_title", year=chosen))
     for w in rows:
-        grid.add_row(w.name, _wib(w.opens_at), _wib(w.closes_at), w.status,
+        grid.add_row(w.name, _wib(w.opens_at), _wib(w.closes_at),
+                     text(f"cli.evaluation.status.{w.status}"),
                      _wib(w.opened_at), _wib(w.closed_at))
     console.print(grid)
 
@@ -58,12 +61,13 @@ def open_close() -> None:
     prog = programme()
     opened, closed = windows.run_due(prog)
     for change in opened:
-        console.print(f"opened {change.window.name} (until {_wib(change.window.closes_at)}): "
-                      f"{len(change.regions)} region(s) in implementation")
+        console.print(text("cli.evaluation.opened", window=change.window.name,
+                           until=_wib(change.window.closes_at), count=len(change.regions)))
     for change in closed:
-        console.print(f"closed {change.window.name} (at {_wib(change.window.closes_at)})")
+        console.print(text("cli.evaluation.closed", window=change.window.name,
+                           at=_wib(change.window.closes_at)))
     if not opened and not closed:
-        console.print("No evaluation window is due to open or close.")
+        console.print(text("cli.evaluation.none_due"))
 
 
 @group.command("submit")
@@ -77,10 +81,11 @@ def submit(
     r = returns.submit_return(prog, region, window, as_email)
     with prog.db.read() as session:
         tz = find_region(session, r.region).tz
-    verb = "Updated" if r.resubmitted else "Submitted"
-    extra = (f" (extension until {local(r.extended_until, tz)})" if r.extended_until else "")
-    console.print(f"{verb} the evaluation return of {r.region} for {r.window} at "
-                  f"{local(r.submitted_at, tz)}{extra}.")
+    extra = (text("cli.evaluation.extended", until=local(r.extended_until, tz))
+             if r.extended_until else "")
+    console.print(text("cli.evaluation.updated" if r.resubmitted else "cli.evaluation.submitted",
+                       region=r.region, window=r.window, at=local(r.submitted_at, tz),
+                       extra=extra))
 
 
 @group.command("extend")
@@ -98,8 +103,8 @@ def extend(
         r = find_region(session, region)
     ext = returns.extend_window(prog, window, r.code, returns.parse_time(until, r.tz),
                                    as_email)
-    console.print(f"{r.code} {r.name} may submit its {window} return until "
-                  f"{local(ext.until, r.tz, '%Y-%m-%d %H:%M:%S')}.")
+    console.print(text("cli.evaluation.extension", region=f"{r.code} {r.name}", window=window,
+                       until=local(ext.until, r.tz, "%Y-%m-%d %H:%M:%S")))
 
 
 @group.command("score")
@@ -117,8 +122,8 @@ def score(
     r = scores.score(programme(), region, window, part, value, as_email,
                          dimension=dimension)
     what = f"{r.part} ({r.dimension})" if r.dimension else r.part
-    console.print(f"Scored {what} of {r.region} in {r.window}: {r.value:g}; mean of "
-                  f"{r.assessors} assessor(s): {r.mean:.2f}.")
+    console.print(text("cli.evaluation.scored", what=what, region=r.region, window=r.window,
+                       value=f"{r.value:g}", assessors=r.assessors, mean=f"{r.mean:.2f}"))
 
 
 @group.command("ranking")
@@ -128,16 +133,17 @@ def ranking(
 ) -> None:
     """The cohort's regions by achievement index, with the part means."""
     rows = scores.ranking(programme(), cohort, window)
-    grid = table("rank", "region", "name", "province", "zone", "index",
-                 *PARTS, title=f"Ranking of {cohort} in {window}")
+    grid = table(*(text(f"cli.evaluation.{c}") for c in ("rank", "region", "name", "province",
+                                                          "zone", "index")),
+                 *PARTS, title=text("cli.evaluation.ranking", cohort=cohort, window=window))
     for row in rows:
         res = row.result
         if row.result.index is not None:
             shown = f"{res.index:.2f}"
         elif not row.returned:
-            shown = "no return"
+            shown = text("cli.evaluation.no_return")
         else:
-            shown = "to score: " + ", ".join(res.missing)
+            shown = text("cli.evaluation.to_score", parts=", ".join(res.missing))
         grid.add_row(str(row.rank) if row.rank is not None else "-", row.region, row.name,
                      row.province, row.zone, shown,
                      *(f"{res.parts[p]:.2f}" if p in res.parts else "" for p in PARTS))

@@ -1,20 +1,25 @@
 """``smartcity outbox [--status S] [--limit N]``; ``smartcity outbox retry [ID...] [--all-dead]``.
 
-The first lists planned and delivered email with the server's last answer; the second is a
+The first lists planned and delivered email with the server's last answer, its times in a
+legal zone (WIB unless ``--zone`` names another, or a region whose zone to use); the second is a
 coordinator's action: dead-lettered messages (a 5xx, a bad address, too many temporary
 failures) go back to the queue, due now, with their attempts reset.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 import typer
 
+from config.messages import plural, text
 from engine import InvalidInputError
 from interfaces.cli.context import console, programme, table
 from notifications import outbox
+from workflows.directory.regions import find_region
+from workflows.programme import Programme
+from workflows.zones import NATIONAL_TZ, ZONES, spoken, zone_of
 
 outbox_app = typer.Typer(
     help="Email waiting, sent and dead-lettered; re-queue dead letters.",
@@ -27,8 +32,19 @@ def register(app: typer.Typer) -> None:
     app.add_typer(outbox_app, name="outbox")
 
 
-def _utc(at: datetime | None) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if at else ""
+def _when(at: datetime | None, tz: str) -> str:
+    return spoken(at, tz, weekday=False, short=True) if at else ""
+
+
+def zone_for(prog: Programme, zone: str | None) -> str:
+    """The IANA zone to show times in: WIB by default, a legal zone by its name (WIB, WITA,
+    WIT), or the zone of a region given by code or name."""
+    if zone is None:
+        return NATIONAL_TZ
+    if zone.strip().upper() in ZONES:
+        return ZONES[zone.strip().upper()]
+    with prog.db.read() as session:
+        return find_region(session, zone).tz
 
 
 @outbox_app.callback(invoke_without_command=True)
@@ -38,23 +54,33 @@ def show(
         "--status", metavar="pending|sending|sent|dead",
         help="Only messages in this state (default: all).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most N rows.")] = 50,
+    zone: Annotated[str | None, typer.Option(
+        "--zone", metavar="WIB|WITA|WIT|REGION",
+        help="Show times in this zone, or in a region's own (default WIB).")] = None,
 ) -> None:
     """List outbox messages: recipient, kind, subject, attempts, the server's last answer."""
     if ctx.invoked_subcommand is not None:
         return
     if status is not None and status not in outbox.STATUSES:
-        raise InvalidInputError(
-            f"unknown status {status!r}; use one of {', '.join(outbox.STATUSES)}")
-    db = programme().db
-    rows = outbox.listing(db, status, limit)
-    counts = outbox.counts(db)
-    grid = table("id", "status", "recipient", "kind", "subject", "attempts", "last error",
-                 "due (UTC)", title=f"Outbox: {status or 'all'} ({len(rows)} shown)")
+        raise InvalidInputError(text("cli.outbox.unknown_status", status=status,
+                                     statuses=", ".join(outbox.STATUSES)))
+    prog = programme()
+    tz = zone_for(prog, zone)
+    rows = outbox.listing(prog.db, status, limit)
+    counts = outbox.counts(prog.db)
+    title = text("cli.outbox.title", status=text(f"cli.outbox.status.{status or 'all'}"),
+                 count=len(rows))
+    grid = table(*(text(f"cli.outbox.{c}") for c in (
+        "id", "status", "recipient", "kind", "subject", "attempts", "last_error")),
+        text("cli.outbox.when", zone=zone_of(tz)),
+        title=title)
     for r in rows:
-        grid.add_row(str(r.id), r.status, r.recipient, r.kind, r.subject, str(r.attempts),
-                     r.last_error or "", _utc(r.sent_at if r.status == "sent" else r.due_at))
+        grid.add_row(str(r.id), text(f"cli.outbox.status.{r.status}"), r.recipient, r.kind,
+                     r.subject, str(r.attempts), r.last_error or "",
+                     _when(r.sent_at if r.status == "sent" else r.due_at, tz))
     console.print(grid)
-    console.print("  " + " | ".join(f"{s}: {n}" for s, n in counts.items()))
+    console.print("  " + " | ".join(f"{text(f'cli.outbox.status.{s}')}: {n}"
+                                    for s, n in counts.items()))
 
 
 @outbox_app.command()
@@ -66,14 +92,14 @@ def retry(
 ) -> None:
     """Re-queue dead-lettered messages (due now, attempts reset) after fixing the cause."""
     if bool(ids) == all_dead:
-        raise InvalidInputError("give message ids or --all-dead (one of the two)")
+        raise InvalidInputError(text("cli.outbox.retry_usage"))
     prog = programme()
     requeued = outbox.retry_dead(prog.db, None if all_dead else ids, prog.engine.clock())
     for r in requeued:
-        console.print(f"re-queued #{r.id} {r.kind} to {r.recipient}: {r.subject} "
-                      f"(was: {r.last_error or 'no error recorded'})")
+        console.print(text("cli.outbox.requeued", id=r.id, kind=r.kind, to=r.recipient,
+                           subject=r.subject,
+                           error=r.last_error or text("cli.outbox.no_error")))
     missing = sorted(set(ids or ()) - {r.id for r in requeued})
     if missing:
-        console.print("not dead-lettered (left as they are): "
-                      + ", ".join(f"#{i}" for i in missing))
-    console.print(f"{len(requeued)} message(s) re-queued.")
+        console.print(text("cli.outbox.not_dead", ids=", ".join(f"#{i}" for i in missing)))
+    console.print(plural("cli.outbox.requeued_count", len(requeued)))

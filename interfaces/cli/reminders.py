@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from config.messages import text
 from engine import InvalidInputError
 from interfaces.cli.context import console, programme, table
 
@@ -30,8 +31,8 @@ def _day(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInputError(f"{option} {value!r} is not a date: write it as YYYY-MM-DD"
-                                ) from None
+        raise InvalidInputError(
+            f"{option} " + text("cli.deadlines.not_a_date", value=value)) from None
 
 
 @group.command()
@@ -53,16 +54,19 @@ def preview(
     begin, finish = span(prog.engine.clock(), _day(start, "--from"), _day(end, "--to"))
     with prog.db.read() as session:
         mornings = run_preview(prog, session, begin, finish, cohort=cohort)
-    grid = table("morning (recipient's zone)", "kind", "recipient", "role", "lists",
-                 title=f"Reminders from {local(begin, NATIONAL_TZ)} to the end of "
-                       f"{local(finish - timedelta(minutes=1), NATIONAL_TZ, '%Y-%m-%d')}")
+    grid = table(*(text(f"cli.reminders.{c}") for c in ("morning", "kind", "recipient", "role",
+                                                         "lists")),
+                 title=text("cli.reminders.title", start=local(begin, NATIONAL_TZ),
+                            end=local(finish - timedelta(minutes=1), NATIONAL_TZ, "%Y-%m-%d")))
     for m in mornings:
-        kind = "escalation" if m.kind == ESCALATION else "digest"
-        grid.add_row(local(m.at, ZONES[m.zone]), kind, f"{m.name} <{m.email}>", m.role,
+        kind = text("cli.reminders.escalation" if m.kind == ESCALATION
+                    else "cli.reminders.digest")
+        grid.add_row(local(m.at, ZONES[m.zone]), kind, f"{m.name} <{m.email}>",
+                     text(f"cli.demo.role.{m.role}"),
                      "\n".join(map(str, m.items)))
     console.print(grid)
     recipients = len({m.email for m in mornings})
     escalations = sum(1 for m in mornings if m.kind == ESCALATION)
-    console.print(f"{len(mornings) - escalations} digest(s) and {escalations} escalation(s) "
-                  f"to {recipients} recipient(s), if nobody submits or acts meanwhile.")
+    console.print(text("cli.reminders.summary", digests=len(mornings) - escalations,
+                       escalations=escalations, recipients=recipients))
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
+from config.messages import plural, text
 from interfaces.cli.context import console, programme, table
 from workflows.directory.cohorts import cohorts
 from workflows.reporting.status import status as cohort_status
@@ -20,27 +23,44 @@ def register(app: typer.Typer) -> None:
     app.command()(history)
 
 
+def overdue(due_at: datetime | None, now: datetime) -> Text:
+    """The "overdue" cell of a deadline: how long ago it passed, in red; empty when it has
+    not (or there is none). Whole days late, or "< 1 day" on the day itself."""
+    if due_at is None or due_at >= now:
+        return Text("")
+    days = (now - due_at).days
+    late = plural("cli.overdue.days", days) if days >= 1 else text("cli.overdue.today")
+    return Text(late, style="bold red")
+
+
 def status(
     cohort: Annotated[str | None, typer.Argument(
         help="Cohort name or year (default: every cohort).")] = None,
 ) -> None:
     """Progress table: every region of a cohort by stage, with its deadline in its own zone."""
     prog = programme()
+    now = prog.engine.clock()
     with prog.db.read() as session:
         names = [cohort] if cohort else [c.name for c, _ in cohorts(session)]
         if not names:
-            console.print("No cohorts yet: create one with 'smartcity cohort create'.")
+            console.print(text("cli.status.no_cohorts"))
         for name in names:
             rows = cohort_status(prog, session, name)
-            grid = table("region", "name", "province", "zone", "stage", "since", "due",
-                          "cycle", title=f"Cohort {name}: {len(rows)} region(s)")
+            grid = table(*(text(f"cli.status.{c}") for c in (
+                "region", "name", "province", "zone", "stage", "since", "due", "overdue",
+                "cycle")), title=plural("cli.status.title", len(rows), cohort=name))
             for r in rows:
-                grid.add_row(r.code, r.name, r.province, r.zone, r.stage,
-                              local(r.entered_at, r.tz, "%Y-%m-%d"),
-                              local(r.due_at, r.tz) if r.due_at else "", str(r.cycle))
+                grid.add_row(r.code, r.name, r.province, r.zone, str(r.stage),
+                             local(r.entered_at, r.tz, "%Y-%m-%d"),
+                             local(r.due_at, r.tz) if r.due_at else "",
+                             overdue(r.due_at, now), str(r.cycle))
             console.print(grid)
-            counts = Counter(r.stage for r in rows)
+            counts = Counter(str(r.stage) for r in rows)
             console.print("  " + " | ".join(f"{stage}: {n}" for stage, n in counts.items()))
+            late = sum(1 for r in rows if r.due_at is not None and r.due_at < now)
+            if late:
+                console.print("  " + text("cli.status.overdue_count", count=late,
+                                          total=len(rows)), style="bold red")
 
 
 def history(region: Annotated[str, typer.Argument(help="Region code or name.")]) -> None:
@@ -49,8 +69,9 @@ def history(region: Annotated[str, typer.Argument(help="Region code or name.")])
     with prog.db.read() as session:
         r, rows = region_history(session, region)
     cycles = len({h.cycle for h in rows}) > 1
-    grid = table(*(["cycle"] if cycles else []), "when", "who", "action", "from -> to", "comment",
-                  title=f"History of {r.code} {r.name} (times in {r.zone})")
+    headers = (["cycle"] if cycles else []) + ["when", "who", "action", "move", "comment"]
+    grid = table(*(text(f"cli.history.{h}") for h in headers),
+                 title=text("cli.history.title", region=f"{r.code} {r.name}", zone=r.zone))
     for h in rows:
         action = action_of(h)
         move = (f"{h.from_state or '-'} -> {h.to_state}" if h.from_state != h.to_state

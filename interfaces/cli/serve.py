@@ -3,21 +3,46 @@
 Several ``serve`` and ``worker`` processes may share one PostgreSQL database: each delivers
 email from the outbox (claims do not overlap) and only the holder of the scheduler lock runs
 the clock. With ``--smtp-sink`` a local SMTP server on 127.0.0.1 receives the mail instead
-of a relay, and the pages show it at ``/mailbox``: the embedded way to try everything.
+of a relay, and the pages show it at ``/mailbox``: the embedded way to try everything. The
+mailbox starts with the mail this database already delivered (the demo's, or an earlier
+``serve``'s), so what ``smartcity demo`` sent is there to read.
+
+A SQLite database that does not exist is refused (see :func:`interfaces.cli.context
+.require_database`): ``make serve`` before ``make demo`` says to create it first.
 """
 
 from __future__ import annotations
 
 import contextlib
-from typing import Annotated
+from datetime import UTC
+from email.utils import parseaddr
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from config.messages import text
 from interfaces.cli.context import console, programme, state
+
+if TYPE_CHECKING:
+    from notifications.sink import MailSink
+    from workflows.programme import Programme
 
 
 def register(app: typer.Typer) -> None:
     app.command()(serve)
+
+
+def preload_mailbox(prog: Programme, mailbox: MailSink) -> int:
+    """Put the mail this database already delivered in a freshly started mailbox (the newest,
+    as many as it keeps, oldest first); returns how many."""
+    from notifications import outbox
+
+    sender = parseaddr(prog.settings.mail_from)[1]
+    return mailbox.load(
+        (m.sent_at if m.sent_at.tzinfo else m.sent_at.replace(tzinfo=UTC), sender,
+         [m.recipient], m.raw)
+        for m in outbox.delivered(prog.db, mailbox.kept.maxlen or 10_000)
+        if m.sent_at is not None)
 
 
 def serve(
@@ -50,10 +75,12 @@ def serve(
         if smtp_sink:
             sink_port, mailbox = stack.enter_context(
                 running_sink(prog.settings.smtp_port, prog.settings.smtp_host))
-            console.print(f"local SMTP server on {prog.settings.smtp_host}:{sink_port}; "
-                          f"mail shows at {prog.settings.base_url}/mailbox")
+            earlier = preload_mailbox(prog, mailbox)
+            console.print(text("cli.serve.sink", address=f"{prog.settings.smtp_host}:{sink_port}",
+                               url=f"{prog.settings.base_url}/mailbox", count=earlier),
+                          soft_wrap=True)
         app = create_app(prog, mailbox=mailbox, background=background)
-        console.print(f"serving {prog.settings.base_url} on http://{host}:{port} "
-                      f"(API docs at /api/docs; Ctrl-C to stop)")
+        console.print(text("cli.serve.serving", url=prog.settings.base_url,
+                           address=f"http://{host}:{port}"), soft_wrap=True)
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
     state.close()

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from config.messages import text
 from engine import InvalidInputError
 from interfaces.cli.context import console, programme, state
 
@@ -39,20 +40,19 @@ def worker(
 
     if now is not None:
         if not once:
-            raise InvalidInputError("--now runs one round at that time: add --once")
+            raise InvalidInputError(text("cli.worker.now_needs_once"))
         state.overrides["now"] = now
     prog = programme()
     worker_id = f"{socket.gethostname()}:{os.getpid()}"
     if once:
         report = background.tick(prog)
         sent = asyncio.run(background.deliver_due(prog, worker_id, batch))
-        console.print(f"reminders queued {report.reminders_queued}, windows opened "
-                      f"{report.windows_opened} and closed {report.windows_closed}, "
-                      f"window emails {report.window_emails}; delivered {sent.sent}, "
-                      f"to retry {sent.retried}, dead {sent.dead}")
+        console.print(text("cli.worker.round", reminders=report.reminders_queued,
+                           opened=report.windows_opened, closed=report.windows_closed,
+                           window_emails=report.window_emails, sent=sent.sent,
+                           retried=sent.retried, dead=sent.dead))
         return
-    console.print(f"worker {worker_id}: delivering email; the clock runs in whichever "
-                  "worker holds the scheduler lock (Ctrl-C to stop)")
+    console.print(text("cli.worker.running", worker=worker_id))
 
     async def run() -> None:
         done = asyncio.Event()

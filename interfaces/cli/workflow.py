@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
+from config.messages import text
 from engine import DefinitionError, WorkflowDefinition, load_definition_file, mermaid
-from interfaces.cli.context import console, error, errors, programme, table
+from interfaces.cli.context import console, error, errors, programme, state, table
 from workflows.directory.regions import find_region
 from workflows.master_plan import MASTER_PLAN
 
@@ -30,13 +31,13 @@ def list_() -> None:
     with prog.db.read() as session:
         keys = prog.engine.definition_keys(session)
         if not keys:
-            console.print("No workflow is published yet: run 'smartcity init'.")
+            console.print(text("cli.workflow.none"))
             return
-        grid = table("key", "versions", "title")
+        grid = table(*(text(f"cli.workflow.{c}") for c in ("key", "versions", "title")))
         for key in keys:
             versions = prog.engine.definition_versions(session, key)
             title = prog.engine.workflow(session, key).title
-            grid.add_row(key, ", ".join(map(str, versions)), title)
+            grid.add_row(key, ", ".join(map(str, versions)), str(title))
     console.print(grid)
 
 
@@ -50,17 +51,23 @@ def show(key: KeyArg = MASTER_PLAN, version: VersionOpt = None) -> None:
 
 
 def _print_definition(d: WorkflowDefinition) -> None:
-    console.print(f"{d.title}  ({d.key} v{d.version}, starts in {d.initial})", style="bold")
-    states = table("state", "label", "requires", "deadline", title="States")
+    console.print(text("cli.workflow.heading", title=str(d.title), key=d.key, version=d.version,
+                       initial=d.initial), style="bold")
+    states = table(*(text(f"cli.workflow.{c}") for c in ("state", "label", "requires",
+                                                          "deadline")),
+                   title=text("cli.workflow.states"))
     for name, s in d.states.items():
-        deadline = f"{s.deadline.days} days" if s.deadline else ("final" if s.final else "")
-        states.add_row(name, s.label or "", ", ".join(s.requires), deadline)
+        deadline = (text("cli.workflow.days", days=s.deadline.days) if s.deadline
+                    else (text("cli.workflow.final") if s.final else ""))
+        states.add_row(name, str(s.label or ""), ", ".join(s.requires), deadline)
     console.print(states)
-    moves = table("trigger", "from", "to", "roles", "guards", title="Transitions")
+    moves = table(*(text(f"cli.workflow.{c}") for c in ("trigger", "from", "to", "roles",
+                                                         "guards")),
+                  title=text("cli.workflow.transitions"))
     for t in d.transitions:
-        guards = ", ".join(t.guards + [f"not {u}" for u in t.unless])
+        guards = ", ".join(t.guards + [text("cli.workflow.not", guard=u) for u in t.unless])
         if t.comment == "required":
-            guards = ", ".join(filter(None, [guards, "comment required"]))
+            guards = ", ".join(filter(None, [guards, text("cli.workflow.comment_required")]))
         moves.add_row(t.trigger, ", ".join(t.sources), t.dest, ", ".join(t.roles), guards)
     console.print(moves)
 
@@ -68,17 +75,18 @@ def _print_definition(d: WorkflowDefinition) -> None:
 @group.command()
 def validate(file: Annotated[Path, typer.Argument(help="A workflow definition (YAML).")]) -> None:
     """Check a definition file; every problem is listed with its path."""
-    prog = programme()
+    prog = state.programme(database_needed=False)  # reads the file only
     try:
         loaded = load_definition_file(file, prog.guards)
     except DefinitionError as exc:
-        error(f"{exc.source}: {len(exc.problems)} problem(s)")
+        error(text("cli.workflow.problems", source=exc.source, count=len(exc.problems)),
+              prefix=text("cli.error_prefix"))
         for problem in exc.problems:
             errors.print(f"  {exc.source}: {problem}")
         raise typer.Exit(1) from None
     d = loaded.definition
-    console.print(f"{file}: valid: {d.key} v{d.version}, {len(d.states)} states, "
-                  f"{len(d.transitions)} transitions")
+    console.print(text("cli.workflow.valid", file=str(file), key=d.key, version=d.version,
+                       states=len(d.states), transitions=len(d.transitions)))
 
 
 @group.command()
@@ -89,7 +97,8 @@ def publish(file: Annotated[Path, typer.Argument(help="A workflow definition (YA
     with prog.db.transaction() as session:
         new = prog.engine.publish(session, loaded)
     d = loaded.definition
-    console.print(f"{d.key} v{d.version} " + ("published" if new else "was already published"))
+    console.print(text("cli.workflow.published" if new else "cli.workflow.already_published",
+                       key=d.key, version=d.version))
 
 
 @group.command()

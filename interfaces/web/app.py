@@ -2,9 +2,12 @@
 
 :func:`create_app` builds the app around a :class:`~workflows.programme.Programme`. Every
 expected failure (:class:`engine.WorkflowError`) becomes its status code with the
-message that names the problem and the fix: JSON ``{"detail": ..., "error": ...}`` for the
-API, the error page for a browser. Unexpected exceptions are logged and answered with a
-plain 500 that shows no traceback.
+message that names the problem and the fix, in the request's language (``?lang=``, the
+``sc_lang`` cookie, ``Accept-Language``; Indonesian by default): JSON ``{"detail": ...,
+"error": ..., "code": ...}`` for the API (``code`` is the message's catalogue key, or null),
+the error page for a browser. A request FastAPI refuses before any view runs, and a plain HTTP
+error, are worded from the same catalogue (:mod:`interfaces.web.problems`). Unexpected
+exceptions are logged and answered with a plain 500 that shows no traceback.
 
 ``background=True`` (what ``smartcity serve`` uses) also runs, for the life of the server,
 the scheduler's clock (in whichever process holds the leader lock) and the email dispatcher:
@@ -26,10 +29,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from config import language
+from config.messages import text
 from engine import WorkflowError
-from interfaces.web import api, pages
-from interfaces.web.deps import LoginRequired, optional_viewer
+from interfaces.web import api, i18n, pages, problems
+from interfaces.web.deps import LANG_COOKIE, LoginRequired, optional_viewer
 from interfaces.web.templating import render
 from notifications.sink import MailSink
 from workflows.background import services
@@ -54,6 +60,35 @@ def _login_url(request: Request) -> str:
         target = (referer.path + (f"?{referer.query}" if referer.query else "")
                   if same_site and referer.path else "/")
     return "/login?" + urlencode({"next": target})
+
+
+def request_language(request: Request) -> str:
+    """The language a request is answered in before anyone signs in: ``?lang=``, the
+    ``sc_lang`` cookie (set at sign-in to the account's language), ``Accept-Language``."""
+    return i18n.choose(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
+                       None, request.headers.get("accept-language"))
+
+
+class LanguageMiddleware:
+    """Makes the request's language the current one (:mod:`config.language`) for everything
+    it runs: views that name stages, errors, the page. A pure ASGI middleware, so the context
+    variable is set in the very context the endpoint (and its thread pool) inherits."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with language.using(request_language(Request(scope))):
+            await self.app(scope, receive, send)
+
+
+def _answer(detail: str, error: str, code: str | None) -> dict[str, object]:
+    """The API's error body: the text in the request's language, the failure's type, and its
+    catalogue key (``null`` for a sentence that has none) for a client to branch on."""
+    return {"detail": detail, "error": error, "code": code}
 
 
 def _page_error(request: Request, status: int, message: str) -> Response:
@@ -97,7 +132,7 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
         status = exc.status_code
         if _wants_json(request):
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            return JSONResponse({"detail": str(exc), "error": type(exc).__name__},
+            return JSONResponse(_answer(str(exc), type(exc).__name__, exc.code),
                                 status_code=status, headers=headers)
         if status == 401 and not request.url.path.startswith(("/l/", "/login", "/calendar/")):
             return RedirectResponse(_login_url(request), status_code=303)
@@ -109,32 +144,32 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = []
-        for error in exc.errors():
-            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
-            problems.append(f"{where}: {error.get('msg', 'invalid')}" if where
-                            else str(error.get("msg", "invalid")))
-        message = "; ".join(problems) or "invalid request"
+        found = problems.problems(exc.errors())
+        message = "; ".join(found) or text("web.invalid_request")
         if _wants_json(request):
-            return JSONResponse({"detail": message, "error": "InvalidInputError",
-                                 "problems": problems}, status_code=422)
+            body = _answer(message, "InvalidInputError", "web.invalid_request")
+            return JSONResponse({**body, "problems": found}, status_code=422)
         return _page_error(request, 422, message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message, code = problems.http_message(exc.status_code, exc.detail)
         if _wants_json(request):
-            return JSONResponse({"detail": exc.detail, "error": "HTTPError"},
+            return JSONResponse(_answer(message, "HTTPError", code),
                                 status_code=exc.status_code, headers=exc.headers)
-        return _page_error(request, exc.status_code, str(exc.detail))
+        return _page_error(request, exc.status_code, message)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
+        # Starlette answers this one outside every middleware: the language is chosen here.
         log.exception("internal error on %s %s", request.method, request.url.path)
-        message = "internal error; it has been logged"
+        message = text("web.internal", request_language(request))
         if _wants_json(request):
-            return JSONResponse({"detail": message, "error": "InternalError"}, status_code=500)
-        return Response(message, status_code=500, media_type="text/plain")
+            return JSONResponse(_answer(message, "InternalError", "web.internal"),
+                                status_code=500)
+        return Response(message, status_code=500, media_type="text/plain; charset=utf-8")
 
+    app.add_middleware(LanguageMiddleware)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

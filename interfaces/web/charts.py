@@ -19,14 +19,21 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 640
-ROW = 28  # height of one bar's row
-BAR = 18  # height of a bar
-TOP = 8
-AXIS = 26  # room for the tick labels under the bars
-VALUE_ROOM = 120  # room right of the longest bar for its value text
-CHAR = 7.8  # generous width of a character at font-size 13 (bold labels are wider)
-LABEL_CHARS = 34  # longer labels are shortened (the full one is in the bar's tooltip)
+# The chart is drawn for a phone first: the label above its bar, across the whole width, so
+# that scaled to a 390 px screen (about 370 px of chart) its 14 px text still renders at 12 px
+# or more; on a wide screen the page caps its width (evaluation.css).
+WIDTH = 420
+FONT = 14
+ROW = 46  # one bar's row: its label, then the bar
+BAR = 16  # height of a bar
+LABEL_Y = 15  # baseline of the label in its row
+BAR_Y = 21  # top of the bar in its row
+TOP = 6
+AXIS = 24  # room for the tick labels under the bars
+PAD = 4
+VALUE_ROOM = 88  # room right of the longest bar for its value text
+CHAR = 8.2  # generous width of a character at 14 px (bold labels are wider)
+LABEL_CHARS = 50  # longer labels are shortened (the full one is in the bar's tooltip)
 
 
 @dataclass(frozen=True)
@@ -61,10 +68,8 @@ def bar_chart(chart_id: str, title: str, desc: str, bars: Sequence[Bar], maximum
     if maximum <= 0:
         raise ValueError("a bar chart needs a positive maximum")
     ident = _id(chart_id)
-    longest = max((len(_short(b.label)) for b in bars), default=4)
-    label_w = min(LABEL_CHARS, max(longest, 4)) * CHAR + 16
-    plot_x = label_w
-    plot_w = WIDTH - label_w - VALUE_ROOM
+    plot_x = PAD
+    plot_w = WIDTH - PAD - VALUE_ROOM
     height = TOP + ROW * max(len(bars), 1) + AXIS
 
     def x_of(value: float) -> float:
@@ -74,7 +79,7 @@ def bar_chart(chart_id: str, title: str, desc: str, bars: Sequence[Bar], maximum
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" id="{ident}" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" '
         f'aria-labelledby="{ident}-title {ident}-desc" font-family="system-ui, sans-serif" '
-        f'font-size="13">',
+        f'font-size="{FONT}">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(desc)}</desc>',
         '<g class="grid" aria-hidden="true">',
@@ -82,36 +87,40 @@ def bar_chart(chart_id: str, title: str, desc: str, bars: Sequence[Bar], maximum
     bottom = TOP + ROW * max(len(bars), 1)
     for tick in ticks:
         x = x_of(tick)
-        out.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{bottom}" '
+        out.append(f'<line x1="{x:.1f}" y1="{TOP + BAR_Y - 4}" x2="{x:.1f}" y2="{bottom}" '
                    'stroke="#ddd" stroke-width="1"/>')
-        out.append(f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" '
-                   f'fill="#666">{escape(_fmt(tick))}</text>')
-    out.append(f'<line x1="{plot_x:.1f}" y1="{TOP}" x2="{plot_x:.1f}" y2="{bottom}" '
-               'stroke="#999" stroke-width="1"/>')
+        anchor = "start" if x <= plot_x else "middle"
+        out.append(f'<text x="{x:.1f}" y="{bottom + 17}" text-anchor="{anchor}" '
+                   f'fill="#595959">{escape(_fmt(tick))}</text>')
+    out.append(f'<line x1="{plot_x:.1f}" y1="{TOP + BAR_Y - 4}" x2="{plot_x:.1f}" '
+               f'y2="{bottom}" stroke="#8a8a8a" stroke-width="1"/>')
     out.append("</g>")
     out.append('<g class="bars">')
     for i, bar in enumerate(bars):
         y = TOP + ROW * i
-        middle = y + ROW / 2 + 4.5
+        middle = y + BAR_Y + BAR / 2 + 5
         out.append(f'<g class="bar{" highlight" if bar.highlight else ""}">')
         weight = ' font-weight="700"' if bar.highlight else ""
-        out.append(f'<text class="label" x="{plot_x - 6:.1f}" y="{middle:.1f}" '
-                   f'text-anchor="end" fill="#1a1a1a"{weight}>'
-                   f'{escape(_short(bar.label))}</text>')
+        out.append(f'<text class="label" x="{plot_x:.1f}" y="{y + LABEL_Y:.1f}" '
+                   f'fill="#1a1a1a"{weight}>{escape(_short(bar.label))}</text>')
+        anchor = ""
         if bar.value is not None:
             width = x_of(bar.value) - plot_x
             fill = "#0b5cad" if not bar.highlight else "#08427d"
-            out.append(f'<rect x="{plot_x:.1f}" y="{y + (ROW - BAR) / 2:.1f}" '
+            out.append(f'<rect x="{plot_x:.1f}" y="{y + BAR_Y:.1f}" '
                        f'width="{width:.1f}" height="{BAR}" fill="{fill}" '
                        f'data-value="{escape(repr(float(bar.value)))}">'
                        f'<title>{escape(bar.label)}: {escape(bar.shown)}</title></rect>')
             text_x = plot_x + width + 6
             colour = "#1a1a1a"
+            if text_x + len(bar.shown) * CHAR > WIDTH:  # no room after the bar: inside it
+                text_x, colour, anchor = plot_x + width - 6, "#fff", ' text-anchor="end"'
         else:
             text_x = plot_x + 6
-            colour = "#666"
+            colour = "#595959"
+        halo = ' stroke="#fff" stroke-width="3" paint-order="stroke"' if not anchor else ""
         out.append(f'<text class="value" x="{text_x:.1f}" y="{middle:.1f}" '
-                   f'fill="{colour}">{escape(bar.shown)}</text>')
+                   f'fill="{colour}"{anchor}{halo}>{escape(bar.shown)}</text>')
         out.append("</g>")
     out.append("</g></svg>")
     return Markup("".join(out))

@@ -16,12 +16,15 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 
+from config.messages import Message
 from engine import Actor, NotAuthenticated, NotFoundError, PermissionDenied
 from workflows.access import scope, sessions
 from workflows.access.models import Account
 from workflows.directory.actors import actor_for
 from workflows.programme import Programme
 
+#: Said of a viewer who acts for no region (yet).
+NO_REGION_YET = Message("web.no_region_yet")
 SESSION_COOKIE = "sc_session"
 LANG_COOKIE = "sc_lang"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -52,16 +55,21 @@ class Viewer:
         return scope.sees(self.actor, code)
 
 
-def require_sees(viewer: Viewer, code: str, advice: str, *, unbound: str = "no region yet"
-                 ) -> None:
+def require_sees(viewer: Viewer, code: str, advice: Message, *,
+                 unbound: Message = NO_REGION_YET) -> None:
     """Refuse a region the viewer may not see (the one scope rule), saying which regions the
     viewer does act for (``unbound`` when none) and, in ``advice``, where to go or whom to
     ask."""
     if viewer.sees(code):
         return
-    acts_for = ", ".join(sorted(viewer.regions() or ())) or unbound
-    raise PermissionDenied(f"{viewer.email} ({viewer.role}) acts for {acts_for}, not {code}; "
-                           f"{advice}")
+    raise PermissionDenied("web.acts_for_other", who=viewer.email, role=role_named(viewer),
+                           regions=sorted(viewer.regions() or ()) or unbound, region=code,
+                           advice=advice)
+
+
+def role_named(viewer: Viewer) -> Message:
+    """The viewer's role as people call it, in the reader's language."""
+    return Message(f"role.{viewer.role}")
 
 
 class LoginRequired(Exception):
@@ -90,12 +98,10 @@ def _viewer(request: Request) -> Viewer | None:
         if header:
             scheme, _, secret = header.partition(" ")
             if scheme.lower() != "bearer" or not secret.strip():
-                raise NotAuthenticated("the Authorization header must be 'Bearer <token>'; "
-                                       "create a token with POST /api/v1/tokens")
+                raise NotAuthenticated("web.bad_authorization")
             account = sessions.token_account(session, secret.strip(), now)
             if account is None:
-                raise NotAuthenticated("this API token is unknown, revoked or expired; "
-                                       "create a new one with POST /api/v1/tokens")
+                raise NotAuthenticated("web.unknown_token")
         elif token := request.cookies.get(SESSION_COOKIE):
             signed_in = sessions.session_account(session, token, now)
             if signed_in is not None:
@@ -123,8 +129,7 @@ def api_viewer(request: Request) -> Viewer:
     """The API's caller; 401 without credentials, 403 on a cookie call without CSRF token."""
     viewer = _viewer(request)
     if viewer is None:
-        raise NotAuthenticated("sign in: send 'Authorization: Bearer <token>' (create a token "
-                               "with POST /api/v1/tokens)")
+        raise NotAuthenticated("web.sign_in")
     if viewer.via == "session" and request.method not in SAFE_METHODS:
         check_csrf(viewer, request.headers.get("x-csrf-token"))
     return viewer
@@ -143,21 +148,19 @@ def check_csrf(viewer: Viewer, given: str | None) -> None:
         return
     if not given or not viewer.csrf_token or not hmac.compare_digest(
             given.encode(), viewer.csrf_token.encode()):
-        raise PermissionDenied("the form has expired or did not come from this site; reload "
-                               "the page and try again")
+        raise PermissionDenied("web.form_expired")
 
 
 def admin_viewer(viewer: Annotated[Viewer, Depends(api_viewer)]) -> Viewer:
     if not viewer.is_admin:
-        raise PermissionDenied("only an administrator may manage accounts")
+        raise PermissionDenied("web.admin_only")
     return viewer
 
 
 def acting(viewer: Viewer) -> Actor:
     """The engine actor of a viewer; an admin account with no person behind it has none."""
     if viewer.actor is None:
-        raise PermissionDenied(f"{viewer.email} is an administrator account without a person "
-                               "or OPD in the directory, and cannot act on the workflow")
+        raise PermissionDenied("web.admin_cannot_act", who=viewer.email)
     return viewer.actor
 
 

@@ -26,8 +26,8 @@ def submission_file(prog: Programme, viewer: Viewer, region_ref: str,
     with prog.db.read() as session:
         region = find_region(session, region_ref)
         if not viewer.sees(region.code):
-            raise PermissionDenied(f"{viewer.email} does not act for {region.code} "
-                                   f"{region.name}, so cannot open its files")
+            raise PermissionDenied("web.files_not_yours", who=viewer.email,
+                                   region=region.code, name=region.name)
         found = stored_file(prog, session, region.code, submission_id)
     return FileResponse(
         found.path, media_type=found.media_type,

@@ -1,51 +1,44 @@
-"""The interface's two languages: Bahasa Indonesia (default) and English.
+"""The pages' two languages: Bahasa Indonesia (default) and English.
 
-Texts live in ``locales/<lang>/*.yaml`` (one file per page area) as flat ``key: text`` maps,
-with ``{name}`` placeholders filled by :meth:`Catalog.t`. A key defined twice is an error. Both
-languages must hold the same keys (a test checks it), so a missing translation is caught
-before a user sees a raw key. The language of a request is the
-``sc_lang`` cookie (set by ``?lang=``), else the account's, else Indonesian.
+The texts are the programme's one message catalogue (:mod:`config.messages`, gettext ``.po``),
+shared with the emails, the API and the command line. The language of a request is ``?lang=``
+(which also sets the ``sc_lang`` cookie), else the cookie, else the signed-in account's, else
+the browser's ``Accept-Language``, else Indonesian; :mod:`interfaces.web.app` makes it the
+current language (:mod:`config.language`) for everything the request renders.
 """
 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
-import yaml
+from config import language, messages
 
-LOCALES = ("id", "en")
-DEFAULT = "id"
-HERE = Path(__file__).resolve().parent / "locales"
+LOCALES = language.LANGUAGES
+DEFAULT = language.DEFAULT
 
 
 class Catalog:
-    def __init__(self, lang: str, texts: dict[str, str]) -> None:
+    """One language's texts, for templates (``t("key", name=...)``)."""
+
+    def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.texts = texts
+        self.texts = messages.texts(lang)
 
     def t(self, key: str, **values: object) -> str:
-        text = self.texts.get(key, key)
-        return text.format(**values) if values else text
+        return messages.text(key, self.lang, **values)
+
+    def n(self, key: str, count: int, **values: object) -> str:
+        return messages.plural(key, count, self.lang, **values)
 
 
 @cache
 def load(lang: str) -> Catalog:
-    if lang not in LOCALES:
-        lang = DEFAULT
-    texts: dict[str, str] = {}
-    for path in sorted((HERE / lang).glob("*.yaml")):
-        with path.open(encoding="utf-8") as handle:
-            found = yaml.safe_load(handle) or {}
-        for key, text in found.items():
-            if str(key) in texts:
-                raise ValueError(f"{path}: text {key!r} is defined twice")
-            texts[str(key)] = str(text)
-    return Catalog(lang, texts)
+    return Catalog(language.pick(lang))
 
 
-def choose(query: str | None, cookie: str | None, account: str | None) -> str:
+def choose(query: str | None, cookie: str | None, account: str | None,
+           accept: str | None = None) -> str:
     for candidate in (query, cookie, account):
         if candidate in LOCALES:
             return candidate
-    return DEFAULT
+    return language.from_accept_language(accept) if accept else DEFAULT

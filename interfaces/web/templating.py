@@ -1,7 +1,10 @@
 """Rendering pages: one Jinja2 environment (autoescaped), with the helpers every page uses.
 
-Times are stored in UTC and shown in a zone: :func:`when` gives ``"5 Mar 2026 23:59 WITA"``
-in the region's zone, and pages put WIB alongside for national dates.
+Times are stored in UTC and shown in a zone: :func:`when` gives ``"5 Mar 2026 23.59 WITA"``
+in the region's zone (CLDR's forms through Babel, :func:`workflows.zones.spoken`), and pages
+put WIB alongside for national dates. The page's language is the request's current language
+(:mod:`config.language`, set by the app's middleware), so labels of the definition rendered in
+a template come out in it too.
 """
 
 from __future__ import annotations
@@ -9,22 +12,19 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from config.language import current, using
 from interfaces.web import i18n
 from interfaces.web.deps import LANG_COOKIE, Viewer
-from workflows.zones import ZONES, zone_of
+from workflows.access import languages
+from workflows.evaluation.naming import window_title
+from workflows.zones import ZONES, spoken
 
 HERE = Path(__file__).resolve().parent
-
-MONTHS = {
-    "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-}
 
 env = Environment(
     loader=FileSystemLoader(HERE / "templates"),
@@ -34,28 +34,38 @@ env = Environment(
 )
 
 
-def when(moment: datetime | None, zone: str = "WIB", lang: str = "id",
-         with_time: bool = True) -> str:
-    """A UTC moment as a date (and time) in ``zone``, labelled: ``5 Mar 2026 23:59 WITA``.
+def when(moment: datetime | None, zone: str = "WIB", lang: str | None = None,
+         with_time: bool = True, full: bool = False) -> str:
+    """A UTC moment as a date (and time) in ``zone``, labelled: ``5 Mar 2026 23.59 WITA`` in
+    tables, ``Kamis, 5 Maret 2026 pukul 23.59 WITA`` with ``full``.
 
     ``zone`` is a label (WIB, WITA, WIT) or an IANA name (Asia/Makassar).
     """
-    if moment is None:
-        return "—"
-    tz = ZONES.get(zone, zone)
-    shown = moment.astimezone(ZoneInfo(tz))
-    text = f"{shown.day} {MONTHS.get(lang, MONTHS['en'])[shown.month - 1]} {shown.year}"
-    if with_time:
-        text += f" {shown:%H:%M} {zone_of(tz)}"
-    return text
+    return spoken(moment, zone, lang=lang, time=with_time, weekday=full, short=not full)
 
 
-env.globals.update(when=when, zones=ZONES)
+def filesize(size: int, lang: str | None = None) -> str:
+    """A file's size as a person reads it, in the language's number form (CLDR, through
+    Babel): ``"1,2 MB"`` in Indonesian, ``"1.2 MB"`` in English, ``"830 B"``."""
+    from babel.numbers import format_decimal
+
+    chosen = lang or current()
+    amount = float(size)
+    for unit in ("B", "KB", "MB"):
+        if amount < 1024:
+            shape = "#,##0" if unit == "B" else "#,##0.#"
+            return f"{format_decimal(amount, format=shape, locale=chosen)} {unit}"
+        amount /= 1024
+    return f"{format_decimal(amount, format='#,##0.#', locale=chosen)} GB"
+
+
+env.globals.update(when=when, zones=ZONES, filesize=filesize, window_title=window_title)
 
 
 def language(request: Request, viewer: Viewer | None) -> str:
     return i18n.choose(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
-                       viewer.locale if viewer else None)
+                       viewer.locale if viewer else None,
+                       request.headers.get("accept-language"))
 
 
 def render(request: Request, template: str, viewer: Viewer | None, status: int = 200,
@@ -63,14 +73,20 @@ def render(request: Request, template: str, viewer: Viewer | None, status: int =
     """A page in the viewer's language; ``?lang=`` also sets the language cookie."""
     lang = language(request, viewer)
     catalog = i18n.load(lang)
-    html = env.get_template(template).render(
-        request=request, viewer=viewer, lang=lang, t=catalog.t,
-        csrf_token=viewer.csrf_token if viewer else None,
-        mailbox=getattr(request.app.state, "mailbox", None) is not None,
-        **context)
+    with using(lang):
+        html = env.get_template(template).render(
+            request=request, viewer=viewer, lang=lang, t=catalog.t, n=catalog.n,
+            csrf_token=viewer.csrf_token if viewer else None,
+            mailbox=getattr(request.app.state, "mailbox", None) is not None,
+            **context)
     response = HTMLResponse(html, status_code=status)
     query_lang = request.query_params.get("lang")
     if query_lang in i18n.LOCALES and query_lang != request.cookies.get(LANG_COOKIE):
         response.set_cookie(LANG_COOKIE, query_lang, max_age=365 * 86400, samesite="lax",
                             httponly=True)
+    if query_lang in i18n.LOCALES and viewer is not None and query_lang != viewer.locale:
+        # Choosing a language is choosing it for one's emails too.
+        prog = request.app.state.prog
+        with prog.db.transaction() as session:
+            languages.set_language(session, viewer.email, query_lang)
     return response

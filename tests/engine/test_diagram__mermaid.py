@@ -76,7 +76,7 @@ def test_the_master_plan_diagram_has_every_state():
     d = load_definition(text, "master_plan.yaml", None).definition
     diagram = mermaid(d, current="mentor_review")
     for name, spec in d.states.items():
-        assert f'state "{(spec.label or name).replace(chr(34), chr(39))}" as {name}\n' in diagram
+        assert f'state "{str(spec.label or name).replace(chr(34), chr(39))}" as {name}\n' in diagram
     assert "    mentor_review --> revision: reject (mentor) [review_rounds_left]\n" in diagram
     assert diagram.count(" --> [*]") == 2
     assert diagram.endswith("    class mentor_review current\n")

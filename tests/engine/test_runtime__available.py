@@ -33,7 +33,7 @@ def test_available_in_review_for_a_reviewer(workflow):
     assert (actions["note"].allowed, actions["note"].dests) == (True, ("review",))
     assert actions["withdraw"].allowed is False
     assert actions["withdraw"].reasons == (
-        "only coordinator may withdraw; rev@example.org (reviewer) may not",)
+        "only Coordinator may Withdraw; rev@example.org may not",)
     assert wf.instance(iid).version == version
     assert wf.history(iid) == history
 
@@ -51,7 +51,7 @@ def test_available_names_missing_deliverables_and_scope(workflow):
         mine = {a.trigger: a for a in wf.engine.available(session, iid, AUTHOR)}
     assert list(mine) == ["send", "withdraw"]
     assert mine["send"].allowed is False
-    assert mine["send"].reasons == ("still to be submitted: Manuscript (manuscript)",)
+    assert mine["send"].reasons == ("still to be submitted: Manuscript",)
     assert mine["send"].dests == ("review",)
 
     other = AUTHOR.__class__("bo@r2.example.org", "author", subjects=frozenset({"R2"}))

@@ -84,7 +84,7 @@ def test_a_failing_guard_raises_its_reason_and_writes_nothing(workflow, clock):
 
     assert info.value.trigger == "accept"
     assert info.value.reasons == ["the editor has not agreed yet"]
-    assert str(info.value) == "cannot accept: the editor has not agreed yet"
+    assert str(info.value) == "cannot Accept: the editor has not agreed yet"
     after = wf.instance(iid)
     assert (after.state, after.version, after.entered_at) == (
         before.state, before.version, before.entered_at)
@@ -125,7 +125,7 @@ def test_when_no_transition_passes_every_reason_is_reported(workflow):
     with pytest.raises(GuardFailed) as info:
         wf.fire(iid, "decide", JUDGE)
     # the first branch fails on "cheap"; the second is blocked because "small" holds
-    assert info.value.reasons == ["it is not cheap", "not while it is small"]
+    assert [str(r) for r in info.value.reasons] == ["it is not cheap", "not while it is small"]
 
     with pytest.raises(GuardFailed) as info:
         wf.fire(iid, "escalate", JUDGE)
@@ -153,7 +153,8 @@ def test_comment_required_refuses_a_missing_or_blank_comment(workflow, comment):
     with pytest.raises(GuardFailed) as info:
         wf.fire(iid, "reject", REVIEWER, comment=comment)
 
-    assert info.value.reasons == ["a comment is required to reject: say what must change"]
+    assert [str(r) for r in info.value.reasons] == [
+        "a comment is required to Reject: say what must change"]
     assert wf.instance(iid).version == version
     assert wf.history(iid)[-1]["trigger"] == "send"
 

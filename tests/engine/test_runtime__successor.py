@@ -55,7 +55,7 @@ def test_a_second_cycle_for_the_same_subject_is_refused_by_start(workflow):
 
     wf = workflow()
     wf.start("R1")
-    with pytest.raises(ConflictError, match="R1 already runs 'paper' cycle 1"):
+    with pytest.raises(ConflictError, match=r"^R1 already runs Paper review, cycle 1$"):
         wf.start("R1")
     assert wf.count("workflow_instance WHERE subject = 'R1' AND definition_key = 'paper'") == 1
 

@@ -26,12 +26,12 @@ def test_scope_refusals_speak_of_subjects_unless_told_otherwise() -> None:
     d = load_definition(BASIC_YAML, "paper.yaml", basic_guards()).definition
     with pytest.raises(PermissionDenied) as generic:
         check_scope(d, "R1", UNBOUND_AUTHOR)
-    assert str(generic.value) == ("Free Author (author) is not bound to any subject; a author "
-                                  "acts only for the subjects assigned to it")
+    assert str(generic.value) == ("Free Author is not bound to any of the subjects; someone in "
+                                  "the role Author acts only for the subjects assigned to them")
     with pytest.raises(PermissionDenied) as told:
         check_scope(d, "R1", UNBOUND_AUTHOR, Wording(subject="region", subjects="regions"))
-    assert "not bound to any region" in str(told.value)
-    assert "for the regions assigned to it" in str(told.value)
+    assert "not bound to any of the regions" in str(told.value)
+    assert "for the regions assigned to them" in str(told.value)
 
 
 @pytest.mark.parametrize(("wording", "first", "upgrade"), [

@@ -231,3 +231,36 @@ def active_account(session: Session, email: str, issued_at: datetime) -> Account
     if account.links_valid_after is not None and issued_at < account.links_valid_after:
         return None
     return account
+
+
+#: Why a link's recipient may not be signed in by it (see :func:`link_refusal`).
+DISABLED = "disabled"
+REPLACED = "replaced"
+UNREGISTERED = "unregistered"
+
+
+def link_refusal(session: Session, email: str, issued_at: datetime) -> str | None:
+    """Why a link issued to ``email`` at ``issued_at`` may not sign anyone in: the account is
+    :data:`DISABLED`, a password was set since (:data:`REPLACED`), or the address is no
+    longer in the directory (:data:`UNREGISTERED`); None when it may. The same rules as
+    :func:`account_for_email`, asked before anything is used up, so a page can say why."""
+    account = session.execute(
+        select(Account).where(col(Account.email) == email.strip().lower())).scalar_one_or_none()
+    if account is None:
+        return None if registered(session, email.strip().lower()) else UNREGISTERED
+    if account.disabled_at is not None:
+        return DISABLED
+    if account.links_valid_after is not None and issued_at < account.links_valid_after:
+        return REPLACED
+    return None
+
+
+def has_password(account: Account) -> bool:
+    """Whether the account's owner has set a password (an account made by an invitation or
+    a link from an email has none until then)."""
+    return not account.password_hash.startswith("!")
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of ``password`` (for a password set from a link from an email)."""
+    return _hasher.hash(password)

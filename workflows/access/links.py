@@ -9,6 +9,10 @@ link, so mail scanners that fetch every link do not use it up. Using it records 
 the person signs in with their password instead. A password change voids the links issued
 before it. Anyone who sees the email can use the link once: this is the same trust as a
 password-reset email, and the reason links expire after ``SMARTCITY_LINK_DAYS``.
+
+Links that set a password (an invitation to a new account, or "forgot password": see
+:mod:`workflows.access.invitations`) are signed the same way under a salt of their own, and
+share the used-nonce table: they too work once, expire, and are void after a password change.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, Final
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
@@ -126,3 +131,105 @@ def calendar_email(settings: Settings, token: str) -> tuple[str, datetime]:
     except (BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError):
         raise NotAuthenticated("this calendar address is not valid; copy it again from "
                                "your page") from None
+
+
+# -- why a link no longer works -------------------------------------------------------------
+
+#: Why a link opens nothing, for the page to word in the reader's language (the page then
+#: offers the sign-in form instead): cut short or forged, past its date, or used already.
+INVALID: Final = "invalid"
+EXPIRED: Final = "expired"
+USED: Final = "used"
+
+
+def _decoded(serializer: URLSafeSerializer, token: str) -> dict[str, Any] | None:
+    try:
+        data = serializer.loads(token)
+        return {"e": str(data["e"]), "x": int(data["x"]), "n": str(data["n"]),
+                "i": datetime.fromtimestamp(int(data["i"]), UTC), "p": str(data.get("p", "")),
+                "k": str(data.get("k", "")), "l": str(data.get("l", ""))}
+    except (BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError,
+            AttributeError):
+        return None
+
+
+def _used(session: Session, nonce: str) -> bool:
+    return session.execute(select(UsedLink.nonce).where(UsedLink.nonce == nonce)).first() \
+        is not None
+
+
+def inspect(session: Session, settings: Settings, token: str,
+            now: datetime) -> tuple[OpenedLink | None, str | None]:
+    """A sign-in link from an email as far as it can be read (None when its signature is
+    bad), and why it would be refused (:data:`INVALID`, :data:`EXPIRED`, :data:`USED`) or
+    None when it still works; nothing is used up."""
+    data = _decoded(_serializer(settings), token)
+    if data is None:
+        return None, INVALID
+    opened = OpenedLink(data["e"], data["p"], data["i"])
+    if now >= datetime.fromtimestamp(data["x"], UTC):
+        return opened, EXPIRED
+    return opened, (USED if _used(session, data["n"]) else None)
+
+
+# -- links that set a password ----------------------------------------------------------------
+
+#: A password link is signed under its own salt: a sign-in link can never be passed off as
+#: one (nor the reverse), although both share the secret key and the used-nonce table.
+PASSWORD_SALT = "smartcity-password"
+#: An invitation to a new account lives as long as a sign-in link (``SMARTCITY_LINK_DAYS``):
+#: people are invited ahead of their first task. A reset answers a request made a moment ago,
+#: so it expires within the day, as mature services do.
+INVITE: Final = "invite"
+RESET: Final = "reset"
+RESET_HOURS: Final = 24
+
+
+@dataclass(frozen=True)
+class PasswordLink:
+    email: str
+    purpose: str  # INVITE or RESET
+    issued_at: datetime
+    expires_at: datetime
+    nonce: str
+    locale: str  # the language the link's email was written in
+
+
+def password_expiry(settings: Settings, purpose: str, now: datetime) -> datetime:
+    return now + (timedelta(days=settings.link_days) if purpose == INVITE
+                  else timedelta(hours=RESET_HOURS))
+
+
+def make_password_url(settings: Settings, email: str, purpose: str, now: datetime,
+                      locale: str = "id") -> str:
+    """The address, for an email, of the page where ``email`` sets a password (once); the
+    email's ``locale`` goes along, for an account the link creates."""
+    if purpose not in (INVITE, RESET):
+        raise ValueError(f"a password link is an {INVITE!r} or a {RESET!r}, not {purpose!r}")
+    expires = int(password_expiry(settings, purpose, now).timestamp())
+    token = URLSafeSerializer(secret_key(settings), salt=PASSWORD_SALT).dumps(
+        {"e": email, "k": purpose, "x": expires, "i": int(now.timestamp()),
+         "n": secrets.token_hex(12), "l": locale})
+    return f"{settings.base_url}/password/{token}"
+
+
+def open_password_link(session: Session, settings: Settings, token: str,
+                       now: datetime) -> PasswordLink | str:
+    """The password link's content, or why it no longer works (:data:`INVALID`,
+    :data:`EXPIRED`, :data:`USED`); nothing is used up."""
+    data = _decoded(URLSafeSerializer(secret_key(settings), salt=PASSWORD_SALT), token)
+    if data is None or data["k"] not in (INVITE, RESET):
+        return INVALID
+    expires = datetime.fromtimestamp(data["x"], UTC)
+    if now >= expires:
+        return EXPIRED
+    if _used(session, data["n"]):
+        return USED
+    return PasswordLink(data["e"], data["k"], data["i"], expires, data["n"], data["l"])
+
+
+def use_password_link(session: Session, link: PasswordLink, now: datetime) -> None:
+    """Mark the link used in the caller's transaction (a concurrent second use fails on the
+    nonce's primary key, and its transaction rolls back)."""
+    session.add(UsedLink(nonce=link.nonce, email=link.email, used_at=now))
+    session.flush()

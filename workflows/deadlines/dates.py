@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from config.settings import Settings
 from engine import InvalidInputError
 from workflows.deadlines.working_days import WorkingCalendar
-from workflows.zones import ZONES, local
+from workflows.zones import ZONES, Moment
 
 END_OF_DAY = time(23, 59)
 NATIONAL_ZONE = "WIB"
@@ -25,7 +25,7 @@ def tz_of_zone(zone: str) -> str:
     """The IANA zone of a legal zone label (WIB, WITA, WIT)."""
     tz = ZONES.get(zone.strip().upper())
     if tz is None:
-        raise InvalidInputError(f"unknown zone {zone!r}: use WIB, WITA or WIT")
+        raise InvalidInputError("deadlines.unknown_zone", zone=zone)
     return tz
 
 
@@ -49,8 +49,7 @@ def resolve_due(
             day = (calendar or WorkingCalendar()).add_working_days(day, working_days)
         return datetime.combine(day, at, ZoneInfo(tz)).astimezone(UTC)
     except (OverflowError, ValueError):  # past year 9999 (or before year 1) in UTC
-        raise InvalidInputError(f"{day} is out of the supported range of dates; give a date "
-                                "in this century") from None
+        raise InvalidInputError("deadlines.date_out_of_range", day=day) from None
 
 
 def working_calendar(settings: Settings) -> WorkingCalendar:
@@ -61,6 +60,4 @@ def working_calendar(settings: Settings) -> WorkingCalendar:
 def check_future(due_at: datetime, now: datetime, tz: str) -> None:
     """Refuse a deadline that has already passed."""
     if due_at <= now:
-        raise InvalidInputError(
-            f"{local(due_at, tz)} is in the past (it is now {local(now, tz)}); give a later "
-            "date")
+        raise InvalidInputError("deadlines.in_past", due=Moment(due_at, tz), now=Moment(now, tz))

@@ -6,6 +6,10 @@ stage), the deadline in the region's zone with the zone it was announced in alon
 stands, and a signed link to the place to do it. An escalation lists, per missed deadline, the
 parties that are late and with what. Times come formatted; the words around them are the
 templates' (:mod:`workflows.emails.catalogue`).
+
+Each context is built inside its recipient's language (:func:`config.language.using`): the
+stage and document names, dates ("Senin, 30 Juni 2027 pukul 23.59 WIB"), the salutation to the
+office-holder ("Yth. Kepala Bappeda Kabupaten Mimika") and the words around them come out in it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from config.language import using
+from config.messages import text
 from config.settings import Settings
 from engine import ACT, REVIEW, SUBMIT, DeadlineRecord
 from workflows import roles
@@ -20,23 +26,22 @@ from workflows.access import links
 from workflows.deadlines.occasions import OVERDUE, local_date
 from workflows.directory.parties import Party
 from workflows.obligations import Owed
-from workflows.zones import local, zone_of
+from workflows.zones import spoken, zone_of
 
 BEFORE = "before"
 
-#: What an item asks, by the kind of duty, in each email language.
-_DO = {
-    "id": {SUBMIT: "Unggah: {}", REVIEW: "Beri keputusan review: {}", ACT: "Lakukan: {}"},
-    "en": {SUBMIT: "Submit: {}", REVIEW: "Decide the review: {}", ACT: "Do: {}"},
-}
-#: The roles as people of the programme call them.
-_ROLES = {
-    "id": {roles.OPD: "OPD", roles.MENTOR: "Mentor", roles.HEAD_OF_REGION: "Kepala daerah",
-           roles.COORDINATOR: "Koordinator", roles.ASSESSOR: "Penilai"},
-    "en": {roles.OPD: "OPD", roles.MENTOR: "Mentor", roles.HEAD_OF_REGION: "Head of region",
-           roles.COORDINATOR: "Coordinator", roles.ASSESSOR: "Assessor"},
-}
-_NOBODY = {"id": "belum ada yang terdaftar", "en": "nobody registered yet"}
+#: What an item asks, by the kind of duty (catalogue keys).
+_DO = {SUBMIT: "mail.do.submit", REVIEW: "mail.do.review", ACT: "mail.do.act"}
+
+
+def salutation(party: Party, region_name: str | None = None) -> str:
+    """How a letter to ``party`` opens, to the office-holder: an OPD's head ("Yth. Kepala
+    Bappeda Kabupaten Mimika"), a person by name ("Yth. Bapak/Ibu Sari Dewi")."""
+    if party.role == roles.OPD:
+        office = f"{party.name} {region_name}" if region_name and region_name not in party.name \
+            else party.name
+        return text("mail.salutation.opd", office=office)
+    return text("mail.salutation.person", name=party.name)
 
 
 class Region:
@@ -63,8 +68,8 @@ def _deadline_fields(d: DeadlineRecord, region: Region, tz: str, now: datetime
     announced = d.tz or region.tz
     shown_alongside = zone_of(announced) != zone_of(region.tz)
     return {
-        "deadline_local": local(d.due_at, region.tz),
-        "deadline_announced": local(d.due_at, announced) if shown_alongside else "",
+        "deadline_local": spoken(d.due_at, region.tz),
+        "deadline_announced": spoken(d.due_at, announced) if shown_alongside else "",
         # Days to the announced day, counted on the reader's calendar (as the reminders are).
         "days_left": (local_date(d.due_at, announced) - local_date(now, tz)).days,
     }
@@ -72,47 +77,60 @@ def _deadline_fields(d: DeadlineRecord, region: Region, tz: str, now: datetime
 
 def digest(settings: Settings, locale: str, party: Party, tz: str, owed: Iterable[Owed],
            regions: Mapping[str, Region], now: datetime) -> dict[str, object]:
-    """The ``reminder_digest`` context of ``party`` (in zone ``tz``) for what it owes."""
-    items = []
-    for o in sorted(owed, key=lambda o: (o.deadline.due_at if o.deadline else now, o.region,
-                                         o.label)):
-        d = o.deadline
-        if d is None:
-            continue
-        region = regions[o.region]
-        items.append({
-            "region_name": region.name,
-            "region_code": region.code,
-            "stage": o.stage,
-            "label": o.label,
-            "action": _DO[locale][o.kind].format(o.label),
-            **_deadline_fields(d, region, tz, now),
-            "kind": OVERDUE if d.due_at <= now else BEFORE,
-            "link": links.make_url(settings, party.email, item_path(party, o), now),
-        })
-    return {
-        "recipient_name": party.name,
-        "zone": zone_of(tz),
-        "items": items,
-        "app_url": links.make_url(settings, party.email, "/", now),
-    }
+    """The ``reminder_digest`` context of ``party`` (in zone ``tz``) for what it owes, in
+    the language ``locale``."""
+    with using(locale):
+        items = []
+        for o in sorted(owed, key=lambda o: (o.deadline.due_at if o.deadline else now,
+                                             o.region, o.label)):
+            d = o.deadline
+            if d is None:
+                continue
+            region = regions[o.region]
+            items.append({
+                "region_name": region.name,
+                "region_code": region.code,
+                "stage": str(o.stage),
+                "label": o.label,
+                "action": text(_DO[o.kind], what=o.label),
+                **_deadline_fields(d, region, tz, now),
+                "kind": OVERDUE if d.due_at <= now else BEFORE,
+                "link": links.make_url(settings, party.email, item_path(party, o), now),
+            })
+        own = {str(i["region_name"]) for i in items}
+        return {
+            "recipient_name": party.name,
+            "salutation": salutation(party, own.pop() if len(own) == 1 else None),
+            "zone": zone_of(tz),
+            "items": items,
+            "app_url": links.make_url(settings, party.email, "/", now),
+        }
 
 
 def escalation(locale: str, person: Party, tz: str,
                missed: Iterable[tuple[DeadlineRecord, list[Owed]]],
                regions: Mapping[str, Region], now: datetime) -> dict[str, object]:
-    """The ``escalation`` context of a coordinator for deadlines missed and who is late."""
-    items = []
-    for d, late in missed:
-        region = regions[d.subject]
-        items.append({
-            "region_name": region.name,
-            "region_code": region.code,
-            "stage": late[0].stage if late else d.state,
-            **_deadline_fields(d, region, tz, now),
-            "days_overdue": max(1, (local_date(now, tz) - local_date(d.due_at, tz)).days),
-            "late": [{"who": (o.party.label() if o.party is not None else _NOBODY[locale]),
-                      "role": _ROLES[locale].get(o.role, o.role), "label": o.label}
-                     for o in late],
-        })
-    return {"recipient_name": person.name, "zone": zone_of(tz), "items": items}
+    """The ``escalation`` context of a coordinator for deadlines missed and who is late, in
+    the language ``locale``."""
+    with using(locale):
+        items = []
+        for d, late in missed:
+            region = regions[d.subject]
+            items.append({
+                "region_name": region.name,
+                "region_code": region.code,
+                "stage": str(late[0].stage) if late else stage_name(d),
+                **_deadline_fields(d, region, tz, now),
+                "days_overdue": max(1, (local_date(now, tz) - local_date(d.due_at, tz)).days),
+                "late": [{"who": (o.party.label() if o.party is not None
+                                  else text("mail.nobody_registered")),
+                          "role": text(f"role.{o.role}").capitalize(), "label": o.label}
+                         for o in late],
+            })
+        return {"recipient_name": person.name, "salutation": salutation(person),
+                "zone": zone_of(tz), "items": items}
+
+
+def stage_name(d: DeadlineRecord) -> str:
+    """A deadline's stage when nobody is late on it (its key made readable)."""
+    return d.state.replace("_", " ").capitalize()

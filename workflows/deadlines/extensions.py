@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from config.messages import Message
 from engine import (
     Actor,
     ConflictError,
@@ -30,12 +31,12 @@ from workflows.deadlines import extension_notices
 from workflows.deadlines.dates import check_future, resolve_due, tz_of_zone
 from workflows.deadlines.models import ExtensionRequest
 from workflows.deadlines.setting import move, require_coordinator_of
-from workflows.directory.actors import Acting, acting
+from workflows.directory.actors import Acting, acting, display_name
 from workflows.directory.models import Region
 from workflows.directory.regions import find_region, region_tz
 from workflows.obligations import Obligations, of_party
 from workflows.programme import Programme
-from workflows.zones import local
+from workflows.zones import Moment, local
 
 PENDING, GRANTED, REFUSED = "pending", "granted", "refused"
 EXTENSION = "extension"
@@ -62,27 +63,25 @@ def request_extension(
     """An OPD of the region, or its own coordinator or head, asks to move its open deadline
     to ``until`` (the region's zone unless ``zone``); a coordinator decides."""
     if not reason or not reason.strip():
-        raise InvalidInputError("say why the extension is needed (--reason)")
+        raise InvalidInputError("deadlines.reason_needed")
     with prog.db.transaction() as session:
         found = find_region(session, region)
         actor = acting(session, actor)
         bound = actor.subjects is not None and found.code in actor.subjects
         if actor.role not in ASKING_ROLES or not bound:
-            if actor.role == roles.COORDINATOR and actor.subjects is None:
-                hint = ("a programme-wide coordinator moves the deadline directly with "
-                        "'smartcity deadlines override'")
-            else:
-                hint = (f"only an OPD of {found.code}, its coordinator or its head of region "
-                        "may ask")
-            raise PermissionDenied(f"{actor.describe()} may not ask to extend the deadline of "
-                                   f"{found.code}: {hint}")
+            why = (Message("deadlines.ask_programme_wide")
+                   if actor.role == roles.COORDINATOR and actor.subjects is None
+                   else Message("deadlines.ask_who", region=found.code))
+            raise PermissionDenied("deadlines.may_not_ask", who=display_name(actor),
+                                   region=found.code, why=why)
         instance = prog.current_instance(session, found.code)
         d = prog.definition_of(session, instance)
         label = d.state_label(instance.state)
+        stage_label = d.states[instance.state].label or label
         deadline = Records(session).open_deadline(instance.id, instance.state)
         if deadline is None:
-            raise InvalidInputError(f"{found.code} has no open deadline in {label}; there is "
-                                    "nothing to extend")
+            raise InvalidInputError("deadlines.nothing_to_extend", region=found.code,
+                                    stage=label)
         if actor.role != roles.COORDINATOR:
             _check_owes(prog, session, actor, deadline, label)
         tz = tz_of_zone(zone) if zone else found.tz
@@ -90,17 +89,14 @@ def request_extension(
         requested = resolve_due(until, tz)
         check_future(requested, now, tz)
         if requested <= deadline.due_at:
-            raise InvalidInputError(
-                f"{local(requested, found.tz)} is not later than the deadline "
-                f"{local(deadline.due_at, found.tz)}; ask for a later date")
+            raise InvalidInputError("deadlines.not_later", requested=Moment(requested, found.tz),
+                                    due=Moment(deadline.due_at, found.tz))
         pending = session.execute(select(ExtensionRequest.id).where(
             ExtensionRequest.deadline_id == deadline.id, ExtensionRequest.status == PENDING,
         )).scalar_one_or_none()
         if pending is not None:
-            raise ConflictError(
-                f"extension request #{pending} for {found.code} ({label}) is still pending; a "
-                f"coordinator decides it with 'smartcity deadlines decide {pending} "
-                "grant|refuse'")
+            raise ConflictError("deadlines.request_pending", id=pending, region=found.code,
+                                stage=label)
         request = ExtensionRequest(
             deadline_id=deadline.id, requested_by=actor.identity, role=actor.role,
             reason=reason.strip(), requested_until=requested, status=PENDING, created_at=now)
@@ -111,7 +107,7 @@ def request_extension(
             session, instance.id, actor, "request_extension", reason.strip(),
             f"extension #{request.id}: {label} from {local(deadline.due_at, found.tz)} to "
             f"{local(requested, found.tz)}", kind="extension")
-        extension_notices.requested(prog, session, request, found, label, deadline.due_at,
+        extension_notices.requested(prog, session, request, found, stage_label, deadline.due_at,
                                     actor, now)
         return ExtensionResult(request.id, found.code, instance.state, PENDING,
                                deadline.due_at, requested, found.tz, deadline.version)
@@ -126,27 +122,27 @@ def decide_extension(
         actor = acting(session, actor)
         request = session.get(ExtensionRequest, request_id)
         if request is None:
-            raise NotFoundError(f"no extension request #{request_id}; list them with "
-                                "'smartcity deadlines REGION'")
+            raise NotFoundError("deadlines.no_request", id=request_id)
         deadline = Records(session).deadline(request.deadline_id)
         assert deadline is not None, "a request is made on an existing deadline"
         instance = prog.engine.get_instance(session, deadline.instance_id)
         code = instance.subject
         verb = "grant" if grant else "refuse"
-        require_coordinator_of(actor, code, f"{verb} an extension")
+        require_coordinator_of(actor, code, Message(f"deadlines.action.{verb}"))
         if request.requested_by == actor.identity:
-            raise PermissionDenied(f"{actor.describe()} asked for extension #{request_id} and "
-                                   "may not decide it: another coordinator decides")
+            raise PermissionDenied("deadlines.own_request", who=display_name(actor),
+                                   id=request_id)
         if request.status != PENDING:
-            raise ConflictError(f"extension request #{request_id} was already {request.status} "
-                                f"by {request.decided_by}")
+            raise ConflictError(f"deadlines.already_{request.status}", id=request_id,
+                                by=request.decided_by)
         d = prog.definition_of(session, instance)
         label = d.state_label(deadline.state)
+        stage_label = d.states[deadline.state].label or label
         if deadline.closed_at is not None:
-            raise InvalidInputError(f"{code} has left {label}; the deadline of extension "
-                                    f"#{request_id} is closed and cannot move")
+            raise InvalidInputError("deadlines.deadline_closed", region=code, stage=label,
+                                    id=request_id)
         if not grant and not (comment and comment.strip()):
-            raise InvalidInputError("a refusal needs a comment (-m): say why, for the region")
+            raise InvalidInputError("deadlines.refusal_comment")
         tz = region_tz(session, code)
         now = prog.engine.clock()
         if grant:
@@ -170,7 +166,7 @@ def decide_extension(
         due = request.requested_until if grant else deadline.due_at
         region = session.get(Region, code)
         if region is not None:
-            extension_notices.decided(prog, session, request, region, label, due, now)
+            extension_notices.decided(prog, session, request, region, stage_label, due, now)
         return ExtensionResult(request_id, code, deadline.state, request.status, due,
                                request.requested_until, tz, version)
 
@@ -181,10 +177,10 @@ def _check_owes(prog: Programme, session: Session, actor: Actor, deadline: Deadl
     owed = Obligations(prog, session).on_deadlines([deadline])
     if of_party(owed, actor.identity):
         return
-    waiting = sorted({o.label for o in owed})
-    raise InvalidInputError(
-        f"{actor.describe()} owes nothing in {label}, so there is no deadline of theirs to "
-        f"extend; the stage waits for: {', '.join(waiting) or 'nothing more'}")
+    labels = {str(o.label): o.label for o in owed}
+    waiting = [labels[name] for name in sorted(labels)]
+    raise InvalidInputError("deadlines.owes_nothing", who=display_name(actor), stage=label,
+                            waiting=waiting or Message("deadlines.nothing_more"))
 
 
 def extension_requests(session: Session, deadline_id: int) -> list[ExtensionRequest]:

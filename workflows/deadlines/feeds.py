@@ -13,13 +13,14 @@ from datetime import timedelta
 from icalendar import Alarm, Calendar, Event
 from sqlmodel import Session
 
+from config.messages import text
 from engine import NotFoundError, Records
 from workflows.directory.agencies import opd_by_email
 from workflows.directory.models import Region
 from workflows.directory.regions import find_region
 from workflows.master_plan import MASTER_PLAN
 from workflows.programme import Programme
-from workflows.zones import local
+from workflows.zones import spoken
 
 PRODID = "-//smartcity-workflow//Gerakan Menuju 100 Smart City//ID"
 
@@ -27,16 +28,17 @@ PRODID = "-//smartcity-workflow//Gerakan Menuju 100 Smart City//ID"
 def region_feed(prog: Programme, session: Session, region_ref: str) -> bytes:
     """The open deadlines of a region's current and earlier cycles."""
     region = find_region(session, region_ref)
-    return _feed(prog, session, [region], f"Tenggat {region.name}")
+    return _feed(prog, session, [region], text("feed.name", name=region.name))
 
 
 def opd_feed(prog: Programme, session: Session, email: str) -> bytes:
     """The open deadlines of the region an OPD belongs to (what its reminders are about)."""
     opd = opd_by_email(session, email)
     if opd is None:
-        raise NotFoundError(f"no OPD is registered as {email}; see 'smartcity opd list'")
+        raise NotFoundError("deadlines.no_opd", email=email)
     region = find_region(session, opd.region_code)
-    return _feed(prog, session, [region], f"Tenggat {opd.name} ({region.name})")
+    return _feed(prog, session, [region],
+                 text("feed.name", name=f"{opd.name} ({region.name})"))
 
 
 def _feed(prog: Programme, session: Session, regions: list[Region], name: str) -> bytes:
@@ -57,13 +59,13 @@ def _feed(prog: Programme, session: Session, regions: list[Region], name: str) -
             event.add("dtstamp", deadline.created_at)
             event.add("dtstart", deadline.due_at)
             event.add("dtend", deadline.due_at + timedelta(minutes=30))
-            event.add("summary", f"Batas waktu {stage}: {region.name}")
-            event.add("description",
-                      f"{region.name} ({region.code}): tahap {stage} berakhir "
-                      f"{local(deadline.due_at, region.tz)}.")
+            event.add("summary", text("feed.summary", stage=stage, region=region.name))
+            event.add("description", text(
+                "feed.description", region=region.name, code=region.code, stage=stage,
+                due=spoken(deadline.due_at, region.tz)))
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Batas waktu {stage} besok")
+            alarm.add("description", text("feed.alarm", stage=stage))
             alarm.add("trigger", timedelta(days=-1))
             event.add_component(alarm)
             cal.add_component(event)

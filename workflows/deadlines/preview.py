@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlmodel import Session
 
+from config.language import current
 from engine import InvalidInputError, Records
 from workflows.deadlines.mornings import Due, Window
 from workflows.deadlines.occasions import local_date
@@ -42,10 +43,9 @@ def span(now: datetime, first: date | None, last: date | None) -> tuple[datetime
         last = begin.astimezone(NATIONAL).date() + timedelta(days=7)
     finish = datetime.combine(last + timedelta(days=1), time(), NATIONAL).astimezone(UTC)
     if finish <= begin:
-        raise InvalidInputError("the last day is before the first: give a last day on or "
-                                "after the first")
+        raise InvalidInputError("deadlines.last_before_first")
     if finish - begin > LONGEST:
-        raise InvalidInputError("the span is longer than a year: give a shorter one")
+        raise InvalidInputError("deadlines.span_too_long")
     return begin, finish
 
 
@@ -107,11 +107,11 @@ def preview(prog: Programme, session: Session, start: datetime, end: datetime, *
     for (email, kind, day), group in groups.items():
         first = min(group, key=lambda d: d.occasion.at)
         if kind == DIGEST:
-            items = [Item(o.region, o.stage, o.label) for o in owed.get(email, [])
+            items = [Item(o.region, str(o.stage), o.label) for o in owed.get(email, [])
                      if o.deadline is not None]
         else:
             context = run.escalation_context(
-                list({d.deadline.id: d for d in group}.values()), escalated)
+                list({d.deadline.id: d for d in group}.values()), escalated, current())
             items = [Item(i["region_code"], i["stage"],
                           "; ".join(f"{x['who']} ({x['label']})" for x in i["late"]))
                      for i in context["items"]]

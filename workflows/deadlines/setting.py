@@ -24,6 +24,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
+from config.messages import Message
 from engine import (
     Actor,
     DeadlineChange,
@@ -44,7 +45,7 @@ from workflows.deadlines.dates import (
 )
 from workflows.deadlines.models import CohortDeadline
 from workflows.deadlines.policy import COHORT
-from workflows.directory.actors import Acting, acting
+from workflows.directory.actors import Acting, acting, display_name
 from workflows.directory.cohorts import find_cohort, members
 from workflows.directory.regions import find_region
 from workflows.programme import Programme
@@ -55,22 +56,21 @@ REGION = "region"
 
 # -- who may set dates ---------------------------------------------------------------------
 
-def require_programme_coordinator(actor: Actor, what: str) -> None:
+def require_programme_coordinator(actor: Actor, what: Message) -> None:
+    """Refuse unless a programme-wide coordinator acts; ``what`` names the action."""
     if actor.role != roles.COORDINATOR or actor.subjects is not None:
-        raise PermissionDenied(
-            f"only a programme-wide coordinator may {what}; {actor.describe()} may not: ask "
-            "the programme's coordinators")
+        raise PermissionDenied("deadlines.only_programme_coordinator", action=what,
+                               who=display_name(actor))
 
 
-def require_coordinator_of(actor: Actor, region: str, what: str) -> None:
+def require_coordinator_of(actor: Actor, region: str, what: Message) -> None:
+    """Refuse unless a coordinator of ``region`` (or of the whole programme) acts."""
     if actor.role != roles.COORDINATOR:
-        raise PermissionDenied(
-            f"only a coordinator may {what}; {actor.describe()} may not: ask the programme's "
-            f"coordinators or the coordinator of {region}")
+        raise PermissionDenied("deadlines.only_coordinator", action=what,
+                               who=display_name(actor), region=region)
     if actor.subjects is not None and region not in actor.subjects:
-        raise PermissionDenied(
-            f"{actor.describe()} coordinates {', '.join(sorted(actor.subjects))}, not "
-            f"{region}: ask the programme's coordinators or the coordinator of {region}")
+        raise PermissionDenied("deadlines.coordinates_other", who=display_name(actor),
+                               regions=sorted(actor.subjects), region=region)
 
 
 def check_state(prog: Programme, session: Session, state: str) -> str:
@@ -79,8 +79,7 @@ def check_state(prog: Programme, session: Session, state: str) -> str:
     spec = d.states.get(state)
     if spec is None or spec.final:
         usable = [s for s, v in d.states.items() if not v.final]
-        raise InvalidInputError(f"unknown stage {state!r}; deadlines are set for: "
-                                f"{', '.join(usable)}")
+        raise InvalidInputError("deadlines.unknown_stage", state=state, usable=usable)
     return d.state_label(state)
 
 
@@ -122,7 +121,7 @@ def set_cohort_deadline(
     tz = tz_of_zone(zone)
     with prog.db.transaction() as session:
         actor = acting(session, actor)
-        require_programme_coordinator(actor, "set a cohort deadline")
+        require_programme_coordinator(actor, Message("deadlines.action.set_cohort"))
         found = find_cohort(session, cohort)
         assert found.id is not None
         label = check_state(prog, session, state)
@@ -179,15 +178,14 @@ def set_region_deadline(
     with prog.db.transaction() as session:
         found = find_region(session, region)
         actor = acting(session, actor)
-        require_coordinator_of(actor, found.code, f"set a deadline for {found.code}")
+        require_coordinator_of(actor, found.code,
+                               Message("deadlines.action.set_region", region=found.code))
         label = check_state(prog, session, state)
         instance = prog.current_instance(session, found.code)
         if instance.state != state:
             d = prog.definition_of(session, instance)
-            raise InvalidInputError(
-                f"{found.code} is in {d.state_label(instance.state)} ({instance.state}), not "
-                f"{label}: a region's own deadline is set for the stage it is in; for a later "
-                "stage set the cohort's date with 'smartcity deadlines set'")
+            raise InvalidInputError("deadlines.wrong_stage", region=found.code,
+                                    stage=d.state_label(instance.state), wanted=label)
         tz = tz_of_zone(zone) if zone else found.tz
         now = prog.engine.clock()
         due_at = resolve_due(when, tz, working_days=working_days,

@@ -38,6 +38,7 @@ from engine import DeadlineRecord, Records
 from notifications import outbox
 from notifications.queue import Email, queue_emails
 from workflows import roles
+from workflows.access.languages import languages_of
 from workflows.deadlines import digests, mornings, occasions
 from workflows.deadlines.digests import Region
 from workflows.deadlines.mornings import Due, Window
@@ -136,20 +137,21 @@ class Round:
                 out[o.party.email].append(o)
         return out
 
-    def digest_context(self, due: Due, owed: list[Owed]) -> dict[str, Any]:
+    def digest_context(self, due: Due, owed: list[Owed], locale: str) -> dict[str, Any]:
         regions = self.regions(o.region for o in owed)
-        return digests.digest(self.settings, self.settings.mail_locale, due.party, due.tz,
-                              owed, regions, self.now)
+        return digests.digest(self.settings, locale, due.party, due.tz, owed, regions,
+                              self.now)
 
-    def escalation_context(self, dues: list[Due], owed: list[Owed]) -> dict[str, Any]:
+    def escalation_context(self, dues: list[Due], owed: list[Owed],
+                           locale: str) -> dict[str, Any]:
         by_deadline: dict[int, list[Owed]] = defaultdict(list)
         for o in mornings.late(owed):
             if o.deadline is not None:
                 by_deadline[o.deadline.id].append(o)
         missed = [(d.deadline, by_deadline.get(d.deadline.id, [])) for d in dues]
         regions = self.regions(d.deadline.subject for d in dues)
-        return digests.escalation(self.settings.mail_locale, dues[0].party, dues[0].tz,
-                                  missed, regions, self.now)
+        return digests.escalation(locale, dues[0].party, dues[0].tz, missed, regions,
+                                  self.now)
 
 
 def sweep(prog: Programme, now: datetime | None = None, *,
@@ -215,11 +217,14 @@ def _send(run: Round, dues: list[Due], report: SweepReport) -> None:
     sent_today = outbox.existing_keys(session, keys.values())
     fresh = {email: due for email, due in first.items() if keys[email] not in sent_today}
     owed = run.owed_by_recipient(list(fresh.values())) if fresh else {}
+    # Each recipient reads in their own language (their account's, else the programme's).
+    langs = languages_of(session, settings, set(fresh) | set(escalated))
     digests = []
     for email, due in sorted(fresh.items()):
-        context = run.digest_context(due, owed.get(email, []))
+        context = run.digest_context(due, owed.get(email, []), langs[email])
         if context["items"]:  # else settled since: nothing to remind of
-            digests.append(Email("reminder_digest", email, context, keys[email]))
+            digests.append(Email("reminder_digest", email, context, keys[email],
+                                 langs[email]))
     queued = queue_emails(session, settings, EMAILS, digests, now)
     report.digests += sorted(queued)
     report.covered += len(first) - len(fresh) + len(digests) - len(queued)
@@ -241,8 +246,9 @@ def _send(run: Round, dues: list[Due], report: SweepReport) -> None:
     for email in sorted(waiting):
         chosen = list({due.deadline.id: due for due in every.get(email, escalated[email])
                        }.values())
-        emails.append(Email("escalation", email, run.escalation_context(chosen, late),
-                            keys[email]))
+        emails.append(Email("escalation", email,
+                            run.escalation_context(chosen, late, langs[email]), keys[email],
+                            langs[email]))
     report.escalations += sorted(queue_emails(session, settings, EMAILS, emails, now))
 
 

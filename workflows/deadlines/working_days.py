@@ -52,8 +52,7 @@ class WorkingCalendar:
         counted, so ``n=1`` is the next working day. ``n=0`` returns ``start`` moved forward to
         a working day if it is not one."""
         if not 0 <= n <= MAX_WORKING_DAYS:
-            raise InvalidInputError(
-                f"working days must be between 0 and {MAX_WORKING_DAYS}, not {n}")
+            raise InvalidInputError("deadlines.working_days_range", max=MAX_WORKING_DAYS, n=n)
         day = start
         if n == 0:
             while not self.is_working_day(day):

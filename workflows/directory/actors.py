@@ -51,10 +51,7 @@ def actor_for(session: Session, email: str) -> Actor:
     address = normalise_email_arg(email, "--as")
     row = session.connection().execute(_WHO, {"address": address}).first()
     if row is None:
-        raise NotFoundError(
-            f"nobody is registered as {address}; add a person ('smartcity person add') or an "
-            "OPD ('smartcity opd add')"
-        )
+        raise NotFoundError("directory.nobody", address=address)
     found, role, name, region_code, row_id, party = row
     if party:
         return Actor(found, roles.OPD, frozenset({region_code}), party=party, name=name)
@@ -66,6 +63,11 @@ def actor_for(session: Session, email: str) -> Actor:
     else:
         subjects = None
     return Actor(found, role, subjects, name=name)
+
+
+def display_name(actor: Actor) -> str:
+    """Who an actor is in a sentence: the name people know, else the address."""
+    return actor.name or actor.identity
 
 
 def acting(session: Session, who: Acting) -> Actor:

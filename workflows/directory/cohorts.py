@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from config.messages import Message
 from engine import ConflictError, InvalidInputError, NotFoundError
 from workflows.directory import imports
 from workflows.directory.actors import SYSTEM
@@ -20,22 +21,23 @@ from workflows.directory.regions import find_region, region_codes
 from workflows.master_plan import MASTER_PLAN
 from workflows.programme import Programme
 
-CREATE_HINT = "create it with 'smartcity cohort create'"
+#: What to do when a cohort is not found, where no interface says better.
+CREATE_HINT = Message("directory.cohort_hint")
 
 
 def create_cohort(prog: Programme, name: str, year: int) -> Cohort:
     if not 2017 <= year <= 2100:
-        raise InvalidInputError(f"year {year} is outside the programme (2017 onwards)")
+        raise InvalidInputError("directory.year_outside", year=year)
     with prog.db.transaction() as session:
         if session.execute(select(Cohort.id).where(Cohort.name == name)).first():
-            raise ConflictError(f"cohort {name!r} already exists")
+            raise ConflictError("directory.cohort_exists", name=name)
         cohort = Cohort(name=name, year=year)
         session.add(cohort)
         session.flush()
         return cohort
 
 
-def find_cohort(session: Session, ref: str, hint: str = CREATE_HINT) -> Cohort:
+def find_cohort(session: Session, ref: str, hint: Message | str = CREATE_HINT) -> Cohort:
     """A cohort by name, or by year when that year has exactly one cohort.
 
     Only four ASCII digits are read as a year: ``"²".isdigit()`` is true, and a run of
@@ -48,11 +50,11 @@ def find_cohort(session: Session, ref: str, hint: str = CREATE_HINT) -> Cohort:
     if cohort is None and len(ref) == 4 and ref.isascii() and ref.isdigit():
         found = session.execute(select(Cohort).where(Cohort.year == int(ref))).scalars().all()
         if len(found) > 1:
-            names = ", ".join(c.name for c in found)
-            raise InvalidInputError(f"{ref} has several cohorts ({names}); name one")
+            raise InvalidInputError("directory.several_cohorts", ref=ref,
+                                    names=[c.name for c in found])
         cohort = found[0] if found else None
     if cohort is None:
-        raise NotFoundError(f"no cohort {ref!r}; {hint}")
+        raise NotFoundError("directory.no_cohort", ref=ref, hint=hint)
     return cohort
 
 
@@ -64,14 +66,14 @@ def add_members(prog: Programme, cohort_ref: str, region_refs: Sequence[str]) ->
         codes = [r.code for r in regions]
         repeated = sorted({c for c in codes if codes.count(c) > 1})
         if repeated:
-            raise InvalidInputError(f"listed more than once: {', '.join(repeated)}")
+            raise InvalidInputError("directory.listed_twice", codes=repeated)
         taken = session.execute(
             select(CohortMember.region_code, Cohort.name).join(Cohort)
             .where(col(CohortMember.region_code).in_(codes))
         ).all()
         if taken:
-            listed = ", ".join(f"{code} (in {name})" for code, name in taken)
-            raise ConflictError(f"already selected: {listed}")
+            raise ConflictError("directory.already_selected", listed=[
+                Message("directory.in_cohort", code=code, cohort=name) for code, name in taken])
         assert cohort.id is not None, "a cohort read from the database has an id"
         for region in regions:
             session.add(CohortMember(cohort_id=cohort.id, region_code=region.code))

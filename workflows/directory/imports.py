@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from config.messages import Message
 from engine import InvalidInputError
 from workflows import roles
 from workflows.directory.reference import DimensionSet
@@ -28,7 +29,14 @@ T = TypeVar("T")
 
 
 class RowError(ValueError):
-    """A problem with one cell; the reader adds the row number."""
+    """A problem with one cell, as a catalogue message; the reader adds the row number."""
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.message = Message(key, **params)
+        super().__init__(key)
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def normalise_email(value: str) -> str:
@@ -38,8 +46,8 @@ def normalise_email(value: str) -> str:
 
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise RowError(f"email {value.strip()!r} is not a valid address: {exc}") from None
+    except EmailNotValidError:
+        raise RowError("directory.bad_email", value=value.strip()) from None
 
 
 def normalise_email_arg(value: str, what: str = "email") -> str:
@@ -47,15 +55,16 @@ def normalise_email_arg(value: str, what: str = "email") -> str:
     try:
         return normalise_email(value)
     except RowError as exc:
-        raise InvalidInputError(f"{what}: {exc}") from None
+        raise InvalidInputError("directory.field_problem", what=what,
+                                problem=exc.message) from None
 
 
 def region_code(value: str, known: Collection[str] | None = None) -> str:
     value = value.strip()
     if not REGION_CODE.match(value):
-        raise RowError(f"region {value!r} is not a Kemendagri code like 64.71")
+        raise RowError("directory.not_region_code", value=value)
     if known is not None and value not in known:
-        raise RowError(f"unknown region code {value}")
+        raise RowError("directory.unknown_region_code", code=value)
     return value
 
 
@@ -100,52 +109,66 @@ def read_rows(
         text = source.read_text(encoding="utf-8-sig") if isinstance(source, Path) else source
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise InvalidInputError(f"{source}: cannot read: {reason}") from None
+        raise InvalidInputError("directory.cannot_read", source=source, reason=reason) from None
     try:
         records = list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
-        raise InvalidInputError(f"{name}: not a valid CSV file: {exc}") from None
+        raise InvalidInputError("directory.not_csv", name=name, reason=exc) from None
     header = [h.strip().lower() for h in (records[0] if records else [])]
     required = list(required)
     missing = [c for c in required if c not in header]
     if missing:
-        raise InvalidInputError(
-            f"{name}: row 1: missing column(s) {', '.join(missing)}; expected "
-            f"{', '.join(required + [f'[{o}]' for o in optional])}"
-        )
+        raise InvalidInputError("directory.missing_columns", name=name, missing=missing,
+                                expected=required + [f"[{o}]" for o in optional])
     rows: list[T] = []
-    errors: list[str] = []
+    errors: list[Message] = []
     checks = list(unique)
     seen: list[dict[object, int]] = [{} for _ in checks]
     for number, record in enumerate(records[1:], start=2):
         if len(record) > len(header):
-            errors.append(f"row {number}: more cells than columns")
+            errors.append(Message("directory.row", number=number,
+                                  problem=Message("directory.row_too_long")))
             continue
         cells = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(header)}
         if not any(cells.values()):
             continue
         empty = [c for c in required if not cells.get(c)]
         if empty:
-            errors.append(f"row {number}: {', '.join(empty)} is empty")
+            errors.append(Message("directory.row", number=number,
+                                  problem=Message("directory.row_empty", cells=empty)))
             continue
         try:
             row = parse(cells)
         except RowError as exc:
-            errors.append(f"row {number}: {exc}")
+            errors.append(Message("directory.row", number=number, problem=exc.message))
             continue
         for (what, key), earlier in zip(checks, seen, strict=True):
             value = key(row)
             if value in earlier:
-                errors.append(f"row {number}: {what} {_shown(value)} repeats row {earlier[value]}")
+                errors.append(Message("directory.row", number=number, problem=Message(
+                    "directory.row_repeats", what=what, value=_shown(value),
+                    earlier=earlier[value])))
             earlier.setdefault(value, number)
         rows.append(row)
     if errors:
-        more = f"; and {len(errors) - 20} more" if len(errors) > 20 else ""
-        shown = "; ".join(errors[:20]) + more
-        raise InvalidInputError(f"{name}: {len(errors)} bad row(s), nothing imported: {shown}")
+        shown: list[Message] = errors[:20]
+        if len(errors) > 20:
+            shown.append(Message("directory.and_more", count=len(errors) - 20))
+        raise InvalidInputError("directory.bad_rows", name=name, count=len(errors),
+                                problems=_Semicolons(shown))
     if not rows:
-        raise InvalidInputError(f"{name}: no rows to import")
+        raise InvalidInputError("directory.no_rows", name=name)
     return rows
+
+
+class _Semicolons:
+    """Row problems joined with ``; `` when written out (each in the current language)."""
+
+    def __init__(self, parts: list[Message]) -> None:
+        self.parts = parts
+
+    def __format__(self, spec: str) -> str:
+        return "; ".join(str(p) for p in self.parts)
 
 
 def _shown(value: object) -> str:
@@ -156,11 +179,11 @@ def opd_row(c: dict[str, str], dimensions: DimensionSet,
             known: Collection[str] | None = None) -> OpdRow:
     """One OPD from its cells (region, code, name, email, dimension)."""
     if not OPD_CODE.match(c["code"]):
-        raise RowError(f"code {c['code']!r} must be letters, digits, '.', '_' or '-'")
+        raise RowError("directory.bad_opd_code", code=c["code"])
     dim = c.get("dimension") or None
     if dim and dimensions.get(dim) is None:
-        known = ", ".join(d.code for d in dimensions.dimensions)
-        raise RowError(f"unknown dimension {dim!r} (one of: {known})")
+        raise RowError("directory.unknown_dimension", dimension=dim,
+                       known=[d.code for d in dimensions.dimensions])
     return OpdRow(region_code(c["region"], known), c["code"].upper(), c["name"],
                   normalise_email(c["email"]), dim)
 
@@ -177,13 +200,12 @@ def person_row(c: dict[str, str], known: Collection[str] | None = None) -> Perso
     """One person from its cells (email, name, role, region)."""
     role = c["role"].lower()
     if role not in ROLES:
-        raise RowError(f"role {c['role']!r} is not one of {', '.join(ROLES)}")
+        raise RowError("directory.unknown_role", role=c["role"], known=ROLES)
     region = region_code(c["region"], known) if c.get("region") else None
     if role == roles.HEAD_OF_REGION and region is None:
-        raise RowError("a head_of_region needs a region")
+        raise RowError("directory.head_needs_region")
     if role == roles.MENTOR and region is not None:
-        raise RowError("a mentor's regions are assigned with 'smartcity mentor assign' or the "
-                       "mentor import, not a region column")
+        raise RowError("directory.mentor_no_region")
     return PersonRow(normalise_email(c["email"]), c["name"], role, region)
 
 
@@ -197,11 +219,11 @@ def one(parse: Callable[[dict[str, str]], T], required: Iterable[str], **cells: 
     """Parse a single record given as arguments; a bad value is an error without row numbers."""
     empty = [k for k in required if not cells.get(k, "").strip()]
     if empty:
-        raise InvalidInputError(f"{', '.join(empty)} must not be empty")
+        raise InvalidInputError("directory.must_not_be_empty", fields=empty)
     try:
         return parse({k: v.strip() for k, v in cells.items()})
     except RowError as exc:
-        raise InvalidInputError(str(exc)) from None
+        raise InvalidInputError(exc.message) from None
 
 
 def parse_mentors(source: Path | str, known: Collection[str] | None = None) -> list[MentorRow]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from config.messages import Message
 from engine import InvalidInputError, NotFoundError
 from workflows.directory.models import CohortMember, Province, Region
 from workflows.zones import ZONES
@@ -30,11 +31,11 @@ def find_region(session: Session, ref: str) -> Region:
         return region
     names = list(session.execute(select(Region.name)).scalars())
     if not names:
-        raise NotFoundError("no regions are loaded; run 'smartcity init' first")
+        raise NotFoundError("directory.no_regions")
     close = difflib.get_close_matches(ref, names, n=3, cutoff=0.6)
-    hint = (f"; did you mean {', '.join(close)}?" if close
-            else "; list them with 'smartcity region list'")
-    raise NotFoundError(f"unknown region {ref!r}{hint}")
+    hint = (Message("directory.did_you_mean", names=close) if close
+            else Message("directory.region_hint"))
+    raise NotFoundError("directory.unknown_region", ref=ref, hint=hint)
 
 
 def region_codes(session: Session) -> set[str]:
@@ -46,7 +47,7 @@ def check_regions(session: Session, codes: Sequence[str], where: str) -> None:
     have = set(session.execute(select(Region.code).where(col(Region.code).in_(codes))).scalars())
     unknown = [c for c in codes if c not in have]
     if unknown:
-        raise NotFoundError(f"{where}unknown region code(s): {', '.join(unknown)}")
+        raise NotFoundError("directory.unknown_region_codes", where=where, codes=unknown)
 
 
 def region_tz(session: Session, code: str) -> str:
@@ -83,7 +84,7 @@ def listing(session: Session, *, province: str | None = None, zone: str | None =
              .order_by(Region.code))
     if zone:
         if zone.upper() not in ZONES:
-            raise InvalidInputError(f"zone {zone!r} is not WIB, WITA or WIT")
+            raise InvalidInputError("directory.bad_zone", zone=zone)
         query = query.where(Region.zone == zone.upper())
     if province:
         query = query.where(

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
+from config.messages import Message
 from engine import ConflictError, NotFoundError
 from workflows import roles
 from workflows.directory import imports
@@ -25,7 +26,7 @@ def email_free(session: Session, email: str, *, opd_id: int | None = None,
     person = session.execute(select(Person.id).where(Person.email == email)).scalar_one_or_none()
     opd = session.execute(select(Opd.id).where(Opd.email == email)).scalar_one_or_none()
     if (person is not None and person != person_id) or (opd is not None and opd != opd_id):
-        raise ConflictError(f"{email} already belongs to someone else; each actor needs its own")
+        raise ConflictError("directory.address_taken", email=email)
 
 
 def upsert_opds(prog: Programme, rows: Sequence[imports.OpdRow]) -> int:
@@ -71,9 +72,8 @@ def _upsert_people(session: Session, rows: Sequence[imports.PersonRow], *,
             select(Person).where(Person.email == row.email)).scalar_one_or_none()
         email_free(session, row.email, person_id=person.id if person else None)
         if person is not None and person.role != row.role and not role_change:
-            raise ConflictError(
-                f"{row.email} is registered as {person.role}; to change a role use "
-                f"'smartcity person add {row.email} --role {row.role}'")
+            raise ConflictError("directory.role_taken", email=row.email,
+                                role=Message(f"role.{person.role}"), wanted=row.role)
         if person is None:
             person = Person(email=row.email, name=row.name, role=row.role)
             new += 1
@@ -118,8 +118,7 @@ def assign_mentor(prog: Programme, email: str, region_refs: Sequence[str]) -> in
 def _assign(session: Session, email: str, codes: Sequence[str]) -> int:
     mentor = session.execute(select(Person).where(Person.email == email)).scalar_one_or_none()
     if mentor is None or mentor.role != roles.MENTOR:
-        raise NotFoundError(f"{email} is not a registered mentor; add it with "
-                            "'smartcity mentor add'")
+        raise NotFoundError("directory.not_a_mentor", email=email)
     new = 0
     for code in codes:
         exists = session.execute(select(MentorAssignment.id).where(

@@ -26,6 +26,7 @@ EMAILS: Final = Catalogue(
     kinds={
         # items: region_name, region_code, stage, label, action, deadline_local,
         # deadline_announced, days_left, kind ("overdue"/"before"), link
+        # salutation (optional): how the letter opens, to the office-holder
         "reminder_digest": ("recipient_name", "zone", "items", "app_url"),
         # items: region_name, region_code, stage, deadline_local, deadline_announced,
         # days_left, days_overdue, late (list of who, role, label)
@@ -45,6 +46,10 @@ EMAILS: Final = Catalogue(
         "extension_decided": ("recipient_name", "region_name", "region_code", "stage",
                               "granted", "comment", "due_local", "requested_local",
                               "request_id", "app_url"),
+        # app_url: the signed link to the page that sets a password (workflows.access.links)
+        "account_invite": ("recipient_name", "email", "role", "region_name", "inviter_name",
+                           "app_url", "expires", "login_url"),
+        "password_reset": ("recipient_name", "email", "app_url", "expires"),
     },
     locales=(DEFAULT_LOCALE, "en"),
     digests=frozenset({"reminder_digest", "escalation"}),

@@ -13,13 +13,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import col
 
+from config.language import using
 from notifications.queue import queue_email
+from workflows.access.languages import languages_of
 from workflows.directory.models import Opd, Region
 from workflows.emails.catalogue import EMAILS
 from workflows.evaluation.models import EvaluationWindow
+from workflows.evaluation.naming import window_title
 from workflows.evaluation.windows import WindowChange, pending_regions
 from workflows.programme import Programme
-from workflows.zones import local
+from workflows.zones import spoken
 
 
 def announce_opened(prog: Programme, opened: list[WindowChange], now: datetime) -> int:
@@ -57,14 +60,17 @@ def _notify(prog: Programme, window: EvaluationWindow, regions: list[str], kind:
             select(Opd, Region).join(Region, col(Region.code) == col(Opd.region_code))
             .where(col(Opd.region_code).in_(regions)).order_by(col(Opd.region_code))
         ).all()
+        langs = languages_of(session, prog.settings, [opd.email for opd, _ in rows])
         for opd, region in rows:
-            context = {"recipient_name": opd.name, "region_name": region.name,
-                       "window_name": window.name,
-                       "closes_local": local(window.closes_at, region.tz)}
+            lang = langs[opd.email]
+            with using(lang):
+                context = {"recipient_name": opd.name, "region_name": region.name,
+                           "window_name": window_title(window.name),
+                           "closes_local": spoken(window.closes_at, region.tz)}
             if threshold is not None:
                 context["days_left"] = max(0, (window.closes_at - now).days)
             key = f"{kind}:{window.name}:{threshold or 0}:{opd.email}"
             queued += queue_email(session, prog.settings, EMAILS, kind=kind,
                                   recipient=opd.email, context=context, key=key,
-                                  now=now) is not None
+                                  now=now, locale=lang) is not None
     return queued

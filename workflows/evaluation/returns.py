@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from config.messages import Message
 from engine import (
     Actor,
     GuardFailed,
@@ -23,26 +24,28 @@ from engine import (
     check_role,
 )
 from workflows import roles
-from workflows.directory.actors import Acting, acting
+from workflows.directory.actors import Acting, acting, display_name
 from workflows.directory.models import Region
 from workflows.directory.regions import find_region
 from workflows.evaluation.models import EvaluationReturn, EvaluationWindow, WindowExtension
 from workflows.evaluation.windows import find_window
 from workflows.master_plan import IMPLEMENTATION
 from workflows.programme import Programme
-from workflows.zones import ZONES, local
+from workflows.zones import ZONES, Moment
 
 
-def check_region_scope(actor: Actor, region: str, action: str) -> None:
+def check_region_scope(actor: Actor, region: str, action: Message) -> None:
+    """Refuse an actor bound to other regions; ``action`` says what was tried."""
     if actor.subjects is not None and region not in actor.subjects:
         raise PermissionDenied(
-            f"{actor.describe()} acts for {', '.join(sorted(actor.subjects)) or 'no region'}, "
-            f"not {region}; only someone of {region} or a programme coordinator may {action}")
+            "evaluation.error.other_region", who=display_name(actor),
+            regions=sorted(actor.subjects) or Message("evaluation.error.no_region"),
+            region=region, action=action)
 
 
-def _aware(at: datetime, what: str) -> datetime:
+def _aware(at: datetime, what: Message) -> datetime:
     if at.tzinfo is None:
-        raise InvalidInputError(f"{what} has no time zone; give it in WIB, WITA or WIT")
+        raise InvalidInputError("evaluation.error.no_zone", what=what)
     return at.astimezone(UTC)
 
 
@@ -64,11 +67,8 @@ def parse_time(text: str, tz: str) -> datetime:
         try:
             return parsed.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
         except OverflowError:  # year 1 or 9999 pushed past the calendar by the zone offset
-            raise InvalidInputError(f"{text!r} is out of the supported range of dates; give "
-                                    "a date in this century") from None
-    raise InvalidInputError(
-        f"{text!r} is not a time: give YYYY-MM-DD or 'YYYY-MM-DD HH:MM', optionally followed "
-        "by WIB, WITA or WIT (default: the region's own zone)")
+            raise InvalidInputError("deadlines.date_out_of_range", day=text.strip()) from None
+    raise InvalidInputError("evaluation.error.not_a_time", text=text.strip())
 
 
 def extend_window(prog: Programme, window_ref: str, region_ref: str, until: datetime,
@@ -77,21 +77,21 @@ def extend_window(prog: Programme, window_ref: str, region_ref: str, until: date
 
     Granting again replaces the earlier extension of that region and window.
     """
-    until = _aware(until, "the extension's end")
+    until = _aware(until, Message("evaluation.error.extension_end"))
     with prog.db.transaction() as session:
         actor = acting(session, actor)
-        check_role("extend an evaluation window", [roles.COORDINATOR], actor)
+        check_role(Message("evaluation.error.action.extend"), [roles.COORDINATOR], actor,
+                   prog.master_plan(session))
         window = find_window(session, window_ref)
         region = find_region(session, region_ref)
-        check_region_scope(actor, region.code, "extend its window")
+        check_region_scope(actor, region.code, Message("evaluation.error.action.extend_own"))
         now = prog.engine.clock()
         if until <= window.closes_at:
-            raise InvalidInputError(
-                f"window {window.name} already runs until {local(window.closes_at, region.tz)}; "
-                "an extension must end after that")
+            raise InvalidInputError("evaluation.error.already_runs", window=window.name,
+                                    until=Moment(window.closes_at, region.tz))
         if until <= now:
-            raise InvalidInputError(
-                f"{local(until, region.tz)} has already passed; give a later time")
+            raise InvalidInputError("evaluation.error.already_passed",
+                                    until=Moment(until, region.tz))
         ext = session.execute(select(WindowExtension).where(
             WindowExtension.window_id == window.id,
             WindowExtension.region_code == region.code)).scalar_one_or_none()
@@ -122,16 +122,18 @@ def submit_return(prog: Programme, region_ref: str, window_ref: str,
     submitter. Refused outside the window unless the region's extension is still running."""
     with prog.db.transaction() as session:
         actor = acting(session, actor)
-        check_role("submit an evaluation return", [roles.OPD, roles.COORDINATOR], actor)
+        d = prog.master_plan(session)
+        check_role(Message("evaluation.error.action.submit"), [roles.OPD, roles.COORDINATOR],
+                   actor, d)
         region = find_region(session, region_ref)
-        check_region_scope(actor, region.code, "submit its evaluation return")
+        check_region_scope(actor, region.code, Message("evaluation.error.action.submit_own"))
         window = find_window(session, window_ref)
         instance = prog.current_instance(session, region.code)
         if instance.state != IMPLEMENTATION:
+            mine = prog.definition_of(session, instance)
             raise TransitionNotAllowed(
-                f"{region.code} {region.name} is in stage {instance.state!r}, not "
-                f"{IMPLEMENTATION!r}; only regions implementing an adopted master plan hand in "
-                "evaluation returns")
+                "evaluation.error.not_implementing", region=f"{region.code} {region.name}",
+                stage=mine.state_label(instance.state), wanted=mine.state_label(IMPLEMENTATION))
         now = prog.engine.clock()
         extended = _gate(session, window, region, now)
         ret = session.execute(select(EvaluationReturn).where(
@@ -153,11 +155,12 @@ def _gate(session: Session, window: EvaluationWindow, region: Region,
           now: datetime) -> datetime | None:
     """None if the window is open at ``now``; the extension's end if only an extension lets
     the region in; otherwise refuse, saying when the window opens or closed."""
-    action = "submit an evaluation return"
+    action = Message("evaluation.error.action.submit")
     if now < window.opens_at:
-        raise GuardFailed(action, [
-            f"window {window.name} is not open yet: it opens {local(window.opens_at, region.tz)}"
-            f" and closes {local(window.closes_at, region.tz, '%Y-%m-%d %H:%M:%S')}"])
+        raise GuardFailed("submit_return", [Message(
+            "evaluation.error.not_open_yet", window=window.name,
+            opens=Moment(window.opens_at, region.tz),
+            closes=Moment(window.closes_at, region.tz))], action=action)
     if now < window.closes_at:
         return None
     ext = session.execute(select(WindowExtension).where(
@@ -165,15 +168,12 @@ def _gate(session: Session, window: EvaluationWindow, region: Region,
         WindowExtension.region_code == region.code)).scalar_one_or_none()
     if ext is not None and now < ext.until:
         return ext.until
-    closed = local(window.closes_at, region.tz, "%Y-%m-%d %H:%M:%S")
-    if ext is not None:
-        why = (f"window {window.name} closed {closed} and the extension for {region.code} ended "
-               f"{local(ext.until, region.tz)}")
-    else:
-        why = f"window {window.name} closed {closed}"
-    raise GuardFailed(action, [
-        f"{why}; a coordinator can extend it for {region.code} with 'smartcity evaluation "
-        f"extend {window.name} {region.code} UNTIL'"])
+    closed = Moment(window.closes_at, region.tz)
+    why = (Message("evaluation.error.extension_ended", window=window.name, closed=closed,
+                   region=region.code, ended=Moment(ext.until, region.tz)) if ext is not None
+           else Message("evaluation.error.closed", window=window.name, closed=closed,
+                        region=region.code))
+    raise GuardFailed("submit_return", [why], action=action)
 
 
 def extensions_of(session: Session, window: EvaluationWindow) -> list[WindowExtension]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from config.messages import Message
 from engine import InvalidInputError, NotFoundError, check_role
 from workflows import roles
 from workflows.directory.actors import Acting, acting
@@ -39,11 +40,6 @@ class ScoreResult:
     assessors: int
 
 
-def _scale_text(prog: Programme) -> str:
-    low, high = prog.settings.evaluation_scale
-    return f"{low:g} to {high:g}"
-
-
 def score(prog: Programme, region_ref: str, window_ref: str, part: str, value: float,
           actor: Acting, dimension: str | None = None) -> ScoreResult:
     """An assessor's (or coordinator's) score of one part of a region's return, overall or for
@@ -51,29 +47,28 @@ def score(prog: Programme, region_ref: str, window_ref: str, part: str, value: f
     assessors' scores average."""
     part = part.strip().lower().replace("-", "_")
     if part not in PARTS:
-        raise InvalidInputError(f"unknown part {part!r}; the parts are {', '.join(PARTS)}")
+        raise InvalidInputError("evaluation.error.unknown_part", part=part, parts=PARTS)
     low, high = prog.settings.evaluation_scale
     if math.isnan(value) or not low <= value <= high:
-        raise InvalidInputError(
-            f"score {value:g} is outside the evaluation scale {_scale_text(prog)}; give a value "
-            "on that scale")
+        raise InvalidInputError("evaluation.error.outside_scale", value=f"{value:g}",
+                                low=f"{low:g}", high=f"{high:g}")
     dim = (dimension or "").strip().lower()
     if dim and prog.dimensions.get(dim) is None:
-        known = ", ".join(d.code for d in prog.dimensions.dimensions)
-        raise InvalidInputError(f"unknown dimension {dim!r} (one of: {known})")
+        raise InvalidInputError("evaluation.error.unknown_dimension", dimension=dim,
+                                known=[d.code for d in prog.dimensions.dimensions])
     with prog.db.transaction() as session:
         actor = acting(session, actor)
-        check_role("score an evaluation return", [roles.ASSESSOR, roles.COORDINATOR], actor)
+        check_role(Message("evaluation.error.action.score"), [roles.ASSESSOR, roles.COORDINATOR],
+                   actor, prog.master_plan(session))
         region = find_region(session, region_ref)
-        check_region_scope(actor, region.code, "score its return")
+        check_region_scope(actor, region.code, Message("evaluation.error.action.score_own"))
         window = find_window(session, window_ref)
         ret = session.execute(select(EvaluationReturn).where(
             EvaluationReturn.window_id == window.id,
             EvaluationReturn.region_code == region.code)).scalar_one_or_none()
         if ret is None or ret.id is None:
-            raise NotFoundError(
-                f"{region.code} has no evaluation return in {window.name}; the region submits "
-                f"it first ('smartcity evaluation submit {region.code} {window.name}')")
+            raise NotFoundError("evaluation.error.no_return", region=region.code,
+                                window=window.name)
         row = session.execute(select(EvaluationScore).where(
             EvaluationScore.return_id == ret.id, EvaluationScore.part == part,
             EvaluationScore.dimension == dim, EvaluationScore.assessor == actor.identity)

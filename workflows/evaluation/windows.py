@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session, col, select
 
+from config.messages import Message
 from engine import InvalidInputError, NotFoundError, Records
 from workflows.evaluation import WIB
 from workflows.evaluation.models import EvaluationReturn, EvaluationWindow
@@ -29,12 +30,13 @@ _SPEC = re.compile(r"^\s*(\d{2})-(\d{2})\s*/\s*(\d{2})-(\d{2})\s*$")
 
 def _day(year: int, month: int, day: int, spec: str) -> date:
     if not 1 <= month <= 12:
-        raise InvalidInputError(f"evaluation window {spec!r}: no month {month:02d}")
+        raise InvalidInputError("evaluation.error.no_month", spec=spec, month=f"{month:02d}")
     last = calendar.monthrange(year, month)[1]
     if month == 2 and day == 29:
         day = last  # 02-29 means the last day of February in a common year
     if not 1 <= day <= last:
-        raise InvalidInputError(f"evaluation window {spec!r}: no day {month:02d}-{day:02d}")
+        raise InvalidInputError("evaluation.error.no_day", spec=spec,
+                                day=f"{month:02d}-{day:02d}")
     return date(year, month, day)
 
 
@@ -46,9 +48,7 @@ def window_dates(spec: str, year: int) -> tuple[date, date]:
     """
     found = _SPEC.match(spec)
     if found is None:
-        raise InvalidInputError(
-            f"evaluation window {spec!r} is not MM-DD/MM-DD (e.g. 06-01/06-30); fix "
-            "SMARTCITY_EVALUATION_WINDOWS")
+        raise InvalidInputError("evaluation.error.bad_spec", spec=spec)
     m1, d1, m2, d2 = (int(g) for g in found.groups())
     first = _day(year, m1, d1, spec)
     last = _day(year, m2, d2, spec)
@@ -79,7 +79,7 @@ def ensure_windows(prog: Programme, year: int) -> list[EvaluationWindow]:
     the settings later does not move a window already planned.
     """
     if not 2017 <= year <= 2100:
-        raise InvalidInputError(f"year {year} is outside the programme (2017 onwards)")
+        raise InvalidInputError("directory.year_outside", year=year)
     planned = planned_windows(prog, year)
     with prog.db.transaction() as session:
         out = []
@@ -110,9 +110,9 @@ def find_window(session: Session, ref: str) -> EvaluationWindow:
     if window is not None:
         return window
     names = [w.name for w in windows(session)]
-    hint = (f"; known windows: {', '.join(names)}" if names
-            else "; create them with 'smartcity evaluation windows --year YYYY'")
-    raise NotFoundError(f"no evaluation window {ref.strip()!r}{hint}")
+    hint = (Message("evaluation.error.known_windows", names=names) if names
+            else Message("evaluation.error.no_windows_yet"))
+    raise NotFoundError("evaluation.error.no_window", ref=ref.strip(), hint=hint)
 
 
 def regions_in_implementation(session: Session) -> list[str]:
@@ -133,7 +133,7 @@ class WindowChange:
 def _now(prog: Programme, now: datetime | None) -> datetime:
     at = now if now is not None else prog.engine.clock()
     if at.tzinfo is None:
-        raise InvalidInputError("a time without a zone is ambiguous; give an aware datetime")
+        raise InvalidInputError("evaluation.error.naive_time")
     return at.astimezone(UTC)
 
 

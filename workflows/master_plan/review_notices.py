@@ -21,16 +21,18 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from config.language import using
 from config.settings import Settings
-from engine import ActionEvent, Records
+from engine import ActionEvent, Records, Text
 from notifications.queue import queue_email
 from workflows import roles
 from workflows.access import links
+from workflows.access.languages import language_of
 from workflows.directory.agencies import opds
 from workflows.directory.models import Region
 from workflows.directory.people import mentors_of
 from workflows.emails.catalogue import EMAILS
-from workflows.zones import ZONES, local
+from workflows.zones import ZONES, Moment
 
 
 class ReviewNotices:
@@ -75,7 +77,7 @@ class ReviewNotices:
         region = session.get(Region, code)
         opened = event.opened  # the revision's deadline, opened by this very action
         tz = region.tz if region else ZONES["WIB"]
-        revision_due = local(opened.due.due_at, tz) if opened is not None else ""
+        revision_due = Moment(opened.due.due_at, tz, weekday=True) if opened is not None else ""
         for opd in opds(session, code):
             self._queue(event, "review_rejected", opd.email, "/opd", {
                 "recipient_name": opd.name,
@@ -89,6 +91,8 @@ class ReviewNotices:
     def _approved(self, event: ActionEvent, deliverable: str) -> None:
         session, code = event.session, event.instance.subject
         region = session.get(Region, code)
+        spec = event.definition.states.get(event.to_state)
+        next_stage = spec.label if spec is not None and spec.label else event.to_state
         for opd in opds(session, code):
             self._queue(event, "review_approved", opd.email, "/opd", {
                 "recipient_name": opd.name,
@@ -96,15 +100,21 @@ class ReviewNotices:
                 "round": self._rounds(event, deliverable),
                 "comment": event.comment or "",
                 "mentor_name": event.actor.name or event.actor.identity,
-                "next_stage": event.definition.state_label(event.to_state),
+                "next_stage": next_stage,
             })
 
     def _queue(self, event: ActionEvent, kind: str, recipient: str, path: str,
                context: dict[str, Any]) -> None:
+        """Queue one notice in its recipient's language: labels and moments of ``context``
+        are written out in it."""
         settings = self.settings()
         now: datetime = event.at
+        lang = language_of(event.session, settings, recipient)
+        with using(lang):
+            context = {k: str(v) if isinstance(v, Text | Moment) else v
+                       for k, v in context.items()}
         context["app_url"] = links.make_url(settings, recipient, path, now)
         # The instance version after this action: one per action, so never queued twice.
         key = f"{kind}:{event.instance.id}:{event.instance.version}:{recipient}"
         queue_email(event.session, settings, EMAILS, kind=kind, recipient=recipient,
-                    context=context, key=key, now=now)
+                    context=context, key=key, now=now, locale=lang)

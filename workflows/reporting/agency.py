@@ -69,8 +69,8 @@ def open_items(session: Session, instance: InstanceSnapshot, d: WorkflowDefiniti
         latest = records.latest_submission(instance.id, name)
         if decided and decided[-1].decision == "rejected" and latest is not None \
                 and latest.id == decided[-1].submission_id:
-            owed[name] = OpenItem(name, spec.label, "revise")
-    rest = [OpenItem(name, spec.label, "version") for name, spec in accepted.items()
+            owed[name] = OpenItem(name, str(spec.label), "revise")
+    rest = [OpenItem(name, str(spec.label), "version") for name, spec in accepted.items()
             if name not in owed]
     return list(owed.values()), list(owed.values()) + rest
 
@@ -84,6 +84,6 @@ def last_rejection(session: Session, instance: InstanceSnapshot,
         return None
     latest = records.latest_submission(instance.id, last.deliverable)
     spec = d.deliverables.get(last.deliverable)
-    return Rejection(spec.label if spec else last.deliverable, last.round, last.comment,
+    return Rejection(d.deliverable_label(last.deliverable), last.round, last.comment,
                      last.reviewer, last.decided_at,
                      latest is not None and latest.id != last.submission_id)

@@ -39,8 +39,7 @@ class BoardFilters:
     def parse(cls, province: str | None, zone: str | None) -> BoardFilters:
         zone = (zone or "").strip().upper() or None
         if zone is not None and zone not in ZONES:
-            raise InvalidInputError(f"unknown zone {zone!r}: filter by WIB, WITA or WIT, or "
-                                    "leave the zone empty for all")
+            raise InvalidInputError("reporting.unknown_zone", zone=zone)
         return cls((province or "").strip() or None, zone)
 
 
@@ -117,8 +116,7 @@ def board_data(prog: Programme, session: Session, cohort: str | None,
     present = sorted({(province_names.get(r.province, ""), r.province) for r in status},
                      key=lambda p: p[1])
     if filters.province is not None and filters.province not in province_names.values():
-        raise InvalidInputError(f"unknown province code {filters.province!r}: choose one from "
-                                "the list, or leave the province empty for all")
+        raise InvalidInputError("reporting.unknown_province", province=filters.province)
     rows = []
     for r in status:
         if filters.zone is not None and r.zone != filters.zone:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from config.messages import Message
 from engine import Records
 from workflows.deadlines.extensions import PENDING
 from workflows.deadlines.models import CohortDeadline, ExtensionRequest
@@ -32,7 +33,7 @@ def visible_cohorts(session: Session, regions: frozenset[str] | None
 
 
 def choose_cohort(session: Session, regions: frozenset[str] | None, ref: str | None,
-                  hint: str = CREATE_HINT) -> Cohort | None:
+                  hint: Message | str = CREATE_HINT) -> Cohort | None:
     """The cohort asked for, else the newest one the viewer sees (None if there is none)."""
     if ref:
         return find_cohort(session, ref, hint)

@@ -8,10 +8,12 @@ in the caller's session, through the engine's :class:`~engine.Records` and the d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session
+
+from config.messages import Message
 
 from engine import (
     Actor,
@@ -31,7 +33,7 @@ from workflows.obligations import Obligations, Owed
 from workflows.programme import Programme
 from workflows.reporting.deadlines import DeadlineRow, instance_deadlines
 from workflows.reporting.submissions import SubmissionRow, submissions
-from workflows.reporting.timeline import history
+from workflows.reporting.timeline import described, history
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,9 @@ class RegionView:
     taken: frozenset[tuple[str, str]]
     trigger_labels: dict[str, str]
     deliverable_labels: dict[str, str]
+    # what each submission, extension and deadline entry of the history did, by
+    # (instance_id, seq), written in the reader's language (timeline.described)
+    words: dict[tuple[int, int], Message] = field(default_factory=dict)
 
 
 def region_view(prog: Programme, session: Session, region_ref: str,
@@ -127,7 +132,7 @@ def region_view(prog: Programme, session: Session, region_ref: str,
     reviewed = list(dict.fromkeys(t.review.deliverable for t in d.transitions if t.review))
     records = Records(session)
     reviews = [
-        ReviewRound(d.deliverables[name].label, r.round, r.decision, r.comment, r.reviewer,
+        ReviewRound(d.deliverable_label(name), r.round, r.decision, r.comment, r.reviewer,
                     r.decided_at, versions.get(r.submission_id))
         for name in reviewed for r in records.reviews(instance.id, name)]
     owed = Obligations(prog, session).master_plan([region.code])
@@ -137,7 +142,7 @@ def region_view(prog: Programme, session: Session, region_ref: str,
              for o in base.opds]
     trigger_labels: dict[str, str] = {}
     for t in d.transitions:
-        trigger_labels.setdefault(t.trigger, t.label or t.trigger.replace("_", " "))
+        trigger_labels.setdefault(t.trigger, d.transition_label(t))
     spec = d.states.get(instance.state)
     return RegionView(
         region=region, province=base.province, cohort=base.cohort, instance=instance,
@@ -147,8 +152,9 @@ def region_view(prog: Programme, session: Session, region_ref: str,
                     | {r.reviewer for r in reviews} | {s.submitted_by for s in sent}),
         deadlines=deadlines, current_deadline=current_deadline, submissions=sent,
         reviews=reviews, opds=owing, owed=owed,
-        requires=[d.deliverables[r].label for r in (spec.requires if spec else [])],
+        requires=[d.deliverable_label(r) for r in (spec.requires if spec else [])],
         available=(prog.engine.available(session, instance.id, actor)
                    if actor is not None else []),
         passed=passed, taken=taken, trigger_labels=trigger_labels,
-        deliverable_labels={k: v.label for k, v in d.deliverables.items()})
+        deliverable_labels={k: str(v.label) for k, v in d.deliverables.items()},
+        words=described(prog, session, timeline, region.tz))

@@ -3,10 +3,12 @@ mentors' review comments, for the current cycle (the timeline covers every cycle
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session
+
+from config.messages import Message
 
 from engine import HistoryRecord, Records, ReviewRecord
 from workflows.directory.cohorts import cohort_of
@@ -15,7 +17,7 @@ from workflows.directory.regions import province_name
 from workflows.programme import Programme
 from workflows.reporting.deadlines import DeadlineRow, instance_deadlines
 from workflows.reporting.submissions import SubmissionRow, submissions
-from workflows.reporting.timeline import history
+from workflows.reporting.timeline import described, history
 from workflows.zones import zone_of
 
 
@@ -38,6 +40,9 @@ class RegionReport:
     reviews: list[ReviewRecord]
     deliverable_labels: dict[str, str]
     stage_labels: dict[str, str]
+    trigger_labels: dict[str, str] = field(default_factory=dict)
+    # what each submission, extension and deadline entry did (timeline.described)
+    words: dict[tuple[int, int], Message] = field(default_factory=dict)
 
 
 def region_report(prog: Programme, session: Session, region_ref: str) -> RegionReport:
@@ -46,11 +51,13 @@ def region_report(prog: Programme, session: Session, region_ref: str) -> RegionR
     instance = prog.current_instance(session, region.code)
     d = prog.definition_of(session, instance)
     cohort = cohort_of(session, region.code)
-    labels = {key: spec.label or key for key, spec in d.deliverables.items()}
+    labels = {key: str(spec.label) for key, spec in d.deliverables.items()}
     return RegionReport(
         region, province_name(session, region), zone_of(region.tz),
         cohort.name if cohort else None, instance.state, d.state_label(instance.state),
         instance.cycle, instance.version, instance.entered_at, timeline,
         submissions(prog, session, region.code), instance_deadlines(prog, session, instance),
         Records(session).reviews(instance.id), labels,
-        {s: d.state_label(s) for s in d.states})
+        {s: d.state_label(s) for s in d.states},
+        {t.trigger: d.transition_label(t) for t in reversed(d.transitions)},
+        described(prog, session, timeline, region.tz))

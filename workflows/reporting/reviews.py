@@ -87,15 +87,8 @@ def _plan(prog: Programme, session: Session, instance_id: int,
     if latest is None:
         return None
     wins = of_submission(session, latest.id)
-    labels = {d.code: d for d in prog.dimensions.dimensions}
-
-    def tag(dimension: str, element: str) -> tuple[str, str]:
-        dim = labels.get(dimension)
-        if dim is None:
-            return dimension, element
-        el = next((e.label for e in dim.elements if e.code == element), element)
-        return dim.label, el
-
+    # The edition's labels in the reader's language (the codes of a plan tagged in another).
+    tag = prog.dimensions.labels
     return PlanView(
         latest.version, latest.file_name, latest.size_bytes, latest.sha256,
         latest.submitted_by, latest.submitted_at, latest.note,
@@ -132,7 +125,7 @@ def waiting(prog: Programme, session: Session, actor: Actor) -> list[QueueItem]:
             entered_at=instance.entered_at,
             due_at=deadline.due_at if deadline else None,
             deliverable=deliverable,
-            deliverable_label=d.deliverables[deliverable].label,
+            deliverable_label=d.deliverable_label(deliverable),
             plan=_plan(prog, session, instance.id, deliverable),
             round=len(previous) + 1,
             previous=previous,

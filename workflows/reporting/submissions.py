@@ -25,6 +25,7 @@ class SubmissionRow:
     submitted_at: datetime
     reviews: tuple[tuple[int, str, str | None], ...]
     id: int = 0  # the submission's id: the web pages link to its file
+    size_bytes: int = 0  # shown beside the link, so a phone user knows before downloading
 
 
 def submissions(prog: Programme, session: Session, region_code: str) -> list[SubmissionRow]:
@@ -35,7 +36,8 @@ def submissions(prog: Programme, session: Session, region_code: str) -> list[Sub
     for r in sorted(records.reviews(instance.id), key=lambda r: r.round):
         decisions.setdefault(r.submission_id, []).append((r.round, r.decision, r.comment))
     return [SubmissionRow(s.deliverable, s.party, s.version, s.file_name, s.sha256,
-                          s.submitted_by, s.submitted_at, tuple(decisions.get(s.id, [])), s.id)
+                          s.submitted_by, s.submitted_at, tuple(decisions.get(s.id, [])), s.id,
+                          s.size_bytes)
             for s in records.submissions(instance.id)]
 
 
@@ -54,9 +56,8 @@ def stored_file(prog: Programme, session: Session, region_code: str,
     bytes are missing from the upload directory."""
     row = Records(session).submission(submission_id, subject=region_code)
     if row is None:
-        raise NotFoundError(f"{region_code} has no submission {submission_id}")
+        raise NotFoundError("reporting.no_submission", region=region_code, id=submission_id)
     path = uploads.path_of(prog.settings.upload_dir, row.sha256)
     if not path.is_file():
-        raise NotFoundError(f"the file of submission {submission_id} ({row.file_name}) is "
-                            "missing from the upload directory; restore it from a backup")
+        raise NotFoundError("reporting.file_missing", id=submission_id, file=row.file_name)
     return StoredFile(path, row.file_name, row.media_type)

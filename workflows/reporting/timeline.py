@@ -7,11 +7,20 @@ region's zone.
 
 from __future__ import annotations
 
-from sqlmodel import Session
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
-from engine import HistoryRecord, NotFoundError, Records
+from sqlmodel import Session, col, select
+
+from config.messages import Message
+from engine import HistoryRecord, NotFoundError, Records, WorkflowDefinition
+from workflows.deadlines.models import ExtensionRequest
 from workflows.directory.models import Region
 from workflows.directory.regions import find_region
+from workflows.programme import Programme
+from workflows.zones import ZONES, Moment
 
 #: A history entry, as every interface shows it.
 HistoryRow = HistoryRecord
@@ -22,11 +31,93 @@ def history(session: Session, region_ref: str) -> tuple[Region, list[HistoryReco
     region = find_region(session, region_ref)
     rows = Records(session).history(region.code)
     if not rows:
-        raise NotFoundError(f"{region.code} {region.name} has not joined the programme; "
-                            "add it to a cohort first")
+        raise NotFoundError("reporting.not_joined", region=f"{region.code} {region.name}")
     return region, rows
 
 
 def action_of(row: HistoryRecord) -> str:
     """What a history entry did, as the command line shows it."""
     return f"submit {row.detail or row.trigger}" if row.kind == "submission" else row.trigger
+
+
+#: The detail the deadline tools write (``workflows.deadlines.setting``): "... due 2026-02-10
+#: 23:59 WIB ...", the local time of the date set and its zone.
+_DUE = re.compile(r"\bdue (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) (WIB|WITA|WIT)\b")
+
+
+def described(prog: Programme, session: Session, rows: Sequence[HistoryRecord],
+              tz: str) -> dict[tuple[int, int], Message]:
+    """What each submission, extension and deadline entry of ``rows`` did, keyed by
+    ``(instance_id, seq)``, as messages written in the reader's language when shown (dates in
+    zone ``tz``).
+
+    The engine keeps a log line with each entry (``detail``: "questionnaire v1 for DINKES:
+    kuesioner.pdf"), written once, in English, with raw keys: right for the API and the
+    exports, wrong on a page. The pages say the same from the records instead: the
+    submission's label, version, OPD and file; the extension request's stage and dates.
+    """
+    records = Records(session)
+    instances = {r.instance_id for r in rows}
+    sent = {(s.instance_id, s.deliverable, s.submitted_by, _utc(s.submitted_at)): s
+            for i in instances for s in records.submissions(i)}
+    stage_of: dict[int, str] = {}
+    for i in instances:
+        stage_of.update((d.id, d.state) for d in records.deadlines(i))
+    asked = list(session.execute(select(ExtensionRequest).where(
+        col(ExtensionRequest.deadline_id).in_(list(stage_of)))).scalars()) if stage_of else []
+    definitions = {i: prog.definition_of(session, records.instance(i)) for i in instances}
+    out: dict[tuple[int, int], Message] = {}
+    for row in rows:
+        d = definitions[row.instance_id]
+        found: Message | None = None
+        if row.kind == "submission":
+            s = sent.get((row.instance_id, row.trigger, row.actor, _utc(row.at)))
+            what = d.deliverable_label(row.trigger)
+            if s is None:
+                found = Message("timeline.submitted_plain", what=what)
+            elif s.party:
+                found = Message("timeline.submitted_for", what=what, version=s.version,
+                                party=s.party, file=s.file_name)
+            else:
+                found = Message("timeline.submitted", what=what, version=s.version,
+                                file=s.file_name)
+        elif row.kind == "extension":
+            found = _extension(row, asked, stage_of, d, tz)
+        elif row.kind == "deadline":
+            stage = d.state_label(row.to_state)
+            due = _DUE.search(row.detail or "")
+            found = Message("timeline.deadline_set", stage=stage, due=Moment(
+                datetime.fromisoformat(due[1]).replace(tzinfo=ZoneInfo(ZONES[due[2]])), tz))\
+                if due else Message("timeline.deadline_set_plain", stage=stage)
+        elif row.kind not in ("start", "transition"):
+            found = Message("timeline.note")
+        if found is not None:
+            out[(row.instance_id, row.seq)] = found
+    return out
+
+
+def _utc(at: datetime | None) -> datetime | None:
+    """A stored moment as an aware UTC one (SQLite hands some back without their zone)."""
+    if at is None:
+        return None
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _extension(row: HistoryRecord, asked: Sequence[ExtensionRequest],
+               stage_of: dict[int, str], d: WorkflowDefinition, tz: str) -> Message:
+    """An extension request or decision, from the request it was about."""
+    if row.trigger == "request_extension":
+        request = next((q for q in asked if q.requested_by == row.actor
+                        and _utc(q.created_at) == _utc(row.at)), None)
+    else:
+        request = next((q for q in asked if q.decided_by == row.actor
+                        and _utc(q.decided_at) == _utc(row.at)), None)
+    if request is None:
+        return Message("timeline.extension_other")
+    stage = d.state_label(stage_of[request.deadline_id])
+    until = Moment(request.requested_until, tz)
+    key = {"request_extension": "timeline.extension_requested",
+           "grant_extension": "timeline.extension_granted",
+           "refuse_extension": "timeline.extension_refused"}.get(row.trigger,
+                                                                 "timeline.extension_other")
+    return Message(key, id=request.id, stage=stage, until=until)

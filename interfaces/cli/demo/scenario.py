@@ -1,17 +1,20 @@
-"""A year of the programme, driven through the real engine on a simulated clock.
+"""Two years of the programme, driven through the real engine on a simulated clock.
 
 Eight real regions across WIB, WITA and WIT are selected into a cohort; coordinators advance
 them, OPDs submit questionnaires, books and quick-win plans, mentors reject and then approve.
 Regions move at different speeds (one OPD never sends its questionnaire, one region is still
-revising), so the status table at the end looks like a real cohort in December.
+revising), so the status table at the end looks like a real cohort.
 
-The clock advances day by day from January 2026 to December 2027: once per simulated day (at
-01:30 UTC, after the 08:00 reminder time of WIB, WITA and WIT) the scheduler's jobs run
-(:func:`workflows.background.tick`: reminder digests, overdue escalations, evaluation
-windows) and the ``deliver`` callback hands the due email to the SMTP server. Along the way
-one OPD asks for an extension in revision and a coordinator grants it, and the regions in
-implementation hand in their returns in both evaluation windows of 2027 and are scored and
-ranked.
+The script is written on a reference calendar (January 2026 to December 2027) that
+:class:`~interfaces.cli.demo.timeline.Timeline` moves so that it ends today. The clock advances
+day by day: once per simulated day (at 01:30 UTC, after the 08:00 reminder time of WIB, WITA
+and WIT) the scheduler's jobs run (:func:`workflows.background.tick`: reminder digests, overdue
+escalations, evaluation windows) and the ``deliver`` callback hands the due email to the SMTP
+server. In the second year the regions in implementation hand in their returns in two
+evaluation windows and are scored and ranked. In the last days late regions take up their
+work again (one asks for an extension, which a coordinator grants; one restarts its bimtek
+under its own deadline; one sends its plan for review), so the people a newcomer signs in as
+have work due after today.
 
 Everything goes through the programme's functions (:mod:`workflows.directory`,
 :mod:`workflows.master_plan.actions`, :mod:`workflows.deadlines`, :mod:`workflows.evaluation`),
@@ -22,33 +25,34 @@ part and what each region does is :mod:`interfaces.cli.demo.cast`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from config.messages import plural, text
 from engine import WorkflowError
+from interfaces.cli.demo import cast
 from interfaces.cli.demo.cast import (
     ASSESSOR,
     COHORT_DEADLINES,
     COORDINATOR,
-    END,
-    EVALUATION_YEAR,
     EXTENSION_REGION,
     MENTORS,
     OPDS,
     PROFILES,
-    RETURNS,
     REVIEW_COMMENTS,
-    SCORED_ON,
     SCORES,
+    SLOTS,
     STEPS,
     TICK_TIME,
     Profile,
 )
 from interfaces.cli.demo.outcome import DemoReport, SimulatedClock, check_digests
+from interfaces.cli.demo.timeline import REFERENCE_END, Evaluation, Timeline
 from workflows import background, roles
 from workflows.deadlines import extensions, setting
+from workflows.deadlines.dates import working_calendar
 from workflows.directory import cohorts, imports, registration
-from workflows.evaluation import PARTS, returns, scores, windows
+from workflows.evaluation import PARTS, WIB, returns, scores, windows
 from workflows.master_plan import actions
 from workflows.programme import Programme
 from workflows.zones import local
@@ -59,24 +63,38 @@ class Demo:
 
     def __init__(self, prog: Programme, clock: SimulatedClock, inputs: Path,
                  deliver: Callable[[], int] | None = None,
-                 observe: Callable[[background.TickReport], None] | None = None) -> None:
+                 observe: Callable[[background.TickReport], None] | None = None,
+                 timeline: Timeline | None = None) -> None:
         self.prog, self.clock, self.inputs = prog, clock, inputs
         self.deliver = deliver
         self.observe = observe  # sees each day's jobs' report, before delivery (tests)
+        #: The reference calendar unless told otherwise (the tests of the script).
+        self.timeline = timeline or Timeline.ending(REFERENCE_END)
+        self.clock.now = self.timeline.start
         self.extension: int | None = None
         self.window_status: dict[str, str] = {}
-        self.next_tick = datetime.combine(clock.now.date() + timedelta(days=1), TICK_TIME, UTC)
-        self.report = DemoReport(cohort="Smart City 2026")
+        self.next_tick = datetime.combine(self.clock.now.date() + timedelta(days=1), TICK_TIME,
+                                          UTC)
+        self.report = DemoReport(cohort=f"Smart City {self.timeline.cohort_year}")
+        self.evaluations: list[Evaluation] = self.timeline.evaluations(prog, SLOTS)
         self.emails: dict[str, dict[str, str]] = {}
         self.heads: dict[str, str] = {}
         inputs.mkdir(parents=True, exist_ok=True)
+
+    def log(self, key: str, at: datetime | None = None, **params: object) -> None:
+        """A line of the demo's log: the day (WIB), then the catalogue's text ``key``."""
+        self.note(text(key, **params), at)
+
+    def note(self, line: str, at: datetime | None = None) -> None:
+        day = f"{(at or self.clock.now).astimezone(WIB):%Y-%m-%d}"
+        self.report.log.append(f"{day}  {line}")
 
     # -- setup ---------------------------------------------------------------------------
 
     def seed(self) -> None:
         prog = self.prog
         codes = [p.code for p in PROFILES]
-        cohorts.create_cohort(prog, self.report.cohort, 2026)
+        cohorts.create_cohort(prog, self.report.cohort, self.timeline.cohort_year)
         regions = cohorts.add_members(prog, self.report.cohort, codes)
         registration.add_person(prog, COORDINATOR, "Tim Koordinator 100 Smart City",
                                 roles.COORDINATOR, None)
@@ -102,17 +120,15 @@ class Demo:
             f'{email},"{name}",{";".join(regs)}\n' for email, (name, regs) in MENTORS.items()
         ), encoding="utf-8")
         registration.import_mentors(prog, imports.parse_mentors(mentor_file))
-        self.report.log.append(
-            f"{self.clock.now:%Y-%m-%d}  cohort {self.report.cohort!r}: {len(regions)} regions, "
-            f"{len(regions) * len(OPDS)} OPDs, {len(MENTORS)} mentors"
-        )
+        self.log("cli.demo.log.cohort", cohort=self.report.cohort, regions=len(regions),
+                 opds=len(regions) * len(OPDS), mentors=len(MENTORS))
         for state, due in COHORT_DEADLINES:
-            setting.set_cohort_deadline(prog, self.report.cohort, state, due,
-                                        actor=COORDINATOR)
-        planned = windows.ensure_windows(prog, EVALUATION_YEAR)
-        self.report.log.append(
-            f"{self.clock.now:%Y-%m-%d}  cohort deadlines for bimtek I-IV; evaluation windows "
-            f"{', '.join(w.name for w in planned)} planned")
+            setting.set_cohort_deadline(prog, self.report.cohort, state,
+                                        self.timeline.date(due), actor=COORDINATOR)
+        for year in sorted({e.opens_at.astimezone(WIB).year for e in self.evaluations}):
+            windows.ensure_windows(prog, year)
+        self.log("cli.demo.log.planned",
+                 windows=", ".join(e.name for e in self.evaluations) or "-")
 
     # -- the clock -----------------------------------------------------------------------
 
@@ -140,55 +156,69 @@ class Demo:
                 found = {w.name: w.status for w in windows.windows(session)}
             for name, status in found.items():
                 if self.window_status.get(name, "scheduled") != status:
-                    self.report.log.append(
-                        f"{self.clock.now:%Y-%m-%d}  evaluation window {name} {status}")
+                    self.log(f"cli.demo.log.window_{status}", window=name)
             self.window_status = found
         if self.deliver is not None:
             self.report.delivered += self.deliver()
 
-    # -- the year ------------------------------------------------------------------------
+    # -- the two years -------------------------------------------------------------------
 
     def run(self) -> DemoReport:
         self.seed()
         each = self.each
-        calendar: list[tuple[str, str | None, Callable[[str], None]]] = [
-            ("2026-01-19", "readiness assessments", each(self.assess)),
-            ("2026-03-03", "MoUs signed", each(self.sign_mou)),
-            ("2026-04-14", "institutions decreed; bimtek I opens", each(self.institutions)),
-            ("2026-07-07", "bimtek I closes (questionnaires)", each(self.bimtek_1)),
-            ("2026-08-04", "bimtek II closes (Buku 1, programme mapping)", each(self.bimtek_2)),
-            ("2026-09-01", "bimtek III closes (Buku 2 draft, quick-win shortlist)",
-             each(self.bimtek_3)),
-            ("2026-10-13", "bimtek IV closes (commitment sheet, quick-win plan)",
-             each(self.bimtek_4)),
-            ("2026-10-20", "quick-win plans sent to mentors", each(self.send_for_review)),
-            ("2026-11-03", "mentor review", self.review_rounds),
-            ("2026-11-27", None, self.ask_extension),
-            ("2026-11-30", None, self.decide_extension),
-            ("2026-12-10", "presentations by the heads of region", each(self.present)),
-            ("2026-12-22", "master plans adopted", each(self.adopt)),
+        calendar: list[tuple[str, str | None, Callable[[datetime], None]]] = [
+            ("2026-01-19", "cli.demo.step.assess", each(self.assess)),
+            ("2026-03-03", "cli.demo.step.mou", each(self.sign_mou)),
+            ("2026-04-14", "cli.demo.step.institutions", each(self.institutions)),
+            ("2026-07-07", "cli.demo.step.bimtek_1", each(self.bimtek_1)),
+            ("2026-08-04", "cli.demo.step.bimtek_2", each(self.bimtek_2)),
+            ("2026-09-01", "cli.demo.step.bimtek_3", each(self.bimtek_3)),
+            ("2026-10-13", "cli.demo.step.bimtek_4", each(self.bimtek_4)),
+            ("2026-10-20", "cli.demo.step.review_requested", each(self.send_for_review)),
+            ("2026-11-03", "cli.demo.step.review", self.review_rounds),
+            ("2026-12-10", "cli.demo.step.present", each(self.present)),
+            ("2026-12-22", "cli.demo.step.adopt", each(self.adopt)),
         ]
         for day, what, step in calendar:
             before = self.report.transitions
-            step(day)
+            at = self.timeline.at(day)
+            step(at)
             if what is not None:
-                self.report.log.append(
-                    f"{day}  {what}: {self.report.transitions - before} transition(s)")
-        for window in RETURNS:
-            self.evaluate(window)
-        self.advance_to(END)
+                self.note(plural("cli.demo.log.step", self.report.transitions - before,
+                                 what=text(what)), at)
+        # The second year: returns and scores in the windows, then the last days; in the
+        # order they happen.
+        events: list[tuple[datetime, Callable[[], None]]] = []
+        for evaluation in self.evaluations:
+            for code, at in evaluation.returns():
+                events.append((at, _bind(self.hand_in, evaluation, code)))
+            events.append((evaluation.scored_at(), _bind(self.score, evaluation)))
+        t = self.timeline
+        events += [
+            (t.before_end(cast.RESTART_DAYS_BEFORE), self.restart),
+            (t.before_end(cast.EXTENSION_ASKED_DAYS_BEFORE), self.ask_extension),
+            (t.before_end(cast.EXTENSION_DECIDED_DAYS_BEFORE), self.decide_extension),
+            (t.before_end(cast.LATE_REVIEW_DAYS_BEFORE), self.late_review),
+        ]
+        for at, event in sorted(events, key=lambda e: e[0]):
+            self.advance_to(at)
+            event()
+        self.advance_to(t.end)
         return self.report
 
-    def each(self, step: Callable[[Profile], None]) -> Callable[[str], None]:
-        """The step for every region on ``day``, a few minutes apart."""
-        def run(day: str) -> None:
+    def each(self, step: Callable[[Profile], None]) -> Callable[[datetime], None]:
+        """The step for every region at ``at``, a few minutes apart."""
+        def run(at: datetime) -> None:
             for i, profile in enumerate(PROFILES):
-                self.advance_to(_at(day, 7 * i))
+                self.advance_to(at + timedelta(minutes=7 * i))
                 step(profile)
         return run
 
     def reaches(self, profile: Profile, step: str) -> bool:
         return STEPS.index(step) <= STEPS.index(profile.last_step)
+
+    def profile(self, code: str) -> Profile:
+        return next(p for p in PROFILES if p.code == code)
 
     def assess(self, p: Profile) -> None:
         self.submit(p, "assessment_result", ASSESSOR)
@@ -235,15 +265,15 @@ class Demo:
         if self.reaches(p, "submit_for_review"):
             self.fire(p, "submit_for_review", self.emails[p.code]["DISKOMINFO"])
 
-    def review_rounds(self, day: str) -> None:
+    def review_rounds(self, start: datetime) -> None:
         """Mentors decide three days after each (re)submission; a rejected plan comes back
         eight days later. Regions review in parallel, round by round, as the days pass."""
         reviewing = [p for p in PROFILES if self.reaches(p, "review")]
         for round_no in range(max(p.rejections for p in reviewing) + 1):
-            start = 11 * round_no
+            first = 11 * round_no
             for i, p in enumerate(reviewing):
                 mentor = next(m for m, (_, regs) in MENTORS.items() if p.code in regs)
-                self.advance_to(_at(day, 7 * i) + timedelta(days=start + 3))
+                self.advance_to(start + timedelta(minutes=7 * i, days=first + 3))
                 if round_no < p.rejections:
                     self.fire(p, "reject", mentor, comment=REVIEW_COMMENTS[round_no % 2])
                 elif round_no == p.rejections and p.last_step != "review":
@@ -252,65 +282,90 @@ class Demo:
             for i, p in enumerate(reviewing):
                 last = round_no == p.rejections - 1 and p.last_step == "review"
                 if round_no < p.rejections and not last:  # the last one still revising
-                    self.advance_to(_at(day, 7 * i) + timedelta(days=start + 11))
+                    self.advance_to(start + timedelta(minutes=7 * i, days=first + 11))
                     self.submit_plan(p, f"revision {round_no + 1}")
                     self.fire(p, "resubmit", self.emails[p.code]["DISKOMINFO"])
 
-    def ask_extension(self, day: str) -> None:
-        self.advance_to(_at(day))
+    # -- the last days -------------------------------------------------------------------
+
+    def restart(self) -> None:
+        """A late region's own deadline for the stage it stopped in (its head of region
+        owes the commitment sheet by it); its Buku 2 comes in the same day."""
+        p = self.profile(cast.RESTARTED_REGION)
+        try:
+            r = setting.set_region_deadline(
+                self.prog, p.code, "bimtek_4", self.clock.now.astimezone(WIB).date(),
+                working_days=cast.RESTART_WORKING_DAYS, actor=COORDINATOR,
+                comment=cast.RESTART_COMMENT)
+        except WorkflowError as exc:
+            self.refused(p.code, "deadlines override", COORDINATOR, exc)
+            return
+        self.submit(p, "buku_2", self.emails[p.code]["BAPPEDA"], note="final")
+        self.log("cli.demo.log.restart", region=p.code, due=local(r.due_at, r.tz))
+
+    def late_review(self) -> None:
+        """A late region's updated quick-win plan goes to its mentor at last."""
+        p = self.profile(cast.LATE_REVIEW_REGION)
+        before = self.report.transitions
+        self.submit_plan(p, "updated plan")
+        self.fire(p, "submit_for_review", self.emails[p.code]["DISKOMINFO"])
+        if self.report.transitions > before:
+            self.log("cli.demo.log.late_review", region=p.code)
+
+    def ask_extension(self) -> None:
         code = EXTENSION_REGION
+        calendar = working_calendar(self.prog.settings)
+        until = calendar.add_working_days(self.clock.now.astimezone(WIB).date(),
+                                          cast.EXTENSION_WORKING_DAYS)
         try:
             result = extensions.request_extension(
-                self.prog, code, date(2027, 1, 29),
-                "Revision needs the 2027 budget figures for the health quick win",
+                self.prog, code, until, cast.EXTENSION_REASON,
                 actor=self.emails[code]["DISKOMINFO"])
         except WorkflowError as exc:
-            self.report.refusals.append(f"{code} request_extension: {exc}")
+            self.refused(code, "request_extension", self.emails[code]["DISKOMINFO"], exc)
             return
         self.extension = result.id
-        self.report.log.append(f"{day}  {code} asks to extend revision (request "
-                               f"#{result.id}) to {result.requested_until:%Y-%m-%d}")
+        self.log("cli.demo.log.extension_asked", region=code, id=result.id,
+                 until=f"{result.requested_until.astimezone(WIB):%Y-%m-%d}")
 
-    def decide_extension(self, day: str) -> None:
-        self.advance_to(_at(day))
+    def decide_extension(self) -> None:
         if self.extension is None:
             return
         try:
             result = extensions.decide_extension(
-                self.prog, self.extension, True, "Granted: send the revision by the new date.",
-                actor=COORDINATOR)
+                self.prog, self.extension, True, cast.EXTENSION_GRANTED, actor=COORDINATOR)
         except WorkflowError as exc:
-            self.report.refusals.append(f"{EXTENSION_REGION} decide_extension: {exc}")
+            self.refused(EXTENSION_REGION, "decide_extension", COORDINATOR, exc)
             return
-        self.report.log.append(
-            f"{day}  extension #{result.id} {result.status}: {result.region} revision due "
-            f"{local(result.due_at, result.tz)} (deadline v{result.version}, reminders re-armed)")
+        self.log("cli.demo.log.extension_granted", id=result.id, region=result.region,
+                 due=local(result.due_at, result.tz), version=result.version)
 
-    def evaluate(self, window: str) -> None:
-        """Returns during the window (the late one refused), then the assessor's scores."""
-        for code, day in RETURNS[window]:
-            self.advance_to(_at(day))
-            who = self.emails[code]["BAPPEDA"]
-            try:
-                returns.submit_return(self.prog, code, window, who)
-                self.report.log.append(f"{day}  {code} hands in its return for {window}")
-            except WorkflowError as exc:
-                line = f"{code} submit_return {window} by {who}: {exc}"
-                self.report.refusals.append(line)
-                self.report.log.append(f"{day}  refused: {line}")
-        self.advance_to(_at(SCORED_ON[window]))
+    # -- evaluation ----------------------------------------------------------------------
+
+    def hand_in(self, evaluation: Evaluation, code: str) -> None:
+        """A region's return in the window (refused after the close)."""
+        who = self.emails[code]["BAPPEDA"]
+        try:
+            returns.submit_return(self.prog, code, evaluation.name, who)
+            self.log("cli.demo.log.returned", region=code, window=evaluation.name)
+        except WorkflowError as exc:
+            line = self.refused(code, f"submit_return {evaluation.name}", who, exc)
+            self.log("cli.demo.log.refused", line=line)
+
+    def score(self, evaluation: Evaluation) -> None:
+        """The assessor's scores of the window's returns, then the cohort's ranking."""
         scored = 0
-        position = list(RETURNS).index(window)
-        for code, _ in RETURNS[window]:
-            for part, value in zip(PARTS, SCORES[code][position], strict=True):
+        slot = SLOTS.index(evaluation.slot)
+        for code, _, _ in evaluation.slot.returns:
+            for part, value in zip(PARTS, SCORES[code][slot], strict=True):
                 try:
-                    scores.score(self.prog, code, window, part, value, ASSESSOR)
+                    scores.score(self.prog, code, evaluation.name, part, value, ASSESSOR)
                     scored += 1
                 except WorkflowError:
                     break  # no return, nothing to score
-        self.report.rankings[window] = scores.ranking(self.prog, self.report.cohort, window)
-        self.report.log.append(f"{SCORED_ON[window]}  {window}: {scored} part score(s) by "
-                               f"{ASSESSOR}")
+        self.report.rankings[evaluation.name] = scores.ranking(
+            self.prog, self.report.cohort, evaluation.name)
+        self.log("cli.demo.log.scored", window=evaluation.name, count=scored, who=ASSESSOR)
 
     def present(self, p: Profile) -> None:
         if self.reaches(p, "present"):
@@ -329,7 +384,13 @@ class Demo:
             actions.advance(self.prog, p.code, trigger, who, comment=comment)
             self.report.transitions += 1
         except WorkflowError as exc:
-            self.report.refusals.append(f"{p.code} {trigger} by {who}: {exc}")
+            self.refused(p.code, trigger, who, exc)
+
+    def refused(self, region: str, action: str, who: str, exc: WorkflowError) -> str:
+        """Keep a refusal for the report, as one line; returns it."""
+        line = text("cli.demo.refusal", region=region, action=action, who=who, reason=str(exc))
+        self.report.refusals.append(line)
+        return line
 
     def submit(self, p: Profile, deliverable: str, who: str, note: str | None = None) -> None:
         path = self._document(p.code, deliverable)
@@ -358,9 +419,8 @@ class Demo:
         return path
 
 
-def _at(day: str, minutes: int = 0) -> datetime:
-    # 02:00 UTC is 09:00 WIB, 10:00 WITA, 11:00 WIT: office hours everywhere.
-    return datetime.fromisoformat(f"{day}T02:00:00+00:00") + timedelta(minutes=minutes)
+def _bind(method: Callable[..., None], *args: object) -> Callable[[], None]:
+    return lambda: method(*args)
 
 
 def _domain(name: str, kind: str) -> str:

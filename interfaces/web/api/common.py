@@ -16,6 +16,7 @@ from fastapi import Path
 from pydantic import AfterValidator, Field
 from sqlmodel import Session
 
+from config.messages import Message
 from engine import WorkflowError
 from interfaces.web.deps import Viewer, require_sees
 from workflows.directory import cohorts
@@ -36,7 +37,7 @@ def _no_nul(value: str | None) -> str | None:
     """PostgreSQL cannot store NUL in text (the driver refuses it), and no legitimate input
     holds one: refused as invalid input rather than failing in the database."""
     if value is not None and "\x00" in value:
-        raise ValueError("must not contain NUL characters (\\x00)")
+        raise ValueError(Message("web.invalid.nul"))
     return value
 
 
@@ -72,13 +73,12 @@ class PayloadTooLarge(WorkflowError):
 
 def check_visible(viewer: Viewer, code: str) -> None:
     """Refuse to show a region to a scoped viewer who does not act for it."""
-    require_sees(viewer, code, f"only people of {code}, its mentors and the programme's "
-                               "coordinators may see it")
+    require_sees(viewer, code, Message("web.only_people_of", region=code))
 
 
 def find_cohort(session: Session, ref: str) -> Cohort:
     """A cohort by name or year (:func:`workflows.directory.cohorts.find_cohort`)."""
-    return cohorts.find_cohort(session, ref, "list them with GET /api/v1/cohorts")
+    return cohorts.find_cohort(session, ref, Message("web.cohort_hint_api"))
 
 
 def at_local(at: datetime | None, tz: str) -> str | None:

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, Field, field_validator
 
+from config.messages import Message
 from interfaces.web.api.common import (
     ACTION_ERRORS,
     CohortPath,
@@ -78,10 +79,9 @@ class ExtendIn(BaseModel):
     def _in_programme(cls, value: str) -> str:
         found = _YEAR.match(value)
         if found is None:
-            raise ValueError("give YYYY-MM-DD or 'YYYY-MM-DD HH:MM', optionally followed by "
-                             "WIB, WITA or WIT")
+            raise ValueError(Message("evaluation.error.time_format"))
         if not 2017 <= int(found[1]) <= 2100:
-            raise ValueError(f"year {found[1]} is outside the programme (2017 to 2100)")
+            raise ValueError(Message("evaluation.error.year_outside", year=found[1]))
         return value
 
 

@@ -13,9 +13,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from config.messages import Message
 from engine import PermissionDenied
 from interfaces.web.api.common import ERRORS, MAX_INT
-from interfaces.web.deps import ApiViewer, Prog, Viewer
+from interfaces.web.deps import ApiViewer, Prog, Viewer, role_named
 from notifications import outbox
 from workflows import roles
 
@@ -63,13 +64,12 @@ class RetryOut(BaseModel):
                                             "they are).")
 
 
-def _coordinator(viewer: Viewer, what: str) -> None:
+def _coordinator(viewer: Viewer, what: Message) -> None:
     if viewer.role != roles.COORDINATOR or viewer.regions() is not None:
         raise PermissionDenied(
-            f"only the programme's coordinators may {what}; {viewer.email} is "
-            f"{'a region-bound coordinator' if viewer.role == roles.COORDINATOR else viewer.role}"
-            ": "
-            "ask the programme's coordinators")
+            "web.only_programme_coordinators", action=what, who=viewer.email,
+            role=(Message("web.region_bound_coordinator") if viewer.role == roles.COORDINATOR
+                  else role_named(viewer)))
 
 
 @router.get("", response_model=OutboxPage)
@@ -81,7 +81,7 @@ def list_outbox(
 ) -> OutboxPage:
     """Outbox messages (pending and sending by due time, the others newest first) with the
     count per status (coordinators)."""
-    _coordinator(viewer, "read the outbox")
+    _coordinator(viewer, Message("web.action.read_outbox"))
     rows = outbox.listing(prog.db, status, limit)
     return OutboxPage(counts=outbox.counts(prog.db), messages=[MessageOut(
         id=m.id or 0, status=m.status, recipient=m.recipient, kind=m.kind, subject=m.subject,
@@ -93,7 +93,7 @@ def list_outbox(
 def retry(body: RetryIn, viewer: ApiViewer, prog: Prog) -> RetryOut:
     """Put dead letters back in the queue, due now with their attempts reset, after the
     cause is fixed (coordinators). Other ids are left as they are and listed."""
-    _coordinator(viewer, "re-queue email")
+    _coordinator(viewer, Message("web.action.requeue"))
     requeued = outbox.retry_dead(prog.db, body.ids, prog.engine.clock())
     done = {r.id for r in requeued}
     return RetryOut(

@@ -19,7 +19,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from engine import FireResult, InvalidInputError, NotFoundError
+from config.messages import Message
+from engine import FireResult, NotFoundError
 from interfaces.web.api.common import (
     ACTION_ERRORS,
     ERRORS,
@@ -39,6 +40,7 @@ from workflows.directory.agencies import opd_by_email
 from workflows.directory.models import Region
 from workflows.directory.regions import find_region
 from workflows.master_plan import actions, uploads
+from workflows.master_plan.quick_wins import QuickWinRow
 from workflows.obligations import Obligations
 from workflows.reporting.region import summary
 from workflows.reporting.submissions import submissions
@@ -249,7 +251,7 @@ def region_actions(region: RegionPath, viewer: ApiViewer, prog: Prog) -> Actions
     return ActionsPage(
         region=r.code, state=instance.state, stage=d.state_label(instance.state),
         version=instance.version,
-        actions=[ActionOut(trigger=a.trigger, label=a.label, dests=list(a.dests),
+        actions=[ActionOut(trigger=a.trigger, label=str(a.label), dests=list(a.dests),
                            allowed=a.allowed, reasons=list(a.reasons)) for a in available])
 
 
@@ -287,16 +289,14 @@ def region_submissions(region: RegionPath, viewer: ApiViewer,
         for s in rows]
 
 
-def _read_upload(upload: UploadFile, limit: int, what: str) -> bytes:
+def _read_upload(upload: UploadFile, limit: int, what: Message) -> bytes:
     """The upload's bytes, refused (413) past ``limit`` without reading further."""
-    name = uploads.safe_name(upload.filename or what)
+    name = uploads.safe_name(upload.filename or str(what))
     # The declared size when the parser knows it; reading stops one byte past the limit.
     too_big = upload.size is not None and upload.size > limit
     data = b"" if too_big else upload.file.read(limit + 1)
     if too_big or len(data) > limit:
-        raise PayloadTooLarge(
-            f"{name}: the {what} is over the upload limit of {limit:,} bytes; send a smaller "
-            "file (compress the PDF or split the document)")
+        raise PayloadTooLarge("web.too_large", file=name, what=what, limit=f"{limit:,}")
     return data
 
 
@@ -320,28 +320,23 @@ def submit(
         description="Refuse with 409 if the region changed since this version.")] = None,
     quick_wins: Annotated[UploadFile | None, File(
         description="With quick_win_plan only: a CSV with columns title, dimension, "
-                    "element[, opd, description].")] = None,
+                    "element[, opd, description] (or judul, dimensi, elemen, opd, "
+                    "deskripsi), separated by commas or semicolons, in UTF-8, UTF-16 or "
+                    "latin-1; dimensions and elements by label or code.")] = None,
 ) -> SubmitOut:
     """Submit a new version of a deliverable (multipart upload)."""
     limit = prog.settings.upload_max_bytes
-    data = _read_upload(file, limit, "file")
-    wins: str | None = None
-    if quick_wins is not None:
-        raw = _read_upload(quick_wins, limit, "quick-win list")
-        if not raw.strip():
-            raise InvalidInputError("quick_wins: the CSV is empty; list the plan's quick wins "
-                                    "with columns title, dimension, element[, opd, description]")
-        try:
-            wins = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            wins = None
-        if wins is None or "\x00" in wins:
-            raise InvalidInputError("quick_wins: the file is not UTF-8 CSV text; save it as "
-                                    "'CSV UTF-8' and send it again")
+    data = _read_upload(file, limit, Message("web.the_file"))
+    wins: list[QuickWinRow] | None = None
+    if quick_wins is not None:  # any encoding and separator a spreadsheet saves
+        raw = _read_upload(quick_wins, limit, Message("web.the_quick_win_list"))
+        wins = actions.quick_wins_of(
+            raw, prog, uploads.safe_name(quick_wins.filename) if quick_wins.filename
+            else "quick_wins")
     result = actions.submit_data(
         prog, region, deliverable, file.filename or "", data, acting(viewer),
         party=party or None, quick_wins=wins, note=note, expected_version=expected_version,
-        quick_wins_flag="quick_wins (a CSV file)")
+        quick_wins_flag=Message("web.quick_wins_field_api"))
     return SubmitOut(region=result.region, deliverable=result.deliverable, party=result.party,
                      version=result.version, sha256=result.sha256,
                      quick_wins=result.quick_wins)
@@ -371,7 +366,7 @@ def opd_calendar(
     with prog.db.read() as session:
         opd = opd_by_email(session, email)
         if opd is None:
-            raise NotFoundError(f"no OPD is registered as {email}")
+            raise NotFoundError("deadlines.no_opd", email=email)
         check_visible(viewer, opd.region_code)
         feed = feeds.opd_feed(prog, session, opd.email)
     slug = re.sub(r"[^a-z0-9_-]", "", opd.code.lower()) or "opd"

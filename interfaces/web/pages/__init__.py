@@ -3,14 +3,18 @@
 from fastapi import APIRouter
 
 from interfaces.web.pages import (
+    accounts,
     auth,
     board,
     coordinator,
     evaluation,
     files,
     mailbox,
+    myregion,
     opd,
+    password,
     queue,
+    quick_wins,
     region,
     reminders,
 )
@@ -19,6 +23,8 @@ router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
 router.include_router(queue.router)
 router.include_router(opd.router)
+router.include_router(quick_wins.router)
+router.include_router(myregion.router)
 router.include_router(board.router)
 router.include_router(region.router)
 router.include_router(coordinator.router)
@@ -26,3 +32,5 @@ router.include_router(reminders.router)
 router.include_router(evaluation.router)
 router.include_router(mailbox.router)
 router.include_router(files.router)
+router.include_router(accounts.router)
+router.include_router(password.router)

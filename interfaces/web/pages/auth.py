@@ -11,9 +11,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from engine import NotAuthenticated
+from config import messages
+from config.language import pick
+from engine import ConflictError, NotAuthenticated
 from interfaces.web import i18n
 from interfaces.web.deps import (
+    LANG_COOKIE,
     SESSION_COOKIE,
     PageViewer,
     Prog,
@@ -29,7 +32,7 @@ router = APIRouter()
 
 LOGIN_COOKIE = "sc_login"
 HOME = {roles.COORDINATOR: "/board", "admin": "/board", roles.MENTOR: "/queue",
-        roles.OPD: "/opd", roles.ASSESSOR: "/evaluation"}
+        roles.OPD: "/opd", roles.ASSESSOR: "/evaluation", roles.HEAD_OF_REGION: "/my-region"}
 
 
 def _local(target: str | None) -> str:
@@ -52,6 +55,10 @@ def _sign_in(session: Session, prog: Programme, response: Response,
     response.set_cookie(SESSION_COOKIE, opened.token, max_age=prog.settings.session_hours * 3600,
                         httponly=True, samesite="lax", secure=prog.settings.cookies_secure)
     response.delete_cookie(LOGIN_COOKIE)
+    # The account's language from here on (pages are built in the request's language, read
+    # from this cookie before anyone is looked up); ?lang= changes both.
+    response.set_cookie(LANG_COOKIE, pick(account.locale), max_age=365 * 86400,
+                        samesite="lax", httponly=True)
     return response
 
 
@@ -103,29 +110,54 @@ def logout(request: Request, viewer: PageViewer, prog: Prog,
     return response
 
 
+def _link_refusal(prog: Programme, token: str) -> tuple[str, str | None]:
+    """The page a sign-in link names (``/`` when unreadable), and why it opens nothing
+    (expired, used, cut short, a newer password, a disabled account) or None."""
+    with prog.db.read() as session:
+        opened, reason = links.inspect(session, prog.settings, token, prog.engine.clock())
+        if opened is not None and reason is None:
+            reason = accounts.link_refusal(session, opened.email, opened.issued_at)
+    return (opened.path if opened is not None else "/"), reason
+
+
+def _link_refused(request: Request, prog: Programme, target: str, reason: str) -> Response:
+    """The sign-in form instead of a link that no longer works, saying why in the reader's
+    language, and opening the link's page once signed in."""
+    return _login_page(request, prog, next=target, status=401,
+                       error=messages.text(f"accounts.link.{reason}"))
+
+
 @router.get("/l/{token}")
 def open_link(request: Request, token: str, prog: Prog) -> Response:
     """A link from an email: a page with one button. Fetching it uses nothing up, so mail
-    scanners that open every link leave it working for the person it was sent to."""
+    scanners that open every link leave it working for the person it was sent to. A link
+    that no longer works shows the sign-in form with the reason instead."""
+    target, reason = _link_refusal(prog, token)
+    if reason is not None:
+        return _link_refused(request, prog, target, reason)
     opened = links.peek(prog.settings, token, prog.engine.clock())
     return render(request, "link.html", None, token=token, email=opened.email)
 
 
 @router.post("/l/{token}")
-def use_link(token: str, prog: Prog) -> Response:
+def use_link(request: Request, token: str, prog: Prog) -> Response:
     """Use the link: sign its recipient in, once, and open the item it names."""
     now = prog.engine.clock()
-    with prog.db.transaction() as session:
-        opened = links.redeem(session, prog.settings, token, now)
-        account = accounts.account_for_email(session, opened.email, now, opened.issued_at)
-        return _sign_in(session, prog, RedirectResponse(_local(opened.path), status_code=303),
-                        account)
+    try:
+        with prog.db.transaction() as session:
+            opened = links.redeem(session, prog.settings, token, now)
+            account = accounts.account_for_email(session, opened.email, now, opened.issued_at)
+            return _sign_in(session, prog,
+                            RedirectResponse(_local(opened.path), status_code=303), account)
+    except (NotAuthenticated, ConflictError):  # a concurrent use fails on the nonce
+        target, reason = _link_refusal(prog, token)
+        return _link_refused(request, prog, target, reason or links.USED)
 
 
 @router.get("/")
 def home(viewer: PageViewer) -> Response:
     target = HOME.get(viewer.role)
-    if target is None:  # head of region, a region's own coordinator: their region
+    if target is None:  # a role without a start page of its own: its region
         regions = sorted(viewer.regions() or [])
         target = f"/regions/{regions[0]}" if regions else "/board"
     return RedirectResponse(target, status_code=303)

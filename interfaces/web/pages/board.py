@@ -14,8 +14,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from config.messages import Message
 from engine import PermissionDenied
-from interfaces.web.deps import PageViewer, Prog, Viewer
+from interfaces.web.deps import PageViewer, Prog, Viewer, role_named
 from interfaces.web.templating import render
 from workflows import roles
 from workflows.reporting.board import TONES, BoardFilters, board_data
@@ -35,11 +36,10 @@ def check_board_viewer(viewer: Viewer) -> None:
     if viewer.role in BOARD_ROLES:
         return
     regions = sorted(viewer.regions() or [])
-    where = (f"open your region's page at /regions/{regions[0]}" if regions
-             else "open your own start page at /")
-    raise PermissionDenied(
-        f"the cohort board is for coordinators, assessors and administrators; {viewer.email} "
-        f"signs in as {viewer.role}: {where}")
+    where = (Message("web.open_region_page", region=regions[0]) if regions
+             else Message("web.open_start_page"))
+    raise PermissionDenied("web.board_for_staff", who=viewer.email, role=role_named(viewer),
+                           where=where)
 
 
 def _blank_cells(columns: int) -> list[Markup]:

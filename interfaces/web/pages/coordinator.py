@@ -23,8 +23,17 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from config.messages import Message
 from engine import ConflictError, InvalidInputError, NotFoundError, PermissionDenied
-from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf, require_sees
+from interfaces.web.deps import (
+    PageViewer,
+    Prog,
+    Viewer,
+    acting,
+    check_csrf,
+    require_sees,
+    role_named,
+)
 from interfaces.web.templating import render
 from notifications import outbox
 from workflows import roles
@@ -65,28 +74,27 @@ def require_coordinator(viewer: Viewer) -> None:
     """The tools are for coordinators and administrators; anyone else gets 403."""
     if viewer.is_admin or viewer.role == roles.COORDINATOR:
         return
-    raise PermissionDenied(
-        f"the coordinator tools are for coordinators and administrators; {viewer.email} is "
-        f"{viewer.role}: ask the programme's coordinators")
+    raise PermissionDenied("web.coordinator_tools_only", who=viewer.email,
+                           role=role_named(viewer))
 
 
-def require_programme_wide(viewer: Viewer, what: str) -> None:
+def require_programme_wide(viewer: Viewer, what: Message) -> None:
     if viewer.regions() is not None:
-        raise PermissionDenied(
-            f"only a programme-wide coordinator or an administrator may {what}; {viewer.email} "
-            f"coordinates {', '.join(sorted(viewer.regions() or ())) or 'no region'}")
+        raise PermissionDenied("web.programme_wide_only", action=what, who=viewer.email,
+                               regions=sorted(viewer.regions() or ())
+                               or Message("web.no_region"))
 
 
 def check_region(viewer: Viewer, code: str) -> None:
     """A region's own coordinator exports and prints only its own regions."""
-    require_sees(viewer, code, f"ask the programme's coordinators for {code}",
-                 unbound="no region")
+    require_sees(viewer, code, Message("web.ask_coordinators_for", region=code),
+                 unbound=Message("web.no_region"))
 
 
 # -- reading helpers shared with the evaluation page ----------------------------------------
 
 #: What a reader of a page can do about a cohort name that matches none.
-COHORT_HINT = "choose one from the list of cohorts"
+COHORT_HINT = Message("web.cohort_hint_page")
 
 
 def find_cohort(session: Session, ref: str) -> Cohort:
@@ -110,12 +118,12 @@ def local_when(day: str, at: str) -> date | datetime:
     try:
         parsed = date.fromisoformat(day.strip())
     except ValueError:
-        raise InvalidInputError(f"{day!r} is not a date: enter it as YYYY-MM-DD") from None
+        raise InvalidInputError("web.not_a_date", value=day.strip()) from None
     if not at.strip():
         return parsed
     found = re.fullmatch(r"(\d{1,2}):(\d{2})", at.strip())
     if not found or int(found[1]) > 23 or int(found[2]) > 59:
-        raise InvalidInputError(f"{at!r} is not a time of day: enter it as HH:MM (24-hour)")
+        raise InvalidInputError("web.not_a_time", value=at.strip())
     return datetime(parsed.year, parsed.month, parsed.day, int(found[1]), int(found[2]))
 
 
@@ -131,8 +139,7 @@ def working_days_of(text: str) -> int | None:
     if not days:
         return None
     if not _WORKING_DAYS.fullmatch(days) or not 1 <= int(days) <= 365:
-        raise InvalidInputError(f"working days {text!r}: enter a whole number from 1 to 365 "
-                                "(digits 0-9), or leave it empty for the date itself")
+        raise InvalidInputError("web.bad_working_days", value=days)
     return int(days)
 
 
@@ -248,17 +255,17 @@ def retry_dead_letters(
     (after the cause, such as a wrong address, was fixed)."""
     check_csrf(viewer, csrf_token)
     require_coordinator(viewer)
-    require_programme_wide(viewer, "re-send dead-lettered email")
+    require_programme_wide(viewer, Message("web.action.resend_dead"))
     if (message is None) == (not all_dead):
-        raise InvalidInputError("choose one dead-lettered message, or 'all dead letters'")
+        raise InvalidInputError("web.choose_dead_letter")
     requeued = outbox.retry_dead(prog.db, None if all_dead else [message or 0],
                                  prog.engine.clock())
     if message is not None and not requeued:
         found = outbox.status_of(prog.db, message)
         if found is None:
-            raise NotFoundError(f"no outbox message #{message}")
-        raise ConflictError(f"message #{message} is {found}, not dead-lettered; "
-                            "only dead letters are sent again")
+            raise NotFoundError("web.no_outbox_message", id=message)
+        raise ConflictError("web.not_dead", id=message,
+                            status=Message(f"web.outbox_status.{found}"))
     return _back(cohort or None, "outbox_retried", "outbox")
 
 

@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from config.messages import Message
 from engine import InvalidInputError, NotFoundError
 from interfaces.web import charts, i18n
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf, require_sees
@@ -66,8 +67,8 @@ def choose_window(known: list[EvaluationWindow], ref: str | None,
         for w in known:
             if w.name == ref.strip():
                 return w
-        names = ", ".join(w.name for w in known) or "none yet"
-        raise NotFoundError(f"no evaluation window {ref.strip()!r}; known windows: {names}")
+        raise NotFoundError("web.no_window", ref=ref.strip(),
+                            names=[w.name for w in known] or Message("web.none_yet"))
     started = [w for w in known if w.opens_at <= now]
     for w in started:
         if now < w.closes_at:
@@ -78,8 +79,8 @@ def choose_window(known: list[EvaluationWindow], ref: str | None,
 
 
 def _check_region(viewer: Viewer, code: str) -> None:
-    require_sees(viewer, code, f"only people of {code} and the programme's staff see its "
-                               "evaluation", unbound="no region")
+    require_sees(viewer, code, Message("web.evaluation_staff_only", region=code),
+                 unbound=Message("web.no_region"))
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def _charts(prog: Programme, lang: str, rows: list[scores.RankRow],
             "chart-parts", t("evaluation.chart_parts", region=chosen.name, window=window),
             t("evaluation.chart_parts_desc"), part_bars, high, ticks)
         if res.per_dimension:
-            labels = {d.code: d.label for d in prog.dimensions.dimensions}
+            labels = {d.code: str(d.label) for d in prog.dimensions.dimensions}
             dim_bars = [charts.Bar(labels.get(code, code), r.index,
                                    shown(r.index, t("evaluation.incomplete")))
                         for code, r in res.per_dimension.items()]
@@ -180,8 +181,8 @@ def evaluation_page(
         _check_region(viewer, region_code)
         chosen_row = next((r for r in rows if r.region == region_code), None)
         if chosen_row is None and chosen_cohort is not None:
-            raise NotFoundError(f"{region_code} is not in cohort {chosen_cohort.name}; choose "
-                                "a region of the cohort, or another cohort")
+            raise NotFoundError("web.not_in_cohort", region=region_code,
+                                cohort=chosen_cohort.name)
     elif rows:
         chosen_row = next((r for r in rows if r.returned), rows[0])
     lang = language(request, viewer)
@@ -195,7 +196,7 @@ def evaluation_page(
                        chosen_window.name if chosen_window else "",
                        chosen_cohort.name if chosen_cohort else ""),
         parts=PARTS, dimensions=prog.dimensions.dimensions,
-        dimension_labels={d.code: d.label for d in prog.dimensions.dimensions},
+        dimension_labels={d.code: str(d.label) for d in prog.dimensions.dimensions},
         weights=prog.settings.evaluation_weights, scale=prog.settings.evaluation_scale,
         extensions=extensions, region_tz=region_tz, implementing=implementing,
         zones=list(ZONES), can_score=viewer.role in (roles.ASSESSOR, roles.COORDINATOR),
@@ -211,8 +212,7 @@ def score_value(text: str) -> float:
     try:
         return float(text.strip().replace(",", "."))
     except ValueError:
-        raise InvalidInputError(f"score {text!r} is not a number: enter it like 3.25 or "
-                                "3,25") from None
+        raise InvalidInputError("web.not_a_score", value=text.strip()) from None
 
 
 @router.post("/evaluation/score")
@@ -245,7 +245,7 @@ def extend(
     check_csrf(viewer, csrf_token)
     actor = acting(viewer)
     if zone and zone not in ZONES:
-        raise InvalidInputError(f"unknown zone {zone!r}: choose WIB, WITA or WIT")
+        raise InvalidInputError("web.unknown_zone", zone=zone)
     with prog.db.read() as session:
         found = find_region(session, region)
     until = returns.parse_time(" ".join(x for x in (day, at, zone) if x), found.tz)

@@ -42,13 +42,16 @@ from engine import (
     WorkflowError,
 )
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
+from interfaces.web.pages import quick_win_form
+from interfaces.web.pages.quick_win_form import QuickWinForm
 from interfaces.web.templating import render
 from workflows import roles
 from workflows.access import links
 from workflows.access.accounts import active_account
 from workflows.deadlines import extensions, feeds
 from workflows.directory.regions import find_region
-from workflows.master_plan import actions, uploads
+from workflows.master_plan import QUICK_WIN_PLAN, actions, uploads
+from workflows.master_plan.quick_wins import QuickWinRow
 from workflows.obligations import Obligations, of_party
 from workflows.programme import Programme
 from workflows.reporting.agency import last_rejection, open_items, stage_duties
@@ -136,15 +139,22 @@ def overview(prog: Programme, session: Session, viewer: Viewer) -> dict[str, Any
         "now": now,
         "soon_days": max(prog.settings.reminder_days, default=7),
         "subscribe_url": f"{prog.settings.base_url}/calendar/{subscription}.ics",
+        "quick_win_form": quick_win_form.initial(prog, session, code, instance,
+                                                 actor.party or "")
+        if any(s.deliverable == QUICK_WIN_PLAN for s in submittable) else None,
     }
 
 
 def _page(request: Request, viewer: Viewer, prog: Programme, *, status: int = 200,
           notice: Notice | None = None, error: str | None = None,
-          form: dict[str, str] | None = None) -> Response:
-    """The page; after a refused action, with the reason and what was typed kept."""
+          form: dict[str, str] | None = None,
+          quick_win_form: QuickWinForm | None = None) -> Response:
+    """The page; after a refused action, with the reason and what was typed kept (the
+    quick-win form's rows too, with their problems)."""
     with prog.db.read() as session:
         context = overview(prog, session, viewer)
+    if quick_win_form is not None:
+        context["quick_win_form"] = quick_win_form
     return render(request, "opd.html", viewer, status=status, notice=notice, error=error,
                   form=form or {}, **context)
 
@@ -220,18 +230,17 @@ async def submit(request: Request, viewer: PageViewer, prog: Prog) -> Response:
         data = await upload.read(limit + 1)
         if len(data) > limit:
             return await again(413, _too_big(upload.filename, None, limit))
-        quick_wins: str | None = None
+        quick_wins: list[QuickWinRow] | None = None
         listed = form.get("quick_wins")
         if isinstance(listed, UploadFile) and listed.filename:
             raw = await listed.read(CSV_MAX_BYTES + 1)
             if len(raw) > CSV_MAX_BYTES:
                 return await again(413, _too_big(listed.filename, None, CSV_MAX_BYTES))
-            try:
-                quick_wins = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                return await again(422, f"{listed.filename}: the quick-win list must be a CSV "
-                                        "file saved as UTF-8 (in a spreadsheet: Save As, "
-                                        "CSV UTF-8)")
+            try:  # any encoding and separator a spreadsheet saves; bad rows by number
+                quick_wins = await run_in_threadpool(actions.quick_wins_of, raw, prog,
+                                                     uploads.safe_name(listed.filename))
+            except InvalidInputError as exc:
+                return await again(422, str(exc))
         if len(typed["note"]) > NOTE_MAX:
             return await again(422, f"the note is {len(typed['note']):,} characters; keep it "
                                     f"under {NOTE_MAX:,}")

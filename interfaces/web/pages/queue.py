@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from engine import Actor, PermissionDenied, WorkflowError
-from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
+from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf, role_named
+from interfaces.web.pages import confirm
 from interfaces.web.templating import render
 from workflows import roles
 from workflows.directory.models import Region
@@ -34,9 +36,8 @@ def mentor(viewer: Viewer) -> Actor:
     """The mentor the queue is for; anyone else is told where their own work is."""
     actor = acting(viewer)
     if actor.role != roles.MENTOR:
-        raise PermissionDenied(
-            f"the review queue is for mentors; {viewer.email} signs in as "
-            f"{viewer.role}: open the start page (/) for your own work")
+        raise PermissionDenied("web.queue_for_mentors", who=viewer.email,
+                               role=role_named(viewer))
     return actor
 
 
@@ -84,9 +85,20 @@ def review(
     comment: Annotated[str, Form(max_length=20000)] = "",
     expected_version: Annotated[int | None, Form()] = None,
     csrf_token: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    """Approve or reject the plan under review; back to the queue with a notice."""
+    """Approve or reject the plan under review; back to the queue with a notice. An approval
+    is confirmed first (:mod:`interfaces.web.pages.confirm`): without ``confirmed=yes`` the
+    answer is the "Yakin ...?" page and nothing is decided."""
     check_csrf(viewer, csrf_token)
+    if confirm.needed(decision, confirmed):
+        step = confirm.step(request, viewer, prog, code=code, trigger=decision,
+                            action=f"/queue/{quote(code)}/review",
+                            back=f"/queue#region-{quote(code)}", comment=comment,
+                            expected_version=expected_version,
+                            fields={"decision": decision.strip()})
+        if step is not None:
+            return step
     try:
         result = actions.review(prog, code, decision, viewer.actor or viewer.email,
                                 comment=comment.strip() or None,

@@ -13,6 +13,12 @@ from, so acting on a page someone else has overtaken is a 409 telling the viewer
 not a silent double step. The handler calls :func:`workflows.master_plan.actions.advance`,
 which checks everything again (one transaction) and refuses with 403/409 itself. What the
 page shows is :func:`workflows.reporting.region.region_view`.
+
+Whoever may submit a document to the region now (a coordinator the decrees or the regulation,
+an assessor the assessment result, a head of region the MoU) gets its upload form here:
+:func:`workflows.reporting.submittable.upload_slots` asks the engine, and
+``POST /regions/{code}/submit`` stores it (:mod:`interfaces.web.uploading`), after which the
+existing action buttons advance the region. Every submitted file links to its download.
 """
 
 from __future__ import annotations
@@ -25,15 +31,22 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
+from config.messages import Message, text
 from engine import PermissionDenied
-from interfaces.web import diagram_svg
-from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
+from interfaces.web import diagram_svg, uploading
+from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf, role_named
+from interfaces.web.pages import confirm
 from interfaces.web.pages.board import BOARD_ROLES, SYMBOLS
 from interfaces.web.templating import render
+from interfaces.web.uploading import UploadRefused
 from workflows.directory.regions import find_region
-from workflows.master_plan import actions
+from workflows.master_plan import actions, uploads
+from workflows.obligations import of_party
+from workflows.programme import Programme
 from workflows.reporting.region import RegionView, region_view
+from workflows.reporting.submittable import upload_slots
 
 router = APIRouter()
 
@@ -44,12 +57,14 @@ def check_region_viewer(viewer: Viewer, code: str) -> None:
     """Programme-wide viewers see every region; region-bound ones only their own."""
     if viewer.sees(code):
         return
-    regions = viewer.regions() or frozenset()
-    theirs = ", ".join(f"/regions/{c}" for c in sorted(regions))
+    regions = sorted(viewer.regions() or ())
+    if not regions:
+        raise PermissionDenied("web.region_page_unbound", who=viewer.email,
+                               role=role_named(viewer), region=code)
     raise PermissionDenied(
-        f"{viewer.email} ({viewer.role}) acts for "
-        + (f"{', '.join(sorted(regions))}, not {code}: open {theirs}" if regions
-           else f"no region yet, so cannot see {code}: ask a coordinator to assign one"))
+        "web.region_page_other", who=viewer.email, role=role_named(viewer), regions=regions,
+        region=code, advice=Message("web.open_your_regions",
+                                    pages=[f"/regions/{c}" for c in regions]))
 
 
 # -- what the page shows -------------------------------------------------------------------
@@ -74,7 +89,7 @@ def split_actions(view: RegionView, viewer: Viewer) -> tuple[list[ActionView], l
     for a in view.available:
         specs = d.transitions_for(a.trigger, state)
         action = ActionView(
-            a.trigger, a.label, a.allowed,
+            a.trigger, str(a.label), a.allowed,
             comment_required=any(s.comment == "required" for s in specs),
             danger=any(s.skip_requirements or (s.review is not None
                                                and s.review.decision == "rejected")
@@ -95,29 +110,80 @@ def _diagram(view: RegionView, t: Any) -> Markup:
 
 # -- the endpoints ---------------------------------------------------------------------------
 
-@router.get("/regions/{code}", response_class=HTMLResponse)
-def region_page(request: Request, code: str, viewer: PageViewer, prog: Prog,
-                done: str | None = None) -> HTMLResponse:
-    """The region's page; ``?done=TRIGGER`` shows the notice after an action."""
+def _uploaded(view: RegionView, deliverable: str | None) -> str | None:
+    """The notice after an upload, read from the region's submissions (never from the query
+    string's own words)."""
+    latest = [s for s in view.submissions if s.deliverable == deliverable]
+    if not deliverable or not latest:
+        return None
+    return text("uploads.done", what=view.definition.deliverable_label(deliverable),
+                version=latest[-1].version, file=latest[-1].file_name)
+
+
+def _page(request: Request, viewer: Viewer, prog: Programme, code: str, *,
+          status: int = 200, done: str | None = None, uploaded: str | None = None,
+          refused: UploadRefused | None = None) -> HTMLResponse:
+    """The page; after a refused upload, with the reason beside its form."""
     with prog.db.read() as session:
         check_region_viewer(viewer, find_region(session, code).code)
         view = region_view(prog, session, code, viewer.actor)
+        slots = upload_slots(prog, session, view.instance, view.definition, viewer.actor,
+                             view.owed, view.submissions)
     allowed, blocked = split_actions(view, viewer)
     done_label = view.trigger_labels.get(done) if done else None
-    return render(request, "region.html", viewer, view=view, actions=allowed, blocked=blocked,
-                  done=done_label, diagram=partial(_diagram, view),
+    return render(request, "region.html", viewer, status=status, view=view, actions=allowed,
+                  blocked=blocked, done=done_label, diagram=partial(_diagram, view),
                   board=viewer.role in BOARD_ROLES, symbols=SYMBOLS,
-                  now=prog.engine.clock())
+                  now=prog.engine.clock(), uploaded=_uploaded(view, uploaded),
+                  mine=of_party(view.owed, viewer.email), slots=slots, refused=refused,
+                  upload_action=f"/regions/{quote(view.region.code)}/submit",
+                  upload_region=view.region.code, zone=view.region.zone, names=view.names,
+                  upload_max_bytes=prog.settings.upload_max_bytes,
+                  accept=",".join(sorted(uploads.ALLOWED)))
+
+
+@router.get("/regions/{code}", response_class=HTMLResponse)
+def region_page(request: Request, code: str, viewer: PageViewer, prog: Prog,
+                done: str | None = None, uploaded: str | None = None) -> HTMLResponse:
+    """The region's page; ``?done=TRIGGER`` shows the notice after an action,
+    ``?uploaded=DELIVERABLE`` after an upload."""
+    return _page(request, viewer, prog, code, done=done, uploaded=uploaded)
+
+
+@router.post("/regions/{code}/submit")
+async def submit_document(request: Request, code: str, viewer: PageViewer,
+                          prog: Prog) -> Response:
+    """A new version of a document the viewer may submit to the region now (multipart: see
+    :mod:`interfaces.web.uploading`); back to the page with a notice, or the reason beside
+    the form."""
+    try:
+        result = await uploading.submit(request, viewer, prog, code)
+    except UploadRefused as refused:
+        return await run_in_threadpool(_page, request, viewer, prog, code,
+                                       status=refused.status, refused=refused)
+    return RedirectResponse(f"/regions/{quote(result.region)}?uploaded="
+                            f"{quote(result.deliverable)}#uploads", status_code=303)
 
 
 @router.post("/regions/{code}/advance")
-def advance(code: str, viewer: PageViewer, prog: Prog,
+def advance(request: Request, code: str, viewer: PageViewer, prog: Prog,
             trigger: Annotated[str, Form(min_length=1, max_length=63)],
             expected_version: Annotated[int, Form(ge=1)],
             comment: Annotated[str, Form(max_length=10_000)] = "",
-            csrf_token: Annotated[str, Form()] = "") -> Response:
-    """Fire ``trigger`` as the viewer; back to the page with a notice, or the refusal."""
+            csrf_token: Annotated[str, Form()] = "",
+            confirmed: Annotated[str, Form(max_length=8)] = "") -> Response:
+    """Fire ``trigger`` as the viewer; back to the page with a notice, or the refusal.
+    Approving, withdrawing and adopting are confirmed first (:mod:`.confirm`): without
+    ``confirmed=yes`` the answer is the "Yakin ...?" page and nothing is done."""
     check_csrf(viewer, csrf_token)
+    if confirm.needed(trigger, confirmed):
+        step = confirm.step(request, viewer, prog, code=code, trigger=trigger,
+                            action=f"/regions/{quote(code)}/advance",
+                            back=f"/regions/{quote(code)}#actions-h", comment=comment,
+                            expected_version=expected_version,
+                            fields={"trigger": trigger.strip()})
+        if step is not None:
+            return step
     result = actions.advance(prog, code, trigger.strip(), acting(viewer),
                              comment=comment.strip() or None,
                              expected_version=expected_version)

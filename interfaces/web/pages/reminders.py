@@ -33,7 +33,7 @@ def _day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInputError(f"{value!r} is not a date: enter it as YYYY-MM-DD") from None
+        raise InvalidInputError("web.not_a_date", value=value.strip()) from None
 
 
 @router.get("/coordinator/reminders")

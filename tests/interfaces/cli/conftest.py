@@ -12,6 +12,10 @@ wrapped cells, so tests assert on cell contents rather than on layout. ``Cli.set
 ``Cli.drive_to_quick_win_submission`` build state through the command line only. ``script``
 runs the installed ``smartcity`` console script. ``db``, ``planner`` and ``smtp_server`` (from
 ``smtpkit``) serve the ``smartcity outbox`` tests.
+
+The command line speaks ``SMARTCITY_LANG`` (else the locale's language, else Indonesian); these
+tests read its English (tests/conftest.py sets ``SMARTCITY_LANG=en``, and ``Script.env`` does
+for the console script) unless a test of the Indonesian output sets ``SMARTCITY_LANG=id``.
 """
 
 from __future__ import annotations
@@ -136,6 +140,7 @@ class Cli:
     runner: CliRunner
 
     table = staticmethod(table)
+    clean = staticmethod(clean)
     squash = staticmethod(squash)
     error_line = staticmethod(error_line)
 
@@ -287,6 +292,7 @@ class Script:
         if database_url is not None:
             env["SMARTCITY_DATABASE_URL"] = database_url
         env["NO_COLOR"] = "1"
+        env["SMARTCITY_LANG"] = "en"
         env.update(extra)
         return env
 

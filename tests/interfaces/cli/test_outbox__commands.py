@@ -63,7 +63,7 @@ def test_dead_letter_listed_with_the_servers_answer_then_retried(
     assert pending.attempts == 0
 
     code, out = invoke(db, "retry", "--all-dead")
-    assert code == 0 and "0 message(s) re-queued." in out
+    assert code == 0 and "0 messages re-queued." in out
 
 
 def test_usage_errors(db: Database) -> None:
@@ -71,3 +71,27 @@ def test_usage_errors(db: Database) -> None:
     assert code == 1 and "give message ids or --all-dead" in out
     code, out = invoke(db, "--status", "lost")
     assert code == 1 and "unknown status 'lost'" in out
+
+
+def test_times_are_shown_in_wib_or_the_zone_asked_for(
+        db: Database, planner: Planner, monkeypatch) -> None:
+    """Due times read in a legal zone, not UTC: WIB by default, or the zone named, or a
+    region's own; in the command line's language."""
+    planner(db, 1)  # due 2026-03-02 01:00 UTC: 08:00 WIB, 09:00 WITA, 10:00 WIT
+    code, out = invoke(db)
+    assert code == 0, out
+    assert "due or sent (WIB)" in out and "2 Mar 2026 08:00 WIB" in out
+    assert "UTC" not in out
+    code, out = invoke(db, "--zone", "WIT")
+    assert code == 0 and "2 Mar 2026 10:00 WIT" in out, out
+    code, out = invoke(db, "--zone", "64.71")  # Kota Balikpapan: WITA
+    assert code == 0 and "2 Mar 2026 09:00 WITA" in out, out
+    code, out = invoke(db, "--zone", "Atlantis")
+    assert code == 1 and "Atlantis" in out
+
+    monkeypatch.setenv("SMARTCITY_LANG", "id")
+    code, out = invoke(db)
+    assert code == 0, out
+    assert "Kotak keluar: semua (1 ditampilkan)" in out
+    assert "jadwal atau terkirim (WIB)" in out and "2 Mar 2026 08.00 WIB" in out
+    assert "menunggu: 1" in out

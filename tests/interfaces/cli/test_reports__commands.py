@@ -34,7 +34,7 @@ def test_status_lists_regions_with_province_zone_stage_and_deadline(cli, cast) -
     cli.ok("advance", cast.region, "assess", "--as", cast.assessor)
 
     out = cli.ok("status")
-    assert f"Cohort {cast.cohort}: 3 region(s)" in out
+    assert f"Cohort {cast.cohort}: 3 regions" in out
     rows = cli.table(out)
     assert [(r["region"], r["name"], r["province"], r["zone"], r["stage"]) for r in rows] == [
         ("32.73", "Kota Bandung", "Jawa Barat", "WIB", "Invited / assessment"),
@@ -56,8 +56,8 @@ def test_status_of_one_cohort_by_name_or_year(cli, cast) -> None:
     cli.ok("cohort", "add", "Smart City 2027", "91.71")
 
     every = cli.ok("status")
-    assert f"Cohort {cast.cohort}: 1 region(s)" in every
-    assert "Cohort Smart City 2027: 1 region(s)" in every
+    assert f"Cohort {cast.cohort}: 1 region" in every
+    assert "Cohort Smart City 2027: 1 region" in every
 
     by_year = cli.ok("status", "2027")
     assert [r["region"] for r in cli.table(by_year)] == ["91.71"]

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from interfaces.web.charts import Bar, bar_chart
+from interfaces.web.charts import LABEL_CHARS, Bar, bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -60,7 +60,7 @@ def test_text_is_escaped_and_long_labels_are_shortened_with_the_full_one_in_the_
     root = parse(markup)
     label = root.find(f".//{SVG}text[@class='label']")
     assert label is not None and label.text is not None
-    assert label.text.endswith("…") and len(label.text) <= 34
+    assert label.text.endswith("…") and len(label.text) <= LABEL_CHARS
     tooltip = root.find(f".//{SVG}rect/{SVG}title")
     assert tooltip is not None and tooltip.text == f"{name}: 1 & 2"
 
@@ -70,3 +70,11 @@ def test_an_empty_chart_is_still_valid_and_a_maximum_is_required() -> None:
     assert root.findall(f".//{SVG}rect") == []
     with pytest.raises(ValueError, match="positive maximum"):
         bar_chart("c", "t", "d", [Bar("a", 1, "1")], 0)
+
+
+def test_a_value_with_no_room_after_its_bar_is_written_inside_it() -> None:
+    root = parse(bar_chart("c", "t", "d", [Bar("a", 4, "4.00 (penuh, tanpa ruang)"),
+                                          Bar("b", 1, "1.00")], 4))
+    full, short = root.findall(f".//{SVG}text[@class='value']")
+    assert full.get("text-anchor") == "end" and full.get("fill") == "#fff"
+    assert short.get("text-anchor") is None and short.get("fill") == "#1a1a1a"

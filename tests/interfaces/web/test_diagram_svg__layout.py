@@ -7,6 +7,7 @@ import itertools
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from config.language import using
 from engine import load_definition, load_definition_file
 from interfaces.web import diagram_svg
 from interfaces.web.diagram_svg import NODE_H, NODE_W, layout, svg
@@ -33,7 +34,7 @@ def test_every_state_is_a_labelled_node_and_the_current_one_is_highlighted() -> 
     desc = root.find("s:desc", NS)
     assert title is not None and "Smart-city master plan" in (title.text or "")
     assert desc is not None and "Current stage: Bimtek II." in (desc.text or "")
-    assert "Passed in this cycle: Invited / assessment, MoU, Institutions, Bimtek I." in \
+    assert "Passed in this cycle: Invited / assessment, MoU signing, Institutions, Bimtek I." in \
         (desc.text or "")
     assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
 
@@ -48,7 +49,7 @@ def test_every_state_is_a_labelled_node_and_the_current_one_is_highlighted() -> 
     node_title = found["bimtek_2"].find("s:title", NS)
     assert node_title is not None and node_title.text == "Bimtek II (current stage)"
     passed_label = found["mou"].find("s:text", NS)
-    assert passed_label is not None and passed_label.text == "✓ MoU"
+    assert passed_label is not None and passed_label.text == "✓ MoU signing"
 
     taken = [g for g in root.iterfind(".//s:g[@class]", NS)
              if "taken" in (g.get("class") or "").split()]
@@ -136,3 +137,51 @@ transitions:
     current = nodes(root)["c"].find("s:title", NS)
     assert current is not None and current.text == "C (tahap saat ini)"
     assert root.find("s:defs/s:marker[@id='x-arrow']", NS) is not None
+
+
+def _texts(root: ET.Element) -> list[str]:
+    """Every text of the picture, its lines joined."""
+    return [" ".join(t.itertext()) for t in root.iterfind(".//s:text", NS)]
+
+
+def test_edges_carry_the_transitions_indonesian_labels_wrapped_to_their_room() -> None:
+    d = master_plan()
+    with using("id"):
+        lay = layout(d)
+        root = ET.fromstring(str(svg(d, "mentor_review")))
+        labels = [d.transition_label(t) for t in d.transitions]
+    texts = _texts(root)
+    edge_texts = [" ".join(t.itertext()) for g in root.iterfind(".//s:g[@class]", NS)
+                  if "edge" in (g.get("class") or "").split()
+                  for t in g.iterfind("s:text", NS)]
+    assert "Tutup bimtek I" in edge_texts and "Setujui rencana quick win" in edge_texts
+    assert "↺ Kirim ulang rencana quick win yang sudah direvisi" in edge_texts
+    assert "Tolak dengan catatan (direvisi lalu dikirim ulang)" in edge_texts
+    assert any(t.startswith("Keluarkan daerah dari program") for t in edge_texts)  # the bus
+    for trigger in ("close_bimtek_1", "close bimtek 1", "submit for review", "resubmit"):
+        assert not any(trigger in t for t in texts), trigger
+    assert all(any(label in t for t in texts) for label in labels)
+    # Wrapped, never shortened: every label's words are all there, and no line is wider
+    # than the room it was wrapped for.
+    for drawn in lay.drawn.values():
+        for line in drawn.label.lines:
+            assert len(line) * diagram_svg.EDGE_CHAR <= diagram_svg.LABEL_W + 1, line
+        low, high = drawn.label.extent
+        assert low >= 0 and high <= lay.width
+    long_state = next(g for g in root.iterfind(".//s:g[@data-state]", NS)
+                      if g.get("data-state") == "renewed").find("s:text", NS)
+    assert long_state is not None
+    assert " ".join(long_state.itertext()) == "Diperbarui (siklus berikutnya dimulai)"
+
+
+def test_the_gap_above_a_state_holds_the_labels_of_the_edges_into_it() -> None:
+    with using("id"):
+        lay = layout(master_plan())
+    for drawn in lay.drawn.values():
+        label = drawn.label
+        top = label.y - 12
+        bottom = label.y + (len(label.lines) - 1) * diagram_svg.EDGE_LINE + 3
+        low, high = label.extent
+        for n in lay.nodes.values():  # no label lies on a box
+            assert (high <= n.x or n.right <= low or bottom <= n.y or n.bottom <= top), (
+                label.lines, n.state)

@@ -74,9 +74,14 @@ class Web:
         assert response.status_code == 201, response.text
         return str(response.json()["token"])
 
-    def api(self, email: str) -> TestClient:
+    def api(self, email: str, lang: str | None = "en") -> TestClient:
+        """A client with ``email``'s token, asking for answers in ``lang`` (English: the API
+        tests read its messages as a developer would; None asks for no language, which is
+        Indonesian; test_app__language.py checks both)."""
         client = TestClient(self.app, raise_server_exceptions=False)
         client.headers["Authorization"] = f"Bearer {self.token(email)}"
+        if lang:
+            client.headers["Accept-Language"] = lang
         return client
 
     def browser(self, email: str) -> Browser:

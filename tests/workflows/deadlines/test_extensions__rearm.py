@@ -51,7 +51,7 @@ def test_grant_moves_the_deadline_and_starts_its_reminders_over(w: Any) -> None:
     requested = _emails(w.prog, "extension_requested")
     assert [m.recipient for m in requested] == sorted([w.COORDINATOR, LOCAL_COORDINATOR])
     assert all("Kepala daerah sedang dinas luar" in m.text_body for m in requested)
-    assert all("2026-03-06 23:59 WITA" in m.text_body for m in requested)
+    assert all("Jumat, 6 Maret 2026 pukul 23.59 WITA" in m.text_body for m in requested)
 
     granted = extensions.decide_extension(w.prog, asked.id, True, "Disetujui",
                                           actor=w.COORDINATOR)
@@ -66,7 +66,8 @@ def test_grant_moves_the_deadline_and_starts_its_reminders_over(w: Any) -> None:
     assert row.next_reminder == datetime(2026, 2, 27, 0, 0, tzinfo=UTC)  # D-7, 08:00 WITA
     (decided,) = _emails(w.prog, "extension_decided")
     assert decided.recipient == r.head
-    assert "2026-03-06 23:59 WITA" in decided.text_body and "Disetujui" in decided.text_body
+    assert "Jumat, 6 Maret 2026 pukul 23.59 WITA" in decided.text_body
+    assert "Disetujui" in decided.text_body
     with w.prog.db.read() as s:
         history = s.execute(select(HistoryEntry.kind, HistoryEntry.trigger,
                                    HistoryEntry.actor, HistoryEntry.comment)

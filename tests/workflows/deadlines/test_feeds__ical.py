@@ -6,13 +6,14 @@ stable and its SEQUENCE is the deadline's version; the description shows the reg
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from icalendar import Calendar
 
+from config import language
 from engine import NotFoundError
 from workflows.deadlines import feeds
 from workflows.directory import cohorts, registration
@@ -35,7 +36,7 @@ def test_feed_has_the_open_deadline_in_utc_with_the_local_time(
     prog: Any, clock: Any, tmp_path: Path
 ) -> None:
     _region_in_mou(prog, clock, tmp_path, "94.04")  # Kabupaten Mimika, WIT
-    with prog.db.read() as session:
+    with prog.db.read() as session, language.using("id"):  # a calendar app asks in none
         feed = feeds.region_feed(prog, session, "94.04")
     calendar = Calendar.from_ical(feed)
     events = [c for c in calendar.walk("VEVENT")]
@@ -45,9 +46,8 @@ def test_feed_has_the_open_deadline_in_utc_with_the_local_time(
     due = datetime(2026, 5, 5, 14, 59, tzinfo=UTC)  # 23:59 WIT on a Tuesday
     assert event.decoded("dtstart") == due
     assert event.decoded("dtstart").tzinfo is not None
-    assert str(event["summary"]) == "Batas waktu MoU: Kabupaten Mimika"
-    assert str(event["description"]).endswith(
-        f"{(due + timedelta(hours=9)).strftime('%Y-%m-%d %H:%M')} WIT.")
+    assert str(event["summary"]) == "Batas waktu Penandatanganan MoU: Kabupaten Mimika"
+    assert str(event["description"]).endswith("Selasa, 5 Mei 2026 pukul 23.59 WIT.")
     assert int(event["sequence"]) == 1
     assert str(event["uid"]).startswith("deadline-")
     assert calendar["x-wr-calname"] == "Tenggat Kabupaten Mimika"
@@ -67,7 +67,8 @@ def test_opd_feed_names_the_opd_and_unknown_opd_is_refused(
     _region_in_mou(prog, clock, tmp_path, "64.71")
     registration.add_opd(prog, "64.71", "DINKES", "Dinas Kesehatan", "dinkes@balikpapan.go.id")
     with prog.db.read() as session:
-        feed = feeds.opd_feed(prog, session, "DINKES@balikpapan.go.id")
+        with language.using("id"):
+            feed = feeds.opd_feed(prog, session, "DINKES@balikpapan.go.id")
         assert Calendar.from_ical(feed)["x-wr-calname"] == (
             "Tenggat Dinas Kesehatan (Kota Balikpapan)")
         with pytest.raises(NotFoundError, match=r"no OPD is registered as nobody@x\.go\.id"):

@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from config import language
+
 from notifications.models import OutboxMessage
 from workflows.deadlines import preview, setting, sweep
 
@@ -44,7 +46,8 @@ def test_the_preview_of_a_fortnight_is_what_the_sweep_sends(world: Any, clock: A
 
     end = START + timedelta(days=14)
     with world.prog.db.read() as session:
-        planned = preview.preview(world.prog, session, START, end)
+        with language.using("id"):  # what the recipients read (the programme's language)
+            planned = preview.preview(world.prog, session, START, end)
     assert {m.email for m in planned} >= {bimtek.opds["DISKOMINFO"], bimtek.opds["DISHUB"],
                                           review.mentor, commitment.head, world.COORDINATOR}
     assert bimtek.opds["BAPPEDA"] not in {m.email for m in planned}  # sent already

@@ -29,8 +29,9 @@ from workflows.programme import Programme
 COORDINATOR = "koordinator@komdigi.go.id"
 ASSESSOR = "penilai@komdigi.go.id"
 REGIONS = {"35.10": "WIB", "64.71": "WITA", "94.04": "WIT"}  # Banyuwangi, Balikpapan, Mimika
-SHOWN = {"WIB": "2026-03-20 23:59 WIB", "WITA": "2026-03-21 00:59 WITA (2026-03-20 23:59 WIB)",
-         "WIT": "2026-03-21 01:59 WIT (2026-03-20 23:59 WIB)"}
+SHOWN = {"WIB": "Jumat, 20 Maret 2026 pukul 23.59 WIB",
+         "WITA": "Sabtu, 21 Maret 2026 pukul 00.59 WITA (Jumat, 20 Maret 2026 pukul 23.59 WIB)",
+         "WIT": "Sabtu, 21 Maret 2026 pukul 01.59 WIT (Jumat, 20 Maret 2026 pukul 23.59 WIB)"}
 
 
 def _head(code: str) -> str:

@@ -107,7 +107,7 @@ def test_several_deadlines_of_one_opd_make_one_digest_of_exactly_what_it_owes(
     assert all(f"Data return {n}" in digests[r.opd] for n in (1, 2, 3))
     assert "Data return 1" in digests[bappeda] and "Data return 3" in digests[bappeda]
     assert "Data return 2" not in digests[bappeda]  # sent: not BAPPEDA's any more
-    assert "2026-02-04 23:59 WITA" in digests[r.opd]
+    assert "Rabu, 4 Februari 2026 pukul 23.59 WITA" in digests[r.opd]
     assert sweep.sweep(w.prog).queued == 0  # exactly once
 
 
@@ -131,7 +131,7 @@ def test_only_the_opd_that_owes_is_reminded_and_named_in_the_escalation(
     clock.now = DAY_BEFORE
     assert sweep.sweep(w.prog).digests == [f"digest:{r.opds['DISHUB']}:2026-02-19"]
     (digest,) = _outbox(w.prog)
-    assert "OPD questionnaire" in digest.text_body and "Kota Balikpapan" in digest.text_body
+    assert "Kuesioner OPD" in digest.text_body and "Kota Balikpapan" in digest.text_body
     clock.now = ESCALATION
     report = sweep.sweep(w.prog)
     assert report.escalations == [f"escalation:{local_coordinator}:2026-02-24"]
@@ -142,7 +142,7 @@ def test_only_the_opd_that_owes_is_reminded_and_named_in_the_escalation(
                                                                w.COORDINATOR])
     for m in escalations:
         text = _text(m)
-        assert "Dinas Perhubungan (DISHUB)" in text and "OPD questionnaire" in text
+        assert "Dinas Perhubungan (DISHUB)" in text and "Kuesioner OPD" in text
         assert "DISKOMINFO" not in text and "BAPPEDA" not in text
     # Nobody else was told anything: the mentor and the head owe nothing in bimtek I.
     assert {m.recipient for m in _outbox(w.prog)} == {
@@ -150,8 +150,8 @@ def test_only_the_opd_that_owes_is_reminded_and_named_in_the_escalation(
 
 
 @pytest.mark.parametrize(("stage", "who", "what"), [
-    ("mentor_review", "mentor", "Beri keputusan review: Quick-win plan"),
-    ("bimtek_4", "head", "Unggah: Commitment sheet"),
+    ("mentor_review", "mentor", "Beri keputusan reviu: Rencana quick win"),
+    ("bimtek_4", "head", "Unggah: Lembar komitmen"),
 ])
 def test_mentors_and_heads_are_reminded_of_their_part(
         w: Any, clock: Any, stage: str, who: str, what: str) -> None:
@@ -174,7 +174,7 @@ def test_a_coordinator_is_reminded_of_a_stage_that_waits_only_for_them(
         w.submit(r.code, "questionnaire", email)
     clock.now = DAY_BEFORE + timedelta(hours=1)  # 08:00 WIB, the national coordinator's
     assert sweep.sweep(w.prog).digests == [f"digest:{w.COORDINATOR}:2026-02-19"]
-    assert "Lakukan: Close bimtek I" in _text(_outbox(w.prog)[0])
+    assert "Lakukan: Tutup bimtek I" in _text(_outbox(w.prog)[0])
 
 
 def test_an_opd_added_later_is_reminded_from_the_next_morning(w: Any, clock: Any) -> None:

@@ -63,9 +63,9 @@ def test_unknown_and_malformed_addresses_are_refused(prog: Any) -> None:
     with pytest.raises(NotFoundError) as caught:
         _actor(prog, "siapa@example.org")
     assert str(caught.value) == (
-        "nobody is registered as siapa@example.org; add a person ('smartcity person add') or "
-        "an OPD ('smartcity opd add')")
-    with pytest.raises(InvalidInputError, match=r"^--as: email 'siapa' is not a valid address"):
+        "nobody is registered as siapa@example.org; a coordinator registers people and OPDs in "
+        "the directory")
+    with pytest.raises(InvalidInputError, match=r"^--as: email “siapa” is not a valid address"):
         _actor(prog, "siapa")
 
 
@@ -91,9 +91,8 @@ def test_a_regional_coordinator_acts_only_for_its_region(world: Any) -> None:
     world.drive(other, "institutions")
     with world.unchanged(r.code), pytest.raises(PermissionDenied) as caught:
         world.submit(r.code, "council_decree", "smartcity@kotimkab.go.id")
-    assert str(caught.value) == (
-        "Sekretariat Kotim (coordinator) is not assigned to 64.71; only the coordinator of "
-        "64.71 may act for it")
+    assert str(caught.value).startswith("Sekretariat Kotim is not assigned to 64.71; only the ")
+    assert str(caught.value).lower().endswith("coordinator of 64.71 may act for it")
     assert world.submit(other.code, "council_decree", "smartcity@kotimkab.go.id").version == 1
 
 
@@ -102,7 +101,7 @@ def test_a_mentor_reviews_only_assigned_regions_until_assigned(world: Any) -> No
     world.drive(r, "mentor_review")
     registration.add_person(world.prog, "sari@ugm.ac.id", "Dr. Sari", "mentor", None)
     with world.unchanged(r.code), pytest.raises(
-            PermissionDenied, match=r"^Dr\. Sari \(mentor\) is not assigned to 64\.71"):
+            PermissionDenied, match=r"^Dr\. Sari is not assigned to 64\.71"):
         world.fire(r.code, "approve", "sari@ugm.ac.id")
     assert registration.assign_mentor(world.prog, "SARI@ugm.ac.id", ["Kota Balikpapan"]) == 1
     assert registration.assign_mentor(world.prog, "sari@ugm.ac.id", [BALIKPAPAN]) == 0
@@ -116,7 +115,7 @@ def test_only_registered_mentors_are_assigned(prog: Any) -> None:
                                                 r"'smartcity mentor add'$"):
             registration.assign_mentor(prog, email, [BALIKPAPAN])
     registration.add_person(prog, "andi@itb.ac.id", "Dr. Andi", "mentor", None)
-    with pytest.raises(NotFoundError, match=r"^unknown region 'Kota Balikpapn'; did you mean "
+    with pytest.raises(NotFoundError, match=r"^unknown region “Kota Balikpapn”; did you mean "
                                             r"Kota Balikpapan"):
         registration.assign_mentor(prog, "andi@itb.ac.id", [MIMIKA, "Kota Balikpapn"])
     with prog.db.read() as session:

@@ -55,11 +55,11 @@ def test_a_good_file_parses_into_normalised_rows(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("body", "message"), [
     pytest.param("64.71,DINKES,Dinas Kesehatan,dinkes@,living\n",
-                 "row 3: email 'dinkes@' is not a valid address", id="bad-email"),
+                 "row 3: email “dinkes@” is not a valid address", id="bad-email"),
     pytest.param("6471,DINKES,Dinas Kesehatan,dinkes@balikpapan.go.id,living\n",
-                 "row 3: region '6471' is not a Kemendagri code like 64.71", id="bad-region"),
+                 "row 3: region “6471” is not a Kemendagri code like 64.71", id="bad-region"),
     pytest.param("64.71,DINKES,Dinas Kesehatan,dinkes@balikpapan.go.id,health\n",
-                 "row 3: unknown dimension 'health' (one of: governance, branding, economy, "
+                 "row 3: unknown dimension “health” (one of: governance, branding, economy, "
                  "society, living, environment)", id="unknown-dimension"),
     pytest.param("64.71,DINKES,,dinkes@balikpapan.go.id,living\n",
                  "row 3: name is empty", id="empty-cell"),
@@ -68,7 +68,7 @@ def test_a_good_file_parses_into_normalised_rows(tmp_path: Path) -> None:
     pytest.param("64.71,DINKES,Dinas Kesehatan,dinkes@balikpapan.go.id,living,extra\n",
                  "row 3: more cells than columns", id="too-many-cells"),
     pytest.param("64.71,DINAS KESEHATAN,Dinas Kesehatan,dinkes@balikpapan.go.id,living\n",
-                 "row 3: code 'DINAS KESEHATAN' must be letters, digits, '.', '_' or '-'",
+                 "row 3: code “DINAS KESEHATAN” must be letters, digits, '.', '_' or '-'",
                  id="bad-code"),
 ])
 def test_a_bad_row_is_reported_by_number(tmp_path: Path, body: str, message: str) -> None:
@@ -90,7 +90,7 @@ def test_every_bad_row_is_listed_at_once(tmp_path: Path) -> None:
                 + "64.71,BAPPEDA,Bappeda,bappeda@balikpapan.go.id,governance,x\n")
     assert _refusal(lambda: imports.parse_opds(path, DIMENSIONS)) == (
         "opds.csv: 3 bad row(s), nothing imported: "
-        "row 3: region '64.7' is not a Kemendagri code like 64.71; "
+        "row 3: region “64.7” is not a Kemendagri code like 64.71; "
         "row 4: name is empty; row 5: more cells than columns")
 
 
@@ -99,7 +99,7 @@ def test_more_than_twenty_bad_rows_are_counted(tmp_path: Path) -> None:
         f"64.71,OPD{i},Dinas {i},not-an-email-{i},\n" for i in range(25)))
     message = _refusal(lambda: imports.parse_opds(path, DIMENSIONS))
     assert message.startswith("opds.csv: 25 bad row(s), nothing imported: row 2: email")
-    assert "row 21: email 'not-an-email-19'" in message
+    assert "row 21: email “not-an-email-19”" in message
     assert "row 22:" not in message
     assert message.endswith("; and 5 more")
 
@@ -150,7 +150,7 @@ def test_row_numbers_count_blank_lines(tmp_path: Path) -> None:
                 + "64.71,DISKOMINFO,Dinas Kominfo,diskominfo@balikpapan.go.id,governance\n"
                 + "\n"
                 + "64.71,DINKES,Dinas Kesehatan,dinkes@,living\n")
-    assert "row 4: email 'dinkes@'" in _refusal(lambda: imports.parse_opds(path, DIMENSIONS))
+    assert "row 4: email “dinkes@”" in _refusal(lambda: imports.parse_opds(path, DIMENSIONS))
 
 
 def test_duplicate_row_numbers_count_empty_rows(tmp_path: Path) -> None:
@@ -168,14 +168,14 @@ def test_people_mentors_members_and_quick_wins_are_checked_too(tmp_path: Path) -
                   "bupati@mimikakab.go.id,Bupati Mimika,head_of_region,\n", "people.csv")
     assert _refusal(lambda: imports.parse_people(people)) == (
         "people.csv: 2 bad row(s), nothing imported: "
-        "row 2: role 'walikota' is not one of coordinator, mentor, assessor, head_of_region; "
+        "row 2: role “walikota” is not one of coordinator, mentor, assessor, head_of_region; "
         "row 3: a head_of_region needs a region")
     mentors = _csv(tmp_path, "email,name,regions\n"
                    "andi@itb.ac.id,Dr. Andi,64.71; 94.04 72.01\n"
                    "sari@ugm.ac.id,Dr. Sari,6471\n", "mentors.csv")
     assert _refusal(lambda: imports.parse_mentors(mentors)) == (
         "mentors.csv: 1 bad row(s), nothing imported: "
-        "row 3: region '6471' is not a Kemendagri code like 64.71")
+        "row 3: region “6471” is not a Kemendagri code like 64.71")
     mentors.write_text("email,name,regions\nandi@itb.ac.id,Dr. Andi,64.71; 94.04 72.01\n"
                        "sari@ugm.ac.id,Dr. Sari,\n", encoding="utf-8")
     assert imports.parse_mentors(mentors) == [
@@ -186,11 +186,13 @@ def test_people_mentors_members_and_quick_wins_are_checked_too(tmp_path: Path) -
         "members.csv: 1 bad row(s), nothing imported: row 4: region 64.71 repeats row 2")
     wins = _csv(tmp_path, "title,dimension\nIzin online,governance\n", "wins.csv")
     assert _refusal(lambda: quick_wins.parse_quick_wins(wins, DIMENSIONS)) == (
-        "wins.csv: row 1: missing column(s) element; expected title, dimension, element, "
-        "[opd], [description]")
+        "wins.csv: row 1 has no column element. Row 1 holds the column names: "
+        "title,dimension,element,opd,description (or in Indonesian: "
+        "judul,dimensi,elemen,opd,deskripsi); download the CSV template for an example.")
     long = _csv(tmp_path, "title,dimension,element,opd\n"
                 f"{'x' * 301},governance,public_service,\n"
                 f"Izin online,governance,public_service,{'D' * 33}\n", "long.csv")
     assert _refusal(lambda: quick_wins.parse_quick_wins(long, DIMENSIONS)) == (
-        "long.csv: 2 bad row(s), nothing imported: row 2: title is 301 characters; at most "
-        "300; row 3: opd is 33 characters; at most 32")
+        "long.csv: 2 rows need fixing, nothing was imported: row 2: Quick win title: 301 "
+        "characters, at most 300; shorten it; row 3: Lead OPD: 33 characters, at most 32; "
+        "shorten it")

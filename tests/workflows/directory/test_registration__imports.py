@@ -46,7 +46,7 @@ def test_one_bad_row_imports_nothing(prog: Any, tmp_path: Path) -> None:
     path = _csv(tmp_path, BALIKPAPAN_OPDS
                 + "64.71,DISHUB,Dinas Perhubungan,dishub@balikpapan,living\n")
     with pytest.raises(InvalidInputError, match=r"^opds\.csv: 1 bad row\(s\), nothing imported: "
-                                                r"row 4: email 'dishub@balikpapan'"):
+                                                r"row 4: email “dishub@balikpapan”"):
         registration.upsert_opds(prog, imports.parse_opds(path, DIMENSIONS))
     assert _count(prog, Opd) == 0
 

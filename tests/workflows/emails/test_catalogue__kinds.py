@@ -136,12 +136,28 @@ def context_for(kind: str, region: str) -> dict[str, Any]:
                 "due_local": f"2026-03-15 23:59 {zone}",
                 "requested_local": f"2026-03-15 23:59 {zone}",
                 "request_id": 17, "app_url": APP + "home"}
+    if kind == "account_invite":
+        return {"recipient_name": "Bappeda " + name, "email": f"bappeda.{code}@pemda.go.id",
+                "role": "OPD", "region_name": name, "inviter_name": "Tim Koordinator",
+                "app_url": "https://smartcity.example.go.id/password/abc",
+                "expires": f"Senin, 2 Maret 2026 pukul 01.59 {zone}",
+                "login_url": "https://smartcity.example.go.id/login"}
+    if kind == "password_reset":
+        return {"recipient_name": "Bappeda " + name, "email": f"bappeda.{code}@pemda.go.id",
+                "app_url": "https://smartcity.example.go.id/password/abc",
+                "expires": f"Senin, 2 Maret 2026 pukul 01.59 {zone}"}
     raise AssertionError(kind)
+
+
+#: Emails about an account, not about a region: they need not name one.
+ACCOUNT_KINDS = ("account_invite", "password_reset")
 
 
 def region_names(kind: str, ctx: dict[str, Any]) -> set[str]:
     if kind in EMAILS.digests:
         return {item["region_name"] for item in ctx["items"]}
+    if kind in ACCOUNT_KINDS:
+        return set()
     return {ctx["region_name"]}
 
 

@@ -54,99 +54,103 @@ CASES: dict[str, Refusal] = {
     "opd-closes-bimtek-1": Refusal(
         "bimtek_1", lambda w, r, o: w.fire(r.code, "close_bimtek_1", r.opd),
         PermissionDenied,
-        r"^only coordinator may close bimtek 1; "
-        r"Dinas Komunikasi dan Informatika \(opd\) may not$"),
+        r"(?i)^only coordinator may close bimtek I; "
+        r"Dinas Komunikasi dan Informatika may not$"),
     "opd-approves": Refusal(
         "mentor_review", lambda w, r, o: actions.review(w.prog, r.code, "approve", r.opd),
-        PermissionDenied, r"^only mentor may approve; Dinas Komunikasi .* \(opd\) may not$"),
+        PermissionDenied, r"(?i)^only mentor may approve the quick-win plan; "
+        r"Dinas Komunikasi .* may not$"),
     "mentor-signs-mou": Refusal(
         "mou", lambda w, r, o: w.fire(r.code, "sign_mou", r.mentor),
         PermissionDenied,
-        r"^only coordinator or head_of_region may sign mou; Mentor {code} \(mentor\) may not$"),
+        r"(?i)^only coordinator or head of region may sign the mou; Mentor {code} may not$"),
     "assessor-submits-questionnaire": Refusal(
         "bimtek_1",
         lambda w, r, o: w.submit(r.code, "questionnaire", ASSESSOR, party="DISKOMINFO"),
         PermissionDenied,
-        r"^only coordinator or opd may submit OPD questionnaire; Tim Penilai \(assessor\)"),
+        r"(?i)^only coordinator or opd may submit OPD questionnaire; Tim Penilai may not"),
     "coordinator-approves": Refusal(
         "mentor_review",
         lambda w, r, o: actions.review(w.prog, r.code, "approve", COORDINATOR),
-        PermissionDenied, r"^only mentor may approve; Tim Koordinator .* \(coordinator\)"),
+        PermissionDenied, r"(?i)^only mentor may approve the quick-win plan; Tim Koordinator "),
     # -- wrong region: scoped roles act only for their own region ----------------------
     "opd-of-other-region-submits": Refusal(
         "bimtek_1", lambda w, r, o: w.submit(r.code, "questionnaire", o.opd),
         PermissionDenied,
-        r"^Dinas Komunikasi dan Informatika \(opd\) is not assigned to {code}; "
+        r"(?i)^Dinas Komunikasi dan Informatika is not assigned to {code}; "
         r"only the opd of {code} may act for it$", other=True),
     "opd-of-other-region-advances": Refusal(
         "quick_win_submission", lambda w, r, o: w.fire(r.code, "submit_for_review", o.opd),
-        PermissionDenied, r"is not assigned to {code}; only the opd of {code} may act",
+        PermissionDenied, r"(?i)is not assigned to {code}; only the opd of {code} may act",
         prepare=lambda w, r: w.submit_plan(r), other=True),
     "unassigned-mentor-reviews": Refusal(
         "mentor_review",
         lambda w, r, o: actions.review(w.prog, r.code, "reject", o.mentor,
                                        comment="Tambahkan data dasar"),
         PermissionDenied,
-        r"^Mentor {other} \(mentor\) is not assigned to {code}; "
+        r"(?i)^Mentor {other} is not assigned to {code}; "
         r"only the mentor of {code} may act for it$", other=True),
     "head-of-other-region-signs": Refusal(
         "mou", lambda w, r, o: w.fire(r.code, "sign_mou", o.head),
-        PermissionDenied, r"^Kepala Daerah {other} \(head_of_region\) is not assigned to {code}",
+        PermissionDenied, r"^Kepala Daerah {other} is not assigned to {code}",
         other=True),
     # -- a required deliverable is missing --------------------------------------------
     "assess-without-result": Refusal(
         "assessment", lambda w, r, o: w.fire(r.code, "assess", ASSESSOR),
         GuardFailed,
-        r"^cannot assess: still to be submitted: Readiness assessment result "
-        r"\(assessment_result\)$"),
+        r"(?i)^cannot record the readiness assessment: still to be submitted: "
+        r"Readiness assessment result$"),
     "one-decree-missing": Refusal(
         "institutions", lambda w, r, o: w.fire(r.code, "establish_institutions", COORDINATOR),
         GuardFailed,
-        r"^cannot establish_institutions: still to be submitted: Implementation team decree "
-        r"\(implementation_team_decree\)$",
+        r"(?i)^cannot institutions established; start bimtek I: still to be submitted: "
+        r"Implementation team decree$",
         prepare=lambda w, r: w.submit(r.code, "council_decree", COORDINATOR)),
     "review-without-plan": Refusal(
         "quick_win_submission", lambda w, r, o: w.fire(r.code, "submit_for_review", r.opd),
-        GuardFailed, r"^cannot submit_for_review: still to be submitted: Quick-win plan "
-        r"\(quick_win_plan\); no quick-win plan has been submitted$"),
+        GuardFailed, r"(?i)^cannot send the quick-win plan to the mentors: still to be "
+        r"submitted: Quick-win plan; no quick-win plan has been submitted$"),
     # -- a comment is required -------------------------------------------------------
     "reject-without-comment": Refusal(
         "mentor_review", lambda w, r, o: actions.review(w.prog, r.code, "reject", r.mentor),
-        GuardFailed, r"^cannot reject: a comment is required to reject: say what must change$"),
+        GuardFailed, r"(?i)^cannot reject with comments .*: a comment is required to reject "
+        r"with comments .*: say what must change$"),
     "reject-with-blank-comment": Refusal(
         "mentor_review",
         lambda w, r, o: actions.review(w.prog, r.code, "reject", r.mentor, comment="  \n "),
-        GuardFailed, r"a comment is required to reject"),
+        GuardFailed, r"(?i)a comment is required to reject"),
     "withdraw-without-comment": Refusal(
         "bimtek_2", lambda w, r, o: w.fire(r.code, "withdraw", COORDINATOR),
-        GuardFailed, r"^cannot withdraw: a comment is required to withdraw"),
+        GuardFailed, r"(?i)^cannot withdraw the region from the programme: a comment is "
+        r"required to withdraw"),
     # -- the trigger does not leave the current state --------------------------------
     "approve-during-assessment": Refusal(
         "assessment", lambda w, r, o: actions.review(w.prog, r.code, "approve", r.mentor),
         TransitionNotAllowed,
-        r"^cannot approve {code}: it is in Invited / assessment; possible now: assess, "
-        r"withdraw$"),
+        r"(?i)^cannot approve the quick-win plan for {code}: it is in Invited / assessment; "
+        r"possible now: record the readiness assessment, withdraw the region from the "
+        r"programme$"),
     "close-bimtek-1-twice": Refusal(
         "bimtek_2", lambda w, r, o: w.fire(r.code, "close_bimtek_1", COORDINATOR),
         TransitionNotAllowed,
-        r"^cannot close_bimtek_1 {code}: it is in Bimtek II; possible now: close_bimtek_2, "
-        r"withdraw$"),
+        r"(?i)^cannot close bimtek I for {code}: it is in Bimtek II; possible now: close "
+        r"bimtek II, withdraw the region from the programme$"),
     "unknown-action": Refusal(
         "assessment", lambda w, r, o: w.fire(r.code, "skip_to_adoption", COORDINATOR),
         TransitionNotAllowed,
-        r"^unknown action 'skip_to_adoption' in workflow 'master_plan'; "
-        r"possible now: assess, withdraw$"),
+        r"(?i)^unknown action skip_to_adoption in .*; possible now: record the readiness "
+        r"assessment, withdraw the region from the programme$"),
     # -- stale version (optimistic lock) ---------------------------------------------
     "stale-version-advance": Refusal(
         "mou",
         lambda w, r, o: w.fire(r.code, "sign_mou", r.head, expected_version=2),
         ConflictError,
-        r"^{code} changed since you looked \(version 2, now 4, in mou\); reload and try again$",
+        r"^{code} changed since you looked; reload and try again$",
         prepare=lambda w, r: w.submit(r.code, "signed_mou", r.head)),
     "stale-version-submit": Refusal(
         "mou",
         lambda w, r, o: w.submit(r.code, "signed_mou", r.head, expected_version=1),
-        ConflictError, r"^{code} changed since you looked \(version 1, now 3, in mou\)"),
+        ConflictError, r"^{code} changed since you looked"),
     # -- submissions: window, party, deliverable --------------------------------------
     "buku-2-during-bimtek-1": Refusal(
         "bimtek_1", lambda w, r, o: w.submit(r.code, "buku_2", r.opd),
@@ -155,22 +159,22 @@ CASES: dict[str, Refusal] = {
         r"{code} is in Bimtek I$"),
     "mou-after-it-was-signed": Refusal(
         "institutions", lambda w, r, o: w.submit(r.code, "signed_mou", r.head),
-        TransitionNotAllowed, r"^Signed MoU is accepted during MoU; {code} is in Institutions$"),
+        TransitionNotAllowed, r"^Signed MoU is accepted during MoU.*; {code} is in Institutions$"),
     "opd-submits-for-another-opd": Refusal(
         "bimtek_1",
         lambda w, r, o: w.submit(r.code, "questionnaire", r.opd, party="bappeda"),
         PermissionDenied,
-        r"^Dinas Komunikasi dan Informatika \(opd\) submits for itself \(DISKOMINFO\), "
+        r"^Dinas Komunikasi dan Informatika submits for itself \(DISKOMINFO\), "
         r"not for BAPPEDA$"),
     "unknown-deliverable": Refusal(
         "bimtek_2", lambda w, r, o: w.submit(r.code, "buku_3", r.opd),
         InvalidInputError,
-        r"^unknown deliverable 'buku_3'; workflow 'master_plan' takes: assessment_result, "
-        r"signed_mou, .*buku_1, programme_mapping, buku_2"),
+        r"^unknown document buku_3; accepted: Readiness assessment result, "
+        r"Signed MoU, .*Buku 1 .*, Programme mapping .*, Buku 2"),
     "questionnaire-without-party": Refusal(
         "bimtek_1", lambda w, r, o: w.submit(r.code, "questionnaire", COORDINATOR),
         InvalidInputError,
-        r"^this deliverable is submitted per OPD: say which one with --party CODE$"),
+        r"^OPD questionnaire is submitted by each OPD: say which one$"),
     "plan-without-quick-wins": Refusal(
         "quick_win_submission",
         lambda w, r, o: actions.submit(w.prog, r.code, "quick_win_plan", _pdf(w), r.opd),
@@ -181,32 +185,34 @@ CASES: dict[str, Refusal] = {
         "bimtek_3",
         lambda w, r, o: actions.submit(w.prog, r.code, "buku_2", _pdf(w), r.opd,
                                        quick_wins=w.quick_wins()),
-        InvalidInputError, r"^--quick-wins goes with the quick_win_plan deliverable only$"),
+        InvalidInputError, r"^--quick-wins FILE\.csv goes with the quick-win plan only$"),
     "review-is-not-a-decision": Refusal(
         "mentor_review",
         lambda w, r, o: actions.review(w.prog, r.code, "maybe", r.mentor, comment="hmm"),
-        InvalidInputError, r"^a review is 'approve' or 'reject', not 'maybe'$"),
+        InvalidInputError, r"^a review is approve or reject, not “maybe”$"),
     # -- who and where ----------------------------------------------------------------
     "misspelt-region": Refusal(
         "assessment", lambda w, r, o: w.fire("Kota Balikpapn", "assess", ASSESSOR),
-        NotFoundError, r"^unknown region 'Kota Balikpapn'; did you mean Kota Balikpapan[,?]"),
+        NotFoundError, r"^unknown region “Kota Balikpapn”; did you mean Kota Balikpapan[,?]"),
     "unknown-region-code": Refusal(
         "assessment", lambda w, r, o: w.fire("99.99", "assess", ASSESSOR),
-        NotFoundError, r"^unknown region '99\.99'; list them with 'smartcity region list'$"),
+        NotFoundError, r"^unknown region “99\.99”; check the region's name or its Kemendagri "
+        r"code \(e\.g\. 64\.71\)$"),
     "region-not-in-a-cohort": Refusal(
         "assessment", lambda w, r, o: w.fire(BANGGAI, "assess", ASSESSOR),
-        NotFoundError, r"^72\.01 has not joined the programme; add it to a cohort first$"),
+        NotFoundError, r"^72\.01 has not joined the programme; the programme's administrator "
+        r"adds it to a cohort$"),
     "unknown-person": Refusal(
         "assessment", lambda w, r, o: w.fire(r.code, "assess", "nobody@example.org"),
         NotFoundError,
-        r"^nobody is registered as nobody@example\.org; add a person \('smartcity person add'\) "
-        r"or an OPD \('smartcity opd add'\)$"),
+        r"^nobody is registered as nobody@example\.org; a coordinator registers people and "
+        r"OPDs in the directory$"),
     "unknown-person-submits": Refusal(
         "assessment", lambda w, r, o: w.submit(r.code, "assessment_result", "Siapa@Example.org"),
         NotFoundError, r"^nobody is registered as siapa@example\.org"),
     "malformed-as-address": Refusal(
         "assessment", lambda w, r, o: w.fire(r.code, "assess", "penilai-at-komdigi"),
-        InvalidInputError, r"^--as: email 'penilai-at-komdigi' is not a valid address"),
+        InvalidInputError, r"^--as: email “penilai-at-komdigi” is not a valid address"),
 }
 
 
@@ -243,9 +249,8 @@ def test_guard_failures_carry_the_trigger_and_reasons(module_world: Any) -> None
     with pytest.raises(GuardFailed) as caught:
         world.fire(r.code, "establish_institutions", COORDINATOR)
     assert caught.value.trigger == "establish_institutions"
-    assert caught.value.reasons == [
-        "still to be submitted: Smart City Council decree (council_decree), "
-        "Implementation team decree (implementation_team_decree)"]
+    assert [str(reason) for reason in caught.value.reasons] == [
+        "still to be submitted: Smart City Council decree, Implementation team decree"]
     assert caught.value.status_code == 409
 
 

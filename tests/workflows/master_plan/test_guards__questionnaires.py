@@ -30,11 +30,11 @@ def test_every_missing_opd_is_named(module_world: Any) -> None:
     world.submit(r.code, "questionnaire", r.opds["DINKES"])
     with world.unchanged(r.code), pytest.raises(GuardFailed) as caught:
         _close(world, r.code)
-    assert caught.value.reasons == [
+    assert [str(reason) for reason in caught.value.reasons] == [
         "3 of 4 OPDs have not submitted the questionnaire: "
         "Badan Perencanaan Pembangunan Daerah (BAPPEDA), Dinas Perhubungan (DISHUB), "
         "Dinas Komunikasi dan Informatika (DISKOMINFO)"]
-    assert str(caught.value).startswith("cannot close_bimtek_1: 3 of 4 OPDs")
+    assert str(caught.value).lower().startswith("cannot close bimtek i: 3 of 4 opds")
 
 
 def test_the_last_questionnaire_opens_bimtek_2(module_world: Any) -> None:
@@ -83,7 +83,7 @@ def test_more_than_five_missing_are_summarised(module_world: Any) -> None:
     world.submit(r.code, "questionnaire", "opd1@denpasarkota.go.id")
     with world.unchanged(r.code), pytest.raises(GuardFailed) as caught:
         _close(world, r.code)
-    assert caught.value.reasons == [
+    assert [str(reason) for reason in caught.value.reasons] == [
         "7 of 8 OPDs have not submitted the questionnaire: Dinas 2 (OPD2), Dinas 3 (OPD3), "
         "Dinas 4 (OPD4), Dinas 5 (OPD5), Dinas 6 (OPD6) and 2 more"]
 
@@ -94,8 +94,8 @@ def test_with_no_questionnaire_at_all_the_deliverable_is_named(module_world: Any
     world.drive(r, "bimtek_1")
     with world.unchanged(r.code), pytest.raises(GuardFailed) as caught:
         _close(world, r.code)
-    assert caught.value.reasons == [
-        "still to be submitted: OPD questionnaire (questionnaire)",
+    assert [str(reason) for reason in caught.value.reasons] == [
+        "still to be submitted: OPD questionnaire",
         "2 of 2 OPDs have not submitted the questionnaire: Badan Perencanaan Pembangunan "
         "Daerah (BAPPEDA), Dinas Komunikasi dan Informatika (DISKOMINFO)"]
 
@@ -132,7 +132,7 @@ def test_questionnaires_of_another_region_do_not_count(module_world: Any) -> Non
     world.submit(r.code, "questionnaire", r.opds["DISKOMINFO"])
     with pytest.raises(GuardFailed) as caught:
         _close(world, r.code)
-    assert caught.value.reasons == [
+    assert [str(reason) for reason in caught.value.reasons] == [
         "1 of 2 OPDs have not submitted the questionnaire: "
         "Badan Perencanaan Pembangunan Daerah (BAPPEDA)"]
     assert _close(world, other.code).to_state == "bimtek_2"

@@ -82,11 +82,12 @@ def test_a_wrongly_tagged_list_refuses_the_whole_plan(world: Any, tmp_path: Path
     with world.unchanged(r.code), pytest.raises(InvalidInputError) as caught:
         actions.submit(world.prog, r.code, "quick_win_plan", world.pdf(), r.opd, quick_wins=bad)
     assert str(caught.value) == (
-        f"{bad.name}: 2 bad row(s), nothing imported: "
-        "row 3: 'health' is not an element of governance "
-        "(one of: public_service, bureaucracy, public_policy); "
-        "row 4: unknown dimension 'smart_waste' "
-        "(one of: governance, branding, economy, society, living, environment)")
+        f"{bad.name}: 2 rows need fixing, nothing was imported: "
+        "row 3: “health” is an element of Smart Living, not of Smart Governance: pick an "
+        "element of Smart Governance (Public service, Bureaucracy, Public policy), or change "
+        "the dimension to Smart Living; "
+        "row 4: unknown dimension “smart_waste”; pick one of: Smart Governance, Smart "
+        "Branding, Smart Economy, Smart Society, Smart Living, Smart Environment")
     assert (sorted(uploads.rglob("*")) if uploads.exists() else []) == stored_before
 
 
@@ -111,12 +112,12 @@ def test_a_plan_tagged_in_an_old_edition_is_refused(
 
     with renamed.unchanged(r.code), pytest.raises(GuardFailed) as caught:
         renamed.fire(r.code, "submit_for_review", r.opd)
-    assert caught.value.reasons == [
+    assert [str(reason) for reason in caught.value.reasons] == [
         "quick-win plan version 1 lists no quick win tagged with a dimension and an element; "
         "resubmit it with its quick wins"]
 
-    with pytest.raises(InvalidInputError, match=r"row 2: unknown dimension 'governance' "
-                                                r"\(one of: tata_kelola\)"):
+    with pytest.raises(InvalidInputError, match=r"row 2: unknown dimension “governance”; "
+                                                r"pick one of: Tata Kelola Cerdas"):
         renamed.submit_plan(r)
     plan = actions.submit(
         renamed.prog, r.code, "quick_win_plan", renamed.pdf(), r.opd,

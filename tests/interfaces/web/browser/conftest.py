@@ -19,6 +19,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,8 +114,18 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     world.seed_people()
     regions = {r.code: r for r in (world.region("64.71"),
                                    world.region("64.72", opds=("DINKES", "DISHUB")))}
-    server = uvicorn.Server(uvicorn.Config(create_app(prog), log_level="warning",
-                                           lifespan="on", access_log=False))
+    try:
+        with running(create_app(prog)) as url:
+            yield Live(url, prog, world, regions)
+    finally:
+        prog.close()
+
+
+@contextmanager
+def running(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn in a background thread on a free port; yields its URL."""
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on",
+                                           access_log=False))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))  # a free port, held from here on: no race for it
@@ -128,12 +139,11 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             pytest.fail("the test server did not start", pytrace=False)
         time.sleep(0.02)
     try:
-        yield Live(f"http://127.0.0.1:{port}", prog, world, regions)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(15)
         sock.close()
-        prog.close()
 
 
 @pytest.fixture
@@ -141,3 +151,9 @@ def artifacts() -> Path:
     """Where screenshots go (kept after the run, ignored by git)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def serving() -> Any:
+    """:func:`running`, for modules that serve an app of their own (another world, a mailbox)."""
+    return running

@@ -86,6 +86,7 @@ def test_reject_revise_resubmit_approve_in_the_browser(live: Any, chromium: Any,
     mentor.screenshot(path=str(artifacts / "queue-round-2.png"), full_page=True)
     entry.get_by_label("Komentar untuk daerah").fill("Layak dilaksanakan")
     entry.get_by_role("button", name="Setujui").click()
+    mentor.get_by_role("button", name="Ya, setujui").click()  # the "Yakin ...?" step
     mentor.wait_for_url("**/queue?done=approve&region=64.71")
     assert live.state("64.71") == "presentation"
     with live.prog.db.read() as session:

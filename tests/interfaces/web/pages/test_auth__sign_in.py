@@ -142,13 +142,20 @@ def test_email_link_shows_a_button_and_signs_in_once_on_post(web: Web, clock: An
     first = client.post(f"/l/{token}")
     assert first.status_code == 303 and first.headers["location"] == "/opd"
     assert "sc_session" in first.cookies
+    # A used, expired or cut-short link shows the sign-in form with the reason, in the
+    # reader's language, and opens the link's page once signed in (no redirect loop).
     second = _form_client(web).post(f"/l/{token}")
-    assert second.status_code == 401 and "already used" in second.text  # no redirect loop
+    assert second.status_code == 401 and "Tautan ini sudah dipakai" in second.text
+    assert 'name="password"' in second.text and 'name="next" value="/opd"' in second.text
+    assert "Tautan ini sudah dipakai" in _form_client(web).get(f"/l/{token}").text
     old = links.make_token(settings, web.region.opd, "/opd", clock() - timedelta(days=15))
     expired = _form_client(web).get(f"/l/{old}")
-    assert expired.status_code == 401 and "expired" in expired.text
+    assert expired.status_code == 401 and "sudah kedaluwarsa" in expired.text
+    assert 'name="password"' in expired.text and "Lanjutkan dan masuk" not in expired.text
+    english = _form_client(web).get(f"/l/{old}?lang=en")
+    assert "This link has expired" in english.text
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    assert "not valid" in _form_client(web).post(f"/l/{tampered}").text
+    assert "tidak valid" in _form_client(web).post(f"/l/{tampered}").text
 
 
 def test_a_password_change_voids_links_already_sent(web: Web, clock: Any) -> None:
@@ -156,8 +163,8 @@ def test_a_password_change_voids_links_already_sent(web: Web, clock: Any) -> Non
     token = links.make_token(web.prog.settings, web.region.opd, "/opd", clock())
     clock.advance(minutes=5)
     accounts.set_password(web.prog, web.region.opd, "another-long-password")
-    refused = _form_client(web).post(f"/l/{token}")
-    assert refused.status_code == 401 and "before the password was changed" in refused.text
+    for refused in (_form_client(web).get(f"/l/{token}"), _form_client(web).post(f"/l/{token}")):
+        assert refused.status_code == 401 and "sebelum kata sandi akun diganti" in refused.text
 
 
 def test_pages_ignore_an_authorization_header_and_bad_csrf_is_403_not_500(web: Web) -> None:

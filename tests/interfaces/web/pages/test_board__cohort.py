@@ -179,9 +179,10 @@ def test_filters_by_province_and_zone_and_counts_follow(web: Web) -> None:
     assert set(board_rows(browser.get("/board?zone=WIT").text).rows) == {JAYAPURA}
 
     bad_zone = browser.get("/board?zone=CET")
-    assert bad_zone.status_code == 422 and "filter by WIB, WITA or WIT" in bad_zone.text
+    assert bad_zone.status_code == 422 and "saring dengan WIB, WITA, atau WIT" in bad_zone.text
     bad_province = browser.get("/board?province=99")
-    assert bad_province.status_code == 422 and "unknown province code" in bad_province.text
+    assert bad_province.status_code == 422 and "kode provinsi “99” tidak dikenal" in \
+        bad_province.text
 
 
 def test_cohorts_switch_and_the_newest_is_the_default(web: Web) -> None:
@@ -198,7 +199,7 @@ def test_cohorts_switch_and_the_newest_is_the_default(web: Web) -> None:
     by_year = browser.get("/board?cohort=2026")
     assert set(board_rows(by_year.text).rows) == {web.region.code}
     unknown = browser.get("/board?cohort=Smart+City+1999")
-    assert unknown.status_code == 404 and "no cohort" in unknown.text
+    assert unknown.status_code == 404 and "tidak ada kohort" in unknown.text
 
 
 def test_assessor_and_admin_see_the_board_others_are_refused(web: Web) -> None:

@@ -109,15 +109,16 @@ def test_refusals_show_the_domains_message_and_change_nothing(web: Web) -> None:
     past = browser.post_form("/coordinator/deadlines/cohort", {
         "cohort": web.world.COHORT, "state": "assessment", "day": "2025-12-01",
         "zone": "WIB"}, page="/coordinator")
-    assert past.status_code == 422 and "is in the past" in past.text
+    assert past.status_code == 422 and "sudah lewat" in past.text
     wrong_stage = browser.post_form("/coordinator/deadlines/region", {
         "region": CODE, "state": "bimtek_2", "day": "2026-03-01"}, page="/coordinator")
     assert wrong_stage.status_code == 422
-    assert "64.71 is in Invited / assessment (assessment), not Bimtek II" in wrong_stage.text
+    assert "64.71 sedang berada pada tahap Diundang / asesmen kesiapan, bukan Bimtek II" in \
+        wrong_stage.text
     bad_date = browser.post_form("/coordinator/deadlines/cohort", {
         "cohort": web.world.COHORT, "state": "assessment", "day": "10/02/2026"},
         page="/coordinator")
-    assert bad_date.status_code == 422 and "enter it as YYYY-MM-DD" in bad_date.text
+    assert bad_date.status_code == 422 and "tulis dalam bentuk YYYY-MM-DD" in bad_date.text
     assert history_count(web) == before and open_deadline(web) is None
 
 
@@ -134,7 +135,7 @@ def test_working_days_must_be_a_plain_number_up_to_365(web: Web, days: str) -> N
         refused = browser.post_form(url, {**form, "day": "2026-03-02", "working_days": days},
                                     page="/coordinator")
         assert refused.status_code == 422, (url, refused.text)
-        assert "enter a whole number from 1 to 365" in refused.text
+        assert "tulis bilangan bulat dari 1 sampai 365" in refused.text
     assert history_count(web) == before and open_deadline(web) is None
 
 
@@ -163,7 +164,7 @@ def test_granting_an_extension_moves_the_deadline_and_refusing_needs_a_comment(
 
     refused = browser.post_form(f"/coordinator/extensions/{asked.id}",
                                 {"decision": "refuse", "comment": ""}, page="/coordinator")
-    assert refused.status_code == 422 and "a refusal needs a comment" in refused.text
+    assert refused.status_code == 422 and "penolakan memerlukan catatan" in refused.text
 
     granted = browser.post_form(f"/coordinator/extensions/{asked.id}",
                                 {"decision": "grant"}, page="/coordinator")
@@ -182,7 +183,7 @@ def test_granting_an_extension_moves_the_deadline_and_refusing_needs_a_comment(
 
     again = browser.post_form(f"/coordinator/extensions/{asked.id}", {"decision": "grant"},
                               page="/coordinator")
-    assert again.status_code == 409 and "already granted" in again.text
+    assert again.status_code == 409 and "sudah dikabulkan" in again.text
 
 
 def test_a_dead_letter_is_listed_with_the_servers_answer_and_sent_again(web: Web) -> None:
@@ -201,7 +202,8 @@ def test_a_dead_letter_is_listed_with_the_servers_answer_and_sent_again(web: Web
 
     again = browser.post_form("/coordinator/outbox/retry", {"message": message},
                               page="/coordinator")
-    assert again.status_code == 409 and "is pending, not dead-lettered" in again.text
+    assert again.status_code == 409 and "berstatus menunggu dikirim, bukan gagal terkirim" in \
+        again.text
     missing = browser.post_form("/coordinator/outbox/retry", {"message": 999999},
                                 page="/coordinator")
     assert missing.status_code == 404
@@ -237,7 +239,7 @@ def test_the_cohort_export_is_a_csv_of_every_region(web: Web) -> None:
     assert rows["33.74"]["deadline_utc"] == "" and rows["33.74"]["zone"] == "WIB"
 
     unknown = browser.get("/coordinator/export/cohort.csv", params={"cohort": "Tidak Ada"})
-    assert unknown.status_code == 404 and "no cohort" in unknown.text
+    assert unknown.status_code == 404 and "tidak ada angkatan" in unknown.text
     huge = browser.get("/coordinator/export/cohort.csv", params={"cohort": "9" * 30})
     assert huge.status_code == 404
 
@@ -294,7 +296,7 @@ def test_other_roles_get_403_everywhere(web: Web, who: str) -> None:
                 f"/coordinator/report/regions/{CODE}"):
         response = browser.get(url)
         assert response.status_code == 403, url
-        assert "for coordinators and administrators" in response.text
+        assert "hanya untuk koordinator dan administrator" in response.text
     refused = browser.post_form("/coordinator/deadlines/cohort", {
         "cohort": web.world.COHORT, "state": "assessment", "day": "2026-02-10"},
         page="/coordinator")  # the error page carries the token (its sign-out form)
@@ -316,7 +318,7 @@ def test_posts_without_the_csrf_token_are_refused(web: Web) -> None:
             sent = data if token is None else {**data, "csrf_token": token}
             response = browser.post(url, data=sent)
             assert response.status_code == 403, url
-            assert "did not come from this site" in response.text
+            assert "tidak berasal dari situs ini" in response.text
     assert open_deadline(web) is None and outbox.counts(web.prog.db)["dead"] == 1
 
 
@@ -344,7 +346,7 @@ def test_a_regions_own_coordinator_sees_and_exports_only_its_regions(web: Web) -
     assert [r["region_code"] for r in rows] == [CODE]
     assert browser.get(f"/coordinator/export/regions/{CODE}/history.csv").status_code == 200
     other = browser.get("/coordinator/export/regions/33.74/history.csv")
-    assert other.status_code == 403 and "not 33.74" in other.text
+    assert other.status_code == 403 and "bukan 33.74" in other.text
     retry = browser.post_form("/coordinator/outbox/retry", {"message": message},
                               page="/coordinator")
     assert retry.status_code == 403 and outbox.counts(web.prog.db)["dead"] == 1
@@ -353,7 +355,8 @@ def test_a_regions_own_coordinator_sees_and_exports_only_its_regions(web: Web) -
         "cohort": web.world.COHORT, "state": "assessment", "day": "2026-02-10"},
         page="/coordinator")
     assert cohort_date.status_code == 403
-    assert "only a programme-wide coordinator may set a cohort deadline" in cohort_date.text
+    assert ("hanya koordinator tingkat program yang dapat menetapkan tenggat angkatan"
+            in cohort_date.text)
 
 
 def test_an_administrator_reads_everything_but_acts_through_a_coordinator(web: Web) -> None:
@@ -366,7 +369,7 @@ def test_an_administrator_reads_everything_but_acts_through_a_coordinator(web: W
     refused = browser.post_form("/coordinator/deadlines/cohort", {
         "cohort": web.world.COHORT, "state": "assessment", "day": "2026-02-10"},
         page="/coordinator")
-    assert refused.status_code == 403 and "administrator account without a person" in \
+    assert refused.status_code == 403 and "akun administrator tanpa orang atau OPD" in \
         refused.text
     retried = browser.post_form("/coordinator/outbox/retry", {"message": message},
                                 page="/coordinator")

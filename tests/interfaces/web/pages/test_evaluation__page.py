@@ -137,7 +137,7 @@ def test_scoped_viewers_see_only_their_regions(web: Web, scored: Any) -> None:
     assert [b[0] for b in bars(chart(page, "chart-ranking"))] == ["2. Kota Balikpapan"]
     assert 'action="/evaluation/score"' not in page  # not an assessor
     refused = opd.get(f"/evaluation?region={JAYAPURA}")
-    assert refused.status_code == 403 and "not 91.71" in refused.text
+    assert refused.status_code == 403 and "bukan 91.71" in refused.text
 
     mentor = web.browser(scored[JAYAPURA].mentor).get("/evaluation").text
     assert 'id="row-91.71"' in mentor and 'id="row-64.71"' not in mentor
@@ -169,15 +169,16 @@ def test_an_assessor_scores_through_the_form(web: Web, scored: Any) -> None:
     outside = browser.post_form("/evaluation/score", {
         "window": "2026-H1", "region": BALIKPAPAN, "part": "impact", "value": "5"},
         page="/evaluation")
-    assert outside.status_code == 422 and "outside the evaluation scale 1 to 4" in outside.text
+    assert outside.status_code == 422 and "di luar skala evaluasi 1 sampai 4" in outside.text
     words = browser.post_form("/evaluation/score", {
         "window": "2026-H1", "region": BALIKPAPAN, "part": "impact", "value": "tiga"},
         page="/evaluation")
-    assert words.status_code == 422 and "is not a number" in words.text
+    assert words.status_code == 422 and "bukan angka" in words.text
     no_return = browser.post_form("/evaluation/score", {
         "window": "2026-H1", "region": SEMARANG, "part": "impact", "value": "3"},
         page="/evaluation")
-    assert no_return.status_code == 404 and "33.74 has no evaluation return" in no_return.text
+    assert no_return.status_code == 404 and "33.74 belum menyerahkan laporan evaluasi" in \
+        no_return.text
     assert scores(web, BALIKPAPAN)[("impact", "")] == 3.5
 
 
@@ -188,14 +189,16 @@ def test_wrong_roles_are_refused_with_the_domains_message(web: Web, scored: Any)
         "window": "2026-H1", "region": BALIKPAPAN, "part": "impact", "value": "4"},
         page="/evaluation")
     assert refused.status_code == 403
-    assert "only assessor or coordinator may score an evaluation return" in refused.text
+    assert ("hanya penilai atau koordinator yang dapat menilai laporan evaluasi"
+            in refused.text.lower())
     mentor = web.browser(web.region.mentor)
     extend = mentor.post_form("/evaluation/extend", {
         "window": "2026-H1", "region": BALIKPAPAN, "day": "2026-07-06"}, page="/evaluation")
-    assert extend.status_code == 403 and "only coordinator may extend" in extend.text
+    assert extend.status_code == 403 and "hanya koordinator yang dapat memperpanjang" in \
+        extend.text.lower()
     other = opd.post_form("/evaluation/submit", {"window": "2026-H1", "region": JAYAPURA},
                           page="/evaluation")
-    assert other.status_code == 403 and "not 91.71" in other.text
+    assert other.status_code == 403 and "bukan 91.71" in other.text
     assert scores(web, BALIKPAPAN) == before
 
 
@@ -233,7 +236,8 @@ def test_a_late_return_is_refused_until_a_coordinator_extends_the_window(
     # Jayapura has no extension: still refused, in its own zone.
     jayapura = web.browser(scored[JAYAPURA].opd).post_form(
         "/evaluation/submit", {"window": "2026-H1", "region": JAYAPURA}, page="/evaluation")
-    assert jayapura.status_code == 409 and "closed 2026-07-01 01:59:59 WIT" in jayapura.text
+    assert jayapura.status_code == 409 and "ditutup 1 Juli 2026 pukul 01.59 WIT" in \
+        jayapura.text
 
 
 def test_posts_without_the_csrf_token_are_refused(web: Web, scored: Any) -> None:
@@ -244,15 +248,15 @@ def test_posts_without_the_csrf_token_are_refused(web: Web, scored: Any) -> None
         if token:
             data["csrf_token"] = token
         response = browser.post("/evaluation/score", data=data)
-        assert response.status_code == 403 and "did not come from this site" in response.text
+        assert response.status_code == 403 and "tidak berasal dari situs ini" in response.text
     assert scores(web, BALIKPAPAN) == before
 
 
 def test_without_windows_the_page_says_how_they_come(web: Web) -> None:
     page = web.browser(web.region.head).get("/evaluation")
-    assert page.status_code == 200 and "smartcity evaluation windows" in page.text
+    assert page.status_code == 200 and "penjadwal membuat jendela setiap tahun" in page.text
     unknown = web.browser(web.region.head).get("/evaluation?window=2030-H1")
     assert unknown.status_code == 404
-    assert "no evaluation window '2030-H1'" in html.unescape(unknown.text)
+    assert "tidak ada jendela evaluasi “2030-H1”" in html.unescape(unknown.text)
     anonymous = web.anonymous().get("/evaluation", follow_redirects=False)
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")

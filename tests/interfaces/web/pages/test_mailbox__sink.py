@@ -68,13 +68,18 @@ def test_the_html_part_is_sandboxed_and_never_injected(web: Web) -> None:
     page = response.text
     assert "<script>alert" not in page and "onerror=\"alert" not in page
     assert "<b>Buku 1</b>" not in page  # not even harmless markup from the email
-    frame = re.search(r'<iframe sandbox title="[^"]*" srcdoc="([^"]*)"', page)
+    frame = re.search(r'<iframe sandbox="allow-top-navigation-by-user-activation" '
+                      r'title="[^"]*" srcdoc="([^"]*)"[^>]*style="--phone: (\d+)px; '
+                      r'--wide: (\d+)px"', page)
     assert frame, "the HTML part is shown in a sandboxed iframe"
     assert "allow-scripts" not in page and "allow-same-origin" not in page
-    assert html.unescape(frame.group(1)).strip() == EVIL  # the whole part, escaped once
+    # The whole part, escaped once, after a base that opens its links in the top window.
+    assert html.unescape(frame.group(1)).strip() == '<base target="_top">\n' + EVIL
+    assert 320 <= int(frame.group(3)) <= int(frame.group(2))  # taller on a phone
     assert "script-src 'none'" in response.headers["content-security-policy"]
     assert "<pre>Tenggat Buku 1 besok.\n</pre>" in page  # the text part
     assert "Smart City &lt;noreply@smartcity.example.go.id&gt;" in page
+    assert "<dd>5 Jan 2026 09.00 WIB</dd>" in page  # the Date header, as people read dates
 
     raw = boxed.browser(boxed.world.COORDINATOR).get("/mailbox/1/raw")
     assert raw.status_code == 200 and raw.headers["content-type"].startswith("text/plain")
@@ -132,13 +137,15 @@ def test_mail_sent_over_smtp_shows_up(web: Web) -> None:
 
 def test_a_coordinator_never_sees_the_sign_in_links_of_other_peoples_mail(web: Web) -> None:
     sink = MailSink()
-    link = "http://127.0.0.1:8000/l/eyJlIjoib3BkIn0.c2lnbmVk_x-y"
-    deliver(sink, web.region.opd, "Pengingat", text=f"Buka: {link}\n",
-            html_part=f'<p><a href="{link}">Buka</a></p>')
+    for path in ("/l/eyJlIjoib3BkIn0.c2lnbmVk_x-y", "/password/eyJlIjoib3BkIn0.c2lnbmVk_x-y"):
+        link = f"http://127.0.0.1:8000{path}"
+        deliver(sink, web.region.opd, "Pengingat", text=f"Buka: {link}\n",
+                html_part=f'<p><a href="{link}">Buka</a></p>')
     boxed = type(web)(web.world, web.region, mailbox=sink)
-    seen = boxed.browser(boxed.world.COORDINATOR).get("/mailbox/1").text
-    raw = boxed.browser(boxed.world.COORDINATOR).get("/mailbox/1/raw").text
-    for shown in (seen, raw):
-        assert "c2lnbmVk" not in shown and "link hidden" in shown
-    own = boxed.browser(web.region.opd).get("/mailbox/1").text
-    assert "/l/eyJlIjoib3BkIn0.c2lnbmVk_x-y" in own
+    for number, path in ((1, "/l/"), (2, "/password/")):
+        seen = boxed.browser(boxed.world.COORDINATOR).get(f"/mailbox/{number}").text
+        raw = boxed.browser(boxed.world.COORDINATOR).get(f"/mailbox/{number}/raw").text
+        for shown in (seen, raw):
+            assert "c2lnbmVk" not in shown and "tautan disembunyikan" in shown
+        own = boxed.browser(web.region.opd).get(f"/mailbox/{number}").text
+        assert f"{path}eyJlIjoib3BkIn0.c2lnbmVk_x-y" in own

@@ -57,7 +57,11 @@ def test_queue_shows_my_waiting_regions_oldest_first_with_the_plan(web: Web, clo
 
 def test_approve_moves_the_region_on_and_says_so(web: Web) -> None:
     web.world.drive(web.region, "mentor_review")
-    response = _decide(web, web.region.mentor, "64.71", "approve", "Layak dilaksanakan")
+    with web.world.unchanged("64.71"):  # first the "Yakin ...?" page (confirm_step tests)
+        asked = _decide(web, web.region.mentor, "64.71", "approve", "Layak dilaksanakan")
+    assert asked.status_code == 200 and "Yakin menyetujui" in asked.text
+    response = _decide(web, web.region.mentor, "64.71", "approve", "Layak dilaksanakan",
+                       confirmed="yes")
     assert response.status_code == 303
     assert response.headers["location"] == "/queue?done=approve&region=64.71"
     assert web.world.state("64.71") == "presentation"
@@ -92,7 +96,8 @@ def test_reject_without_a_comment_is_refused_with_the_engines_reason(web: Web) -
     with web.world.unchanged("64.71"):
         response = _decide(web, web.region.mentor, "64.71", "reject", "   ")
     assert response.status_code == 409
-    assert "a comment is required to reject: say what must change" in response.text
+    assert "catatan wajib diisi untuk " in response.text
+    assert "tuliskan apa yang harus diubah" in response.text
     # The queue is shown again with the region still waiting.
     assert 'action="/queue/64.71/review"' in response.text
 
@@ -103,8 +108,8 @@ def test_stale_version_and_unknown_decision_are_refused(web: Web) -> None:
         stale = _decide(web, web.region.mentor, "64.71", "approve",
                         expected_version=_version(web, "64.71") - 1)
         odd = _decide(web, web.region.mentor, "64.71", "ignore")
-    assert stale.status_code == 409 and "changed since you looked" in stale.text
-    assert odd.status_code == 422 and "is &#39;approve&#39; or &#39;reject&#39;" in odd.text
+    assert stale.status_code == 409 and "telah berubah sejak Anda membukanya" in stale.text
+    assert odd.status_code == 422 and "keputusan reviu adalah approve atau reject" in odd.text
 
 
 def test_other_roles_and_other_mentors_are_refused(web: Web) -> None:
@@ -112,16 +117,16 @@ def test_other_roles_and_other_mentors_are_refused(web: Web) -> None:
     for email in (web.region.opd, web.world.COORDINATOR, web.region.head):
         page = web.browser(email).get("/queue")
         assert page.status_code == 403
-        assert "the review queue is for mentors" in page.text
+        assert "antrean reviu hanya untuk mentor" in page.text
     # The OPD posting a decision is refused by the engine.
     with web.world.unchanged("64.71"):
         refused = _decide(web, web.region.opd, "64.71", "approve")
-    assert refused.status_code == 403 and "only mentor may approve" in refused.text
+    assert refused.status_code == 403 and "hanya mentor yang dapat" in refused.text.lower()
     # A mentor of another region may not decide on this one.
     stranger = web.world.region("64.72", opds=("DINKES",))
     with web.world.unchanged("64.71"):
         foreign = _decide(web, stranger.mentor, "64.71", "approve")
-    assert foreign.status_code == 403 and "is not assigned to 64.71" in foreign.text
+    assert foreign.status_code == 403 and "tidak ditugaskan untuk 64.71" in foreign.text
 
 
 def test_a_decision_without_the_csrf_token_is_refused(web: Web) -> None:
@@ -131,7 +136,7 @@ def test_a_decision_without_the_csrf_token_is_refused(web: Web) -> None:
         response = browser.post("/queue/64.71/review", data={
             "decision": "approve", "expected_version": _version(web, "64.71")})
     assert response.status_code == 403
-    assert "did not come from this site" in response.text
+    assert "tidak berasal dari situs ini" in response.text
 
 
 def test_signed_out_visitors_are_sent_to_the_login(web: Web) -> None:

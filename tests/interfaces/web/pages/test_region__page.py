@@ -174,7 +174,7 @@ def test_a_post_without_the_csrf_token_is_refused(web: Web) -> None:
             refused = browser.post(f"/regions/{r.code}/advance", data={
                 "trigger": "close_bimtek_2", "expected_version": before["version"], **token})
             assert refused.status_code == 403
-            assert "did not come from this site" in refused.text
+            assert "tidak berasal dari situs ini" in refused.text
 
 
 def test_a_stale_page_is_a_conflict_asking_to_reload(web: Web) -> None:
@@ -188,7 +188,8 @@ def test_a_stale_page_is_a_conflict_asking_to_reload(web: Web) -> None:
         response = browser.post_form(f"/regions/{r.code}/advance", {
             "trigger": "close_bimtek_2", "expected_version": shown}, page=f"/regions/{r.code}")
         assert response.status_code == 409
-        assert "changed since you looked" in response.text and "reload" in response.text
+        assert "telah berubah sejak Anda membukanya" in response.text
+        assert "muat ulang" in response.text
 
 
 def test_refusals_render_the_engines_message_and_status(web: Web) -> None:
@@ -199,14 +200,14 @@ def test_refusals_render_the_engines_message_and_status(web: Web) -> None:
     with world.unchanged(r.code):
         refused = opd.post_form(f"/regions/{r.code}/advance", {
             "trigger": "approve", "expected_version": version}, page=f"/regions/{r.code}")
-        assert refused.status_code == 403 and "only mentor may approve" in refused.text
+        assert refused.status_code == 403 and "hanya mentor yang dapat" in refused.text.lower()
         mentor = web.browser(r.mentor)
         no_comment = mentor.post_form(f"/regions/{r.code}/advance", {
             "trigger": "reject", "expected_version": version}, page=f"/regions/{r.code}")
-        assert no_comment.status_code == 409 and "a comment is required" in no_comment.text
+        assert no_comment.status_code == 409 and "catatan wajib diisi" in no_comment.text
         unknown = mentor.post_form(f"/regions/{r.code}/advance", {
             "trigger": "teleport", "expected_version": version}, page=f"/regions/{r.code}")
-        assert unknown.status_code == 409 and "unknown action &#39;teleport&#39;" in unknown.text
+        assert unknown.status_code == 409 and "tindakan teleport tidak dikenal" in unknown.text
 
 
 def test_an_opd_of_another_region_is_refused(web: Web) -> None:
@@ -232,7 +233,7 @@ def test_unknown_regions_outside_the_programme_admins_and_anonymous(web: Web) ->
     browser = web.browser(web.world.COORDINATOR)
     assert browser.get("/regions/99.99").status_code == 404
     outside = browser.get("/regions/32.73")  # Kota Bandung, in no cohort
-    assert outside.status_code == 404 and "has not joined the programme" in outside.text
+    assert outside.status_code == 404 and "belum bergabung dengan program" in outside.text
     admin = web.browser(web.account("admin@komdigi.go.id", admin=True)).get("/regions/64.71")
     assert admin.status_code == 200 and 'name="trigger"' not in admin.text  # sees, cannot act
     anonymous = web.anonymous().get("/regions/64.71", follow_redirects=False)

@@ -75,9 +75,9 @@ def test_long_lists_come_a_page_at_a_time(web: Web, monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.parametrize(("query", "says"), [
-    ({"from": "2026-02-30"}, "is not a date: enter it as YYYY-MM-DD"),
-    ({"from": "2026-03-01", "to": "2026-02-01"}, "the last day is before the first"),
-    ({"from": "2026-01-01", "to": "2027-06-01"}, "longer than a year"),
+    ({"from": "2026-02-30"}, "bukan tanggal: tulis dalam bentuk YYYY-MM-DD"),
+    ({"from": "2026-03-01", "to": "2026-02-01"}, "hari terakhir lebih awal dari hari pertama"),
+    ({"from": "2026-01-01", "to": "2027-06-01"}, "rentangnya lebih dari satu tahun"),
 ])
 def test_bad_spans_are_refused(web: Web, query: dict[str, str], says: str) -> None:
     response = web.browser(web.world.COORDINATOR).get("/coordinator/reminders", params=query)
