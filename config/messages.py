@@ -13,12 +13,16 @@ Placeholders are Python's ``{name}`` (``#, python-brace-format``). Plurals follo
 through Babel (:func:`plural`): a key ``k`` with forms ``k.one`` and ``k.other``; Indonesian has
 only ``other``.
 
-The ``.po`` files are read with Babel's parser on first use and kept in memory: there is no
-compiled ``.mo`` to forget to rebuild after an edit.
+They are compiled to ``.mo`` (the binary form gettext reads) on install (``make`` runs
+``python -m config.messages compile``), and read from there on first use, in a few
+milliseconds; a ``.po`` edited since (or never compiled) is read from its text with Babel's
+parser instead, so an edit shows at once and nothing is ever stale. Compiled files are not
+kept in git.
 """
 
 from __future__ import annotations
 
+import gettext
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -32,22 +36,55 @@ def catalogue_files(lang: str) -> list[Path]:
     return sorted((LOCALES / lang / "LC_MESSAGES").glob("*.po"))
 
 
+def _compiled(path: Path) -> Path:
+    return path.with_suffix(".mo")
+
+
+def _read(path: Path, lang: str) -> dict[str, str]:
+    """One area's texts by key: from its compiled form (the standard library's gettext reader,
+    a few milliseconds) when that is at least as new as the text, else from the text itself
+    (Babel's parser, which also reports a key defined twice within one file)."""
+    compiled = _compiled(path)
+    if compiled.exists() and compiled.stat().st_mtime >= path.stat().st_mtime:
+        with compiled.open("rb") as handle:
+            # ``_catalog`` is GNUTranslations' table of the file: the only way to list it.
+            table = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
+        return {k: v for k, v in table.items() if isinstance(k, str) and k and v}
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang, domain=path.stem)
+    return {m.id: m.string for m in catalog
+            if m.id and isinstance(m.id, str) and not m.fuzzy
+            and isinstance(m.string, str) and m.string}
+
+
+def compile_all() -> list[Path]:
+    """Compile every ``.po`` of every language to its ``.mo``; the files written."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for lang in language.LANGUAGES:
+        for path in catalogue_files(lang):
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=lang, domain=path.stem)
+            with _compiled(path).open("wb") as out:
+                write_mo(out, catalog)
+            written.append(_compiled(path))
+    texts.cache_clear()
+    return written
+
+
 @cache
 def texts(lang: str) -> dict[str, str]:
     """Every translated text of ``lang``, by key (untranslated and fuzzy entries left out)."""
-    from babel.messages.pofile import read_po
-
     found: dict[str, str] = {}
     for path in catalogue_files(lang):
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=lang, domain=path.stem)
-        for message in catalog:
-            if not message.id or message.fuzzy or not isinstance(message.id, str):
-                continue
-            if message.id in found:
-                raise ValueError(f"{path}: message {message.id!r} is defined twice")
-            if isinstance(message.string, str) and message.string:
-                found[message.id] = message.string
+        for key, value in _read(path, lang).items():
+            if key in found:
+                raise ValueError(f"{path}: message {key!r} is defined twice")
+            found[key] = value
     return found
 
 
@@ -131,3 +168,11 @@ def word(value: str) -> Message | str:
     """``value`` as a message when it is a catalogue key (a programme's word for its subjects,
     ``"word.regions"``), else as the literal text it is."""
     return Message(value) if has(value) else value
+
+
+if __name__ == "__main__":  # python -m config.messages compile
+    import sys
+
+    if sys.argv[1:] != ["compile"]:
+        sys.exit("usage: python -m config.messages compile")
+    print(f"compiled {len(compile_all())} message catalogues")

@@ -98,9 +98,8 @@ def running_sink(port: int | None = None,
     try:
         controller.start()
     except (OSError, RuntimeError) as exc:
-        raise InvalidInputError(
-            f"cannot start the local SMTP server on {host}:{port}: {exc}; choose another "
-            "port with SMARTCITY_SMTP_PORT") from None
+        raise InvalidInputError("notifications.sink_failed", host=host, port=port,
+                                reason=exc) from None
     try:
         yield port, sink
     finally:

@@ -64,23 +64,30 @@ MASTER_PLAN_FILE = ROOT / "workflows" / "master_plan" / "master_plan.yaml"
 #: The shortest catalogue fragment looked for: shorter ones ("Status", "Versi") may be the
 #: same word in both languages or part of a name.
 FRAGMENT = 12
+#: Shorter texts are looked for whole (a button's "Upload"), from this length on.
+SHORT = 5
 
 #: Words of an English sentence that no Indonesian sentence uses.
-ENGLISH_WORDS = frozenset("""
-    the and is are was were been has have of to for with this that these your you cannot
-    can't don't only not from please which will should must yet by or here there than
-    before after until when who what where why how its it's their they them our we system
-    """.split())
+ENGLISH_WORDS = frozenset({
+    "the", "and", "is", "are", "was", "were", "been", "has", "have", "of", "to", "for", "with",
+    "this", "that", "these", "your", "you", "cannot", "can't", "don't", "only", "not", "from",
+    "please", "which", "will", "should", "must", "yet", "by", "or", "here", "there", "than",
+    "before", "after", "until", "when", "who", "what", "where", "why", "how", "its", "it's",
+    "their", "they", "them", "our", "we", "system",
+    # the programme's states of a request or a deadline, as the code names them
+    "pending", "granted", "refused", "approved", "rejected", "overdue", "deadline", "submitted",
+})
 #: Words of an Indonesian sentence that no English sentence uses.
-INDONESIAN_WORDS = frozenset("""
-    yang dan untuk dengan tidak belum sudah dari pada ini itu anda akan atau oleh telah
-    harus dapat kepada sebelum setelah sesudah saat hari lagi bisa masih semua silakan
-    kembali baru tanggal batas waktu pukul perlu kirim unggah tahap daerah menunggu
-    """.split())
+INDONESIAN_WORDS = frozenset({
+    "yang", "dan", "untuk", "dengan", "tidak", "belum", "sudah", "dari", "pada", "ini", "itu",
+    "anda", "akan", "atau", "oleh", "telah", "harus", "dapat", "kepada", "sebelum", "setelah",
+    "sesudah", "saat", "hari", "lagi", "bisa", "masih", "semua", "silakan", "kembali", "baru",
+    "tanggal", "batas", "waktu", "pukul", "perlu", "kirim", "unggah", "tahap", "daerah",
+    "menunggu",
+})
 
-#: The programme's own terms, the same in both languages: never a leak in either.
-SHARED_TERMS = ("Smart City", "OPD", "Bimtek", "bimtek", "quick win", "Buku 1", "Buku 2",
-                "MoU", "Perbup/Perwali", "RPJMD", "Renstra", "SPBE")
+#: Names that are the same in both languages (the programme's own name), never a leak.
+SAME_IN_BOTH = frozenset({"gerakan menuju 100 smart city"})
 
 RAW_HINTS = (
     (re.compile(r"\bsmartcity\s+[a-z]"), "a command of the command line"),
@@ -93,6 +100,8 @@ SPACES = re.compile(r"\s+")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 #: A file the test world submitted (``003-signed_mou.pdf``): user content, like any file name.
 FILE_NAME = re.compile(r"\b\d{3}-[\w.\-]+\.(?:pdf|csv)\b")
+#: An address: its path and token are not words (a token may hold "to" or "is" by chance).
+URL = re.compile(r"\bhttps?://\S+")
 MASK = " \u25a2 "
 
 
@@ -200,6 +209,7 @@ class Checker:
     catalogue: dict[str, list[str]] = field(default_factory=dict)  # lang -> fragments
     keys: frozenset[str] = frozenset()  # raw keys of the definition and the email kinds
     msgids: frozenset[str] = frozenset()
+    short: dict[str, list[str]] = field(default_factory=dict)  # lang -> whole short texts
 
     @classmethod
     @cache
@@ -213,6 +223,7 @@ class Checker:
         whole = {"id": normal(" ".join(ids.values())).lower(),
                  "en": normal(" ".join(ens.values())).lower()}
         catalogue: dict[str, set[str]] = {"id": set(), "en": set()}
+        short: dict[str, set[str]] = {"id": set(), "en": set()}
         for key in ids.keys() & ens.keys():
             if normal(ids[key]) == normal(ens[key]):
                 continue
@@ -221,11 +232,19 @@ class Checker:
                                    if f.lower() not in whole["id"])
             catalogue["en"].update(f for f in _fragments(ids[key])
                                    if f.lower() not in whole["en"])
+            # Short texts (a button, a heading) whole, when the other language never uses
+            # them as words.
+            for lang, own in (("id", ens[key]), ("en", ids[key])):
+                label = normal(own).rstrip(".:")
+                if SHORT <= len(label) < FRAGMENT and "{" not in label and not re.search(
+                        rf"(?<!\w){re.escape(label.lower())}(?!\w)", whole[lang]):
+                    short[lang].add(label)
         keys = set(plan.get("states", {})) | set(plan.get("deliverables", {})) \
             | set(plan.get("roles", {})) | {t["trigger"] for t in plan.get("transitions", [])} \
             | set(EMAILS.kinds)
         return cls(definition, {k: sorted(v) for k, v in catalogue.items()},
-                   frozenset(keys), frozenset(ids) | frozenset(ens))
+                   frozenset(keys), frozenset(ids) | frozenset(ens),
+                   {k: sorted(v) for k, v in short.items()})
 
     def find(self, where: str, text: str, lang: str, masked: Iterable[str] = (),
              unasked: str | None = None) -> list[Finding]:
@@ -244,9 +263,15 @@ class Checker:
             if m:
                 hit(f"definition text {label!r}", m.start(), m.end())
         for piece in self.catalogue[lang]:
+            if piece.lower() in SAME_IN_BOTH:
+                continue
             at = low.find(piece.lower())
             if at >= 0:
                 hit(f"catalogue text {piece!r}", at, at + len(piece))
+        for label in self.short[lang]:
+            m = re.search(rf"(?<!\w){re.escape(label.lower())}(?!\w)", low)
+            if m:
+                hit(f"catalogue text {label!r}", m.start(), m.end())
         words = ENGLISH_WORDS if lang == "id" else INDONESIAN_WORDS
         for m in WORD.finditer(shown):
             if m.group(0).lower() in words:
@@ -274,10 +299,10 @@ class Checker:
 
 
 def mask(text: str, masked: Iterable[str]) -> str:
-    """``text`` with user content and the programme's shared terms blotted out."""
-    out = FILE_NAME.sub(MASK, text)
-    for name in sorted({normal(m) for m in masked if m and m.strip()} | set(SHARED_TERMS),
-                       key=len, reverse=True):
+    """``text`` with user content (names, what people typed, file names, addresses) blotted
+    out."""
+    out = URL.sub(MASK, FILE_NAME.sub(MASK, text))
+    for name in sorted({normal(m) for m in masked if m and m.strip()}, key=len, reverse=True):
         out = out.replace(name, MASK)
     return out
 

@@ -6,6 +6,8 @@ Times are stored in UTC; people read them in their region's zone, and national d
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
@@ -13,6 +15,7 @@ ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 NATIONAL_TZ = ZONES["WIB"]
 
 
+@cache
 def zone_of(tz: str) -> str:
     """The legal zone label of an IANA zone used in Indonesia."""
     offset = datetime(2026, 1, 1, tzinfo=ZoneInfo(tz)).utcoffset()
@@ -39,26 +42,40 @@ def spoken(at: datetime | None, tz: str = NATIONAL_TZ, *, lang: str | None = Non
     2027 23.59 WIB``), ``time=False`` gives the date alone (no zone label then). Dates and
     times come from CLDR through Babel; the joining word is the catalogue's ``date.at_time``.
     """
-    from babel import Locale
-    from babel.dates import format_date, format_time
-
     from config import language, messages
 
     if at is None:
         return "—"
     chosen = lang or language.current()
-    cldr = CLDR_LOCALES.get(chosen, chosen)
-    shown = at.astimezone(ZoneInfo(ZONES.get(tz, tz)))
     width = "medium" if short else ("full" if weekday else "long")
-    # CLDR's Indonesian pads the day ("05 Mei"); letters and documents write "5 Mei".
-    pattern = Locale.parse(cldr).date_formats[width].pattern.replace("dd", "d")
-    day = format_date(shown, pattern, locale=cldr)
+    locale, day_pattern, clock_pattern = _cldr(chosen, width)
+    iana = ZONES.get(tz, tz)
+    shown = at.astimezone(_zone(iana))
+    day = day_pattern.apply(shown, locale)
     if not time:
         return day
-    clock = format_time(shown, "HH.mm" if chosen == "id" else "HH:mm", locale=cldr)
     key = "date.at_time_short" if short else "date.at_time"
-    return messages.text(key, chosen, date=day, time=clock,
-                         zone=zone_of(ZONES.get(tz, tz)))
+    return messages.text(key, chosen, date=day, time=clock_pattern.apply(shown, locale),
+                         zone=zone_of(iana))
+
+
+@cache
+def _cldr(lang: str, width: str) -> tuple[Any, Any, Any]:
+    """The CLDR locale and the parsed date and time patterns of ``lang`` (parsed once: a page
+    of 500 dates should not parse 500 patterns)."""
+    from babel import Locale
+    from babel.dates import parse_pattern
+
+    locale = Locale.parse(CLDR_LOCALES.get(lang, lang))
+    # CLDR's Indonesian pads the day ("05 Mei"); letters and documents write "5 Mei".
+    day = parse_pattern(locale.date_formats[width].pattern.replace("dd", "d"))
+    clock = parse_pattern("HH.mm" if lang == "id" else "HH:mm")
+    return locale, day, clock
+
+
+@cache
+def _zone(iana: str) -> ZoneInfo:
+    return ZoneInfo(iana)
 
 
 class Moment:

@@ -140,8 +140,7 @@ def _throttled(address: str, now: datetime) -> None:
             recent.popleft()
         if recent is not None and len(recent) >= FAILURES_ALLOWED:
             wait = max(1, int((recent[0] + FAILURE_WINDOW - now).total_seconds() // 60) + 1)
-            raise NotAuthenticated(f"too many wrong passwords for {address}; try again in "
-                                   f"{wait} minute(s), or open a link from an email")
+            raise NotAuthenticated("signin.throttled", address=address, wait=wait)
 
 
 def _failed(address: str, now: datetime) -> None:
@@ -167,7 +166,7 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     whether the address or the password was wrong)."""
     address = email.strip().lower()
     _throttled(address, now)
-    refused = NotAuthenticated("wrong email address or password")
+    refused = NotAuthenticated("signin.wrong")
     account: Account | None = None
     if len(address) <= 254 and address.isprintable():  # no account has another address
         account = session.execute(
@@ -180,7 +179,7 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
         _failed(address, now)
         raise refused
     if account.disabled_at is not None:
-        raise NotAuthenticated(f"the account {address} is disabled; ask an administrator")
+        raise NotAuthenticated("signin.disabled", address=address)
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = _hasher.hash(password)
     account.last_login_at = now
@@ -213,7 +212,7 @@ def account_for_email(session: Session, email: str, now: datetime,
         session.add(account)
         session.flush()
     if account.disabled_at is not None:
-        raise NotAuthenticated(f"the account {address} is disabled; ask an administrator")
+        raise NotAuthenticated("signin.disabled", address=address)
     if issued_at is not None and account.links_valid_after is not None \
             and issued_at < account.links_valid_after:
         raise NotAuthenticated("this link was sent before the password was changed; sign in "

@@ -27,44 +27,28 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlmodel import Session, select
 
-from config import language, messages
-from engine import InvalidInputError
+from config import messages
+from engine import InvalidInputError, Text
 from workflows.directory.models import Province, Region
 
 DATA = resources.files("workflows.directory") / "data"
 
 
-class Label(BaseModel):
-    """A name people read, per language: ``id`` (Bahasa Indonesia) is required, ``en`` may be
-    left out and falls back to it. A plain string (the form every dimensions file had before
-    labels were per language, and still the simplest for an edition's own copy) is the ``id``
-    text.
+class Label(Text):
+    """A dimension's or element's name: the engine's per-language :class:`engine.Text`
+    (``id`` required, ``en`` falling back to it, ``str()`` in the current language), also
+    given as a plain string (the form every dimensions file had before labels were per
+    language, and still the simplest for an edition's own copy), which is the ``id`` text."""
 
-    ``str()`` gives it in the current language (:func:`config.language.current`), so a label
-    put in a page, a CSV template or an error comes out in its reader's language.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    id: str = Field(min_length=1, max_length=200)
-    en: str | None = Field(default=None, min_length=1, max_length=200)
+    model_config = ConfigDict(strict=False)
 
     @model_validator(mode="before")
     @classmethod
     def _plain(cls, value: Any) -> Any:
         return {"id": value} if isinstance(value, str) else value
 
-    def in_(self, lang: str | None = None) -> str:
-        chosen = lang or language.current()
-        return self.en if chosen == "en" and self.en else self.id
-
     def names(self) -> tuple[str, ...]:
         return (self.id, self.en) if self.en else (self.id,)
-
-    def __str__(self) -> str:
-        return self.in_()
-
-    def __format__(self, spec: str) -> str:
-        return format(self.in_(), spec)
 
 
 def _key(text: str) -> str:

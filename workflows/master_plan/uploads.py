@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from config import language
+from config.messages import Message
 from engine import InvalidInputError
 
 ALLOWED = {
@@ -31,6 +33,21 @@ class StoredFile:
     media_type: str
     size_bytes: int
     sha256: str
+
+
+class Count:
+    """A number written with the reader's digit grouping when shown: ``2,059`` in English,
+    ``2.059`` in Indonesian (CLDR, through Babel)."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __str__(self) -> str:
+        from babel.numbers import format_decimal
+
+        return format_decimal(self.n, locale=language.current())
 
 
 # Unicode categories dropped from file names: controls (C0, DEL, C1) and format characters.
@@ -62,16 +79,14 @@ def check(name: str, data: bytes, max_bytes: int) -> StoredFile:
     file_name = safe_name(name)
     suffix = Path(file_name).suffix.lower()
     if suffix not in ALLOWED:
-        raise InvalidInputError(
-            f"{file_name}: files of type {suffix or '(none)'} are not accepted; send one of "
-            f"{', '.join(sorted(ALLOWED))}"
-        )
+        raise InvalidInputError("upload_check.type", file=file_name,
+                                suffix=suffix or Message("upload_check.no_suffix"),
+                                allowed=sorted(ALLOWED))
     if not data:
-        raise InvalidInputError(f"{file_name}: the file is empty")
+        raise InvalidInputError("upload_check.empty", file=file_name)
     if len(data) > max_bytes:
-        raise InvalidInputError(
-            f"{file_name}: {len(data):,} bytes is over the limit of {max_bytes:,} bytes"
-        )
+        raise InvalidInputError("upload_check.too_big", file=file_name, size=Count(len(data)),
+                                limit=Count(max_bytes))
     digest = hashlib.sha256(data).hexdigest()
     media_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
     return StoredFile(file_name, media_type, len(data), digest)

@@ -83,7 +83,6 @@ def last_rejection(session: Session, instance: InstanceSnapshot,
     if last is None or last.decision != "rejected":
         return None
     latest = records.latest_submission(instance.id, last.deliverable)
-    spec = d.deliverables.get(last.deliverable)
     return Rejection(d.deliverable_label(last.deliverable), last.round, last.comment,
                      last.reviewer, last.decided_at,
                      latest is not None and latest.id != last.submission_id)

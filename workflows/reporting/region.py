@@ -14,7 +14,6 @@ from datetime import datetime
 from sqlmodel import Session
 
 from config.messages import Message
-
 from engine import (
     Actor,
     AvailableAction,

@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlmodel import Session
 
 from config.messages import Message
-
 from engine import HistoryRecord, Records, ReviewRecord
 from workflows.directory.cohorts import cohort_of
 from workflows.directory.models import Region

@@ -40,8 +40,12 @@ def action_of(row: HistoryRecord) -> str:
     return f"submit {row.detail or row.trigger}" if row.kind == "submission" else row.trigger
 
 
-#: The detail the deadline tools write (``workflows.deadlines.setting``): "... due 2026-02-10
-#: 23:59 WIB ...", the local time of the date set and its zone.
+#: The log lines written with history entries, read back for what names the record exactly
+#: (several entries may share an actor and a moment): the engine's for a submission
+#: ("questionnaire v1 for DINKES: kuesioner.pdf"), the extension tools' ("extension #3: ..."),
+#: the deadline tools' ("Bimtek I: due 2026-02-10 23:59 WIB for ...").
+_SUBMITTED = re.compile(r"^\S+ v(\d+)(?: for (.+?))?: ")
+_REQUEST = re.compile(r"\bextension #(\d+)")
 _DUE = re.compile(r"\bdue (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) (WIB|WITA|WIT)\b")
 
 
@@ -58,8 +62,10 @@ def described(prog: Programme, session: Session, rows: Sequence[HistoryRecord],
     """
     records = Records(session)
     instances = {r.instance_id for r in rows}
-    sent = {(s.instance_id, s.deliverable, s.submitted_by, _utc(s.submitted_at)): s
-            for i in instances for s in records.submissions(i)}
+    every = [s for i in instances for s in records.submissions(i)]
+    sent = {(s.instance_id, s.deliverable, s.party, s.version): s for s in every}
+    when = {(s.instance_id, s.deliverable, s.submitted_by, _utc(s.submitted_at)): s
+            for s in every}
     stage_of: dict[int, str] = {}
     for i in instances:
         stage_of.update((d.id, d.state) for d in records.deadlines(i))
@@ -71,7 +77,10 @@ def described(prog: Programme, session: Session, rows: Sequence[HistoryRecord],
         d = definitions[row.instance_id]
         found: Message | None = None
         if row.kind == "submission":
-            s = sent.get((row.instance_id, row.trigger, row.actor, _utc(row.at)))
+            logged = _SUBMITTED.match(row.detail or "")
+            s = (sent.get((row.instance_id, row.trigger, logged[2] or "", int(logged[1])))
+                 if logged else when.get((row.instance_id, row.trigger, row.actor,
+                                          _utc(row.at))))
             what = d.deliverable_label(row.trigger)
             if s is None:
                 found = Message("timeline.submitted_plain", what=what)
@@ -106,7 +115,10 @@ def _utc(at: datetime | None) -> datetime | None:
 def _extension(row: HistoryRecord, asked: Sequence[ExtensionRequest],
                stage_of: dict[int, str], d: WorkflowDefinition, tz: str) -> Message:
     """An extension request or decision, from the request it was about."""
-    if row.trigger == "request_extension":
+    logged = _REQUEST.search(row.detail or "")
+    if logged:
+        request = next((q for q in asked if q.id == int(logged[1])), None)
+    elif row.trigger == "request_extension":
         request = next((q for q in asked if q.requested_by == row.actor
                         and _utc(q.created_at) == _utc(row.at)), None)
     else:

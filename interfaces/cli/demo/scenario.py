@@ -30,7 +30,7 @@ from pathlib import Path
 
 from config.messages import plural, text
 from engine import WorkflowError
-from interfaces.cli.demo import cast
+from interfaces.cli.demo import cast, evaluation_year
 from interfaces.cli.demo.cast import (
     ASSESSOR,
     COHORT_DEADLINES,
@@ -40,7 +40,6 @@ from interfaces.cli.demo.cast import (
     OPDS,
     PROFILES,
     REVIEW_COMMENTS,
-    SCORES,
     SLOTS,
     STEPS,
     TICK_TIME,
@@ -52,7 +51,7 @@ from workflows import background, roles
 from workflows.deadlines import extensions, setting
 from workflows.deadlines.dates import working_calendar
 from workflows.directory import cohorts, imports, registration
-from workflows.evaluation import PARTS, WIB, returns, scores, windows
+from workflows.evaluation import WIB, windows
 from workflows.master_plan import actions
 from workflows.programme import Programme
 from workflows.zones import local
@@ -191,8 +190,8 @@ class Demo:
         events: list[tuple[datetime, Callable[[], None]]] = []
         for evaluation in self.evaluations:
             for code, at in evaluation.returns():
-                events.append((at, _bind(self.hand_in, evaluation, code)))
-            events.append((evaluation.scored_at(), _bind(self.score, evaluation)))
+                events.append((at, _bind(evaluation_year.hand_in, self, evaluation, code)))
+            events.append((evaluation.scored_at(), _bind(evaluation_year.score, self, evaluation)))
         t = self.timeline
         events += [
             (t.before_end(cast.RESTART_DAYS_BEFORE), self.restart),
@@ -339,33 +338,6 @@ class Demo:
             return
         self.log("cli.demo.log.extension_granted", id=result.id, region=result.region,
                  due=local(result.due_at, result.tz), version=result.version)
-
-    # -- evaluation ----------------------------------------------------------------------
-
-    def hand_in(self, evaluation: Evaluation, code: str) -> None:
-        """A region's return in the window (refused after the close)."""
-        who = self.emails[code]["BAPPEDA"]
-        try:
-            returns.submit_return(self.prog, code, evaluation.name, who)
-            self.log("cli.demo.log.returned", region=code, window=evaluation.name)
-        except WorkflowError as exc:
-            line = self.refused(code, f"submit_return {evaluation.name}", who, exc)
-            self.log("cli.demo.log.refused", line=line)
-
-    def score(self, evaluation: Evaluation) -> None:
-        """The assessor's scores of the window's returns, then the cohort's ranking."""
-        scored = 0
-        slot = SLOTS.index(evaluation.slot)
-        for code, _, _ in evaluation.slot.returns:
-            for part, value in zip(PARTS, SCORES[code][slot], strict=True):
-                try:
-                    scores.score(self.prog, code, evaluation.name, part, value, ASSESSOR)
-                    scored += 1
-                except WorkflowError:
-                    break  # no return, nothing to score
-        self.report.rankings[evaluation.name] = scores.ranking(
-            self.prog, self.report.cohort, evaluation.name)
-        self.log("cli.demo.log.scored", window=evaluation.name, count=scored, who=ASSESSOR)
 
     def present(self, p: Profile) -> None:
         if self.reaches(p, "present"):

@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from config.language import using
 from config.messages import Message
 from engine import InvalidInputError, NotFoundError
 from interfaces.web import charts, i18n
@@ -36,6 +37,7 @@ from workflows.directory.cohorts import cohort_of
 from workflows.directory.regions import find_region
 from workflows.evaluation import PARTS, returns, scores, windows
 from workflows.evaluation.models import EvaluationWindow
+from workflows.evaluation.naming import window_title
 from workflows.programme import Programme
 from workflows.zones import ZONES
 
@@ -101,6 +103,8 @@ def _charts(prog: Programme, lang: str, rows: list[scores.RankRow],
     """The ranking chart (index per region) and the chosen region's per-part and
     per-dimension charts, labelled in the viewer's language."""
     t = i18n.load(lang).t
+    with using(lang):
+        window = window_title(window)  # "Semester I 2026", as the page's headings name it
     low, high = prog.settings.evaluation_scale
     ticks = [float(x) for x in range(0, int(high) + 1)] if high <= 10 else [0.0, high]
 

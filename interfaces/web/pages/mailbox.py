@@ -93,7 +93,7 @@ def _visible(request: Request, viewer: Viewer, number: int) -> Received:
     mail = sink.get(number)
     # The same answer for a message that is not there and one addressed to someone else.
     if mail is None or not (_sees_all(viewer) or _addressed_to(viewer, mail)):
-        raise NotFoundError(f"no message #{number} in your mailbox; the list is at /mailbox")
+        raise NotFoundError("mailbox.no_message", number=number)
     return mail
 
 

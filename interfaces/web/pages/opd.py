@@ -4,9 +4,11 @@ An OPD (a regional agency) comes here from its reminder email. The page answers,
 region's own zone with WIB alongside (national dates are announced in WIB): which stage the
 region is in, which of the open deadlines are this OPD's (it owes something by them) and which
 of those are overdue or close, what this OPD still has to do now, whom the stage waits for
-when not this OPD, and what the mentor asked when the plan was rejected. It offers the upload
-form, the workflow actions the engine allows this OPD now (send for review, resubmit), an
-extension request for the open deadline, and a calendar feed of the deadlines.
+when not this OPD, and what the mentor asked when the plan was rejected. It offers the
+quick-win form while a plan may be submitted (:mod:`interfaces.web.pages.quick_win_form`,
+posted to :mod:`interfaces.web.pages.quick_wins`), the upload form, the workflow actions
+the engine allows this OPD now (send for review, resubmit), an extension request for the open
+deadline, and a calendar feed of the deadlines.
 
 "What I still have to submit" is :mod:`workflows.reporting.agency`'s: the same rule as the
 reminders'.
@@ -30,6 +32,8 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+import interfaces.web.pages.quick_win_form as quick_win_form
+from config.messages import Message, text
 from engine import (
     Actor,
     AvailableAction,
@@ -42,9 +46,8 @@ from engine import (
     WorkflowError,
 )
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
-from interfaces.web.pages import quick_win_form
 from interfaces.web.pages.quick_win_form import QuickWinForm
-from interfaces.web.templating import render
+from interfaces.web.templating import filesize, render
 from workflows import roles
 from workflows.access import links
 from workflows.access.accounts import active_account
@@ -75,9 +78,8 @@ def _my_region(viewer: Viewer) -> tuple[Actor, str]:
     """The OPD's actor and its region; anyone else is refused with where to go instead."""
     actor = acting(viewer)
     if actor.role != roles.OPD or not actor.subjects:
-        raise PermissionDenied(
-            f"this page is for the OPDs of a region; {viewer.email} signs in as "
-            f"{viewer.role}: open the start page (/) for your own work")
+        raise PermissionDenied("opd.only_opds", email=viewer.email,
+                               role=Message(f"role.{viewer.role}"))
     return actor, sorted(actor.subjects)[0]
 
 
@@ -177,19 +179,15 @@ def opd_page(request: Request, viewer: PageViewer, prog: Prog, done: str | None 
                 latest = Records(session).latest_submission(instance.id, what, party)
                 if latest is not None:
                     values.update(what=spec.label, version=latest.version,
-                                  sha=latest.sha256[:12])
+                                  file=latest.file_name)
                     notice = Notice(done, values)
             elif done != "submit":
                 notice = Notice(done, values)
     return _page(request, viewer, prog, notice=notice)
 
 
-def _too_big(name: str, size: int | None, limit: int) -> str:
-    shown = f"{size:,} bytes" if size is not None else "the file"
-    readable = (f"{limit / 1048576:.0f} MB" if limit >= 1048576
-                else f"{limit / 1024:.0f} KB")
-    return (f"{name}: {shown} is over the limit of {limit:,} bytes ({readable}); compress "
-            "the document or split it, and upload it again")
+def _too_big(name: str, limit: int) -> str:
+    return text("uploading.too_big", file=name, limit=filesize(limit))
 
 
 def _text(form: Any, name: str) -> str:
@@ -211,7 +209,7 @@ async def submit(request: Request, viewer: PageViewer, prog: Prog) -> Response:
     if declared.isdigit() and int(declared) > limit + CSV_MAX_BYTES + FORM_ROOM:
         return await run_in_threadpool(
             _page, request, viewer, prog, status=413,
-            error=_too_big("the upload", int(declared), limit))
+            error=_too_big(text("uploading.the_upload"), limit))
     form = await request.form(max_files=2, max_fields=10, max_part_size=CSV_MAX_BYTES)
     try:
         check_csrf(viewer, _text(form, "csrf_token"))
@@ -223,32 +221,30 @@ async def submit(request: Request, viewer: PageViewer, prog: Prog) -> Response:
 
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            return await again(422, "choose the file to upload (PDF, Word, Excel, "
-                                    "PowerPoint or an image)")
+            return await again(422, text("uploading.choose_file"))
         if upload.size is not None and upload.size > limit:
-            return await again(413, _too_big(upload.filename, upload.size, limit))
+            return await again(413, _too_big(upload.filename, limit))
         data = await upload.read(limit + 1)
         if len(data) > limit:
-            return await again(413, _too_big(upload.filename, None, limit))
+            return await again(413, _too_big(upload.filename, limit))
         quick_wins: list[QuickWinRow] | None = None
         listed = form.get("quick_wins")
         if isinstance(listed, UploadFile) and listed.filename:
             raw = await listed.read(CSV_MAX_BYTES + 1)
             if len(raw) > CSV_MAX_BYTES:
-                return await again(413, _too_big(listed.filename, None, CSV_MAX_BYTES))
+                return await again(413, _too_big(listed.filename, CSV_MAX_BYTES))
             try:  # any encoding and separator a spreadsheet saves; bad rows by number
                 quick_wins = await run_in_threadpool(actions.quick_wins_of, raw, prog,
                                                      uploads.safe_name(listed.filename))
             except InvalidInputError as exc:
                 return await again(422, str(exc))
         if len(typed["note"]) > NOTE_MAX:
-            return await again(422, f"the note is {len(typed['note']):,} characters; keep it "
-                                    f"under {NOTE_MAX:,}")
+            return await again(422, text("uploading.note_too_long", max=NOTE_MAX))
         try:
             result = await run_in_threadpool(
                 actions.submit_data, prog, code, typed["deliverable"], upload.filename, data,
                 actor, quick_wins=quick_wins, note=typed["note"].strip() or None,
-                quick_wins_flag="the quick-win list (a CSV file)")
+                quick_wins_flag=text("uploading.quick_wins_flag"))
         except WorkflowError as exc:
             return await again(exc.status_code, str(exc))
         return RedirectResponse(f"/opd?done=submit&what={result.deliverable}",
@@ -291,8 +287,7 @@ def extension(
         try:
             day = date.fromisoformat(until.strip())
         except ValueError:
-            raise InvalidInputError(f"{until!r} is not a date: pick the new date "
-                                    "(YYYY-MM-DD)") from None
+            raise InvalidInputError("web.not_a_date", value=until.strip()) from None
         extensions.request_extension(prog, code, day, reason, actor=actor)
     except WorkflowError as exc:
         return _page(request, viewer, prog, status=exc.status_code, error=str(exc),
@@ -306,9 +301,7 @@ def subscribed_calendar(token: str, prog: Prog) -> Response:
     email, issued = links.calendar_email(prog.settings, token)
     with prog.db.read() as session:
         if active_account(session, email, issued) is None:
-            raise NotAuthenticated("this calendar address no longer works (the password was "
-                                   "changed or the account disabled); copy the new one from "
-                                   "your page")
+            raise NotAuthenticated("opd.calendar_gone")
         feed = feeds.opd_feed(prog, session, email)
     return Response(feed, media_type="text/calendar; charset=utf-8",
                     headers={"Cache-Control": "private, max-age=900"})

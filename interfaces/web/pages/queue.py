@@ -17,9 +17,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+import interfaces.web.pages.confirm as confirm
 from engine import Actor, PermissionDenied, WorkflowError
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf, role_named
-from interfaces.web.pages import confirm
 from interfaces.web.templating import render
 from workflows import roles
 from workflows.directory.models import Region

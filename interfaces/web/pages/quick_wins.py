@@ -26,11 +26,12 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+import interfaces.web.pages.opd as opd
+import interfaces.web.pages.quick_win_form as quick_win_form
 from config import language
 from config.messages import text
 from engine import InvalidInputError, WorkflowError
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
-from interfaces.web.pages import opd, quick_win_form
 from interfaces.web.pages.quick_win_form import FIELDS, ROWS_MAX, QuickWinForm
 from workflows.master_plan import QUICK_WIN_PLAN, actions, quick_wins, uploads
 from workflows.master_plan.quick_wins import QuickWinListError

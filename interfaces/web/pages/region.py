@@ -33,11 +33,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
+import interfaces.web.pages.confirm as confirm
 from config.messages import Message, text
 from engine import PermissionDenied
 from interfaces.web import diagram_svg, uploading
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf, role_named
-from interfaces.web.pages import confirm
 from interfaces.web.pages.board import BOARD_ROLES, SYMBOLS
 from interfaces.web.templating import render
 from interfaces.web.uploading import UploadRefused

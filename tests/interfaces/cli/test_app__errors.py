@@ -41,27 +41,31 @@ def _one_line(result: Result, code: int = 1) -> str:
 def test_unknown_region_suggests_near_names(cli, cast) -> None:
     cli.setup_region()
     line = cli.fail("history", "Balikpapn")
-    assert line.startswith("error: unknown region 'Balikpapn'; did you mean Kota Balikpapan")
+    assert line.startswith("error: unknown region “Balikpapn”; did you mean Kota Balikpapan")
     assert line.endswith("?")
     assert cli.fail("advance", "Kota Balikpapn", "assess", "--as", cast.assessor).startswith(
-        "error: unknown region 'Kota Balikpapn'; did you mean Kota Balikpapan")
+        "error: unknown region “Kota Balikpapn”; did you mean Kota Balikpapan")
     assert cli.fail("region", "show", "99.99") == (
-        "error: unknown region '99.99'; list them with 'smartcity region list'")
+        "error: unknown region “99.99”; check the region's name or its Kemendagri code "
+        "(e.g. 64.71)")
     assert cli.fail("cohort", "add", cast.cohort, "Atlantis") == (
-        "error: unknown region 'Atlantis'; list them with 'smartcity region list'")
+        "error: unknown region “Atlantis”; check the region's name or its Kemendagri code "
+        "(e.g. 64.71)")
 
 
 @SQLITE_ONLY
 def test_region_outside_the_programme(cli, cast) -> None:
     cli.setup_region()
     assert cli.fail("actions", "91.71", "--as", cast.coordinator) == (
-        "error: 91.71 has not joined the programme; add it to a cohort first")
+        "error: 91.71 has not joined the programme; the programme's administrator adds it to "
+        "a cohort")
 
 
 @SQLITE_ONLY
 def test_unknown_cohort(cli) -> None:
     assert cli.fail("cohort", "add", "Smart City 2030", "64.71") == (
-        "error: no cohort 'Smart City 2030'; create it with 'smartcity cohort create'")
+        "error: no cohort “Smart City 2030”; choose one of the existing cohorts, or ask the "
+        "programme's administrator to create it")
     cli.ok("cohort", "create", "A", "--year", "2026")
     cli.ok("cohort", "create", "B", "--year", "2026")
     assert cli.fail("status", "2026") == "error: 2026 has several cohorts (A, B); name one"
@@ -71,12 +75,12 @@ def test_unknown_cohort(cli) -> None:
 def test_bad_and_unregistered_as(cli, cast) -> None:
     cli.setup_region()
     line = cli.fail("advance", cast.region, "assess", "--as", "budi-at-kominfo")
-    assert line.startswith("error: --as: email 'budi-at-kominfo' is not a valid address")
+    assert line.startswith("error: --as: email “budi-at-kominfo” is not a valid address")
     line = cli.fail("actions", cast.region, "--as", "ghost@kominfo.go.id")
-    assert line == ("error: nobody is registered as ghost@kominfo.go.id; add a person "
-                    "('smartcity person add') or an OPD ('smartcity opd add')")
+    assert line == ("error: nobody is registered as ghost@kominfo.go.id; a coordinator "
+                    "registers people and OPDs in the directory")
     line = cli.fail("person", "add", "budi-at-kominfo", "--name", "Budi", "--role", "assessor")
-    assert "email 'budi-at-kominfo' is not a valid address" in line
+    assert "email “budi-at-kominfo” is not a valid address" in line
 
 
 @SQLITE_ONLY
@@ -166,7 +170,7 @@ def test_submission_refusals(cli, cast) -> None:
         "in Invited / assessment")
     assert cli.fail("submit", cast.region, "questionnaire", cli.document(), "--as", cast.opd,
                     "--party", "DINKES") == (
-        "error: Dinas Komunikasi dan Informatika (opd) submits for itself (DISKOMINFO), "
+        "error: Dinas Komunikasi dan Informatika submits for itself (DISKOMINFO), "
         "not for DINKES")
     assert cli.fail("submit", cast.region, "budget", cli.document(), "--as", cast.coordinator
                     ).startswith("error: unknown deliverable 'budget'; workflow 'master_plan' "
@@ -269,7 +273,8 @@ def test_unusable_database_url_option_is_a_user_error(tmp_path: Path, url: str) 
 @SQLITE_ONLY
 def test_brackets_in_an_error_message_are_printed_as_typed(cli) -> None:
     assert cli.fail("history", "[/x]") == (
-        "error: unknown region '[/x]'; list them with 'smartcity region list'")
+        "error: unknown region “[/x]”; check the region's name or its Kemendagri code "
+        "(e.g. 64.71)")
 
 
 @SQLITE_ONLY

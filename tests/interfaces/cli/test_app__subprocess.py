@@ -43,7 +43,7 @@ def test_refusals_on_each_database(script, cli, cast, database_url: str) -> None
     cli.setup_region()  # in-process, on the same database
     env = script.env(cli.data_dir, database_url)
     assert _refused(script.run("history", "Kota Balikpapn", env=env)).startswith(
-        "error: unknown region 'Kota Balikpapn'; did you mean Kota Balikpapan")
+        "error: unknown region “Kota Balikpapn”; did you mean Kota Balikpapan")
     assert _refused(script.run("advance", cast.region, "assess", "--as", cast.assessor,
                                env=env)) == (
         "error: cannot assess: still to be submitted: Readiness assessment result "
@@ -99,4 +99,5 @@ def test_brackets_in_input_never_cause_a_traceback(script, database_url: str,
                                                    tmp_path: Path) -> None:
     proc = script.run("history", "[/x]", env=script.env(tmp_path, database_url))
     assert "Traceback" not in proc.stderr
-    assert _refused(proc) == "error: unknown region '[/x]'; list them with 'smartcity region list'"
+    assert _refused(proc) == ("error: unknown region “[/x]”; check the region's name or its "
+                              "Kemendagri code (e.g. 64.71)")

@@ -51,7 +51,7 @@ def test_cohort_create_list_and_add_by_code_and_name(cli) -> None:
 def test_cohort_refuses_duplicates_and_second_membership(cli) -> None:
     cli.ok("cohort", "create", "Smart City 2026", "--year", "2026")
     assert cli.fail("cohort", "create", "Smart City 2026", "--year", "2026") == (
-        "error: cohort 'Smart City 2026' already exists")
+        "error: cohort “Smart City 2026” already exists")
     assert "outside the programme" in cli.fail("cohort", "create", "Old", "--year", "1999")
     cli.ok("cohort", "add", "Smart City 2026", "64.71")
     cli.ok("cohort", "create", "Smart City 2027", "--year", "2027")
@@ -111,7 +111,7 @@ def test_region_list_marks_cohort_members(cli, cast) -> None:
 @SQLITE_ONLY
 def test_region_list_rejects_an_unknown_zone(cli) -> None:
     assert cli.fail("region", "list", "--zone", "CET") == (
-        "error: zone 'CET' is not WIB, WITA or WIT")
+        "error: zone “CET” is not WIB, WITA or WIT")
 
 
 def test_region_show_with_possible_actions(cli, cast) -> None:
@@ -175,9 +175,9 @@ def test_opd_add_list_and_update(cli) -> None:
 
 @SQLITE_ONLY
 def test_opd_add_refusals_are_one_line(cli) -> None:
-    assert "unknown dimension 'space'" in cli.fail(
+    assert "unknown dimension “space”" in cli.fail(
         "opd", "add", "64.71", "X", "X", "x@balikpapan.go.id", "--dimension", "space")
-    assert "unknown region '99.99'" in cli.fail(
+    assert "unknown region “99.99”" in cli.fail(
         "opd", "add", "99.99", "X", "X", "x@balikpapan.go.id")
     assert "not a valid address" in cli.fail("opd", "add", "64.71", "X", "X", "not-mail")
     cli.ok("opd", "add", "64.71", "A", "A", "shared@balikpapan.go.id")
@@ -224,7 +224,7 @@ def test_person_add_updates_and_whoami_reads_the_environment(cli) -> None:
 
 @SQLITE_ONLY
 def test_person_add_refusals_are_one_line(cli) -> None:
-    assert "role 'mayor' is not one of" in cli.fail(
+    assert "role “mayor” is not one of" in cli.fail(
         "person", "add", "a@b.go.id", "--name", "A", "--role", "mayor")
     assert "a head_of_region needs a region" in cli.fail(
         "person", "add", "a@b.go.id", "--name", "A", "--role", "head_of_region")

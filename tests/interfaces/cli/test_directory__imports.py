@@ -28,8 +28,8 @@ def test_cohort_import_errors_name_rows_and_import_nothing(cli) -> None:
     bad = cli.write("members.csv", "region\n64.71\nBalikpapan\n91.71\n6471\n")
     line = cli.fail("cohort", "import", "Smart City 2026", bad)
     assert line.startswith("error: members.csv: 2 bad row(s), nothing imported: ")
-    assert "row 3: region 'Balikpapan' is not a Kemendagri code like 64.71" in line
-    assert "row 5: region '6471' is not a Kemendagri code" in line
+    assert "row 3: region “Balikpapan” is not a Kemendagri code like 64.71" in line
+    assert "row 5: region “6471” is not a Kemendagri code" in line
 
     unknown = cli.write("unknown.csv", "region\n64.71\n99.98\n")
     assert cli.fail("cohort", "import", "Smart City 2026", unknown) == (
@@ -70,10 +70,10 @@ def test_opd_import_errors_name_every_bad_row(cli) -> None:
                      "64.71,BAD CODE,X,x@balikpapan.go.id,\n")
     line = cli.fail("opd", "import", path)
     assert line.startswith("error: opds.csv: 4 bad row(s), nothing imported: ")
-    assert "row 3: email 'not-an-email' is not a valid address" in line
+    assert "row 3: email “not-an-email” is not a valid address" in line
     assert "row 4: name is empty" in line
-    assert "row 5: unknown dimension 'space'" in line
-    assert "row 6: code 'BAD CODE' must be letters" in line
+    assert "row 5: unknown dimension “space”" in line
+    assert "row 6: code “BAD CODE” must be letters" in line
     assert "row 2" not in line
     assert cli.table(cli.ok("opd", "list")) == []
 
@@ -129,7 +129,7 @@ def test_person_import_errors_name_every_bad_row(cli) -> None:
                      "d@kominfo.go.id,D,coordinator,64.71,extra\n")
     line = cli.fail("person", "import", path)
     assert line.startswith("error: people.csv: 3 bad row(s), nothing imported: ")
-    assert "row 3: role 'mayor' is not one of coordinator, mentor, assessor, head_of_region" in line
+    assert "row 3: role “mayor” is not one of coordinator, mentor, assessor, head_of_region" in line
     assert "row 4: a head_of_region needs a region" in line
     assert "row 5: more cells than columns" in line
     assert cli.table(cli.ok("person", "list")) == []
@@ -161,7 +161,7 @@ def test_mentor_import_errors_import_nothing(cli) -> None:
                                    "sari@itb.ac.id,Sari again,91.71\n")
     line = cli.fail("mentor", "import", bad)
     assert line == ("error: mentors.csv: 1 bad row(s), nothing imported: row 2: region "
-                    "'Balikpapan' is not a Kemendagri code like 64.71")
+                    "“Balikpapan” is not a Kemendagri code like 64.71")
     repeated = cli.write("mentors2.csv", "email,name,regions\n"
                                          "sari@itb.ac.id,Sari,64.71\n"
                                          "Sari@ITB.ac.id,Sari again,91.71\n")

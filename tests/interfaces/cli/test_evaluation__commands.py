@@ -92,7 +92,7 @@ def test_a_window_from_creation_to_ranking(world: Any, clock: Any, cli: Cli) -> 
     assert out.strip() == ("Scored output (governance) of 64.71 in 2026-H1: 4; mean of 1 "
                            "assessor(s): 4.00.")
     line = cli.fail("score", BALIKPAPAN, "2026-H1", "output", "3", "--as", bpn.opd)
-    assert "only assessor or coordinator may score an evaluation return" in line
+    assert "only assessor or coordinator may score an evaluation return" in line.lower()
     line = cli.fail("score", BALIKPAPAN, "2026-H1", "output", "5", "--as", world.ASSESSOR)
     assert "outside the evaluation scale 1 to 4" in line
 
@@ -118,6 +118,6 @@ def test_a_window_from_creation_to_ranking(world: Any, clock: Any, cli: Cli) -> 
 
 def test_errors_are_one_line(world: Any, cli: Cli) -> None:
     line = cli.fail("submit", BALIKPAPAN, "2030-H1", "--as", world.COORDINATOR)
-    assert "no evaluation window '2030-H1'" in line
+    assert "no evaluation window “2030-H1”" in line
     line = cli.fail("extend", "2026-H1", BALIKPAPAN, "soon", "--as", world.COORDINATOR)
-    assert "'soon' is not a time" in line
+    assert "“soon” is not a time" in line

@@ -66,7 +66,8 @@ def test_status_of_one_cohort_by_name_or_year(cli, cast) -> None:
     assert [r["region"] for r in cli.table(by_name)] == [cast.region]
 
     assert cli.fail("status", "Smart City 2030") == (
-        "error: no cohort 'Smart City 2030'; create it with 'smartcity cohort create'")
+        "error: no cohort “Smart City 2030”; choose one of the existing cohorts, or ask the "
+        "programme's administrator to create it")
 
 
 def test_history_in_the_regions_zone_with_actors_and_comments(cli, cast) -> None:

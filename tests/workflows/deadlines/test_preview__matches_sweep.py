@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import select
 
 from config import language
-
 from notifications.models import OutboxMessage
 from workflows.deadlines import preview, setting, sweep
 
@@ -45,9 +44,9 @@ def test_the_preview_of_a_fortnight_is_what_the_sweep_sends(world: Any, clock: A
     sweep.sweep(world.prog)  # nothing is due yet: every deadline was set just now
 
     end = START + timedelta(days=14)
-    with world.prog.db.read() as session:
-        with language.using("id"):  # what the recipients read (the programme's language)
-            planned = preview.preview(world.prog, session, START, end)
+    # In the language the recipients read (the programme's).
+    with world.prog.db.read() as session, language.using("id"):
+        planned = preview.preview(world.prog, session, START, end)
     assert {m.email for m in planned} >= {bimtek.opds["DISKOMINFO"], bimtek.opds["DISHUB"],
                                           review.mentor, commitment.head, world.COORDINATOR}
     assert bimtek.opds["BAPPEDA"] not in {m.email for m in planned}  # sent already

@@ -64,8 +64,8 @@ def test_regions_are_found_by_code_or_name(prog: Any) -> None:
         with pytest.raises(NotFoundError, match=r"^unknown region “Kabupaten Mimka”; did you "
                                                 r"mean Kabupaten Mimika"):
             regions.find_region(session, "Kabupaten Mimka")
-        with pytest.raises(NotFoundError, match=r"^unknown region “Gotham”; check the region's name "
-                                                r"or its Kemendagri code"):
+        with pytest.raises(NotFoundError, match=r"^unknown region “Gotham”; check the "
+                                                r"region's name or its Kemendagri code"):
             regions.find_region(session, "Gotham")
 
 

@@ -99,7 +99,8 @@ def test_an_extension_lets_one_region_submit_after_the_close(world: Any, clock: 
         evaluation_returns.submit_return(prog, JAYAPURA, "2026-H1", seeded[JAYAPURA].opd)
 
     at(clock, until)
-    with pytest.raises(GuardFailed, match=r"the extension for 64.71 ended 6 July 2026 at 23:59 WITA"):
+    with pytest.raises(GuardFailed,
+                       match=r"the extension for 64.71 ended 6 July 2026 at 23:59 WITA"):
         evaluation_returns.submit_return(prog, BALIKPAPAN, "2026-H1", seeded[BALIKPAPAN].opd)
     assert [r[1] for r in returns(prog)] == [BALIKPAPAN]
 
@@ -112,8 +113,9 @@ def test_returns_are_for_regions_in_implementation_and_their_own_actors(
     smg = world.region(SEMARANG)
     windows.ensure_windows(prog, 2026)
     at(clock, datetime(2026, 6, 10, tzinfo=UTC))
-    with pytest.raises(TransitionNotAllowed, match=r"33.74 Kota Semarang is in stage "
-                                                   r"Invited / assessment, not Implementation and evaluation"):
+    with pytest.raises(TransitionNotAllowed,
+                       match=r"33.74 Kota Semarang is in stage Invited / assessment, not "
+                             r"Implementation and evaluation"):
         evaluation_returns.submit_return(prog, SEMARANG, "2026-H1", smg.opd)
     with pytest.raises(PermissionDenied, match=r"not 64.71"):
         evaluation_returns.submit_return(prog, BALIKPAPAN, "2026-H1", smg.opd)

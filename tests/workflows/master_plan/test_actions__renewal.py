@@ -98,8 +98,9 @@ def test_cycle_two_needs_its_own_questionnaires(world: Any, clock: Any) -> None:
         world.fire(r.code, "close_bimtek_1", COORDINATOR)
     world.submit(r.code, "questionnaire", r.opds["DISKOMINFO"])
     assert world.fire(r.code, "close_bimtek_1", COORDINATOR).to_state == "bimtek_2"
-    with pytest.raises(TransitionNotAllowed, match=r"(?i)^cannot start the next five-year cycle for "
-                                                  r"64\.71: it is in Bimtek II"):
+    with pytest.raises(TransitionNotAllowed,
+                       match=r"(?i)^cannot start the next five-year cycle for 64\.71: it is in "
+                             r"Bimtek II"):
         world.fire(r.code, "renew", COORDINATOR)
 
 

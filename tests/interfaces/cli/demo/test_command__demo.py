@@ -1,15 +1,18 @@
-"""``smartcity demo``, the main job: a year of a cohort across WIB, WITA and WIT.
+"""``smartcity demo``, the main job: two years of a cohort across WIB, WITA and WIT, ending today.
 
 It runs through the real engine on its own SQLite file, ends with regions spread over the
 stages (one stuck at bimtek I for a missing questionnaire, one still revising), starts again
 from scratch in a directory an earlier run left behind, and refuses to wipe a directory it did
-not create.
+not create. It leaves a world to serve: an account for each role (a head of region too), an
+OPD, a mentor and a head of region with work due after the day it ends, its mail in the
+mailbox of ``serve --smtp-sink``, and no date after that day.
 
-The demo takes about 20 seconds, so it runs once per suite: the module's ``demo`` fixture runs
-it into a directory prepared as an earlier run leaves it (the marker file, a stale database and
-upload), and the tests read that one run's exit code, output and directory. The tests share one
-pytest-xdist group, so one worker runs them all (the suite runs with ``--dist loadgroup``). The
-refusals do not run it.
+The demo takes a while, so it runs once per suite: the module's ``demo`` fixture runs it into a
+directory prepared as an earlier run leaves it (the marker file, a stale database and upload),
+with its story pinned to end on its script's own last day (``SMARTCITY_NOW``, so the dates
+below are fixed; other days are test_timeline__today's), and the tests read that one run's exit
+code, output and directory. The tests share one pytest-xdist group, so one worker runs them all
+(the suite runs with ``--dist loadgroup``). The refusals do not run it.
 """
 
 from __future__ import annotations

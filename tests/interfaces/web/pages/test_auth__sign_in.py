@@ -26,11 +26,11 @@ def test_wrong_password_unknown_email_and_missing_token_are_401(web: Web) -> Non
                             ("nobody@example.go.id", PASSWORD)]:
         response = client.post("/api/v1/tokens", json={"email": email, "password": password})
         assert response.status_code == 401
-        assert response.json()["detail"] == "wrong email address or password"
+        assert response.json()["detail"] == "alamat email atau kata sandi salah"
     missing = client.get("/api/v1/me")
     assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
     bad = client.get("/api/v1/me", headers={"Authorization": "Bearer sct_forged"})
-    assert bad.status_code == 401 and "unknown, revoked or expired" in bad.json()["detail"]
+    assert bad.status_code == 401 and "tidak dikenal, sudah dicabut" in bad.json()["detail"]
     basic = client.get("/api/v1/me", headers={"Authorization": "Basic eDp5"})
     assert basic.status_code == 401 and "Bearer <token>" in basic.json()["detail"]
 
@@ -77,7 +77,7 @@ def test_login_form_sets_a_session_and_logout_needs_the_csrf_token(web: Web) -> 
     browser = web.browser(web.region.mentor)
     assert browser.get("/").headers["location"] == "/queue"
     forged = browser.post("/logout", data={"csrf_token": "forged"})
-    assert forged.status_code == 403 and "did not come from this site" in forged.text
+    assert forged.status_code == 403 and "tidak berasal dari situs ini" in forged.text
     out = browser.post_form("/logout", page="/no-such-page")
     assert out.status_code == 303 and out.headers["location"] == "/login"
     assert browser.get("/").headers["location"] == "/login?next=%2F"
@@ -93,7 +93,7 @@ def test_wrong_password_on_the_form_is_a_401_page_with_the_reason(web: Web) -> N
     page = client.post("/login", data={"email": web.region.opd, "password": "nope-nope",
                                        "next": "/opd", "login_token": client.login_token()})
     assert page.status_code == 401
-    assert "wrong email address or password" in page.text
+    assert "alamat email atau kata sandi salah" in page.text
     assert 'value="/opd"' in page.text
 
 
@@ -125,7 +125,7 @@ def test_repeated_wrong_passwords_are_throttled_per_address(web: Web) -> None:
             "email": web.region.opd, "password": "wrong-password"}).status_code == 401
     blocked = client.post("/api/v1/tokens", json={"email": web.region.opd,
                                                   "password": PASSWORD})
-    assert blocked.status_code == 401 and "too many wrong passwords" in blocked.json()["detail"]
+    assert blocked.status_code == 401 and "terlalu banyak kata sandi salah" in blocked.json()["detail"]
     # Another address is not affected.
     web.account(web.region.head)
     assert client.post("/api/v1/tokens", json={"email": web.region.head,

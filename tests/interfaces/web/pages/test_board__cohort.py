@@ -110,7 +110,7 @@ def test_coordinator_sees_the_region_in_its_stage_coloured_by_its_deadline(
     assert page.status_code == 200
     column, classes, title = marked(page.text, code)
     assert column == stage_column(web, "assessment")  # no deadline in the assessment
-    assert classes.split() == ["cur", "none"] and title.startswith("Invited / assessment")
+    assert classes.split() == ["cur", "none"] and title.startswith("Diundang / asesmen kesiapan")
     assert 'href="/regions/64.71">Kota Balikpapan</a>' in page.text
 
     world.drive(web.region, "bimtek_2")  # a 45-day deadline from the definition

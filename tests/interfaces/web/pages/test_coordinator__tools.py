@@ -77,8 +77,8 @@ def test_a_cohort_date_in_wib_then_a_region_override_in_its_own_zone(web: Web) -
 
     shown = browser.get(done.headers["location"]).text
     assert "Tanggal kohort ditetapkan" in shown
-    assert "10 Feb 2026 23:59 WIB" in shown  # the cohort's date, as announced
-    assert "11 Feb 2026 00:59 WITA" in shown  # the same moment in Balikpapan
+    assert "10 Feb 2026 23.59 WIB" in shown  # the cohort's date, as announced
+    assert "11 Feb 2026 00.59 WITA" in shown  # the same moment in Balikpapan
     assert "tanggal kohort" in shown
 
     # The region's own date, entered without a zone: read in WITA.
@@ -91,7 +91,7 @@ def test_a_cohort_date_in_wib_then_a_region_override_in_its_own_zone(web: Web) -
     assert (found.due_at, found.origin, found.version) == (
         datetime(2026, 2, 20, 9, 0, tzinfo=UTC), "region", 2)
     shown = browser.get(done.headers["location"]).text
-    assert "20 Feb 2026 17:00 WITA" in shown and "20 Feb 2026 16:00 WIB" in shown
+    assert "20 Feb 2026 17.00 WITA" in shown and "20 Feb 2026 16.00 WIB" in shown
     assert "tanggal khusus daerah" in shown
     assert '<option value="WITA" selected>WITA (zona daerah)</option>' in shown
 
@@ -160,7 +160,7 @@ def test_granting_an_extension_moves_the_deadline_and_refusing_needs_a_comment(
     browser = web.browser(web.world.COORDINATOR)
     page = browser.get("/coordinator").text
     assert f'id="extension-{asked.id}"' in page and "Bupati sedang dinas" in page
-    assert "15 Feb 2026 23:59 WITA" in page  # asked until, in the region's zone
+    assert "15 Feb 2026 23.59 WITA" in page  # asked until, in the region's zone
 
     refused = browser.post_form(f"/coordinator/extensions/{asked.id}",
                                 {"decision": "refuse", "comment": ""}, page="/coordinator")
@@ -230,7 +230,8 @@ def test_the_cohort_export_is_a_csv_of_every_region(web: Web) -> None:
     assert set(rows) == {CODE, "33.74"}
     bpn = rows[CODE]
     assert (bpn["region"], bpn["province"], bpn["zone"], bpn["stage_code"], bpn["stage"]) == (
-        "Kota Balikpapan", "Kalimantan Timur", "WITA", "assessment", "Invited / assessment")
+        "Kota Balikpapan", "Kalimantan Timur", "WITA", "assessment",
+        "Diundang / asesmen kesiapan")
     assert (bpn["deadline_utc"], bpn["deadline_local"], bpn["deadline_origin"]) == (
         "2026-02-01T15:59:00Z", "2026-02-01 23:59 WITA", "region")
     assert bpn["entered_utc"] == "2026-01-05T02:00:00Z"
@@ -278,11 +279,13 @@ def test_the_printable_report_holds_the_history(web: Web) -> None:
     page = response.text
     assert '<link rel="stylesheet" href="/static/print.css">' in page
     assert "Laporan status: 64.71 Kota Balikpapan" in page
-    assert "<strong>MoU</strong>" in page and "Kalimantan Timur (WITA)" in page
-    assert "Readiness assessment result" in page  # the submission, by its label
-    assert "Invited / assessment → MoU" in page and "assess" in page
+    assert "<strong>Penandatanganan MoU</strong>" in page
+    assert "Kalimantan Timur (WITA)" in page
+    assert "Hasil asesmen kesiapan" in page  # the submission, by its label
+    assert "Diundang / asesmen kesiapan → Penandatanganan MoU" in page
+    assert "Catat hasil asesmen kesiapan" in page  # the transition, by its label
     assert web.world.ASSESSOR in page
-    assert "1 Mar 2026 23:59 WITA" in page and "1 Mar 2026 22:59 WIB" in page
+    assert "1 Mar 2026 23.59 WITA" in page and "1 Mar 2026 22.59 WIB" in page
     assert "MoU &lt;b&gt;ditandatangani&lt;/b&gt; Maret" in page  # escaped, never markup
 
 
@@ -355,7 +358,7 @@ def test_a_regions_own_coordinator_sees_and_exports_only_its_regions(web: Web) -
         "cohort": web.world.COHORT, "state": "assessment", "day": "2026-02-10"},
         page="/coordinator")
     assert cohort_date.status_code == 403
-    assert ("hanya koordinator tingkat program yang dapat menetapkan tenggat angkatan"
+    assert ("hanya koordinator tingkat program yang dapat menetapkan tenggat kohort"
             in cohort_date.text)
 
 

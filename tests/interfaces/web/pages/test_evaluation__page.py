@@ -83,17 +83,19 @@ def test_the_ranking_and_its_bars_carry_the_computed_indices(web: Web,
     assert page.status_code == 200
     text = page.text
     # The open window is chosen, its times in WIB.
-    assert "1 Jun 2026 00:00 WIB" in text and "30 Jun 2026 23:59 WIB" in text
-    assert "Peringkat Smart City 2026 pada 2026-H1" in text
+    assert "1 Jun 2026 00.00 WIB" in text and "30 Jun 2026 23.59 WIB" in text
+    assert "Peringkat Smart City 2026 pada Semester I 2026" in text
     assert bars(chart(text, "chart-ranking")) == [
         ("1. Kota Jayapura", "3.50", 3.5), ("2. Kota Balikpapan", "3.00", 3.0),
         ("– Kota Semarang", "belum ada laporan", None)]
     ranking = chart(text, "chart-ranking")
-    assert ranking.get("role") == "img" and ranking.find(f"{SVG}title") is not None
+    title = ranking.find(f"{SVG}title")
+    assert ranking.get("role") == "img" and title is not None
+    assert title.text == "Indeks capaian Smart City 2026 pada Semester I 2026"  # not "2026-H1"
     # The table: rank, index and each part's mean.
     row = re.search(r'<tr id="row-64.71".*?</tr>', text, re.S)
     assert row is not None
-    cells = re.findall(r"<td>(.*?)</td>", row.group(0), re.S)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)
     assert cells[0] == "2" and "<strong>3.00</strong>" in cells[3]
     assert cells[4:] == ["3.00", "4.00", "3.00", "2.00", "4.00"]
 
@@ -121,7 +123,7 @@ def test_scores_per_dimension_have_their_own_chart(web: Web, scored: Any) -> Non
     assert bars(chart(newest, "chart-ranking")) == [
         ("– Kota Denpasar", "belum ada laporan", None)]
     page = browser.get(f"/evaluation?window=2026-H1&region={BALIKPAPAN}").text
-    assert "Peringkat Smart City 2026 pada 2026-H1" in page
+    assert "Peringkat Smart City 2026 pada Semester I 2026" in page
     assert bars(chart(page, "chart-dimensions")) == [
         ("Smart Economy", "belum lengkap", None), ("Smart Governance", "4.00", 4.0)]
     elsewhere = browser.get(f"/evaluation?cohort=Smart City 2027&region={BALIKPAPAN}")
@@ -211,7 +213,7 @@ def test_a_late_return_is_refused_until_a_coordinator_extends_the_window(
     late = opd.post_form("/evaluation/submit", {"window": "2026-H1", "region": BALIKPAPAN},
                          page="/evaluation")
     assert late.status_code == 409
-    assert "window 2026-H1 closed 2026-07-01 00:59:59 WITA" in late.text
+    assert "jendela 2026-H1 sudah ditutup 1 Juli 2026 pukul 00.59 WITA" in late.text
 
     coordinator = web.browser(web.world.COORDINATOR)
     done = coordinator.post_form("/evaluation/extend", {
@@ -223,7 +225,7 @@ def test_a_late_return_is_refused_until_a_coordinator_extends_the_window(
         assert (ext.region_code, ext.until) == (
             BALIKPAPAN, datetime(2026, 7, 6, 15, 59, tzinfo=UTC))  # 23:59 WITA
     shown = coordinator.get(done.headers["location"]).text
-    assert "dapat menyerahkan sampai 6 Jul 2026 23:59 WITA" in shown
+    assert "dapat menyerahkan sampai 6 Jul 2026 23.59 WITA" in shown
 
     accepted = opd.post_form("/evaluation/submit", {"window": "2026-H1",
                                                     "region": BALIKPAPAN},

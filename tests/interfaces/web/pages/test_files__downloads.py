@@ -70,6 +70,6 @@ def test_an_id_out_of_range_is_refused_before_the_database(web: Web, submission_
     r = web.region
     api = web.api(r.mentor).get(f"/api/v1/regions/{r.code}/submissions/{submission_id}/file")
     assert api.status_code == 422, api.text
-    assert api.json()["detail"].startswith("path.submission_id: ")
+    assert api.json()["detail"].startswith("submission_id: must be at ")
     page = web.browser(r.mentor).get(f"/regions/{r.code}/files/{submission_id}")
     assert page.status_code == 422, page.text

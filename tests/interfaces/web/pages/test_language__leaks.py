@@ -45,6 +45,7 @@ from workflows.programme import Programme
 
 LANGS = ("id", "en")
 REGIONAL = "sekretariat.6471@balikpapan.go.id"
+UNREGISTERED = "orang.asing@pemda.go.id"
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +66,15 @@ def leaky(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
         assert asyncio.run(sink.handle_DATA(None, None, envelope)).startswith("250")
     yield lw, Web(lw.world, lw.regions["bimtek_1"], mailbox=sink)
     prog.close()
+
+
+def calendar_text(ics: str) -> str:
+    """What a calendar app shows of a feed: its name, and each event's title and text."""
+    unfolded = re.sub(r"\r?\n[ \t]", "", ics)
+    shown = re.findall(r"^(?:X-WR-CALNAME|SUMMARY|DESCRIPTION|LOCATION)[^:]*:(.*)$", unfolded,
+                       re.MULTILINE)
+    return " ".join(v.replace("\\,", ",").replace("\\;", ";").replace("\\n", " ")
+                    for v in shown)
 
 
 # -- visiting -------------------------------------------------------------------------------
@@ -134,6 +144,7 @@ def coordinator(v: Visit) -> None:
     for stage in lw.regions:
         v.get(f"/regions/{code(lw, stage)}")
     v.get(f"/regions/{g}?done=adopt")
+    v.get(f"/regions/{a}?done=close_bimtek_1")
     v.get(f"/regions/{g}?uploaded=regulation")
     v.get("/coordinator")
     for notice in ("cohort_deadline", "region_deadline", "extension_granted",
@@ -182,7 +193,7 @@ def coordinator(v: Visit) -> None:
     v.post("/coordinator/extensions/999999", {"decision": "grant"}, "/coordinator")
     v.post("/coordinator/outbox/retry", {}, "/coordinator")
     v.post("/coordinator/outbox/retry", {"message": "1"}, "/coordinator")
-    v.post("/accounts/invite", {"email": "belum.terdaftar@pemda.go.id", "locale": "id"},
+    v.post("/accounts/invite", {"email": UNREGISTERED, "locale": "id"},
            "/accounts")
     v.post("/accounts/invite", {"email": lw.opd("bimtek_1"), "locale": "id"}, "/accounts")
     v.post("/evaluation/score", {"window": "2026-H1", "region": code(lw, "implementation"),
@@ -270,19 +281,23 @@ def opd(v: Visit) -> None:
     v.get("/accounts", 403)
     v.get(f"/regions/{code(v.lw, 'mentor_review')}", 403)
     v.get(f"/regions/{a}/files/999999", 404)
+    v.get("/opd/calendar.ics")
 
 
 def opd_revision(v: Visit) -> None:
     v.get("/opd")
     v.post("/opd/quick-wins", {"action": "add_row", "rows": "3"}, "/opd")
     v.post("/opd/quick-wins", {"action": "send", "rows": "2", "qw-0-title": "Portal izin",
-                               "qw-0-dimension": "tidak-ada", "qw-0-element": "",
+                               "qw-0-dimension": "xyz", "qw-0-element": "",
                                "qw-1-description": "Tanpa judul"}, "/opd")
     v.post("/opd/quick-wins", {"action": "send", "rows": "1"}, "/opd")
     v.post("/opd/quick-wins", {"action": "import", "rows": "1"}, "/opd",
-           files={"csv": ("daftar.csv", "judul;dimensi\nA;B;C;D\n".encode())})
+           files={"csv": ("daftar.csv", b"judul;dimensi\nA;B;C;D\n")})
     v.post("/opd/quick-wins", {"action": "import", "rows": "1"}, "/opd",
            files={"csv": ("daftar.xlsx", b"PK\x03\x04")})
+    v.post("/opd/quick-wins", {"action": "import", "rows": "1"}, "/opd", files={"csv": (
+        "daftar.csv", "judul;dimensi;elemen;opd;deskripsi\n"
+        "Portal izin;Smart Governance;Pelayanan publik;DISKOMINFO;Satu pintu\n".encode())})
     v.post("/opd/advance", {"trigger": "resubmit"}, "/opd")
     template = v.client.get(v.url("/quick-wins/template.csv"))
     assert template.status_code == 200
@@ -330,7 +345,7 @@ def head_mou(v: Visit) -> None:
     v.post("/my-region/submit", {"deliverable": "signed_mou"}, "/my-region",
            files={"file": ("", b"")})
     v.post("/my-region/submit", {"deliverable": "signed_mou"}, "/my-region",
-           files={"file": ("mou.pdf", b"")})
+           files={"file": ("nota.pdf", b"")})
 
 
 def head_presentation(v: Visit) -> None:
@@ -416,10 +431,13 @@ def test_every_page_of_a_role_is_in_one_language(leaky: tuple[LeakWorld, Web], r
     checker = Checker.load()
     # The outbox and the mailbox list every email's subject, in its reader's language (the
     # emails' own words are checked in tests/workflows/emails/test_catalogue__language.py).
-    masked = [*lw.masked, *(m.subject for m in lw.mails)]
+    masked = [*lw.masked, *(m.subject for m in lw.mails), UNREGISTERED]
     findings = []
     for where, answer in visit.seen:
-        if "html" in answer.headers.get("content-type", ""):
+        kind = answer.headers.get("content-type", "")
+        if "calendar" in kind:
+            findings += checker.find(where, calendar_text(answer.text), lang, masked)
+        elif "html" in kind:
             findings += checker.find(where, visible(answer.text), lang, masked,
                                      unasked=visible(answer.text, technical=False))
         else:
@@ -430,9 +448,38 @@ def test_every_page_of_a_role_is_in_one_language(leaky: tuple[LeakWorld, Web], r
 
 def test_the_world_has_what_the_pages_are_read_in(leaky: tuple[LeakWorld, Web]) -> None:
     """The stages, the requests and the mail the page checks rely on are really there."""
-    lw, web = leaky
+    lw, _ = leaky
     assert {lw.world.state(r.code) for r in lw.regions.values()} == set(lw.regions)
     kinds = {m.kind for m in lw.mails}
     assert kinds == set(EMAILS.kinds), kinds
     assert {m.lang for m in lw.mails} == {"id", "en"}
     assert lw.pending_request
+
+
+@pytest.mark.parametrize(("html", "lang", "what"), [
+    ("<p>Tahap: Mentor review</p>", "id", "definition text 'Mentor review'"),
+    ("<p>wrong email address or password</p>", "id", "English word 'or'"),
+    ("<button title='Close bimtek I'>x</button>", "id", "definition text 'Close bimtek I'"),
+    ("<p>menyerahkan quick_win_plan v2</p>", "id", "raw key 'quick_win_plan'"),
+    ("<p>queue.action.approve</p>", "id", "catalogue key 'queue.action.approve'"),
+    ("<p>Jalankan smartcity evaluation extend</p>", "id", "a command of the command line"),
+    ("<p>" + "ab12" * 16 + "</p>", "en", "a 64-digit hex digest"),
+    ("<p>Stage: Reviu mentor</p>", "en", "definition text 'Reviu mentor'"),
+    ("<p>Deadline: paling lambat besok</p>", "en", "catalogue text 'paling lambat'"),
+    ("<p>Signed by the head_of_region</p>", "en", "raw key 'head_of_region'"),
+])
+def test_the_checker_finds_what_it_must(html: str, lang: str, what: str) -> None:
+    """The checks are not vacuous: each kind of leak in a small page is found."""
+    found = [f.what for f in Checker.load().find("page", visible(html), lang)]
+    assert what in found, found
+
+
+def test_names_typed_text_and_technical_details_are_not_leaks() -> None:
+    html = ("<p>Kota Balikpapan: Online permits in one portal</p>"
+            "<details class='technical'><summary>Detail teknis</summary>"
+            "<code>" + "ab12" * 16 + "</code></details><script>var the = 1;</script>"
+            "<textarea>typed by the person</textarea><a href='/regions/64.71'>Buka</a>")
+    found = Checker.load().find("page", visible(html), "id",
+                                ["Kota Balikpapan", "Online permits in one portal"],
+                                unasked=visible(html, technical=False))
+    assert found == []

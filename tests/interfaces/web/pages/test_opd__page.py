@@ -49,7 +49,7 @@ def test_deadlines_in_wita_with_wib_alongside_marked_soon_and_overdue(web: Web,
     assert page.status_code == 200
     assert "Tahap sekarang: Bimtek II" in page.text
     assert "Batas (WITA)" in page.text
-    assert "19 Feb 2026 23:59 WITA" in page.text and "19 Feb 2026 22:59 WIB" in page.text
+    assert "19 Feb 2026 23.59 WITA" in page.text and "19 Feb 2026 22.59 WIB" in page.text
     assert '<span class="badge ok">45 hari lagi</span>' in page.text
     clock.advance(days=41)  # (a new sign-in each time: sessions last hours, not weeks)
     soon = web.browser(web.region.opd).get("/opd").text
@@ -117,7 +117,8 @@ def test_upload_stores_a_new_version_by_checksum_then_resubmit(web: Web) -> None
 
     browser = web.browser(region.opd)
     page = browser.get(response.headers["location"]).text
-    assert f"Quick-win plan versi 2 diterima (sha256 {digest[:12]})" in page
+    assert "Rencana quick win versi 2 diterima: rencana revisi.pdf." in page
+    assert digest[:12] not in page  # no hashes on the page
     assert 'value="resubmit"' in page
     resubmitted = browser.post_form("/opd/advance", {
         "trigger": "resubmit", "expected_version": _version(web)}, page="/opd")

@@ -42,11 +42,17 @@ def test_queue_shows_my_waiting_regions_oldest_first_with_the_plan(web: Web, clo
     with web.prog.db.read() as session:
         latest = Records(session).latest_submission(
             web.prog.current_instance(session, "64.71").id, "quick_win_plan")
-    assert f"sha256 {latest.sha256[:12]}" in text and latest.file_name in text
+    assert latest.file_name in text
+    # The checksum only under "Detail teknis", folded away.
+    entry = text[text.index('id="region-64.71"'):]
+    technical = re.search(r'<details class="technical"><summary>Detail teknis</summary>.*?'
+                          r"</details>", entry, re.S)
+    assert technical is not None and latest.sha256 in technical.group(0)
+    assert text.count(latest.sha256[:12]) == 1
     assert "Online permits in one portal" in text and "Smart Governance" in text
     assert "Putaran 1" in text
     # Shown in the region's zone with WIB alongside: entered at 02:00Z on 7 Jan.
-    assert "7 Jan 2026 10:00 WITA" in text and "7 Jan 2026 09:00 WIB" in text
+    assert "7 Jan 2026 10.00 WITA" in text and "7 Jan 2026 09.00 WIB" in text
     # The form carries the version the decision is made on.
     assert f'name="expected_version" value="{_version(web, "64.71")}"' in text
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from config.language import using
 from engine import load_definition, load_definition_file
-from interfaces.web import diagram_svg
-from interfaces.web.diagram_svg import NODE_H, NODE_W, layout, svg
+from interfaces.web import diagram_layout, diagram_svg
+from interfaces.web.diagram_layout import NODE_H, NODE_W, layout
+from interfaces.web.diagram_svg import svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 MASTER_PLAN = Path(__file__).resolve().parents[3] / "workflows/master_plan/master_plan.yaml"
@@ -165,7 +166,7 @@ def test_edges_carry_the_transitions_indonesian_labels_wrapped_to_their_room() -
     # than the room it was wrapped for.
     for drawn in lay.drawn.values():
         for line in drawn.label.lines:
-            assert len(line) * diagram_svg.EDGE_CHAR <= diagram_svg.LABEL_W + 1, line
+            assert len(line) * diagram_layout.EDGE_CHAR <= diagram_layout.LABEL_W + 1, line
         low, high = drawn.label.extent
         assert low >= 0 and high <= lay.width
     long_state = next(g for g in root.iterfind(".//s:g[@data-state]", NS)
@@ -180,7 +181,7 @@ def test_the_gap_above_a_state_holds_the_labels_of_the_edges_into_it() -> None:
     for drawn in lay.drawn.values():
         label = drawn.label
         top = label.y - 12
-        bottom = label.y + (len(label.lines) - 1) * diagram_svg.EDGE_LINE + 3
+        bottom = label.y + (len(label.lines) - 1) * diagram_layout.EDGE_LINE + 3
         low, high = label.extent
         for n in lay.nodes.values():  # no label lies on a box
             assert (high <= n.x or n.right <= low or bottom <= n.y or n.bottom <= top), (
