@@ -176,3 +176,24 @@ if __name__ == "__main__":  # python -m config.messages compile
     if sys.argv[1:] != ["compile"]:
         sys.exit("usage: python -m config.messages compile")
     print(f"compiled {len(compile_all())} message catalogues")
+
+
+class InSentence:
+    """A label written inside a sentence: "cannot *withdraw the region*", not "cannot
+    *Withdraw the region*" (its first letter lowered, unless it begins an acronym such as
+    "MoU" or "OPD")."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        written = str(self.value)
+        first = written.split(" ", 1)[0]
+        if len(first) > 1 and first[0].isupper() and first[1:] == first[1:].lower():
+            written = written[0].lower() + written[1:]
+        return format(written, spec)
+
+    def __str__(self) -> str:
+        return format(self)

@@ -13,7 +13,7 @@ page, the API answer and the command line each read it in their person's languag
 
 from __future__ import annotations
 
-from config.messages import Message, has
+from config.messages import InSentence, Message, has
 
 
 class WorkflowError(Exception):
@@ -88,7 +88,7 @@ class GuardFailed(WorkflowError):
                  action: object | None = None) -> None:
         self.trigger = trigger
         self.reasons = reasons
-        super().__init__(Message("engine.guard_failed", action=action or trigger,
+        super().__init__(Message("engine.guard_failed", action=InSentence(action or trigger),
                                  reasons=_Joined(reasons)))
 
 

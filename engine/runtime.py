@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 import engine.deadlines as deadlines
 import engine.refusals as refusals
-from config.messages import Message
+from config.messages import InSentence, Message
 from engine.context import TransitionContext
 from engine.contracts import (
     ActionEvent,
@@ -346,7 +346,7 @@ class WorkflowEngine:
                     possible=refusals.actions_named(d, possible))
             action = next(t for t in d.transitions if t.trigger == trigger)
             raise TransitionNotAllowed(
-                "engine.not_now", action=action.label or d.transition_label(action),
+                "engine.not_now", action=InSentence(action.label or d.transition_label(action)),
                 subject=instance.subject,
                 stage=refusals.stage_named(d, instance.state),
                 possible=refusals.actions_named(d, possible))

@@ -10,18 +10,22 @@ and the ``title``, ``aria-label``, ``placeholder`` and ``alt`` attributes and a 
 there in a language:
 
 - in Indonesian: every English text of the definition (``master_plan.yaml`` and the dimensions
-  file) that differs from the Indonesian one, every English text of the message catalogue
-  (its fragments between placeholders of at least :data:`FRAGMENT` characters that no
-  Indonesian text contains), and English sentence words (:data:`ENGLISH_WORDS`), which no
-  Indonesian sentence uses;
+  file) that differs from the Indonesian one; every English text of the message catalogue
+  that differs from the Indonesian (its pieces between placeholders of at least
+  :data:`FRAGMENT` characters that no Indonesian text contains, and short texts such as a
+  button's "Upload" whole, when no Indonesian text uses them as words); and English sentence
+  words (:data:`ENGLISH_WORDS`), which no Indonesian sentence uses, so an error written in
+  English in the code is found even though it is in no catalogue;
 - in English: the mirror, with Indonesian definition and catalogue texts and
   :data:`INDONESIAN_WORDS`;
 - in both: raw keys of the definition (deliverables, states, triggers, roles), the email
-  kinds and the catalogue (``region.title``); a ``smartcity ...`` command, a SHA-256 or a
-  64-digit hex digest, unless in a "technical details" section the reader opens to see it.
+  kinds and the catalogue (``queue.action.approve``); a ``smartcity ...`` command, a SHA-256
+  or a 64-digit hex digest, unless in a "technical details" section the reader opens to see
+  it.
 
 What a person typed or is called (region, OPD and people names, addresses, comments, file
-names) is user content, masked before the checks (:meth:`Checker.find` takes the list).
+names, links) is user content, masked before the checks (:meth:`Checker.find` takes the
+list), as is the programme's own name; :data:`SAME_IN_BOTH` is the whole allow-list.
 
 :func:`build` makes the world both tests read: regions of a 2026 cohort in several stages, an
 account for every role in either language, extension requests, invitations and resets, and
@@ -48,7 +52,7 @@ from config import messages
 from notifications.models import OutboxMessage
 from workflows.access import accounts, invitations, roster
 from workflows.background import tick
-from workflows.deadlines import extensions
+from workflows.deadlines import extensions, setting
 from workflows.directory import imports, registration
 from workflows.directory.models import Province, Region
 from workflows.emails.catalogue import EMAILS
@@ -64,8 +68,8 @@ MASTER_PLAN_FILE = ROOT / "workflows" / "master_plan" / "master_plan.yaml"
 #: The shortest catalogue fragment looked for: shorter ones ("Status", "Versi") may be the
 #: same word in both languages or part of a name.
 FRAGMENT = 12
-#: Shorter texts are looked for whole (a button's "Upload"), from this length on.
-SHORT = 5
+#: Shorter texts (a button's "Upload", a link's "Back") are looked for whole, from this length on.
+SHORT = 4
 
 #: Words of an English sentence that no Indonesian sentence uses.
 ENGLISH_WORDS = frozenset({
@@ -86,8 +90,10 @@ INDONESIAN_WORDS = frozenset({
     "menunggu",
 })
 
-#: Names that are the same in both languages (the programme's own name), never a leak.
-SAME_IN_BOTH = frozenset({"gerakan menuju 100 smart city"})
+#: Words that are the same in both languages, never a leak: the programme's own name (masked
+#: like a region's) and a word Indonesian has too.
+PROGRAMME = "Gerakan Menuju 100 Smart City"
+SAME_IN_BOTH = frozenset({PROGRAMME.lower(), "final"})
 
 RAW_HINTS = (
     (re.compile(r"\bsmartcity\s+[a-z]"), "a command of the command line"),
@@ -251,7 +257,7 @@ class Checker:
         """Whatever in ``text`` (a reader's text, in ``lang``) is not of that language; the
         checksums and commands are looked for in ``unasked`` (the text shown without asking,
         :func:`visible` with ``technical=False``) when given."""
-        shown = mask(text, masked)
+        shown = mask(text, [*masked, PROGRAMME])
         low = shown.lower()
         found: list[Finding] = []
 
@@ -269,6 +275,8 @@ class Checker:
             if at >= 0:
                 hit(f"catalogue text {piece!r}", at, at + len(piece))
         for label in self.short[lang]:
+            if label.lower() in SAME_IN_BOTH:
+                continue
             m = re.search(rf"(?<!\w){re.escape(label.lower())}(?!\w)", low)
             if m:
                 hit(f"catalogue text {label!r}", m.start(), m.end())
@@ -290,7 +298,7 @@ class Checker:
         for m in KEYLIKE.finditer(shown):
             if m.group(0) in self.msgids:
                 hit(f"catalogue key {m.group(0)!r}", m.start(), m.end())
-        plain = shown if unasked is None else mask(unasked, masked)
+        plain = shown if unasked is None else mask(unasked, [*masked, PROGRAMME])
         for pattern, what in RAW_HINTS:
             m = pattern.search(plain)
             if m:
@@ -335,6 +343,7 @@ REASONS = ("Data baseline dari BPS baru tersedia pertengahan Maret.",
            "Kepala OPD sedang dinas luar.", "Menunggu tanda tangan sekretaris daerah.")
 REFUSAL = "Data BPS sementara dapat dipakai."
 GRANT = "Disetujui; mohon tidak diperpanjang lagi."
+OVERRIDE = "Menyesuaikan jadwal rapat paripurna DPRD."
 
 
 @dataclass
@@ -370,11 +379,12 @@ class LeakWorld:
 
     @property
     def prog(self) -> Programme:
-        return self.world.prog  # type: ignore[no-any-return]
+        prog: Programme = self.world.prog
+        return prog
 
     def opd(self, stage: str, lang: str = "id") -> str:
         """The address of an OPD of the region in ``stage`` that reads ``lang``."""
-        return list(self.regions[stage].opds.values())[0 if lang == "id" else 1]  # type: ignore[no-any-return]
+        return str(list(self.regions[stage].opds.values())[0 if lang == "id" else 1])
 
 
 def _person(prog: Programme, email: str, name: str, role: str, region: str = "") -> None:
@@ -421,6 +431,12 @@ def build(prog: Programme, folder: Path, clock: Clock) -> LeakWorld:
     world.submit(a.code, "questionnaire", a.opds["DINKES"])
     world.submit(regions["adoption"].code, "regulation", world.COORDINATOR)
 
+    # A cohort's date for a stage (in WIB) and a region's own date (in its zone).
+    setting.set_cohort_deadline(prog, world.COHORT, "presentation", date(2026, 3, 31),
+                                zone="WIB", actor=world.COORDINATOR)
+    setting.set_region_deadline(prog, regions["mou"].code, "mou", date(2026, 4, 30),
+                                actor=world.COORDINATOR, comment=OVERRIDE)
+
     # Extension requests of Balikpapan's OPDs: one refused, one granted, one pending.
     def ask(email: str, day: date, reason: str) -> int:
         return extensions.request_extension(prog, a.code, day, reason, actor=email).id
@@ -456,6 +472,7 @@ def build(prog: Programme, folder: Path, clock: Clock) -> LeakWorld:
         mails = [Mail(m.kind, m.recipient, langs.get(m.recipient, prog.settings.mail_locale),
                       m.subject, m.text_body, m.html_body, m.raw) for m in rows]
     masked = [*names, *langs, world.COHORT, REJECTION, APPROVAL, *REASONS, REFUSAL, GRANT,
+              OVERRIDE,
               "Tim Koordinator 100 Smart City", "Tim Penilai", "Koordinator Nasional Dua",
               "Sekretariat Smart City Balikpapan",
               *(name for name, _ in OPD_NAMES.values()), *OPD_NAMES,

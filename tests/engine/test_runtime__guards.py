@@ -84,7 +84,7 @@ def test_a_failing_guard_raises_its_reason_and_writes_nothing(workflow, clock):
 
     assert info.value.trigger == "accept"
     assert info.value.reasons == ["the editor has not agreed yet"]
-    assert str(info.value) == "cannot Accept: the editor has not agreed yet"
+    assert str(info.value) == "cannot accept: the editor has not agreed yet"
     after = wf.instance(iid)
     assert (after.state, after.version, after.entered_at) == (
         before.state, before.version, before.entered_at)
@@ -154,7 +154,7 @@ def test_comment_required_refuses_a_missing_or_blank_comment(workflow, comment):
         wf.fire(iid, "reject", REVIEWER, comment=comment)
 
     assert [str(r) for r in info.value.reasons] == [
-        "a comment is required to Reject: say what must change"]
+        "a comment is required: say what must change"]
     assert wf.instance(iid).version == version
     assert wf.history(iid)[-1]["trigger"] == "send"
 

@@ -45,11 +45,9 @@ def _dummy_hash() -> str:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInputError(
-            f"a password needs at least {MIN_PASSWORD} characters; choose a longer one")
+        raise InvalidInputError("access.password_short", n=MIN_PASSWORD)
     if password.strip() != password or not password.isprintable():
-        raise InvalidInputError("a password cannot start or end with spaces or hold "
-                                "control characters")
+        raise InvalidInputError("access.password_spaces")
 
 
 def registered(session: Session, email: str) -> bool:
@@ -66,17 +64,13 @@ def create(prog: Programme, email: str, password: str, *, is_admin: bool = False
     address = normalise_email_arg(email, "email")
     _check_password(password)
     if locale not in LOCALES:
-        raise InvalidInputError(f"locale must be one of {', '.join(LOCALES)}, not {locale!r}")
+        raise InvalidInputError("access.locale_unknown", known=list(LOCALES), given=locale)
     now = prog.engine.clock()
     with prog.db.transaction() as session:
         if session.execute(select(Account.id).where(Account.email == address)).first():
-            raise InvalidInputError(
-                f"{address} already has an account; use 'smartcity account password' to "
-                "change its password")
+            raise InvalidInputError("access.account_exists", address=address)
         if not is_admin and not registered(session, address):
-            raise NotFoundError(
-                f"nobody is registered as {address}; add the person ('smartcity person add') "
-                "or the OPD ('smartcity opd add') first, or create an --admin account")
+            raise NotFoundError("access.not_registered", address=address)
         account = Account(email=address, password_hash=_hasher.hash(password),
                           is_admin=is_admin, locale=locale, created_at=now)
         session.add(account)
@@ -116,8 +110,7 @@ def _find(session: Session, address: str) -> Account:
     account = session.execute(
         select(Account).where(Account.email == address)).scalar_one_or_none()
     if account is None:
-        raise NotFoundError(f"no account for {address}; create one with "
-                            "'smartcity account add'")
+        raise NotFoundError("access.no_account", address=address)
     return account
 
 
@@ -190,7 +183,7 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
 def account_by_id(session: Session, account_id: int) -> Account:
     account = session.get(Account, account_id)
     if account is None:
-        raise NotFoundError(f"no account {account_id}")
+        raise NotFoundError("access.no_account_id", id=account_id)
     return account
 
 
@@ -206,7 +199,7 @@ def account_for_email(session: Session, email: str, now: datetime,
         select(Account).where(col(Account.email) == address)).scalar_one_or_none()
     if account is None:
         if not registered(session, address):
-            raise NotAuthenticated(f"{address} is no longer registered; ask a coordinator")
+            raise NotAuthenticated("access.no_longer_registered", address=address)
         account = Account(email=address, password_hash="!" + secrets.token_hex(16),
                           created_at=now)
         session.add(account)
@@ -215,8 +208,7 @@ def account_for_email(session: Session, email: str, now: datetime,
         raise NotAuthenticated("signin.disabled", address=address)
     if issued_at is not None and account.links_valid_after is not None \
             and issued_at < account.links_valid_after:
-        raise NotAuthenticated("this link was sent before the password was changed; sign in "
-                               "with the new password")
+        raise NotAuthenticated("access.link_before_password")
     return account
 
 

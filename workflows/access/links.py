@@ -88,10 +88,9 @@ def peek(settings: Settings, token: str, now: datetime) -> OpenedLink:
         issued = datetime.fromtimestamp(int(data["i"]), UTC)
         str(data["n"])
     except (BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError):
-        raise NotAuthenticated("this link is not valid (it may have been cut short in the "
-                               "email); sign in with your password instead") from None
+        raise NotAuthenticated("access.link_invalid") from None
     if now >= datetime.fromtimestamp(expires, UTC):
-        raise NotAuthenticated("this link has expired; sign in with your password instead")
+        raise NotAuthenticated("access.link_expired")
     return OpenedLink(email, path, issued)
 
 
@@ -100,8 +99,7 @@ def redeem(session: Session, settings: Settings, token: str, now: datetime) -> O
     opened = peek(settings, token, now)
     nonce = str(_serializer(settings).loads(token)["n"])
     if session.execute(select(UsedLink.nonce).where(UsedLink.nonce == nonce)).first():
-        raise NotAuthenticated("this link was already used; sign in with your password "
-                               "instead")
+        raise NotAuthenticated("access.link_used")
     session.add(UsedLink(nonce=nonce, email=opened.email, used_at=now))
     session.flush()  # a concurrent second opening fails on the primary key here
     return opened
@@ -129,8 +127,7 @@ def calendar_email(settings: Settings, token: str) -> tuple[str, datetime]:
         data = URLSafeSerializer(secret_key(settings), salt=CALENDAR_SALT).loads(token)
         return str(data["e"]), datetime.fromtimestamp(int(data["i"]), UTC)
     except (BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError):
-        raise NotAuthenticated("this calendar address is not valid; copy it again from "
-                               "your page") from None
+        raise NotAuthenticated("opd.calendar_invalid") from None
 
 
 # -- why a link no longer works -------------------------------------------------------------

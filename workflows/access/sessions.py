@@ -77,7 +77,7 @@ def issue_token(session: Session, account: Account, name: str, now: datetime,
     """A new bearer token; the secret is returned once and never stored."""
     name = name.strip()
     if not name or len(name) > 100:
-        raise InvalidInputError("a token needs a name of 1 to 100 characters (what it is for)")
+        raise InvalidInputError("access.token_name")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(token_hash=digest(secret), account_id=account.id or 0, name=name,
                      created_at=now,
@@ -109,7 +109,7 @@ def revoke_token(session: Session, account: Account, token_id: int, now: datetim
                                col(ApiToken.revoked_at).is_(None))
         .values(revoked_at=now))
     if not result.rowcount:  # type: ignore[attr-defined]
-        raise NotFoundError(f"you have no active token {token_id}")
+        raise NotFoundError("access.no_token", id=token_id)
 
 
 

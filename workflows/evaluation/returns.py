@@ -28,6 +28,7 @@ from workflows.directory.actors import Acting, acting, display_name
 from workflows.directory.models import Region
 from workflows.directory.regions import find_region
 from workflows.evaluation.models import EvaluationReturn, EvaluationWindow, WindowExtension
+from workflows.evaluation.naming import window_title
 from workflows.evaluation.windows import find_window
 from workflows.master_plan import IMPLEMENTATION
 from workflows.programme import Programme
@@ -87,7 +88,8 @@ def extend_window(prog: Programme, window_ref: str, region_ref: str, until: date
         check_region_scope(actor, region.code, Message("evaluation.error.action.extend_own"))
         now = prog.engine.clock()
         if until <= window.closes_at:
-            raise InvalidInputError("evaluation.error.already_runs", window=window.name,
+            raise InvalidInputError("evaluation.error.already_runs",
+                                    window=window_title(window.name),
                                     until=Moment(window.closes_at, region.tz))
         if until <= now:
             raise InvalidInputError("evaluation.error.already_passed",
@@ -158,7 +160,7 @@ def _gate(session: Session, window: EvaluationWindow, region: Region,
     action = Message("evaluation.error.action.submit")
     if now < window.opens_at:
         raise GuardFailed("submit_return", [Message(
-            "evaluation.error.not_open_yet", window=window.name,
+            "evaluation.error.not_open_yet", window=window_title(window.name),
             opens=Moment(window.opens_at, region.tz),
             closes=Moment(window.closes_at, region.tz))], action=action)
     if now < window.closes_at:
@@ -169,9 +171,10 @@ def _gate(session: Session, window: EvaluationWindow, region: Region,
     if ext is not None and now < ext.until:
         return ext.until
     closed = Moment(window.closes_at, region.tz)
-    why = (Message("evaluation.error.extension_ended", window=window.name, closed=closed,
+    title = window_title(window.name)
+    why = (Message("evaluation.error.extension_ended", window=title, closed=closed,
                    region=region.code, ended=Moment(ext.until, region.tz)) if ext is not None
-           else Message("evaluation.error.closed", window=window.name, closed=closed,
+           else Message("evaluation.error.closed", window=title, closed=closed,
                         region=region.code))
     raise GuardFailed("submit_return", [why], action=action)
 

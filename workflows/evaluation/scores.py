@@ -24,6 +24,7 @@ from workflows.directory.models import CohortMember, Province, Region
 from workflows.directory.regions import find_region
 from workflows.evaluation import DECIMALS, PARTS
 from workflows.evaluation.models import EvaluationReturn, EvaluationScore, EvaluationWindow
+from workflows.evaluation.naming import window_title
 from workflows.evaluation.returns import check_region_scope
 from workflows.evaluation.windows import find_window
 from workflows.programme import Programme
@@ -68,7 +69,7 @@ def score(prog: Programme, region_ref: str, window_ref: str, part: str, value: f
             EvaluationReturn.region_code == region.code)).scalar_one_or_none()
         if ret is None or ret.id is None:
             raise NotFoundError("evaluation.error.no_return", region=region.code,
-                                window=window.name)
+                                window=window_title(window.name))
         row = session.execute(select(EvaluationScore).where(
             EvaluationScore.return_id == ret.id, EvaluationScore.part == part,
             EvaluationScore.dimension == dim, EvaluationScore.assessor == actor.identity)

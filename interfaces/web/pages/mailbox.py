@@ -51,9 +51,7 @@ MAX_NUMBER = 2**63 - 1
 def _mailbox(request: Request) -> MailSink:
     sink: MailSink | None = getattr(request.app.state, "mailbox", None)
     if sink is None:
-        raise NotFoundError(
-            "this server has no mailbox: it sends email to the configured mail server. To "
-            "read the email here instead, start it with 'smartcity serve --smtp-sink'")
+        raise NotFoundError("mailbox.none")
     return sink
 
 

@@ -149,7 +149,8 @@ def test_each_stage_is_reached_in_order(cli, cast) -> None:
 def test_withdraw_needs_a_comment_and_ends_the_region(cli, cast) -> None:
     cli.setup_region()
     line = cli.fail("advance", cast.region, "withdraw", "--as", cast.coordinator)
-    assert line == "error: cannot withdraw: a comment is required to withdraw: say what must change"
+    assert line == ("error: cannot withdraw the region from the programme: a comment is "
+                    "required: say what must change")
     out = cli.ok("advance", cast.region, "withdraw", "--as", cast.coordinator,
                  "-m", "Regional budget cut")
     assert out.startswith("64.71: Invited / assessment -> Withdrawn (version ")
@@ -171,8 +172,8 @@ def test_review_rounds_come_from_the_environment(cli, cast, fresh_settings,
             for r in cli.table(cli.ok("actions", cast.region, "--as", cast.coordinator))}
     assert rows["grant_extra_round"] == "yes"
     assert cli.fail("advance", cast.region, "grant_extra_round", "--as", cast.coordinator) == (
-        "error: cannot grant_extra_round: a comment is required to grant_extra_round: say what "
-        "must change")
+        "error: cannot grant one more revision round: a comment is required: say what must "
+        "change")
     out = cli.ok("advance", cast.region, "grant_extra_round", "--as", cast.coordinator,
                  "-m", "One more round for the budget")
     assert out.startswith("64.71: Review escalated -> Revision (version ")

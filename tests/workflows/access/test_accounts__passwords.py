@@ -47,7 +47,7 @@ def test_a_weaker_hash_is_upgraded_at_the_next_sign_in(world: Any,
 
 
 def test_only_registered_people_and_long_passwords(world: Any) -> None:
-    with pytest.raises(NotFoundError, match="smartcity person add"):
+    with pytest.raises(NotFoundError, match="register the person or the OPD first"):
         accounts.create(world.prog, "stranger@example.go.id", PASSWORD)
     with pytest.raises(InvalidInputError, match="at least 10 characters"):
         accounts.create(world.prog, world.COORDINATOR, "short")

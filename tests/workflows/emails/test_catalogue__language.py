@@ -19,6 +19,7 @@ import pytest
 from languagekit import (  # type: ignore[import-not-found]
     Checker,
     Clock,
+    Finding,
     LeakWorld,
     Mail,
     build,
@@ -47,7 +48,7 @@ def mailed(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
     prog.close()
 
 
-def check(mail: Mail, masked: list[str]) -> list[object]:
+def check(mail: Mail, masked: list[str]) -> list[Finding]:
     checker = Checker.load()
     where = f"[{mail.lang}] {mail.kind} to {mail.recipient}"
     return [*checker.find(f"{where} (subject)", mail.subject, mail.lang, masked),

@@ -48,7 +48,7 @@ def test_a_return_in_the_window_then_a_late_one_refused_clearly(world: Any, cloc
     windows.ensure_windows(prog, 2026)
 
     at(clock, datetime(2026, 5, 31, 16, 0, tzinfo=UTC))
-    with pytest.raises(GuardFailed, match=r"2026-H1 is not open yet: it opens "
+    with pytest.raises(GuardFailed, match=r"Semester I 2026 is not open yet: it opens "
                                           r"1 June 2026 at 01:00 WITA"):
         evaluation_returns.submit_return(prog, BALIKPAPAN, "2026-H1", bpn.opd)
 
@@ -67,7 +67,7 @@ def test_a_return_in_the_window_then_a_late_one_refused_clearly(world: Any, cloc
     with pytest.raises(GuardFailed) as refused:
         evaluation_returns.submit_return(prog, BALIKPAPAN, "2026-H1", bpn.opd)
     assert str(refused.value) == (
-        "cannot submit an evaluation return: window 2026-H1 closed 1 July 2026 at 00:59 WITA; "
+        "cannot submit an evaluation return: window Semester I 2026 closed 1 July 2026 at 00:59 WITA; "
         "a coordinator can extend it for 64.71 on the evaluation page")
     assert returns(prog) == before
 

@@ -51,7 +51,7 @@ def test_scores_keep_to_the_scale_and_to_assessors(world: Any, returned: Any) ->
         scores.score(prog, BALIKPAPAN, "2026-H1", "output", 3, opd)
     with pytest.raises(PermissionDenied, match=r"(?i)only assessor or coordinator may score"):
         scores.score(prog, BALIKPAPAN, "2026-H1", "output", 3, returned[BALIKPAPAN].mentor)
-    with pytest.raises(NotFoundError, match=r"33.74 has no evaluation return in 2026-H1"):
+    with pytest.raises(NotFoundError, match=r"33.74 has no evaluation return in Semester I 2026"):
         scores.score(prog, SEMARANG, "2026-H1", "output", 3, world.ASSESSOR)
     with prog.db.read() as session:
         assert session.execute(select(func.count()).select_from(EvaluationScore)).scalar_one() == 0

@@ -113,12 +113,12 @@ CASES: dict[str, Refusal] = {
     # -- a comment is required -------------------------------------------------------
     "reject-without-comment": Refusal(
         "mentor_review", lambda w, r, o: actions.review(w.prog, r.code, "reject", r.mentor),
-        GuardFailed, r"(?i)^cannot reject with comments .*: a comment is required to reject "
-        r"with comments .*: say what must change$"),
+        GuardFailed, r"(?i)^cannot reject with comments .*: a comment is required: say what "
+        r"must change$"),
     "reject-with-blank-comment": Refusal(
         "mentor_review",
         lambda w, r, o: actions.review(w.prog, r.code, "reject", r.mentor, comment="  \n "),
-        GuardFailed, r"(?i)a comment is required to reject"),
+        GuardFailed, r"(?i)^cannot reject with comments .*: a comment is required"),
     "withdraw-without-comment": Refusal(
         "bimtek_2", lambda w, r, o: w.fire(r.code, "withdraw", COORDINATOR),
         GuardFailed, r"(?i)^cannot withdraw the region from the programme: a comment is "

@@ -97,3 +97,29 @@ def test_an_unknown_address_and_a_validator_message_are_worded_too(web: Web) -> 
     assert id_.status_code == en.status_code == 422
     assert "tidak boleh memuat karakter NUL" in id_.json()["detail"]
     assert "must not contain NUL characters" in en.json()["detail"]
+
+
+def test_an_internal_error_is_logged_and_answered_in_the_language(web: Web) -> None:
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    web.app.add_api_route("/api/v1/boom", boom)
+    web.app.add_api_route("/boom", boom)
+    id_, en = _both(web, web.world.COORDINATOR, lambda api: api.get("/api/v1/boom"))
+    assert id_.status_code == en.status_code == 500
+    assert id_.json() == {"detail": "terjadi kesalahan internal; kesalahan ini sudah dicatat",
+                          "error": "InternalError", "code": "web.internal"}
+    assert en.json()["detail"] == "internal error; it has been logged"
+    page = web.anonymous().get("/boom?lang=en")
+    assert (page.status_code, page.text) == (500, "internal error; it has been logged")
+    assert "a bug" not in id_.text + page.text
+
+
+def test_a_page_that_does_not_exist_is_worded_in_the_page_language(web: Web) -> None:
+    browser = web.browser(web.world.COORDINATOR)
+    missing = browser.get("/tidak-ada")
+    assert missing.status_code == 404
+    assert "halaman atau data ini tidak ditemukan" in missing.text
+    assert "Not Found" not in missing.text
+    english = browser.get("/tidak-ada?lang=en")
+    assert english.status_code == 404 and "not found" in english.text

@@ -61,7 +61,7 @@ def test_account_needs_a_registered_person_and_a_long_password(web: Web) -> None
     assert short.status_code == 422 and "at least 10 characters" in short.json()["detail"]
     stranger = admin.post("/api/v1/accounts", json={"email": "stranger@example.go.id",
                                                      "password": PASSWORD})
-    assert stranger.status_code == 404 and "smartcity person add" in stranger.json()["detail"]
+    assert stranger.status_code == 404 and "register the person or the OPD first" in stranger.json()["detail"]
     made = admin.post("/api/v1/accounts", json={"email": web.region.mentor,
                                                  "password": PASSWORD})
     assert made.status_code == 201

@@ -240,7 +240,7 @@ def test_the_cohort_export_is_a_csv_of_every_region(web: Web) -> None:
     assert rows["33.74"]["deadline_utc"] == "" and rows["33.74"]["zone"] == "WIB"
 
     unknown = browser.get("/coordinator/export/cohort.csv", params={"cohort": "Tidak Ada"})
-    assert unknown.status_code == 404 and "tidak ada angkatan" in unknown.text
+    assert unknown.status_code == 404 and "tidak ada kohort “Tidak Ada”" in unknown.text
     huge = browser.get("/coordinator/export/cohort.csv", params={"cohort": "9" * 30})
     assert huge.status_code == 404
 

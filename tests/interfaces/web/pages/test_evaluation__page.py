@@ -127,7 +127,7 @@ def test_scores_per_dimension_have_their_own_chart(web: Web, scored: Any) -> Non
     assert bars(chart(page, "chart-dimensions")) == [
         ("Smart Economy", "belum lengkap", None), ("Smart Governance", "4.00", 4.0)]
     elsewhere = browser.get(f"/evaluation?cohort=Smart City 2027&region={BALIKPAPAN}")
-    assert elsewhere.status_code == 404 and "64.71 is not in cohort Smart City 2027" in \
+    assert elsewhere.status_code == 404 and "64.71 tidak termasuk kohort Smart City 2027" in \
         elsewhere.text
 
 
@@ -213,7 +213,7 @@ def test_a_late_return_is_refused_until_a_coordinator_extends_the_window(
     late = opd.post_form("/evaluation/submit", {"window": "2026-H1", "region": BALIKPAPAN},
                          page="/evaluation")
     assert late.status_code == 409
-    assert "jendela 2026-H1 sudah ditutup 1 Juli 2026 pukul 00.59 WITA" in late.text
+    assert "jendela Semester I 2026 sudah ditutup 1 Juli 2026 pukul 00.59 WITA" in late.text
 
     coordinator = web.browser(web.world.COORDINATOR)
     done = coordinator.post_form("/evaluation/extend", {

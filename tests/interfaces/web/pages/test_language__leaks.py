@@ -87,6 +87,7 @@ class Visit:
         self.client = Browser(web.app, raise_server_exceptions=False, follow_redirects=False)
         self.seen: list[tuple[str, Any]] = []
         self.unexpected: list[str] = []
+        self.default = email is None and lang == "id"
         if email is not None:
             answer = self.client.post(self.url("/login"), data={
                 "email": email, "password": PASSWORD, "next": "/",
@@ -94,8 +95,13 @@ class Visit:
             assert answer.status_code == 303, answer.text
 
     def url(self, path: str, **query: str) -> str:
+        """``path`` in the visit's language: asked for with ``?lang=``, except Indonesian for
+        someone not signed in, which is what a browser that asks for nothing gets."""
+        asked = {} if self.default else {"lang": self.lang}
+        if not query and not asked:
+            return path
         joined = "&" if "?" in path else "?"
-        return path + joined + urlencode({**query, "lang": self.lang})
+        return path + joined + urlencode({**query, **asked})
 
     def _token(self, page: str, name: str) -> str:
         found = re.search(rf'name="{name}" value="([^"]+)"', self.client.get(self.url(page)).text)
@@ -296,8 +302,8 @@ def opd_revision(v: Visit) -> None:
     v.post("/opd/quick-wins", {"action": "import", "rows": "1"}, "/opd",
            files={"csv": ("daftar.xlsx", b"PK\x03\x04")})
     v.post("/opd/quick-wins", {"action": "import", "rows": "1"}, "/opd", files={"csv": (
-        "daftar.csv", "judul;dimensi;elemen;opd;deskripsi\n"
-        "Portal izin;Smart Governance;Pelayanan publik;DISKOMINFO;Satu pintu\n".encode())})
+        "daftar.csv", b"judul;dimensi;elemen;opd;deskripsi\n"
+        b"Portal izin;Smart Governance;Pelayanan publik;DISKOMINFO;Satu pintu\n")})
     v.post("/opd/advance", {"trigger": "resubmit"}, "/opd")
     template = v.client.get(v.url("/quick-wins/template.csv"))
     assert template.status_code == 200

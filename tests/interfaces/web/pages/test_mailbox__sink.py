@@ -100,7 +100,7 @@ def test_other_people_see_only_their_own_mail(web: Web) -> None:
     assert opd.get("/mailbox/1").status_code == 200
     for number in (2, 3, 99):
         hidden = opd.get(f"/mailbox/{number}")
-        assert hidden.status_code == 404 and f"no message #{number}" in hidden.text
+        assert hidden.status_code == 404 and f"tidak ada pesan nomor {number}" in hidden.text
         assert opd.get(f"/mailbox/{number}/raw").status_code == 404
     head = boxed.browser(web.region.head).get("/mailbox").text
     assert re.findall(r'<tr id="mail-(\d+)">', head) == ["2"]
@@ -118,7 +118,8 @@ def test_without_a_mailbox_the_pages_say_how_to_get_one(web: Web) -> None:
     for url in ("/mailbox", "/mailbox/1", "/mailbox/1/raw"):
         response = browser.get(url)
         assert response.status_code == 404, url
-        assert "smartcity serve --smtp-sink" in html.unescape(response.text)
+        text = html.unescape(response.text)
+        assert "tidak memiliki kotak surat" in text and "smartcity" not in text
     assert 'href="/mailbox"' not in browser.get("/coordinator").text
     anonymous = web.anonymous().get("/mailbox", follow_redirects=False)
     assert anonymous.status_code == 303 and anonymous.headers["location"] == (

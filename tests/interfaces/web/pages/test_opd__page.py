@@ -69,13 +69,13 @@ def test_open_items_follow_the_definition_and_the_party(web: Web) -> None:
     mine = web.browser(first).get("/opd").text
     theirs = web.browser(second).get("/opd").text
     owed = theirs[theirs.index('id="owed"'):theirs.index("</ul>", theirs.index('id="owed"'))]
-    assert "OPD questionnaire" in owed and "belum dikirim" in owed
+    assert "Kuesioner OPD" in owed and "belum dikirim" in owed
     assert "Tidak ada dokumen yang menunggu Anda pada tahap ini." in mine
     world.drive(region, "bimtek_2")
     world.submit(region.code, "buku_1", first)
     page = web.browser(second).get("/opd").text
     owed = page[page.index('id="owed"'):page.index("</ul>", page.index('id="owed"'))]
-    assert "Programme mapping" in owed and "Buku 1" not in owed
+    assert "Pemetaan program RPJMD dan Renstra" in owed and "Buku 1" not in owed
 
 
 def test_the_mentors_rejection_comment_is_shown_and_asks_for_a_new_version(web: Web) -> None:
@@ -87,10 +87,10 @@ def test_the_mentors_rejection_comment_is_shown_and_asks_for_a_new_version(web: 
     assert "Tambahkan indikator &lt;b&gt;kinerja&lt;/b&gt; per quick win" in page
     assert "<b>kinerja" not in page
     owed = page[page.index('id="owed"'):page.index("</ul>", page.index('id="owed"'))]
-    assert "Quick-win plan" in owed and "perlu versi baru" in owed
+    assert "Rencana quick win" in owed and "perlu versi baru" in owed
     # Resubmitting is not offered yet: the engine's reason is shown instead of a button.
     assert 'value="resubmit"' not in page
-    assert "submit a revised quick-win plan first" in page
+    assert "serahkan rencana quick win yang sudah direvisi terlebih dahulu" in page
 
 
 def test_upload_stores_a_new_version_by_checksum_then_resubmit(web: Web) -> None:
@@ -125,14 +125,14 @@ def test_upload_stores_a_new_version_by_checksum_then_resubmit(web: Web) -> None
     assert resubmitted.status_code == 303 and resubmitted.headers["location"] == \
         "/opd?done=advance"
     assert world.state(region.code) == "mentor_review"
-    assert "tahap sekarang: Mentor review" in browser.get("/opd?done=advance").text
+    assert "tahap sekarang: Reviu mentor" in browser.get("/opd?done=advance").text
 
 
 def test_submit_for_review_from_the_page(web: Web) -> None:
     world, region = web.world, web.region
     world.drive(region, "quick_win_submission")
     page = web.browser(region.opd).get("/opd").text
-    assert "Quick-win plan" in page and 'value="submit_for_review"' not in page
+    assert "Rencana quick win" in page and 'value="submit_for_review"' not in page
     assert _upload(web, region.opd, "quick_win_plan", "plan.pdf", PDF,
                    quick_wins=world.QUICK_WINS_CSV).status_code == 303
     browser = web.browser(region.opd)
@@ -144,7 +144,9 @@ def test_submit_for_review_from_the_page(web: Web) -> None:
     # An action the OPD may not fire is refused by the engine, shown on the page.
     with world.unchanged(region.code):
         refused = browser.post_form("/opd/advance", {"trigger": "approve"}, page="/opd")
-    assert refused.status_code == 403 and "only mentor may approve" in refused.text
+    reason = refused.text.lower()
+    assert refused.status_code == 403 and "hanya mentor yang dapat" in reason
+    assert "setujui rencana quick win" in reason
 
 
 def test_an_executable_or_a_file_over_the_limit_is_refused_with_the_reason(web: Web) -> None:
@@ -154,20 +156,20 @@ def test_an_executable_or_a_file_over_the_limit_is_refused_with_the_reason(web: 
         exe = _upload(web, region.opd, "quick_win_plan", "rencana.exe", b"MZ\x90\x00" * 64,
                       quick_wins=world.QUICK_WINS_CSV)
         assert exe.status_code == 422
-        assert "rencana.exe: files of type .exe are not accepted" in exe.text
+        assert "rencana.exe: berkas berjenis .exe tidak diterima" in exe.text
         missing = _upload(web, region.opd, "quick_win_plan", "plan.pdf", PDF)
         assert missing.status_code == 422
-        assert "a quick-win plan lists its quick wins" in missing.text
+        assert "rencana quick win memuat daftar quick win-nya" in missing.text
 
         web.prog.settings = web.prog.settings.model_copy(update={"upload_max_bytes": 1024})
         big = _upload(web, region.opd, "quick_win_plan", "besar.pdf", PDF + b"0" * 2000,
                       quick_wins=world.QUICK_WINS_CSV)
         assert big.status_code == 413
-        assert "besar.pdf: 2,059 bytes is over the limit of 1,024 bytes" in big.text
+        assert "besar.pdf melebihi batas 1 KB" in big.text
         # Declared far over the limit: refused before the body is parsed.
         huge = _upload(web, region.opd, "quick_win_plan", "sangat-besar.pdf",
                        PDF + b"0" * (1200 * 1024), quick_wins=world.QUICK_WINS_CSV)
-        assert huge.status_code == 413 and "over the limit of 1,024 bytes" in huge.text
+        assert huge.status_code == 413 and "Unggahan ini melebihi batas 1 KB" in huge.text
     stored = [p for p in web.prog.settings.upload_dir.rglob("*") if p.is_file()]
     assert stored and not [p for p in stored if p.read_bytes().startswith((b"MZ", PDF))]
 
@@ -180,11 +182,11 @@ def test_extension_request_is_recorded_for_the_open_deadline(web: Web) -> None:
         early = browser.post_form("/opd/extension", {"until": "2026-02-01",
                                                      "reason": "Data belum lengkap"},
                                   page="/opd")
-        assert early.status_code == 422 and "is not later than the deadline" in early.text
+        assert early.status_code == 422 and "tidak lebih akhir dari tenggat" in early.text
         assert 'value="2026-02-01"' in early.text  # what was typed is kept
         bad = browser.post_form("/opd/extension", {"until": "1 Maret", "reason": "x"},
                                 page="/opd")
-        assert bad.status_code == 422 and "is not a date" in bad.text
+        assert bad.status_code == 422 and "bukan tanggal" in bad.text
     response = browser.post_form("/opd/extension", {
         "until": "2026-03-01", "reason": "Menunggu data Renstra dari dinas"}, page="/opd")
     assert response.status_code == 303 and response.headers["location"] == "/opd?done=extension"
@@ -211,7 +213,7 @@ def test_calendar_feed_parses_and_lists_the_open_deadline(web: Web) -> None:
     assert len(events) == 1
     assert str(events[0]["summary"]) == "Batas waktu Bimtek II: Kota Balikpapan"
     assert events[0].decoded("dtstart") == datetime(2026, 2, 19, 15, 59, tzinfo=UTC)
-    assert "23:59 WITA" in str(events[0]["description"])
+    assert "19 Februari 2026 pukul 23.59 WITA" in str(events[0]["description"])
 
 
 def test_other_roles_are_refused_and_posts_need_the_csrf_token(web: Web) -> None:
@@ -221,16 +223,16 @@ def test_other_roles_are_refused_and_posts_need_the_csrf_token(web: Web) -> None
         for path in ("/opd", "/opd/calendar.ics"):
             refused = browser.get(path)
             assert refused.status_code == 403
-            assert "this page is for the OPDs of a region" in refused.text
+            assert "halaman ini untuk OPD suatu daerah" in refused.text
     browser = web.browser(web.region.opd)
     with web.world.unchanged(web.region.code):
         for path, data in [("/opd/advance", {"trigger": "submit_for_review"}),
                            ("/opd/extension", {"until": "2026-03-01", "reason": "x"})]:
             response = browser.post(path, data=data)
-            assert response.status_code == 403 and "did not come from this site" in response.text
+            assert response.status_code == 403 and "tidak berasal dari situs ini" in response.text
         upload = browser.post("/opd/submit", data={"deliverable": "quick_win_plan"},
                               files={"file": ("plan.pdf", PDF, "application/pdf")})
-        assert upload.status_code == 403 and "did not come from this site" in upload.text
+        assert upload.status_code == 403 and "tidak berasal dari situs ini" in upload.text
 
 
 def test_the_calendar_subscription_address_works_without_sign_in_until_a_password_change(
@@ -248,8 +250,8 @@ def test_the_calendar_subscription_address_works_without_sign_in_until_a_passwor
     assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
     Calendar.from_ical(feed.content)
     forged = web.anonymous().get("/calendar/eyJlIjoieCJ9.forged.ics", follow_redirects=False)
-    assert forged.status_code == 401 and "not valid" in forged.text
+    assert forged.status_code == 401 and "tidak valid" in forged.text
     clock.advance(minutes=1)
     accounts.set_password(web.prog, web.region.opd, "another-long-password")
     voided = web.anonymous().get(url.group(1), follow_redirects=False)
-    assert voided.status_code == 401 and "no longer works" in voided.text
+    assert voided.status_code == 401 and "tidak berlaku lagi" in voided.text

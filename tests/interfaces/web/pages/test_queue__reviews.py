@@ -78,7 +78,7 @@ def test_approve_moves_the_region_on_and_says_so(web: Web) -> None:
         (1, "approved", "Layak dilaksanakan", web.region.mentor)]
     after = web.browser(web.region.mentor).get(response.headers["location"]).text
     assert "Keputusan untuk Kota Balikpapan tercatat (disetujui)" in after
-    assert "Presentation" in after
+    assert "tahap sekarang: Presentasi kepala daerah" in after
     assert "Tidak ada rencana yang menunggu" in after
 
 
@@ -102,7 +102,7 @@ def test_reject_without_a_comment_is_refused_with_the_engines_reason(web: Web) -
     with web.world.unchanged("64.71"):
         response = _decide(web, web.region.mentor, "64.71", "reject", "   ")
     assert response.status_code == 409
-    assert "catatan wajib diisi untuk " in response.text
+    assert "catatan wajib diisi" in response.text
     assert "tuliskan apa yang harus diubah" in response.text
     # The queue is shown again with the region still waiting.
     assert 'action="/queue/64.71/review"' in response.text
@@ -115,7 +115,8 @@ def test_stale_version_and_unknown_decision_are_refused(web: Web) -> None:
                         expected_version=_version(web, "64.71") - 1)
         odd = _decide(web, web.region.mentor, "64.71", "ignore")
     assert stale.status_code == 409 and "telah berubah sejak Anda membukanya" in stale.text
-    assert odd.status_code == 422 and "keputusan reviu adalah approve atau reject" in odd.text
+    assert odd.status_code == 422 and "hanya dapat menyetujui atau menolak, bukan “ignore”" in \
+        odd.text
 
 
 def test_other_roles_and_other_mentors_are_refused(web: Web) -> None:

@@ -83,7 +83,8 @@ def test_history_deadlines_in_both_zones_submissions_reviews(web: Web) -> None:
     assert "Reject with comments (revise and resubmit)" in history
     assert "Quick win 2 belum terukur; tambahkan indikator." in history
     assert "Mentor 64.71" in history and "(mentor, mentor.6471@itb.ac.id)" in history
-    assert "submitted quick_win_plan v2" in history
+    assert re.search(r"submitted Quick-win plan version 2: \d+-quick-win-plan\.pdf", history)
+    assert "quick_win_plan" not in history  # the label, never the key
     assert history.index("Resubmit the revised quick-win plan") < history.index("Sign the MoU")
 
     with web.prog.db.read() as session:

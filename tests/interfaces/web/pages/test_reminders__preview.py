@@ -44,9 +44,9 @@ def test_the_page_lists_what_the_sweep_will_send(web: Web) -> None:
             "penerima") in text
     assert text.count("<tr>\n    <td>") == len(expected)  # one line per email
     for m in expected:
-        assert f"{m.day.day} Jan 2026 08:00 WIB" in text  # programme staff: 08:00 WIB
+        assert f"{m.day.day} Jan 2026 08.00 WIB" in text  # programme staff: 08:00 WIB
     assert f'href="/regions/{CODE}"' in text and f'href="/regions/{OTHER}"' in text
-    assert "Readiness assessment result" in text and "Eskalasi" in text
+    assert "Hasil asesmen kesiapan" in text and "Eskalasi" in text
     assert 'lang="id"' in text and "Pratinjau pengingat" in text
     # Linked from the coordinator page, per cohort.
     assert "/coordinator/reminders?cohort=Smart%20City%202026" in browser.get(
