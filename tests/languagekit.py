@@ -187,6 +187,11 @@ def _texts(node: Any) -> Iterator[tuple[str, str]]:
             yield from _texts(value)
 
 
+def _within(text: str, other: str) -> bool:
+    """Whether ``text`` is used as words in ``other`` (lowercase)."""
+    return re.search(rf"(?<!\w){re.escape(text.lower())}(?!\w)", other) is not None
+
+
 def _fragments(text: str) -> list[str]:
     """A catalogue text's literal pieces between its placeholders, long enough to look for."""
     out = []
@@ -222,12 +227,16 @@ class Checker:
     def load(cls) -> Checker:
         plan = yaml.safe_load(MASTER_PLAN_FILE.read_text(encoding="utf-8"))
         dims = yaml.safe_load(DIMENSIONS_FILE.read_text(encoding="utf-8"))
-        pairs = [(i, e) for i, e in [*_texts(plan), *_texts(dims)] if i != e]
-        definition = {"id": sorted({e for _, e in pairs}),  # what Indonesian must not show
-                      "en": sorted({i for i, _ in pairs})}
+        every = [*_texts(plan), *_texts(dims)]
+        pairs = [(i, e) for i, e in every if i != e]
         ids, ens = messages.texts("id"), messages.texts("en")
-        whole = {"id": normal(" ".join(ids.values())).lower(),
-                 "en": normal(" ".join(ens.values())).lower()}
+        whole = {"id": normal(" ".join([*ids.values(), *(i for i, _ in every)])).lower(),
+                 "en": normal(" ".join([*ens.values(), *(e for _, e in every)])).lower()}
+        # What Indonesian must not show: the English texts Indonesian never uses itself
+        # ("MoU signing" is English, "MoU" is in "Penandatanganan MoU"); and the mirror.
+        definition = {
+            "id": sorted({e for _, e in pairs if not _within(e, whole["id"])}),
+            "en": sorted({i for i, _ in pairs if not _within(i, whole["en"])})}
         catalogue: dict[str, set[str]] = {"id": set(), "en": set()}
         short: dict[str, set[str]] = {"id": set(), "en": set()}
         for key in ids.keys() & ens.keys():

@@ -106,9 +106,9 @@ def test_missing_deliverables_are_named_in_each_language(workflow):
     made = refused(GuardFailed, lambda: wf.fire(iid, "apply", APPLICANT))
 
     assert written(made) == {
-        "id": "tidak dapat Ajukan permohonan: masih harus diunggah: Formulir permohonan, "
+        "id": "tidak dapat ajukan permohonan: masih harus diunggah: Formulir permohonan, "
               "Denah lokasi",
-        "en": "cannot Apply: still to be submitted: Application form, Site plan",
+        "en": "cannot apply: still to be submitted: Application form, Site plan",
     }
     assert codes(made) == {"engine.guard_failed"}
     assert {r.key for exc in made.values() for r in exc.reasons} == {"engine.still_to_submit"}
@@ -141,9 +141,9 @@ def test_an_action_the_stage_does_not_offer_is_refused_in_each_language(workflow
     made = refused(TransitionNotAllowed, lambda: wf.fire(iid, "grant", CLERK))
 
     assert written(made) == {
-        "id": "tidak dapat Setujui untuk R1: sedang pada tahap Penyusunan; yang dapat "
+        "id": "tidak dapat setujui untuk R1: sedang pada tahap Penyusunan; yang dapat "
               "dilakukan sekarang: Ajukan permohonan",
-        "en": "cannot Grant for R1: it is in Drafting; possible now: Apply",
+        "en": "cannot grant for R1: it is in Drafting; possible now: Apply",
     }
     assert codes(made) == {"engine.not_now"}
     assert len(wf.history(iid)) == 1
@@ -187,8 +187,8 @@ def test_format_1_labels_fall_back_to_the_same_words_in_both_languages(workflow)
 
     missing = refused(GuardFailed, lambda: wf.fire(iid, "send", AUTHOR))
     assert written(missing) == {
-        "id": "tidak dapat Send: masih harus diunggah: Manuscript",
-        "en": "cannot Send: still to be submitted: Manuscript",
+        "id": "tidak dapat send: masih harus diunggah: Manuscript",
+        "en": "cannot send: still to be submitted: Manuscript",
     }
 
     role = refused(PermissionDenied, lambda: wf.submit(iid, REVIEWER, manuscript()))
@@ -209,8 +209,8 @@ def test_format_1_labels_fall_back_to_the_same_words_in_both_languages(workflow)
     wf.fire(iid, "withdraw")  # to a final stage that has no label
     ended = refused(TransitionNotAllowed, lambda: wf.fire(iid, "send", AUTHOR))
     assert written(ended) == {
-        "id": "tidak dapat Send untuk R1: sedang pada tahap Withdrawn; yang dapat dilakukan "
+        "id": "tidak dapat send untuk R1: sedang pada tahap Withdrawn; yang dapat dilakukan "
               "sekarang: tidak ada",
-        "en": "cannot Send for R1: it is in Withdrawn; possible now: none",
+        "en": "cannot send for R1: it is in Withdrawn; possible now: none",
     }
     assert codes(ended) == {"engine.not_now"}

@@ -104,7 +104,7 @@ def test_a_trigger_not_valid_from_the_current_state_names_the_possible_ones(work
     with pytest.raises(TransitionNotAllowed) as info:
         wf.fire(iid, "accept", REVIEWER)
     assert str(info.value) == (
-        "cannot Accept for R1: it is in Drafting; possible now: Send, Withdraw")
+        "cannot accept for R1: it is in Drafting; possible now: Send, Withdraw")
     assert_untouched(wf, iid)
 
 

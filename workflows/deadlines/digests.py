@@ -25,6 +25,7 @@ from workflows import roles
 from workflows.access import links
 from workflows.deadlines.occasions import OVERDUE, local_date
 from workflows.directory.parties import Party
+from workflows.emails.salutation import to_office, to_person
 from workflows.obligations import Owed
 from workflows.zones import spoken, zone_of
 
@@ -35,13 +36,11 @@ _DO = {SUBMIT: "mail.do.submit", REVIEW: "mail.do.review", ACT: "mail.do.act"}
 
 
 def salutation(party: Party, region_name: str | None = None) -> str:
-    """How a letter to ``party`` opens, to the office-holder: an OPD's head ("Yth. Kepala
-    Bappeda Kabupaten Mimika"), a person by name ("Yth. Bapak/Ibu Sari Dewi")."""
+    """How a letter to ``party`` opens, to the office-holder (an OPD's head, a person by
+    name)."""
     if party.role == roles.OPD:
-        office = f"{party.name} {region_name}" if region_name and region_name not in party.name \
-            else party.name
-        return text("mail.salutation.opd", office=office)
-    return text("mail.salutation.person", name=party.name)
+        return to_office(party.name, region_name)
+    return to_person(party.name)
 
 
 class Region:

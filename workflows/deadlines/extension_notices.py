@@ -25,6 +25,7 @@ from workflows.directory.actors import names
 from workflows.directory.models import Region
 from workflows.directory.parties import parties
 from workflows.emails.catalogue import EMAILS
+from workflows.emails.salutation import to_person
 from workflows.programme import Programme
 from workflows.zones import spoken
 
@@ -43,7 +44,8 @@ def requested(prog: Programme, session: Session, request: ExtensionRequest, regi
         lang = langs[person.email]
         with using(lang):
             context = {
-                "recipient_name": person.name, "region_name": region.name,
+                "recipient_name": person.name, "salutation": to_person(person.name),
+                "region_name": region.name,
                 "region_code": region.code, "requester_name": actor.name or actor.identity,
                 "stage": str(stage), "due_local": spoken(due_at, region.tz),
                 "requested_local": spoken(request.requested_until, region.tz),
@@ -66,7 +68,8 @@ def decided(prog: Programme, session: Session, request: ExtensionRequest, region
     lang = language_of(session, settings, asker)
     with using(lang):
         context = {
-            "recipient_name": names(session, {asker}).get(asker, asker),
+            "recipient_name": (name := names(session, {asker}).get(asker, asker)),
+            "salutation": to_person(name),
             "region_name": region.name, "region_code": region.code, "stage": str(stage),
             "granted": request.status == "granted",
             "comment": request.decision_comment or "",

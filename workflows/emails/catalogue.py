@@ -26,7 +26,8 @@ EMAILS: Final = Catalogue(
     kinds={
         # items: region_name, region_code, stage, label, action, deadline_local,
         # deadline_announced, days_left, kind ("overdue"/"before"), link
-        # salutation (optional): how the letter opens, to the office-holder
+        # Every kind but the account emails may also carry "salutation": how the letter opens,
+        # to the office-holder (workflows.emails.salutation); "Yth. <recipient_name>" without.
         "reminder_digest": ("recipient_name", "zone", "items", "app_url"),
         # items: region_name, region_code, stage, deadline_local, deadline_announced,
         # days_left, days_overdue, late (list of who, role, label)

@@ -18,6 +18,7 @@ from notifications.queue import queue_email
 from workflows.access.languages import languages_of
 from workflows.directory.models import Opd, Region
 from workflows.emails.catalogue import EMAILS
+from workflows.emails.salutation import to_office
 from workflows.evaluation.models import EvaluationWindow
 from workflows.evaluation.naming import window_title
 from workflows.evaluation.windows import WindowChange, pending_regions
@@ -65,6 +66,7 @@ def _notify(prog: Programme, window: EvaluationWindow, regions: list[str], kind:
             lang = langs[opd.email]
             with using(lang):
                 context = {"recipient_name": opd.name, "region_name": region.name,
+                           "salutation": to_office(opd.name, region.name),
                            "window_name": window_title(window.name),
                            "closes_local": spoken(window.closes_at, region.tz)}
             if threshold is not None:

@@ -32,6 +32,7 @@ from workflows.directory.agencies import opds
 from workflows.directory.models import Region
 from workflows.directory.people import mentors_of
 from workflows.emails.catalogue import EMAILS
+from workflows.emails.salutation import Salutation
 from workflows.zones import ZONES, Moment
 
 
@@ -67,6 +68,7 @@ class ReviewNotices:
         for mentor in mentors_of(session, code):
             self._queue(event, "review_requested", mentor.email, f"/queue#region-{code}", {
                 "recipient_name": mentor.name,
+                "salutation": Salutation(mentor.name),
                 "region_name": region.name if region else code,
                 "region_code": code,
                 "round": round_no,
@@ -81,6 +83,7 @@ class ReviewNotices:
         for opd in opds(session, code):
             self._queue(event, "review_rejected", opd.email, "/opd", {
                 "recipient_name": opd.name,
+                "salutation": Salutation(opd.name, region.name if region else None),
                 "region_name": region.name if region else code,
                 "round": self._rounds(event, deliverable),
                 "comment": event.comment or "",
@@ -96,6 +99,7 @@ class ReviewNotices:
         for opd in opds(session, code):
             self._queue(event, "review_approved", opd.email, "/opd", {
                 "recipient_name": opd.name,
+                "salutation": Salutation(opd.name, region.name if region else None),
                 "region_name": region.name if region else code,
                 "round": self._rounds(event, deliverable),
                 "comment": event.comment or "",
@@ -111,7 +115,7 @@ class ReviewNotices:
         now: datetime = event.at
         lang = language_of(event.session, settings, recipient)
         with using(lang):
-            context = {k: str(v) if isinstance(v, Text | Moment) else v
+            context = {k: str(v) if isinstance(v, Text | Moment | Salutation) else v
                        for k, v in context.items()}
         context["app_url"] = links.make_url(settings, recipient, path, now)
         # The instance version after this action: one per action, so never queued twice.

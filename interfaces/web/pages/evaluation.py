@@ -104,7 +104,7 @@ def _charts(prog: Programme, lang: str, rows: list[scores.RankRow],
     per-dimension charts, labelled in the viewer's language."""
     t = i18n.load(lang).t
     with using(lang):
-        window = window_title(window)  # "Semester I 2026", as the page's headings name it
+        window = window_title(window)  # "Semester I 2026", in the viewer's own language
     low, high = prog.settings.evaluation_scale
     ticks = [float(x) for x in range(0, int(high) + 1)] if high <= 10 else [0.0, high]
 
@@ -124,8 +124,7 @@ def _charts(prog: Programme, lang: str, rows: list[scores.RankRow],
                                        highlight=chosen is not None and row is chosen))
     out: dict[str, object] = {
         "ranking": charts.bar_chart(
-            "chart-ranking",
-            t("evaluation.chart_ranking", cohort=cohort, window=window_title(window)),
+            "chart-ranking", t("evaluation.chart_ranking", cohort=cohort, window=window),
             t("evaluation.chart_ranking_desc", low=f"{low:g}", high=f"{high:g}"),
             ranking_bars, high, ticks) if rows else None,
     }
@@ -138,8 +137,7 @@ def _charts(prog: Programme, lang: str, rows: list[scores.RankRow],
                                     shown(res.index, t("evaluation.incomplete")),
                                     highlight=True))
         out["parts"] = charts.bar_chart(
-            "chart-parts",
-            t("evaluation.chart_parts", region=chosen.name, window=window_title(window)),
+            "chart-parts", t("evaluation.chart_parts", region=chosen.name, window=window),
             t("evaluation.chart_parts_desc"), part_bars, high, ticks)
         if res.per_dimension:
             labels = {d.code: str(d.label) for d in prog.dimensions.dimensions}
@@ -148,7 +146,7 @@ def _charts(prog: Programme, lang: str, rows: list[scores.RankRow],
                         for code, r in res.per_dimension.items()]
             out["dimensions"] = charts.bar_chart(
                 "chart-dimensions",
-                t("evaluation.chart_dimensions", region=chosen.name, window=window_title(window)),
+                t("evaluation.chart_dimensions", region=chosen.name, window=window),
                 t("evaluation.chart_dimensions_desc"), dim_bars, high, ticks)
     return out
 

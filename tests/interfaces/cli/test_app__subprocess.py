@@ -32,7 +32,7 @@ def test_init_twice_in_the_data_dir(script, tmp_path: Path) -> None:
     assert f"Database ready at sqlite:///{(tmp_path / 'data').resolve()}/smartcity.db" in (
         first.stdout)
     assert "Regions added: 514" in first.stdout
-    assert "Workflows published: master_plan v2" in first.stdout
+    assert "Workflows published: master_plan v3" in first.stdout
     second = script.run("init", env=env)
     assert second.returncode == 0, second.stderr
     assert "Regions added: 0" in second.stdout
@@ -46,8 +46,8 @@ def test_refusals_on_each_database(script, cli, cast, database_url: str) -> None
         "error: unknown region “Kota Balikpapn”; did you mean Kota Balikpapan")
     assert _refused(script.run("advance", cast.region, "assess", "--as", cast.assessor,
                                env=env)) == (
-        "error: cannot assess: still to be submitted: Readiness assessment result "
-        "(assessment_result)")
+        "error: cannot record the readiness assessment: still to be submitted: "
+        "Readiness assessment result")
 
 
 def test_missing_as_is_a_usage_error(script, tmp_path: Path) -> None:

@@ -120,7 +120,7 @@ def test_region_show_with_possible_actions(cli, cast) -> None:
     lines = out.splitlines()
     assert lines[0] == f"{cast.region} Kota Balikpapan (kota, zone WITA)"
     assert lines[1].startswith("Stage: Invited / assessment since ")
-    assert " WITA (cycle 1, version 1, workflow v2)" in lines[1]
+    assert " WITA (cycle 1, version 1, workflow v3)" in lines[1]
     opds = cli.table(out, "OPDs")
     assert opds == [{"OPD": "DISKOMINFO", "name": "Dinas Komunikasi dan Informatika",
                      "email": cast.opd, "dimension": "governance"}]
@@ -129,7 +129,7 @@ def test_region_show_with_possible_actions(cli, cast) -> None:
     assert actions["withdraw"]["possible"] == "yes"
     assert actions["assess"]["leads to"] == "mou"
     assert cli.squash(actions["assess"]["possible"]) == cli.squash(
-        "no: still to be submitted: Readiness assessment result (assessment_result)")
+        "no: still to be submitted: Readiness assessment result")
 
     mentor = cli.table(cli.ok("region", "show", cast.region, "--as", cast.mentor),
                        "What Sari Mentor (mentor) may do")

@@ -27,7 +27,7 @@ SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 def test_list_shows_the_published_versions(cli) -> None:
     rows = cli.table(cli.ok("workflow", "list"))
-    assert rows == [{"key": "master_plan", "versions": "2",
+    assert rows == [{"key": "master_plan", "versions": "3",
                      "title": "Smart-city master plan (Gerakan Menuju 100 Smart City)"}]
 
 
@@ -35,7 +35,7 @@ def test_list_shows_the_published_versions(cli) -> None:
 def test_show_lists_states_and_transitions(cli) -> None:
     out = cli.ok("workflow", "show")
     assert out.splitlines()[0].startswith("Smart-city master plan")
-    assert "(master_plan v2, starts in assessment)" in out
+    assert "(master_plan v3, starts in assessment)" in out
     states = {r["state"]: r for r in cli.table(out, "States")}
     assert list(states) == list(SHIPPED["states"])
     assert states["mou"]["deadline"] == "120 days"
@@ -62,7 +62,7 @@ def test_show_of_an_unknown_workflow_or_version_is_one_error_line(cli) -> None:
 @SQLITE_ONLY
 def test_validate_accepts_the_shipped_definition(cli) -> None:
     out = cli.ok("workflow", "validate", str(MASTER_PLAN_YAML))
-    assert out.strip() == (f"{MASTER_PLAN_YAML}: valid: master_plan v2, "
+    assert out.strip() == (f"{MASTER_PLAN_YAML}: valid: master_plan v3, "
                            f"{len(SHIPPED['states'])} states, "
                            f"{len(SHIPPED['transitions'])} transitions")
 
@@ -133,38 +133,39 @@ def test_validate_of_an_unreadable_path_fails_without_traceback(cli, target: str
 
 
 def test_publish_adds_a_bumped_version_and_old_instances_keep_theirs(cli, cast) -> None:
-    cli.setup_region()  # 64.71 runs master_plan v2
-    v3 = MASTER_PLAN_YAML.read_text("utf-8").replace("version: 2", "version: 3", 1).replace(
-        "label: MoU\n", "label: Memorandum of understanding\n", 1)
-    path = cli.write("master_plan_v3.yaml", v3)
+    cli.setup_region()  # 64.71 runs master_plan v3
+    shipped = SHIPPED["states"]["mou"]["label"]
+    v4 = MASTER_PLAN_YAML.read_text("utf-8").replace("version: 3", "version: 4", 1).replace(
+        f'en: "{shipped["en"]}"', 'en: "Memorandum of understanding"', 1)
+    path = cli.write("master_plan_v4.yaml", v4)
 
-    assert cli.ok("workflow", "publish", path).strip() == "master_plan v3 published"
-    assert cli.ok("workflow", "publish", path).strip() == "master_plan v3 was already published"
-    assert cli.table(cli.ok("workflow", "list"))[0]["versions"] == "2, 3"
-    assert "(master_plan v3, starts in assessment)" in cli.ok("workflow", "show")
-    assert "(master_plan v2," in cli.ok("workflow", "show", "--version", "2")
+    assert cli.ok("workflow", "publish", path).strip() == "master_plan v4 published"
+    assert cli.ok("workflow", "publish", path).strip() == "master_plan v4 was already published"
+    assert cli.table(cli.ok("workflow", "list"))[0]["versions"] == "3, 4"
+    assert "(master_plan v4, starts in assessment)" in cli.ok("workflow", "show")
+    assert "(master_plan v3," in cli.ok("workflow", "show", "--version", "3")
 
-    latest = cli.ok("workflow", "diagram")
+    latest = cli.ok("workflow", "diagram")  # the command line speaks English here
     assert 'state "Memorandum of understanding" as mou' in latest
     mine = cli.ok("workflow", "diagram", "--region", cast.region)
-    assert 'state "MoU" as mou' in mine
+    assert f'state "{shipped["en"]}" as mou' in mine
     assert "Memorandum" not in mine
 
 
 def test_publish_of_changed_content_under_a_published_version_is_refused(cli) -> None:
     changed = MASTER_PLAN_YAML.read_text("utf-8").replace(
-        "title: Smart-city master plan", "title: Smart-city master plan (edited)", 1)
+        "en: Smart-city master plan", "en: Smart-city master plan (edited)", 1)
     line = cli.fail("workflow", "publish", cli.write("edited.yaml", changed))
-    assert line.startswith("error: master_plan v2: 1 problem(s): ")
+    assert line.startswith("error: master_plan v3: 1 problem(s): ")
     assert "already published with different content" in line
     assert "give the change a new version" in line
-    assert cli.table(cli.ok("workflow", "list"))[0]["versions"] == "2"
+    assert cli.table(cli.ok("workflow", "list"))[0]["versions"] == "3"
 
 
 @SQLITE_ONLY
 def test_publish_of_the_shipped_file_is_a_no_op(cli) -> None:
     out = cli.ok("workflow", "publish", str(MASTER_PLAN_YAML))
-    assert out.strip() == "master_plan v2 was already published"
+    assert out.strip() == "master_plan v3 was already published"
 
 
 @SQLITE_ONLY
@@ -206,7 +207,7 @@ def test_diagram_highlights_the_current_state_of_a_region(cli, cast) -> None:
 def test_diagram_of_a_region_outside_the_programme_is_one_error_line(cli, cast) -> None:
     line = cli.fail("workflow", "diagram", "--region", cast.other_region)
     assert line == (f"error: {cast.other_region} has not joined the programme; "
-                    "add it to a cohort first")
+                    "the programme's administrator adds it to a cohort")
 
 
 OTHER_FLOW = """\

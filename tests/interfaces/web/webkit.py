@@ -77,7 +77,7 @@ class Web:
     def api(self, email: str, lang: str | None = "en") -> TestClient:
         """A client with ``email``'s token, asking for answers in ``lang`` (English: the API
         tests read its messages as a developer would; None asks for no language, which is
-        Indonesian; test_app__language.py checks both)."""
+        Indonesian; api/test_app__error_language.py checks both)."""
         client = TestClient(self.app, raise_server_exceptions=False)
         client.headers["Authorization"] = f"Bearer {self.token(email)}"
         if lang:

@@ -13,6 +13,8 @@ from notifications.render import render_email as render_from
 from workflows.emails.catalogue import EMAILS
 
 KINDS, LOCALES = EMAILS.kinds, EMAILS.locales
+#: The kinds whose subject names the region (an account's invitation or reset names none).
+ABOUT_A_REGION = [k for k in KINDS if k not in ("account_invite", "password_reset")]
 
 
 def render_email(kind: str, locale: str, context: dict[str, Any]) -> RenderedEmail:
@@ -85,6 +87,12 @@ def context_for(kind: str) -> dict[str, Any]:
                               "comment": "Disetujui.", "due_local": "2026-03-15 23:59 WITA",
                               "requested_local": "2026-03-15 23:59 WITA", "request_id": 4,
                               "app_url": LINK},
+        "account_invite": {"recipient_name": "Dinas Kesehatan", "email": "dinkes@x.go.id",
+                           "role": "OPD", "region_name": name, "inviter_name": "Koordinator",
+                           "app_url": LINK, "expires": "21 Des 2026 23.59 WIB",
+                           "login_url": LINK},
+        "password_reset": {"recipient_name": "Budi Santoso", "email": "budi@x.go.id",
+                           "app_url": LINK, "expires": "8 Des 2026 10.00 WIB"},
     }[kind]
 
 
@@ -141,7 +149,7 @@ def test_multiline_reason_keeps_its_lines(locale: str) -> None:
     assert "Data BPS terlambat.\nRapat pimpinan baru 10 Maret &amp; 12 Maret." in out.html
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", ABOUT_A_REGION)
 @pytest.mark.parametrize("locale", LOCALES)
 def test_subject_stays_raw_text(kind: str, locale: str) -> None:
     name = 'Kota <B> & "C"'
@@ -201,7 +209,7 @@ def test_user_text_is_never_evaluated_as_a_template(kind: str, locale: str) -> N
 @pytest.mark.parametrize(
     "text", ["Kota\nBalikpapan", "Kota\r\nBalikpapan", "Kota\tBalikpapan\u2028"]
 )
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", ABOUT_A_REGION)
 @pytest.mark.parametrize("locale", LOCALES)
 def test_subject_is_one_line_even_with_newlines_in_user_text(
     kind: str, locale: str, text: str

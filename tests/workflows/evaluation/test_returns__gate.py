@@ -67,8 +67,8 @@ def test_a_return_in_the_window_then_a_late_one_refused_clearly(world: Any, cloc
     with pytest.raises(GuardFailed) as refused:
         evaluation_returns.submit_return(prog, BALIKPAPAN, "2026-H1", bpn.opd)
     assert str(refused.value) == (
-        "cannot submit an evaluation return: window Semester I 2026 closed 1 July 2026 at 00:59 WITA; "
-        "a coordinator can extend it for 64.71 on the evaluation page")
+        "cannot submit an evaluation return: window Semester I 2026 closed 1 July 2026 at "
+        "00:59 WITA; a coordinator can extend it for 64.71 on the evaluation page")
     assert returns(prog) == before
 
 

@@ -122,7 +122,7 @@ CASES: dict[str, Refusal] = {
     "withdraw-without-comment": Refusal(
         "bimtek_2", lambda w, r, o: w.fire(r.code, "withdraw", COORDINATOR),
         GuardFailed, r"(?i)^cannot withdraw the region from the programme: a comment is "
-        r"required to withdraw"),
+        r"required: say what"),
     # -- the trigger does not leave the current state --------------------------------
     "approve-during-assessment": Refusal(
         "assessment", lambda w, r, o: actions.review(w.prog, r.code, "approve", r.mentor),

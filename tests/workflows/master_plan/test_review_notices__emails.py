@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from engine import GuardFailed, Records
 from notifications.models import OutboxMessage
 from workflows.access import links
-from workflows.zones import local
+from workflows.zones import spoken
 
 
 def _mail(world: Any, kind: str) -> list[OutboxMessage]:
@@ -55,8 +55,9 @@ def test_rejection_tells_every_opd_with_the_comment_and_resubmission_asks_again(
     with world.prog.db.read() as session:
         revision = Records(session).open_deadlines(subjects=[r.code])[0]
     assert revision.state == "revision"
-    due = local(revision.due_at, "Asia/Makassar")
-    assert due.endswith("23:59 WITA") and due in told[0].text_body
+    # The OPDs read Indonesian (no account of their own): the date as a letter writes it.
+    due = spoken(revision.due_at, "Asia/Makassar", lang="id")
+    assert due.endswith("pukul 23.59 WITA") and due in told[0].text_body
     assert "&lt;b&gt;belum&lt;/b&gt;" in told[0].html_body  # escaped in HTML
     with world.prog.db.transaction() as session:
         opened = links.redeem(session, world.prog.settings, _link(told[0]),
@@ -73,7 +74,7 @@ def test_approval_tells_every_opd_with_the_comment_and_the_next_stage(world: Any
     world.leave(r, "mentor_review")  # approved: "Layak dilaksanakan"
     told = _mail(world, "review_approved")
     assert sorted(m.recipient for m in told) == sorted(r.opds.values())
-    assert all("Layak dilaksanakan" in m.text_body and "Presentation" in m.text_body
+    assert all("Layak dilaksanakan" in m.text_body and "Presentasi kepala daerah" in m.text_body
                for m in told)
     assert _mail(world, "review_rejected") == []
 

@@ -27,7 +27,7 @@ def test_coordinator_signs_in_and_closes_bimtek_1_from_the_region_page(
     page = live.sign_in(chromium, live.world.COORDINATOR)
     assert page.url.endswith("/board")
     page.goto("/regions/64.72")
-    page.get_by_role("button", name="Close bimtek I").click()
+    page.get_by_role("button", name="Tutup bimtek I").click()
     page.wait_for_url("**/regions/64.72?done=close_bimtek_1")
     assert page.get_by_role("status").is_visible()
     assert live.state("64.72") == "bimtek_2"
@@ -49,7 +49,7 @@ def test_reject_revise_resubmit_approve_in_the_browser(live: Any, chromium: Any,
     entry.get_by_label("Komentar untuk daerah").fill(HOSTILE)
     entry.get_by_role("button", name="Tolak dengan komentar").click()
     mentor.wait_for_url("**/queue?done=reject&region=64.71")
-    assert "tahap sekarang: Revision" in mentor.get_by_role("status").inner_text()
+    assert "tahap sekarang: Revisi" in mentor.get_by_role("status").inner_text()
     assert live.state("64.71") == "revision"
 
     # The wrong role is refused.
@@ -57,7 +57,7 @@ def test_reject_revise_resubmit_approve_in_the_browser(live: Any, chromium: Any,
     opd.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     response = opd.goto("/queue")
     assert response is not None and response.status == 403
-    assert "the review queue is for mentors" in opd.get_by_role("alert").inner_text()
+    assert "antrean reviu hanya untuk mentor" in opd.get_by_role("alert").inner_text()
 
     # The OPD reads the comment as text, uploads version 2 with its quick wins, resubmits.
     opd.goto("/opd")
@@ -73,7 +73,7 @@ def test_reject_revise_resubmit_approve_in_the_browser(live: Any, chromium: Any,
     opd.get_by_label("Catatan (opsional)").fill("Target dan anggaran dilengkapi")
     opd.get_by_role("button", name="Unggah").click()
     opd.wait_for_url("**/opd?done=submit&what=quick_win_plan")
-    assert "Quick-win plan versi 2 diterima" in opd.get_by_role("status").inner_text()
+    assert "Rencana quick win versi 2 diterima" in opd.get_by_role("status").inner_text()
     opd.get_by_role("button", name="Kirim ulang rencana yang sudah diperbaiki").click()
     opd.wait_for_url("**/opd?done=advance")
     assert live.state("64.71") == "mentor_review"

@@ -61,7 +61,8 @@ def test_account_needs_a_registered_person_and_a_long_password(web: Web) -> None
     assert short.status_code == 422 and "at least 10 characters" in short.json()["detail"]
     stranger = admin.post("/api/v1/accounts", json={"email": "stranger@example.go.id",
                                                      "password": PASSWORD})
-    assert stranger.status_code == 404 and "register the person or the OPD first" in stranger.json()["detail"]
+    assert stranger.status_code == 404
+    assert "register the person or the OPD first" in stranger.json()["detail"]
     made = admin.post("/api/v1/accounts", json={"email": web.region.mentor,
                                                  "password": PASSWORD})
     assert made.status_code == 201
@@ -125,7 +126,8 @@ def test_repeated_wrong_passwords_are_throttled_per_address(web: Web) -> None:
             "email": web.region.opd, "password": "wrong-password"}).status_code == 401
     blocked = client.post("/api/v1/tokens", json={"email": web.region.opd,
                                                   "password": PASSWORD})
-    assert blocked.status_code == 401 and "terlalu banyak kata sandi salah" in blocked.json()["detail"]
+    assert blocked.status_code == 401
+    assert "terlalu banyak kata sandi salah" in blocked.json()["detail"]
     # Another address is not affected.
     web.account(web.region.head)
     assert client.post("/api/v1/tokens", json={"email": web.region.head,
