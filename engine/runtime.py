@@ -351,7 +351,8 @@ class WorkflowEngine:
                 stage=refusals.stage_named(d, instance.state),
                 possible=refusals.actions_named(d, possible))
         roles = {r for t in candidates for r in t.roles}
-        check_role(candidates[0].label or d.transition_label(candidates[0]), roles, actor, d)
+        label = candidates[0].label or d.transition_label(candidates[0])
+        check_role(Message("engine.do_action", action=InSentence(label)), roles, actor, d)
         return candidates
 
     def _apply(

@@ -33,7 +33,7 @@ def test_available_in_review_for_a_reviewer(workflow):
     assert (actions["note"].allowed, actions["note"].dests) == (True, ("review",))
     assert actions["withdraw"].allowed is False
     assert actions["withdraw"].reasons == (
-        "only Coordinator may Withdraw; rev@example.org may not",)
+        "only Coordinator may withdraw; rev@example.org may not",)
     assert wf.instance(iid).version == version
     assert wf.history(iid) == history
 

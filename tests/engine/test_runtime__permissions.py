@@ -30,14 +30,14 @@ def test_wrong_role_is_refused_naming_the_allowed_roles(workflow):
     with pytest.raises(PermissionDenied) as info:
         wf.fire(iid, "send", REVIEWER)
     assert str(info.value) == (
-        "only Author or Coordinator may Send; rev@example.org may not")
+        "only Author or Coordinator may send; rev@example.org may not")
     assert_untouched(wf, iid, version=2, rows=2)
 
 
 def test_single_allowed_role_is_named(workflow):
     wf = workflow()
     iid = wf.start("R1")
-    with pytest.raises(PermissionDenied, match=r"^only Coordinator may Withdraw; "):
+    with pytest.raises(PermissionDenied, match=r"^only Coordinator may withdraw; "):
         wf.fire(iid, "withdraw", AUTHOR)
     assert_untouched(wf, iid)
 

@@ -39,7 +39,7 @@ def item(region: dict[str, str], stage: str, label: str, action: str, deadline: 
 QUESTIONNAIRE = item(BALIKPAPAN, "Bimtek I", "Kuesioner OPD", "Unggah: Kuesioner OPD",
                      "2026-03-01 23:59 WITA", "2026-03-01 22:59 WIB", 5, "bpn-q")
 PLAN_REVIEW = item(MIMIKA, "Pengajuan quick win", "Rencana quick win",
-                   "Beri keputusan review: Rencana quick win",
+                   "Beri keputusan reviu: Rencana quick win",
                    "2026-02-20 23:59 WIT", "2026-02-20 21:59 WIB", -4, "mmk-review")
 BOOK = item(BANDUNG, "Bimtek II", "Buku I: analisis situasi",
             "Unggah: Buku I: analisis situasi", "2026-02-24 23:59 WIB", "", 0, "bdg-book")
@@ -114,7 +114,7 @@ def test_digest_items_in_order_of_deadline_regions_by_their_most_urgent(locale: 
                                                  "Kota Balikpapan")]
         assert regions == sorted(regions)
     # Numbered across the groups.
-    assert "1. Beri keputusan review: Rencana quick win" in out.text
+    assert "1. Beri keputusan reviu: Rencana quick win" in out.text
     assert "2. Unggah: Buku I: analisis situasi" in out.text
     assert "3. Lakukan: Penutupan tahap Bimtek I" in out.text
     assert "4. Unggah: Kuesioner OPD" in out.text

@@ -224,7 +224,7 @@ def test_review_requested_names_region_code_and_round(locale: str) -> None:
         assert "Kota Bandung (32.73)" in part
         assert APP + "queue" in part
     if locale == "id":
-        assert out.subject == "Menunggu review Anda: rencana quick win Kota Bandung (putaran 2)"
+        assert out.subject == "Menunggu reviu Anda: rencana quick win Kota Bandung (putaran 2)"
         assert "putaran ke-2" in out.text
     else:
         assert out.subject == (
@@ -241,9 +241,9 @@ def test_review_rejected_names_round_mentor_comment_and_revision_due(locale: str
         assert ctx["mentor_name"] in part
         assert "2026-05-01 23:59 WITA" in part
     if locale == "id":
-        assert out.subject == ("Revisi diperlukan: review putaran 2 untuk Kota Balikpapan, "
+        assert out.subject == ("Revisi diperlukan: reviu putaran 2 untuk Kota Balikpapan, "
                                "kirim kembali paling lambat 2026-05-01 23:59 WITA")
-        assert "putaran review ke-2" in out.text
+        assert "putaran reviu ke-2" in out.text
         assert ("kirimkan kembali melalui aplikasi paling lambat 2026-05-01 23:59 WITA."
                 in out.text)
         assert "<strong>paling lambat 2026-05-01 23:59 WITA</strong>" in out.html
@@ -262,7 +262,7 @@ def test_review_rejected_without_revision_due_names_no_deadline(locale: str) -> 
         assert "paling lambat" not in part and "by  " not in part
         assert "resubmit by" not in part
     if locale == "id":
-        assert out.subject == "Revisi diperlukan: review putaran 2 untuk Kota Balikpapan"
+        assert out.subject == "Revisi diperlukan: reviu putaran 2 untuk Kota Balikpapan"
         assert "kirimkan kembali melalui aplikasi sesegera mungkin." in out.text
     else:
         assert out.subject == "Revision needed: review round 2 for Kota Balikpapan"
@@ -293,8 +293,8 @@ def test_review_approved_names_mentor_round_next_stage_and_comment(locale: str) 
     assert "revision needed" not in out.text.lower()
     if locale == "id":
         assert out.subject == ("Rencana quick win Kabupaten Mimika disetujui "
-                               "(review putaran 3), lanjut ke tahap Presentasi")
-        assert "menyetujui rencana quick win Kabupaten Mimika pada putaran review ke-3" in out.text
+                               "(reviu putaran 3), lanjut ke tahap Presentasi")
+        assert "menyetujui rencana quick win Kabupaten Mimika pada putaran reviu ke-3" in out.text
         assert "melanjutkan ke tahap Presentasi" in out.text
         assert "Catatan mentor:" in out.text
     else:
