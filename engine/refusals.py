@@ -7,9 +7,9 @@ checks of a submission live here too, as they are mostly refusals.
 
 from __future__ import annotations
 
-from config.messages import Message
+from config.messages import InSentence, Message
 from engine.contracts import Actor, InstanceSnapshot
-from engine.definition import DeliverableSpec, Label, WorkflowDefinition
+from engine.definition import DeliverableSpec, Label, TransitionSpec, WorkflowDefinition
 from engine.errors import InvalidInputError, TransitionNotAllowed
 from engine.permissions import check_role
 
@@ -20,12 +20,16 @@ def stage_named(d: WorkflowDefinition, state: str) -> Label:
     return d.states[state].label or d.state_label(state)
 
 
+def action_named(d: WorkflowDefinition, transition: TransitionSpec) -> Label:
+    """An action as people know it: its label, or its trigger made readable."""
+    return transition.label or d.transition_label(transition)
+
+
 def actions_named(d: WorkflowDefinition, triggers: list[str]) -> list[Label] | Message:
     """The actions possible now, by their labels (written out in the reader's language)."""
     labels: list[Label] = []
     for trigger in triggers:
-        first = next(t for t in d.transitions if t.trigger == trigger)
-        labels.append(first.label or d.transition_label(first))
+        labels.append(action_named(d, next(t for t in d.transitions if t.trigger == trigger)))
     return labels or Message("engine.none")
 
 
@@ -43,3 +47,17 @@ def check_submission(d: WorkflowDefinition, instance: InstanceSnapshot, spec: De
     if spec.per_party and not party:
         raise InvalidInputError("engine.party_needed", deliverable=spec.label)
     return party or "" if spec.per_party else ""
+
+
+def not_from_here(d: WorkflowDefinition, instance: InstanceSnapshot,
+                  trigger: str) -> TransitionNotAllowed:
+    """The refusal of a trigger that does not leave the instance's state: an unknown action,
+    or one of another stage, with the actions possible now."""
+    possible = actions_named(d, d.triggers_from(instance.state))
+    action = next((t for t in d.transitions if t.trigger == trigger), None)
+    if action is None:
+        return TransitionNotAllowed("engine.unknown_action", trigger=trigger, workflow=d.title,
+                                    possible=possible)
+    return TransitionNotAllowed(
+        "engine.not_now", action=InSentence(action_named(d, action)), subject=instance.subject,
+        stage=stage_named(d, instance.state), possible=possible)

@@ -46,7 +46,6 @@ from engine.errors import (
     DefinitionError,
     GuardFailed,
     InvalidInputError,
-    TransitionNotAllowed,
     WorkflowError,
 )
 from engine.guards import GuardRegistry
@@ -339,20 +338,11 @@ class WorkflowEngine:
         self.check_scope(d, instance.subject, actor)
         candidates = d.transitions_for(trigger, instance.state)
         if not candidates:
-            possible = d.triggers_from(instance.state)
-            if not any(t.trigger == trigger for t in d.transitions):
-                raise TransitionNotAllowed(
-                    "engine.unknown_action", trigger=trigger, workflow=d.title,
-                    possible=refusals.actions_named(d, possible))
-            action = next(t for t in d.transitions if t.trigger == trigger)
-            raise TransitionNotAllowed(
-                "engine.not_now", action=InSentence(action.label or d.transition_label(action)),
-                subject=instance.subject,
-                stage=refusals.stage_named(d, instance.state),
-                possible=refusals.actions_named(d, possible))
+            raise refusals.not_from_here(d, instance, trigger)
         roles = {r for t in candidates for r in t.roles}
-        label = candidates[0].label or d.transition_label(candidates[0])
-        check_role(Message("engine.do_action", action=InSentence(label)), roles, actor, d)
+        check_role(Message("engine.do_action",
+                           action=InSentence(refusals.action_named(d, candidates[0]))),
+                   roles, actor, d)
         return candidates
 
     def _apply(

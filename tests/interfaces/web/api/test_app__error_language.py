@@ -45,7 +45,7 @@ def test_an_engine_refusal_names_the_action_and_the_roles_in_the_language(web: W
     assert id_.status_code == en.status_code == 403
     assert id_.json()["code"] == en.json()["code"] == "engine.only_roles"
     assert id_.json()["detail"].startswith("hanya Koordinator ")
-    assert "Tutup bimtek I" in id_.json()["detail"]
+    assert "“tutup bimtek I”" in id_.json()["detail"]
     assert en.json()["detail"].startswith("only Coordinator may close bimtek I")
     assert "close_bimtek_1" not in id_.json()["detail"] + en.json()["detail"]
 
