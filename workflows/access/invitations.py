@@ -46,6 +46,7 @@ from workflows.directory.cohorts import find_cohort, members
 from workflows.directory.imports import RowError, normalise_email
 from workflows.directory.models import Opd, Person, Region
 from workflows.emails.catalogue import EMAILS
+from workflows.emails.salutation import to_office, to_person
 from workflows.programme import Programme
 from workflows.zones import NATIONAL_TZ, spoken
 
@@ -107,6 +108,8 @@ def _context(settings: Settings, who: Recipient, purpose: str, now: datetime, lo
     with language.using(locale):
         context: dict[str, Any] = {
             "recipient_name": who.name,
+            "salutation": (to_office(who.name, who.region_name) if who.role == roles.OPD
+                           else to_person(who.name)),
             "email": who.email,
             "app_url": url,
             "expires": spoken(links.password_expiry(settings, purpose, now), who.tz),

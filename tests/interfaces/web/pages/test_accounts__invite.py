@@ -68,7 +68,7 @@ def test_an_admin_invites_an_opd_who_chooses_a_password_and_is_signed_in(web: We
 
     [mail] = mails(web, "account_invite", opd)
     assert mail.subject == "Undangan: buat kata sandi akun Gerakan Menuju 100 Smart City"
-    assert "Yth. Dinas Komunikasi dan Informatika" in mail.text_body
+    assert "Yth. Kepala Dinas Komunikasi dan Informatika Kota Balikpapan," in mail.text_body
     assert "sebagai OPD Kota Balikpapan" in mail.text_body
     assert "berlaku sampai Senin, 19 Januari 2026 pukul" in mail.text_body  # 14 days, WITA
     assert "WITA" in mail.text_body
