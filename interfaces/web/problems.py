@@ -17,10 +17,12 @@ two kinds of failure that do not come from the domain are worded here, from the 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from http import HTTPStatus
 from typing import Any
 
 from config.messages import Message, has
+from engine import InvalidInputError
 
 #: Where a problem sits in the request, left out of the field's name (``body.note`` is ``note``).
 _PLACES = frozenset({"body", "query", "path", "header", "cookie"})
@@ -110,3 +112,12 @@ def http_message(status: int, detail: object) -> tuple[str, str | None]:
         chosen = detail if isinstance(detail, Message) else Message(key)
         return str(chosen), chosen.key
     return str(detail), None
+
+
+def form_date(value: str, key: str = "web.not_a_date") -> date:
+    """A form's date field (``YYYY-MM-DD``, as a date input sends it), or the refusal ``key``
+    naming what was typed."""
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInputError(key, value=value.strip()) from None

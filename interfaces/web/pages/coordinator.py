@@ -34,6 +34,7 @@ from interfaces.web.deps import (
     require_sees,
     role_named,
 )
+from interfaces.web.problems import form_date
 from interfaces.web.templating import render
 from notifications import outbox
 from workflows import roles
@@ -115,10 +116,7 @@ def choose_cohort(session: Session, viewer: Viewer, ref: str | None) -> Cohort |
 def local_when(day: str, at: str) -> date | datetime:
     """A form's date (``YYYY-MM-DD``) and optional time (``HH:MM``) as a naive local date
     or date-time; the domain reads it in the zone chosen next to it."""
-    try:
-        parsed = date.fromisoformat(day.strip())
-    except ValueError:
-        raise InvalidInputError("web.not_a_date", value=day.strip()) from None
+    parsed = form_date(day)
     if not at.strip():
         return parsed
     found = re.fullmatch(r"(\d{1,2}):(\d{2})", at.strip())

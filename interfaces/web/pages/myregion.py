@@ -17,7 +17,6 @@ so a stale page is refused with the reason, never acted on blindly.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -28,8 +27,9 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from config.messages import text
-from engine import Actor, InvalidInputError, PermissionDenied, WorkflowError
+from engine import Actor, PermissionDenied, WorkflowError
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
+from interfaces.web.problems import form_date
 from interfaces.web.templating import render
 from interfaces.web.uploading import UploadRefused, submit
 from workflows import roles
@@ -187,11 +187,8 @@ def extension(
     check_csrf(viewer, csrf_token)
     actor, code = head_of_region(viewer)
     try:
-        try:
-            day = date.fromisoformat(until.strip())
-        except ValueError:
-            raise InvalidInputError(text("myregion.not_a_date", value=until)) from None
-        extensions.request_extension(prog, code, day, reason, actor=actor)
+        extensions.request_extension(prog, code, form_date(until, "myregion.not_a_date"),
+                                     reason, actor=actor)
     except WorkflowError as exc:
         return _page(request, viewer, prog, status=exc.status_code, error=str(exc),
                      form={"until": until, "reason": reason})

@@ -22,7 +22,6 @@ the file (type, emptiness, size again, checksum, the name never used as a path) 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -47,6 +46,7 @@ from engine import (
 )
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
 from interfaces.web.pages.quick_win_form import QuickWinForm
+from interfaces.web.problems import form_date
 from interfaces.web.templating import filesize, render
 from workflows import roles
 from workflows.access import links
@@ -284,11 +284,7 @@ def extension(
     check_csrf(viewer, csrf_token)
     actor, code = _my_region(viewer)
     try:
-        try:
-            day = date.fromisoformat(until.strip())
-        except ValueError:
-            raise InvalidInputError("web.not_a_date", value=until.strip()) from None
-        extensions.request_extension(prog, code, day, reason, actor=actor)
+        extensions.request_extension(prog, code, form_date(until), reason, actor=actor)
     except WorkflowError as exc:
         return _page(request, viewer, prog, status=exc.status_code, error=str(exc),
                      form={"until": until, "reason": reason})

@@ -16,9 +16,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from engine import InvalidInputError
 from interfaces.web.deps import PageViewer, Prog
 from interfaces.web.pages.coordinator import NO_NUL, choose_cohort, require_coordinator
+from interfaces.web.problems import form_date
 from interfaces.web.templating import render
 from workflows.deadlines.preview import ESCALATION, NATIONAL, preview, span
 
@@ -30,10 +30,7 @@ PAGE = 100  # lines a page
 def _day(value: str | None) -> date | None:
     if value is None or not value.strip():
         return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInputError("web.not_a_date", value=value.strip()) from None
+    return form_date(value)
 
 
 @router.get("/coordinator/reminders")
