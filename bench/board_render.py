@@ -1,38 +1,37 @@
-"""Rendering the cohort board for all 514 regions: the whole page beside its queries alone.
+"""The programme office's pages for a national cohort: each page beside its queries alone,
+its weight raw and compressed, and how both grow from 50 to 514 regions.
 
-For each database (a SQLite file, and PostgreSQL when reachable) this builds one cohort with
-every region of ``workflows/directory/data/regencies.csv`` (514), each with two OPDs, its
-head of region and a mentor, and walks each region along the master plan to a different stage
-through the engine (real submissions, guards, deadlines and reminder plans; one transaction
-per region), on a simulated clock spread over months so the current deadlines are variously
-on time, due soon, overdue or absent. Some regions are rejected (revision), resubmitted
-(second review round) or withdrawn. Then, in the same run, it measures:
+For each database (a SQLite file, and PostgreSQL when reachable) this builds a cohort of 50
+regions and one of all 514 (:mod:`national`: each region walked through the engine to a
+different stage, ~7,500 engine actions for 514, some extension requests left pending), then
+measures, signed in as a programme-wide coordinator through the ASGI app in-process (FastAPI
+``TestClient``):
 
-* **page**: ``GET /board`` through the ASGI app in-process (FastAPI ``TestClient``, signed in
-  as a programme-wide coordinator): session lookup, :func:`board_data`, Jinja rendering and
-  the response;
-* **data**: :func:`workflows.reporting.board.board_data` alone on a read session, the exact
-  call the page makes (its fixed handful of queries, no templating);
+* **page**: the whole ``GET`` (session lookup, the read model's queries, the menu's
+  attention counts, Jinja rendering, compression, the response);
+* **queries alone**: the very SQL statements that page issued (captured from the driver in
+  the same run), replayed on a raw DB-API connection with their rows fetched: the floor a
+  page cannot go under, so ``page/queries`` is what the application adds on top (target 2x);
 
 alternately, ``--renders`` times each after a warm-up (medians, so machine noise hits both),
-and prints both, their ratio, the page size and the number of SQL statements one data load
-issues (the same for 1 region as for 514: there is no query per region).
+with the number of statements, the bytes of the page and its gzip size as served
+(``Accept-Encoding: gzip``; target under 100 KB), and the growth of time and bytes from 50 to
+514 regions beside the growth of the cohort (10.3x: "linear or better" is at or under that).
 
-    .venv/bin/python bench/board_render.py [--renders 30] [--backends sqlite,postgresql]
+    .venv/bin/python bench/board_render.py [--renders 15] [--backends sqlite,postgresql]
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import random
+import gzip
 import re
 import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,282 +43,161 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fastapi.testclient import TestClient
 from scratch import DEFAULT_ADMIN_URL, pg_database
 
-from config.settings import Settings
-from engine import Actor, Records, SubmissionInput
-from interfaces.bootstrap import initialise
+from bench.national import COORDINATOR, PASSWORD, National, build
 from interfaces.web.app import create_app
-from workflows.access import accounts
-from workflows.directory import cohorts, imports, registration
-from workflows.directory.reference import shipped_regions
-from workflows.master_plan.quick_wins import QuickWin
-from workflows.programme import Programme
-from workflows.reporting.board import BoardFilters, board_data
 
-START = datetime(2026, 2, 2, 1, 0, tzinfo=UTC)
-MEASURE_AT = START + timedelta(days=150)
-COORDINATOR = "koordinator@komdigi.go.id"
-ASSESSOR = "penilai@komdigi.go.id"
-PASSWORD = "bench-password-123"
-COHORT = "Smart City 2026"
-OPD_CODES = ("DISKOMINFO", "BAPPEDA")
-REGIONS_PER_MENTOR = 5
-PATH = ["assessment", "mou", "institutions", "bimtek_1", "bimtek_2", "bimtek_3", "bimtek_4",
-        "quick_win_submission", "mentor_review", "presentation", "adoption", "implementation"]
-# Where regions end up: every stage of the happy path, and the review loop and withdrawal.
-SCENARIOS = [*PATH, "revision", "resubmitted", "withdrawn"]
+SIZES = (50, 514)
+TARGET_GZIP = 100 * 1024
 
 
-@dataclass
-class BenchClock:
-    now: datetime = START
+def pages(nat: National) -> list[tuple[str, str]]:
+    """The pages measured: (label, URL). The filtered board and the zoomed map use the
+    province with most regions in the cohort."""
+    province = _biggest_province(nat)
+    return [
+        ("inbox", "/attention"),
+        ("board", "/board"),
+        ("board late+prov", f"/board?status=late&province={province}"),
+        ("map", "/overview"),
+        ("map province", f"/overview?province={province}"),
+        ("analytics", "/analytics"),
+        ("extensions", "/coordinator/extensions"),
+    ]
 
-    def __call__(self) -> datetime:
-        return self.now
+
+def _biggest_province(nat: National) -> str:
+    counts: dict[str, int] = {}
+    for code in nat.codes:
+        counts[code[:2]] = counts.get(code[:2], 0) + 1
+    return max(counts, key=lambda p: (counts[p], p))
 
 
 @dataclass(frozen=True)
-class Cast:
-    """The actors of one region, as the engine sees them."""
-
-    code: str
-    coordinator: Actor
-    assessor: Actor
-    head: Actor
-    mentor: Actor
-    opds: tuple[Actor, ...]
-
-
-@dataclass
-class Driver:
-    prog: Programme
-    clock: BenchClock
-    rng: random.Random
-    actions: int = 0
-    counter: int = 0
-    reached: dict[str, int] = field(default_factory=dict)
-
-    def document(self, session: Any, iid: int, actor: Actor, deliverable: str,
-                 party: str = "") -> None:
-        self.counter += 1
-        data = f"{deliverable} {party} {self.counter}".encode()
-        self.prog.engine.submit(session, iid, actor, SubmissionInput(
-            deliverable, f"{deliverable}.pdf", "application/pdf", len(data),
-            hashlib.sha256(data).hexdigest(), party=party))
-        if deliverable == "quick_win_plan":
-            latest = Records(session).latest_submission(iid, deliverable)
-            session.add_all([
-                QuickWin(submission_id=latest.id, title="Online permits in one portal",
-                         dimension="governance", element="public_service",
-                         opd_code="DISKOMINFO"),
-                QuickWin(submission_id=latest.id, title="Ambulance call centre 112",
-                         dimension="living", element="health", opd_code=None),
-            ])
-            session.flush()
-        self.actions += 1
-
-    def fire(self, session: Any, iid: int, trigger: str, actor: Actor,
-             comment: str | None = None) -> None:
-        self.prog.engine.fire(session, iid, trigger, actor, comment=comment)
-        self.actions += 1
-        self.clock.now += timedelta(days=self.rng.randint(1, 9), hours=self.rng.randint(0, 8))
-
-    def leave(self, session: Any, iid: int, state: str, c: Cast) -> None:
-        """Submit what ``state`` requires and take the happy path out of it."""
-        opd = c.opds[0]
-        if state == "assessment":
-            self.document(session, iid, c.assessor, "assessment_result")
-            self.fire(session, iid, "assess", c.assessor)
-        elif state == "mou":
-            self.document(session, iid, c.head, "signed_mou")
-            self.fire(session, iid, "sign_mou", c.head)
-        elif state == "institutions":
-            self.document(session, iid, c.coordinator, "council_decree")
-            self.document(session, iid, c.coordinator, "implementation_team_decree")
-            self.fire(session, iid, "establish_institutions", c.coordinator)
-        elif state == "bimtek_1":
-            for o in c.opds:
-                self.document(session, iid, o, "questionnaire", party=o.party or "")
-            self.fire(session, iid, "close_bimtek_1", c.coordinator)
-        elif state == "bimtek_2":
-            self.document(session, iid, opd, "buku_1")
-            self.document(session, iid, opd, "programme_mapping")
-            self.fire(session, iid, "close_bimtek_2", c.coordinator)
-        elif state == "bimtek_3":
-            self.document(session, iid, opd, "buku_2")
-            self.document(session, iid, opd, "quick_win_shortlist")
-            self.fire(session, iid, "close_bimtek_3", c.coordinator)
-        elif state == "bimtek_4":
-            self.document(session, iid, opd, "buku_2")
-            self.document(session, iid, c.head, "commitment_sheet")
-            self.fire(session, iid, "close_bimtek_4", c.coordinator)
-        elif state == "quick_win_submission":
-            self.document(session, iid, opd, "quick_win_plan")
-            self.fire(session, iid, "submit_for_review", opd)
-        elif state == "mentor_review":
-            self.fire(session, iid, "approve", c.mentor, "Layak dilaksanakan")
-        elif state == "presentation":
-            self.document(session, iid, c.head, "presentation")
-            self.fire(session, iid, "present", c.head)
-        elif state == "adoption":
-            self.document(session, iid, c.coordinator, "regulation")
-            self.fire(session, iid, "adopt", c.coordinator)
-        else:
-            raise AssertionError(f"no way out of {state}")
-
-    def drive(self, c: Cast, scenario: str) -> None:
-        """Walk one region to ``scenario``, in one transaction."""
-        target = {"revision": "mentor_review", "resubmitted": "mentor_review"}.get(
-            scenario, scenario)
-        withdraw_from = None
-        if scenario == "withdrawn":
-            withdraw_from = self.rng.choice(PATH[:8])
-            target = withdraw_from
-        with self.prog.db.transaction() as session:
-            instance = self.prog.current_instance(session, c.code)
-            iid, state = instance.id, instance.state
-            while state != target:
-                self.leave(session, iid, state, c)
-                state = PATH[PATH.index(state) + 1]
-            if scenario in ("revision", "resubmitted"):
-                self.fire(session, iid, "reject", c.mentor,
-                          "Indikator quick win belum terukur; lengkapi baseline dan target.")
-            if scenario == "resubmitted":
-                self.document(session, iid, c.opds[0], "quick_win_plan")
-                self.fire(session, iid, "resubmit", c.opds[0])
-            if withdraw_from is not None:
-                self.fire(session, iid, "withdraw", c.coordinator,
-                          "Daerah mengundurkan diri dari program tahun ini.")
-        self.reached[scenario] = self.reached.get(scenario, 0) + 1
+class Measured:
+    label: str
+    statements: int
+    page_ms: float
+    queries_ms: float
+    raw_bytes: int
+    gzip_bytes: int
+    encoded: bool  # whether the server itself sent it compressed
 
 
-def build(url: str, folder: Path) -> tuple[Programme, BenchClock, int, float]:
-    """A programme with all regions in one cohort, driven to varied stages."""
-    t0 = time.perf_counter()
-    clock = BenchClock()
-    prog = Programme(Settings(data_dir=folder, database_url=url), clock=clock)
-    initialise(prog)
-    codes = [r.code for r in shipped_regions()]
-    people = [imports.PersonRow(COORDINATOR, "Tim Koordinator 100 Smart City", "coordinator",
-                                None),
-              imports.PersonRow(ASSESSOR, "Tim Penilai", "assessor", None)]
-    people += [imports.PersonRow(f"kepala.{c.replace('.', '')}@pemda.go.id",
-                                 f"Kepala Daerah {c}", "head_of_region", c) for c in codes]
-    registration.upsert_people(prog, people)
-    registration.upsert_opds(prog, [
-        imports.OpdRow(c, o, f"{o.title()} {c}", f"{o.lower()}.{c.replace('.', '')}@pemda.go.id",
-                       "governance") for c in codes for o in OPD_CODES])
-    mentors = [imports.MentorRow(f"mentor{n:03d}@itb.ac.id", f"Mentor {n:03d}",
-                                 tuple(codes[i:i + REGIONS_PER_MENTOR]))
-               for n, i in enumerate(range(0, len(codes), REGIONS_PER_MENTOR))]
-    registration.import_mentors(prog, mentors)
-    mentor_of = {code: m.email for m in mentors for code in m.regions}
-    cohorts.create_cohort(prog, COHORT, 2026)
-    cohorts.add_members(prog, COHORT, codes)
-    accounts.create(prog, COORDINATOR, PASSWORD)
-
-    rng = random.Random(514)
-    driver = Driver(prog, clock, rng)
-    coordinator = Actor(COORDINATOR, "coordinator", None)
-    assessor = Actor(ASSESSOR, "assessor", None)
-    for i, code in enumerate(codes):
-        scope = frozenset({code})
-        slug = code.replace(".", "")
-        cast = Cast(code, coordinator, assessor,
-                    Actor(f"kepala.{slug}@pemda.go.id", "head_of_region", scope),
-                    Actor(mentor_of[code], "mentor", scope),
-                    tuple(Actor(f"{o.lower()}.{slug}@pemda.go.id", "opd", scope, party=o)
-                          for o in OPD_CODES))
-        # Regions start at different times, so their deadlines fall before and after "now".
-        clock.now = START + timedelta(days=rng.uniform(0, 120))
-        driver.drive(cast, SCENARIOS[i % len(SCENARIOS)])
-    clock.now = MEASURE_AT
-    built = time.perf_counter() - t0
-    print(f"  built {len(codes)} regions in {built:.0f} s: {driver.actions} engine actions; "
-          + ", ".join(f"{k} {v}" for k, v in driver.reached.items()), flush=True)
-    return prog, clock, len(codes), built
-
-
-@dataclass(frozen=True)
-class Timing:
-    wall_ms: float
-    cpu_ms: float  # this process's CPU time (all threads): less sensitive to a busy machine
-
-
-def interleaved(a: Any, b: Any, runs: int) -> tuple[Timing, Timing]:
-    """Median wall and CPU milliseconds of ``a`` and of ``b``, run alternately so that noise
-    from the machine hits both alike, after one warm-up each (caches, pool, statements)."""
+def interleaved(a: Callable[[], Any], b: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """Median wall milliseconds of ``a`` and of ``b``, run alternately after a warm-up each."""
     a()
     b()
-    walls: tuple[list[float], list[float]] = ([], [])
-    cpus: tuple[list[float], list[float]] = ([], [])
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(runs):
         for i, fn in enumerate((a, b)):
-            w0, c0 = time.perf_counter(), time.process_time()
+            t0 = time.perf_counter()
             fn()
-            walls[i].append(time.perf_counter() - w0)
-            cpus[i].append(time.process_time() - c0)
-    return tuple(Timing(statistics.median(walls[i]) * 1000,  # type: ignore[return-value]
-                        statistics.median(cpus[i]) * 1000) for i in (0, 1))
+            times[i].append(time.perf_counter() - t0)
+    return statistics.median(times[0]) * 1000, statistics.median(times[1]) * 1000
 
 
-def measure(label: str, url: str, folder: Path, renders: int) -> dict[str, float]:
-    prog, _, regions, _ = build(url, folder)
+def signed_in(nat: National) -> TestClient:
+    client = TestClient(create_app(nat.prog), follow_redirects=False)
+    form = re.search(r'name="login_token" value="([^"]+)"', client.get("/login").text)
+    assert form is not None, "no login token on /login"
+    answer = client.post("/login", data={"email": COORDINATOR, "password": PASSWORD,
+                                         "next": "/board", "login_token": form[1]})
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def measure_page(nat: National, client: TestClient, label: str, url: str,
+                 renders: int) -> Measured:
+    engine = nat.prog.db.engine
+    captured: list[tuple[str, Any, bool]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                executemany: bool) -> None:
+        captured.append((statement, parameters, executemany))
+
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert first.status_code == 200, (url, first.status_code, first.text[:300])
+    event.listen(engine, "before_cursor_execute", capture)
     try:
-        client = TestClient(create_app(prog), follow_redirects=False)
-        form = re.search(r'name="login_token" value="([^"]+)"', client.get("/login").text)
-        assert form is not None, "no login token on /login"
-        signed_in = client.post("/login", data={"email": COORDINATOR, "password": PASSWORD,
-                                                "next": "/board", "login_token": form[1]})
-        assert signed_in.status_code == 303, signed_in.text
-        first = client.get("/board")
-        assert first.status_code == 200, first.text[:500]
-        rows = first.text.count('<tr><th scope="row">')
-        assert rows == regions, (rows, regions)
-
-        def page() -> None:
-            response = client.get("/board")
-            assert response.status_code == 200
-
-        def data() -> None:
-            with prog.db.read() as session:
-                loaded = board_data(prog, session, None, BoardFilters())
-            assert len(loaded.rows) == regions
-
-        statements: list[str] = []
-
-        def count(*args: Any) -> None:
-            statements.append(args[2])
-
-        event.listen(prog.db.engine, "before_cursor_execute", count)
-        data()
-        event.remove(prog.db.engine, "before_cursor_execute", count)
-        tones = board_data_tones(prog)
-
-        t_page, t_data = interleaved(page, data, renders)
-        size = len(first.content)
-        print(f"{label:<11} {regions} regions, page {size / 1024:.0f} KiB, board_data issues "
-              f"{len(statements)} SQL statements; medians of {renders}:", flush=True)
-        for what, p, d in (("wall", t_page.wall_ms, t_data.wall_ms),
-                           ("CPU ", t_page.cpu_ms, t_data.cpu_ms)):
-            print(f"{'':<11} {what}  GET /board {p:6.1f} ms   board_data alone {d:6.1f} ms   "
-                  f"page/data {p / d:4.2f}x   (templating, session, HTTP: {p - d:5.1f} ms)",
-                  flush=True)
-        print(f"{'':<11} current deadlines: {tones}", flush=True)
-        return {"page": t_page.wall_ms, "data": t_data.wall_ms,
-                "ratio": t_page.wall_ms / t_data.wall_ms}
+        served = client.get(url, headers={"Accept-Encoding": "gzip"})
     finally:
-        prog.close()
+        event.remove(engine, "before_cursor_execute", capture)
+    encoded = served.headers.get("content-encoding") == "gzip"
+    wire = served.num_bytes_downloaded if encoded else len(gzip.compress(served.content, 6))
+
+    def page() -> None:
+        assert client.get(url, headers={"Accept-Encoding": "gzip"}).status_code == 200
+
+    raw = engine.raw_connection()
+
+    def queries() -> None:
+        cursor = raw.cursor()
+        try:
+            for statement, parameters, many in captured:
+                if many:
+                    cursor.executemany(statement, parameters)
+                else:
+                    cursor.execute(statement, parameters)
+                if cursor.description is not None:
+                    cursor.fetchall()
+        finally:
+            cursor.close()
+        raw.rollback()
+
+    try:
+        page_ms, queries_ms = interleaved(page, queries, renders)
+    finally:
+        raw.close()
+    return Measured(label, len(captured), page_ms, queries_ms, len(served.content), wire,
+                    encoded)
 
 
-def board_data_tones(prog: Programme) -> str:
-    with prog.db.read() as session:
-        loaded = board_data(prog, session, None, BoardFilters())
-    return ", ".join(f"{k} {v}" for k, v in loaded.tone_counts.items())
+def measure(backend: str, url_for: Callable[[int], tuple[str, Callable[[], None]]],
+            renders: int) -> dict[int, list[Measured]]:
+    found: dict[int, list[Measured]] = {}
+    for size in SIZES:
+        url, drop = url_for(size)
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                nat = build(url, Path(folder), regions=size)
+                try:
+                    print(f"{backend}: built {len(nat.codes)} regions in {nat.seconds:.0f} s, "
+                          f"{nat.actions} engine actions, {len(nat.extensions)} extension "
+                          "requests pending", flush=True)
+                    client = signed_in(nat)
+                    found[size] = [measure_page(nat, client, label, path, renders)
+                                   for label, path in pages(nat)]
+                finally:
+                    nat.prog.close()
+        finally:
+            drop()
+    report(backend, found, renders)
+    return found
+
+
+def report(backend: str, found: dict[int, list[Measured]], renders: int) -> None:
+    small, large = (found[s] for s in SIZES)
+    print(f"\n{backend}, medians of {renders} (page = whole GET; queries = its SQL replayed raw)")
+    print(f"{'page':<16} {'regions':>7} {'stmts':>5} {'page ms':>8} {'queries ms':>10} "
+          f"{'ratio':>6} {'raw KB':>7} {'gzip KB':>7}")
+    for size, rows in ((SIZES[0], small), (SIZES[1], large)):
+        for m in rows:
+            print(f"{m.label:<16} {size:>7} {m.statements:>5} {m.page_ms:>8.1f} "
+                  f"{m.queries_ms:>10.1f} {m.page_ms / m.queries_ms:>5.1f}x "
+                  f"{m.raw_bytes / 1024:>7.1f} {m.gzip_bytes / 1024:>7.1f}"
+                  f"{'' if m.encoded else ' (not compressed by the server)'}"
+                  f"{'  OVER 100 KB' if m.gzip_bytes > TARGET_GZIP else ''}")
+    cohort = SIZES[1] / SIZES[0]
+    print(f"\ngrowth from {SIZES[0]} to {SIZES[1]} regions (cohort x{cohort:.1f}; "
+          "linear or better is at or under that)")
+    for a, b in zip(small, large, strict=True):
+        print(f"{a.label:<16} time x{b.page_ms / a.page_ms:5.1f}   bytes x"
+              f"{b.raw_bytes / a.raw_bytes:5.1f}   statements {a.statements} -> {b.statements}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--renders", type=int, default=30)
+    parser.add_argument("--renders", type=int, default=15)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--pg-url", default=DEFAULT_ADMIN_URL,
                         help="admin URL; a scratch database is created and dropped")
@@ -327,18 +205,16 @@ def main() -> int:
     backends = args.backends.split(",")
     if "sqlite" in backends:
         with tempfile.TemporaryDirectory() as folder:
-            measure("SQLite", f"sqlite:///{folder}/bench.db", Path(folder), args.renders)
+            measure("SQLite", lambda n: (f"sqlite:///{folder}/bench{n}.db", lambda: None),
+                    args.renders)
     if "postgresql" in backends:
         try:
-            url, drop = pg_database(args.pg_url, "bench_board")
+            pg_database(args.pg_url, "bench_board")[1]()
         except DBAPIError as exc:
             print(f"PostgreSQL skipped: not reachable at {args.pg_url} ({exc.orig or exc})")
         else:
-            try:
-                with tempfile.TemporaryDirectory() as folder:
-                    measure("PostgreSQL", url, Path(folder), args.renders)
-            finally:
-                drop()
+            measure("PostgreSQL", lambda n: pg_database(args.pg_url, f"bench_board{n}"),
+                    args.renders)
     return 0
 
 

@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
-from config import language
+import config.language as language
 
 LOCALES: Final = Path(__file__).resolve().parent / "locales"
 

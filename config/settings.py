@@ -7,13 +7,20 @@ working directory. Defaults are the embedded ones: SQLite in ``./var``.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config.messages import text
+
+#: The longest ``stall_days`` accepted: ten years, twice a master plan's cycle.
+MAX_STALL_DAYS = 3650
 
 
 class Settings(BaseSettings):
@@ -84,6 +91,11 @@ class Settings(BaseSettings):
                     "cuti bersama moves to the next working day.")
     collective_leave: tuple[date, ...] = Field(
         default=(), description="Cuti bersama days (not in the holiday library), YYYY-MM-DD.")
+    stall_days: int = Field(
+        default=60,
+        description="Days a region may stay in one stage before the coordinators' inbox "
+                    "(/attention) lists it as stalled; longer than a bimtek (45 days), so a "
+                    "region on time is not listed.")
 
     # -- evaluation ---------------------------------------------------------------------------
     evaluation_windows: tuple[str, ...] = Field(
@@ -129,6 +141,21 @@ class Settings(BaseSettings):
         if value is not None and value.utcoffset() is None:
             raise ValueError("now needs its zone, e.g. 2026-03-02T08:00+07:00 (08:00 WIB)")
         return value
+
+    @field_validator("stall_days", mode="before")
+    @classmethod
+    def _whole_days(cls, value: object) -> int:
+        """1 to 3650 days, written in ASCII digits; anything else is refused in one line in
+        the reader's language (``cli.bad_stall_days``), naming what was given."""
+        days: int | None = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            days = value
+        elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,4}", value.strip()):
+            days = int(value.strip())
+        if days is None or not 1 <= days <= MAX_STALL_DAYS:
+            raise PydanticCustomError("stall_days", text("cli.bad_stall_days"),
+                                      {"value": repr(value), "most": MAX_STALL_DAYS})
+        return days
 
     @field_validator("database_url")
     @classmethod

@@ -166,6 +166,18 @@ class Records:
             select(*_SUBMISSION_COLUMNS).where(SUBMISSION.c.instance_id == instance_id)
             .order_by(SUBMISSION.c.id)).all()]
 
+    def submissions_page(self, instance_id: int, *, limit: int, after: int | None = None,
+                         newest_first: bool = False) -> list[SubmissionRecord]:
+        """Up to ``limit`` versions in the order received (newest first when asked), past
+        the submission ``after`` (an id): a keyset page."""
+        query = select(*_SUBMISSION_COLUMNS).where(SUBMISSION.c.instance_id == instance_id)
+        if after is not None:
+            query = query.where(SUBMISSION.c.id < after if newest_first
+                                else SUBMISSION.c.id > after)
+        order = SUBMISSION.c.id.desc() if newest_first else SUBMISSION.c.id
+        return [SubmissionRecord(*row) for row in self.session.execute(
+            query.order_by(order).limit(limit)).all()]
+
     def submission(self, submission_id: int, subject: str | None = None
                    ) -> SubmissionRecord | None:
         """One version by id (only if it belongs to ``subject``, when given)."""
@@ -222,6 +234,32 @@ class Records:
             .group_by(REVIEW.c.instance_id)).all()
         return {int(i): int(r) for i, r in rows}
 
+    def submissions_of(self, instance_ids: Collection[int],
+                       deliverables: Collection[str] | None = None) -> list[SubmissionRecord]:
+        """Every version of many instances (of ``deliverables`` only, when given), in the
+        order received, in one statement: for figures over a set of subjects."""
+        if not instance_ids:
+            return []
+        query = select(*_SUBMISSION_COLUMNS).where(
+            SUBMISSION.c.instance_id.in_(list(instance_ids)))
+        if deliverables is not None:
+            query = query.where(SUBMISSION.c.deliverable.in_(list(deliverables)))
+        return [SubmissionRecord(*row) for row in self.session.execute(
+            query.order_by(SUBMISSION.c.id)).all()]
+
+    def state_changes(self, subjects: Collection[str], key: str) -> list[HistoryRecord]:
+        """The start and transition entries of every cycle of ``key`` of many subjects, by
+        subject, cycle and sequence, in one statement: how long each stayed in each state."""
+        if not subjects:
+            return []
+        rows = self.session.execute(
+            select(*_HISTORY_COLUMNS).join(INSTANCE, INSTANCE.c.id == HISTORY.c.instance_id)
+            .where(INSTANCE.c.definition_key == key,
+                   INSTANCE.c.subject.in_(list(subjects)),
+                   HISTORY.c.kind.in_(("start", "transition")))
+            .order_by(INSTANCE.c.subject, INSTANCE.c.cycle, HISTORY.c.seq)).all()
+        return [HistoryRecord(*tuple(row)) for row in rows]  # columns in the record's order
+
     # -- history -------------------------------------------------------------------------
 
     def history(self, subject: str, key: str | None = None) -> list[HistoryRecord]:
@@ -233,6 +271,38 @@ class Records:
             query = query.where(INSTANCE.c.definition_key == key)
         rows = self.session.execute(query.order_by(INSTANCE.c.cycle, HISTORY.c.seq)).all()
         return [HistoryRecord(**row._asdict()) for row in rows]
+
+    def history_page(self, subject: str, key: str | None = None, *, limit: int,
+                     after: tuple[int, int] | None = None,
+                     newest_first: bool = False) -> list[HistoryRecord]:
+        """Up to ``limit`` entries of the subject's timeline in (cycle, seq) order (newest
+        first when asked), starting past the entry at ``after`` = (cycle, seq): a keyset
+        page, so the thousandth entry costs what the first does (no OFFSET)."""
+        query = (select(*_HISTORY_COLUMNS)
+                 .join(INSTANCE, INSTANCE.c.id == HISTORY.c.instance_id)
+                 .where(INSTANCE.c.subject == subject))
+        if key is not None:
+            query = query.where(INSTANCE.c.definition_key == key)
+        if after is not None:
+            cycle, seq = after
+            past = ((INSTANCE.c.cycle < cycle) | and_(INSTANCE.c.cycle == cycle,
+                                                      HISTORY.c.seq < seq)
+                    if newest_first else
+                    (INSTANCE.c.cycle > cycle) | and_(INSTANCE.c.cycle == cycle,
+                                                      HISTORY.c.seq > seq))
+            query = query.where(past)
+        order = ((INSTANCE.c.cycle.desc(), HISTORY.c.seq.desc()) if newest_first
+                 else (INSTANCE.c.cycle, HISTORY.c.seq))
+        rows = self.session.execute(query.order_by(*order).limit(limit)).all()
+        return [HistoryRecord(**row._asdict()) for row in rows]
+
+    def moves(self, instance_id: int) -> set[tuple[str | None, str]]:
+        """The distinct (from, to) state pairs the instance's start and transitions took: what
+        a diagram marks as passed, whatever the length of the history."""
+        return {(a, b) for a, b in self.session.execute(
+            select(HISTORY.c.from_state, HISTORY.c.to_state).where(
+                HISTORY.c.instance_id == instance_id,
+                HISTORY.c.kind.in_(("start", "transition"))).distinct()).all()}
 
     def times_fired(self, instance_id: int, trigger: str) -> int:
         """How often ``trigger`` appears in the instance's history."""

@@ -281,19 +281,37 @@ def counts(db: Database) -> dict[str, int]:
     return found
 
 
-def listing(db: Database, status: str | None = None, limit: int = 50) -> list[OutboxMessage]:
-    """Rows of one status (or all): pending and sending by due time, the others newest first."""
+def listing(db: Database, status: str | None = None, limit: int = 50,
+            before_id: int | None = None, *,
+            after: tuple[datetime, int] | None = None) -> list[OutboxMessage]:
+    """Rows of one status (or all): pending and sending by due time, the others newest first.
+
+    A keyset page, never an OFFSET (sent mail grows without bound): newest-first listings
+    continue below ``before_id``, due-time ones past ``after`` = (due_at, id) of the last row
+    shown. :func:`by_due_time` says which a status uses.
+    """
     query = select(OutboxMessage)
     if status is not None:
         if status not in STATUSES:
             raise ValueError(f"unknown outbox status {status!r}; one of {', '.join(STATUSES)}")
         query = query.where(c.status == status)
-    if status in (PENDING, SENDING):
+    if by_due_time(status):
+        if after is not None:
+            due, last = after
+            query = query.where(or_(c.due_at > due, and_(c.due_at == due, c.id > last)))
         query = query.order_by(c.due_at, c.id)
     else:
+        if before_id is not None:
+            query = query.where(c.id < before_id)
         query = query.order_by(c.id.desc())
     with db.read() as session:
         return list(session.execute(query.limit(limit)).scalars().all())
+
+
+def by_due_time(status: str | None) -> bool:
+    """Whether :func:`listing` orders ``status`` by due time (what waits to go) rather than
+    newest first (what went, or failed)."""
+    return status in (PENDING, SENDING)
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:

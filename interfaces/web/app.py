@@ -9,6 +9,9 @@ the error page for a browser. A request FastAPI refuses before any view runs, an
 error, are worded from the same catalogue (:mod:`interfaces.web.problems`). Unexpected
 exceptions are logged and answered with a plain 500 that shows no traceback.
 
+Responses are lean (:mod:`interfaces.web.lean`): text is gzip-compressed for clients that
+accept it, static files carry cache headers and answer conditional GETs with 304.
+
 ``background=True`` (what ``smartcity serve`` uses) also runs, for the life of the server,
 the scheduler's clock (in whichever process holds the leader lock) and the email dispatcher:
 :func:`workflows.background.services`, the same services ``smartcity worker`` runs.
@@ -27,14 +30,14 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from config import language
 from config.messages import text
 from engine import WorkflowError
-from interfaces.web import api, i18n, pages, problems
+from interfaces.web import api, i18n, lean, pages, problems
 from interfaces.web.deps import LANG_COOKIE, LoginRequired, optional_viewer
 from interfaces.web.templating import render
 from notifications.sink import MailSink
@@ -170,7 +173,10 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
         return Response(message, status_code=500, media_type="text/plain; charset=utf-8")
 
     app.add_middleware(LanguageMiddleware)
+    # Outermost, so errors and redirects answered inside are compressed too.
+    app.add_middleware(GZipMiddleware, minimum_size=lean.MINIMUM_SIZE,
+                       compresslevel=lean.LEVEL, exclude_content_types=lean.EXCLUDED_TYPES)
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/static", lean.CachedStaticFiles(directory=HERE / "static"), name="static")
     return app

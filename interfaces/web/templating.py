@@ -9,6 +9,7 @@ a template come out in it too.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,14 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from config.language import current, using
+from config.messages import text
 from interfaces.web import i18n
 from interfaces.web.deps import LANG_COOKIE, Viewer
+from workflows import roles
 from workflows.access import languages
 from workflows.evaluation.naming import window_title
+from workflows.programme import Programme
+from workflows.reporting.attention import attention_counts
 from workflows.zones import ZONES, spoken
 
 HERE = Path(__file__).resolve().parent
@@ -59,7 +64,17 @@ def filesize(size: int, lang: str | None = None) -> str:
     return f"{format_decimal(amount, format='#,##0.#', locale=chosen)} GB"
 
 
-env.globals.update(when=when, zones=ZONES, filesize=filesize, window_title=window_title)
+def listed(values: Iterable[object], limit: int = 3) -> str:
+    """Names or labels in a sentence, in the current language: the first ``limit``, then
+    "and N more". Plain text, so a template passing it to ``t()`` escapes it once."""
+    found = [str(v) for v in values]
+    if len(found) <= limit:
+        return ", ".join(found)
+    return text("list.more", shown=", ".join(found[:limit]), count=len(found) - limit)
+
+
+env.globals.update(when=when, zones=ZONES, filesize=filesize, window_title=window_title,
+                   listed=listed)
 
 
 def language(request: Request, viewer: Viewer | None) -> str:
@@ -68,11 +83,34 @@ def language(request: Request, viewer: Viewer | None) -> str:
                        request.headers.get("accept-language"))
 
 
+def sees_attention(viewer: Viewer | None) -> bool:
+    """Whether the viewer has the inbox "Perlu perhatian": coordinators and administrators."""
+    return viewer is not None and (viewer.is_admin or viewer.role == roles.COORDINATOR)
+
+
+def attention_menu(request: Request, viewer: Viewer | None) -> dict[str, int] | None:
+    """The inbox's counts for the menu's badge, for a viewer who has the inbox (None for
+    anyone else): the cheap counts, in one read session, on every page they open, so a
+    resolved item leaves the count on the next page."""
+    if not sees_attention(viewer):
+        return None
+    assert viewer is not None
+    prog: Programme = request.app.state.prog
+    with prog.db.read() as session:
+        return attention_counts(prog, session, viewer.regions())
+
+
 def render(request: Request, template: str, viewer: Viewer | None, status: int = 200,
            **context: Any) -> HTMLResponse:
-    """A page in the viewer's language; ``?lang=`` also sets the language cookie."""
+    """A page in the viewer's language; ``?lang=`` also sets the language cookie.
+
+    A coordinator's or an administrator's menu shows the inbox's count: a page that has the
+    counts already (the inbox itself) passes them as ``attention``.
+    """
     lang = language(request, viewer)
     catalog = i18n.load(lang)
+    if "attention" not in context:  # not on a server error's page: the database may be down
+        context["attention"] = attention_menu(request, viewer) if status < 500 else None
     with using(lang):
         html = env.get_template(template).render(
             request=request, viewer=viewer, lang=lang, t=catalog.t, n=catalog.n,

@@ -51,7 +51,7 @@ def requested(prog: Programme, session: Session, request: ExtensionRequest, regi
                 "requested_local": spoken(request.requested_until, region.tz),
                 "reason": request.reason, "request_id": request.id,
                 "app_url": links.make_url(settings, person.email,
-                                          f"/coordinator#extension-{request.id}", now),
+                                          f"/coordinator/extensions#extension-{request.id}", now),
             }
         key = f"extension_requested:{request.id}:{person.email}"
         queued += queue_email(session, settings, EMAILS, kind="extension_requested",

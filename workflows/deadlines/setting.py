@@ -14,25 +14,29 @@ calendar. The engine writes the deadline (its one writer); every change bumps th
 version, starts its reminders over in the same transaction
 (:mod:`workflows.deadlines.reminders`), and
 writes a history entry on the region's instance (kind ``deadline``). Each function below is
-one transaction.
+one transaction; :func:`set_region_deadlines` sets many regions' dates in one, all or nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from config.messages import Message
 from engine import (
     Actor,
+    ConflictError,
     DeadlineChange,
     DueDate,
     InstanceSnapshot,
     InvalidInputError,
+    NotFoundError,
     PermissionDenied,
     Records,
+    WorkflowError,
 )
 from workflows import roles
 from workflows.deadlines import reminders
@@ -47,6 +51,7 @@ from workflows.deadlines.models import CohortDeadline
 from workflows.deadlines.policy import COHORT
 from workflows.directory.actors import Acting, acting, display_name
 from workflows.directory.cohorts import find_cohort, members
+from workflows.directory.models import Region
 from workflows.directory.regions import find_region
 from workflows.programme import Programme
 from workflows.zones import local
@@ -178,22 +183,72 @@ def set_region_deadline(
     with prog.db.transaction() as session:
         found = find_region(session, region)
         actor = acting(session, actor)
-        require_coordinator_of(actor, found.code,
-                               Message("deadlines.action.set_region", region=found.code))
-        label = check_state(prog, session, state)
-        instance = prog.current_instance(session, found.code)
-        if instance.state != state:
-            d = prog.definition_of(session, instance)
-            raise InvalidInputError("deadlines.wrong_stage", region=found.code,
-                                    stage=d.state_label(instance.state), wanted=label)
-        tz = tz_of_zone(zone) if zone else found.tz
-        now = prog.engine.clock()
-        due_at = resolve_due(when, tz, working_days=working_days,
-                             calendar=working_calendar(prog.settings))
-        check_future(due_at, now, tz)
-        change = set_for_instance(prog, session, instance, DueDate(due_at, REGION, tz), now)
-        deadline_id, version = change.id, change.version
-        prog.engine.note(session, instance.id, actor, "set_deadline", comment,
-                         f"{label}: due {local(due_at, found.tz)} for {found.code} "
-                         f"(deadline v{version})", kind="deadline")
-        return RegionDeadlineResult(found.code, state, due_at, found.tz, deadline_id, version)
+        return _set_for_region(prog, session, found, state, when, zone=zone,
+                               working_days=working_days, actor=actor, comment=comment)
+
+
+_RESTATED = (InvalidInputError, PermissionDenied, NotFoundError, ConflictError)
+
+
+def set_region_deadlines(
+    prog: Programme, regions: Sequence[str], state: str | None, when: date | datetime, *,
+    zone: str | None = None, working_days: int | None = None, actor: Acting,
+    comment: str | None = None,
+) -> list[RegionDeadlineResult]:
+    """The same own date for many regions (the board's bulk action), all or nothing: each
+    region's date for ``state``, or with ``state`` None for the stage each one is in now.
+
+    One transaction: the first region refused (not coordinated by ``actor``, in another
+    stage, in a final one) refuses the whole action with a sentence naming that region, and
+    nothing is written. Each region's date is entered in its own zone unless ``zone`` is
+    given, so "30 June" is the end of 30 June where each region is.
+    """
+    codes = list(dict.fromkeys(r.strip() for r in regions if r.strip()))
+    if not codes:
+        raise InvalidInputError("deadlines.bulk_none_chosen")
+    with prog.db.transaction() as session:
+        actor = acting(session, actor)
+        found = {r.code: r for r in session.execute(
+            select(Region).where(col(Region.code).in_(codes))).scalars()}
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise NotFoundError("directory.unknown_region_codes", where="", codes=unknown)
+        out = []
+        for code in codes:
+            try:
+                here = state or prog.current_instance(session, code).state
+                out.append(_set_for_region(prog, session, found[code], here, when, zone=zone,
+                                           working_days=working_days, actor=actor,
+                                           comment=comment))
+            except WorkflowError as refused:
+                # The same kind of failure (403, 404, 409, 422), naming the region.
+                kind = type(refused) if type(refused) in _RESTATED else InvalidInputError
+                raise kind(Message("deadlines.bulk_refused", region=found[code].name,
+                                   code=code, reason=refused.message)) from refused
+        return out
+
+
+def _set_for_region(
+    prog: Programme, session: Session, found: Region, state: str, when: date | datetime, *,
+    zone: str | None, working_days: int | None, actor: Actor, comment: str | None,
+) -> RegionDeadlineResult:
+    """One region's own date in ``session``: the single region's and the bulk action's."""
+    require_coordinator_of(actor, found.code,
+                           Message("deadlines.action.set_region", region=found.code))
+    label = check_state(prog, session, state)
+    instance = prog.current_instance(session, found.code)
+    if instance.state != state:
+        d = prog.definition_of(session, instance)
+        raise InvalidInputError("deadlines.wrong_stage", region=found.code,
+                                stage=d.state_label(instance.state), wanted=label)
+    tz = tz_of_zone(zone) if zone else found.tz
+    now = prog.engine.clock()
+    due_at = resolve_due(when, tz, working_days=working_days,
+                         calendar=working_calendar(prog.settings))
+    check_future(due_at, now, tz)
+    change = set_for_instance(prog, session, instance, DueDate(due_at, REGION, tz), now)
+    deadline_id, version = change.id, change.version
+    prog.engine.note(session, instance.id, actor, "set_deadline", comment,
+                     f"{label}: due {local(due_at, found.tz)} for {found.code} "
+                     f"(deadline v{version})", kind="deadline")
+    return RegionDeadlineResult(found.code, state, due_at, found.tz, deadline_id, version)

@@ -156,6 +156,33 @@ def _indices(session: Session, prog: Programme, window: EvaluationWindow,
     return {c: _compute(c, window.name, grouped.get(c, []), weights) for c in codes}
 
 
+def indices_by_window(session: Session, prog: Programme, windows: Sequence[EvaluationWindow],
+                      codes: Sequence[str]) -> dict[str, dict[str, EvaluationIndex]]:
+    """The index of every region of ``codes`` that has a return, in each of ``windows``
+    (by window name, then region), as :func:`index` computes it; one query for them all."""
+    by_id = {w.id: w.name for w in windows}
+    if not by_id or not codes:
+        return {}
+    rows = session.execute(
+        select(col(EvaluationReturn.window_id), col(EvaluationReturn.region_code),
+               col(EvaluationScore.part), col(EvaluationScore.dimension))
+        .add_columns(col(EvaluationScore.score))
+        .outerjoin(EvaluationScore, col(EvaluationScore.return_id) == EvaluationReturn.id)
+        .where(col(EvaluationReturn.window_id).in_(list(by_id)),
+               col(EvaluationReturn.region_code).in_(list(codes)))
+    ).all()
+    grouped: dict[tuple[str, str], list[tuple[str, str, float]]] = defaultdict(list)
+    for window_id, code, part, dim, value in rows:
+        found = grouped[(by_id[window_id], code)]
+        if part is not None:
+            found.append((part, dim, value))
+    weights = prog.settings.evaluation_weights
+    out: dict[str, dict[str, EvaluationIndex]] = defaultdict(dict)
+    for (window, code), scored in grouped.items():
+        out[window][code] = _compute(code, window, scored, weights)
+    return dict(out)
+
+
 def index(prog: Programme, window_ref: str, region_ref: str) -> EvaluationIndex:
     """The region's achievement index in the window.
 

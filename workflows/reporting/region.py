@@ -31,8 +31,12 @@ from workflows.directory.regions import find_region, province_name
 from workflows.obligations import Obligations, Owed
 from workflows.programme import Programme
 from workflows.reporting.deadlines import DeadlineRow, instance_deadlines
-from workflows.reporting.submissions import SubmissionRow, submissions
-from workflows.reporting.timeline import described, history
+from workflows.reporting.paging import DEFAULT_LIMIT
+from workflows.reporting.submissions import SubmissionRow, submissions, submissions_page
+from workflows.reporting.timeline import described, history_page
+
+#: Review rounds the page shows per deliverable (the latest); the rest are in the history.
+REVIEWS_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -91,13 +95,17 @@ class RegionView:
     definition: WorkflowDefinition
     stage: str
     stage_number: int
-    history: list[HistoryRecord]  # newest first
+    history: list[HistoryRecord]  # one keyset page, newest first
+    history_next: tuple[int, int] | None  # (cycle, seq) the older page starts after
     cycles: int
     names: dict[str, str]  # email -> name of the people and OPDs in the history
     deadlines: list[DeadlineRow]  # newest first
     current_deadline: DeadlineRow | None
-    submissions: list[SubmissionRow]
-    reviews: list[ReviewRound]
+    submissions: list[SubmissionRow]  # one keyset page, newest first
+    submissions_next: int | None  # the id the older page starts after
+    latest: list[SubmissionRow]  # the newest version of each deliverable (and OPD)
+    reviews: list[ReviewRound]  # the latest REVIEWS_SHOWN rounds of each deliverable
+    reviews_hidden: int  # earlier rounds left out (they stay in the history and exports)
     opds: list[OpdItems]
     owed: list[Owed]  # who owes what in the current stage (the one rule of the reminders)
     requires: list[str]  # labels of what the current stage requires
@@ -112,28 +120,38 @@ class RegionView:
 
 
 def region_view(prog: Programme, session: Session, region_ref: str,
-                actor: Actor | None) -> RegionView:
-    """Everything the region page shows, for ``actor`` (None: no actions)."""
+                actor: Actor | None, *, history_after: tuple[int, int] | None = None,
+                submissions_after: int | None = None,
+                limit: int = DEFAULT_LIMIT) -> RegionView:
+    """Everything the region page shows, for ``actor`` (None: no actions).
+
+    The history and the submissions grow with every action: the page shows ``limit`` of
+    each, newest first, read by key past ``history_after`` (cycle, seq) and
+    ``submissions_after`` (an id), so a region with a thousand entries renders what one
+    with fifty does. The diagram reads only the distinct moves taken, not the timeline.
+    """
     base = summary(prog, session, region_ref)
     region, instance, d = base.region, base.instance, base.definition
-    _, timeline = history(session, region.code)
-    moves = [h for h in timeline
-             if h.cycle == instance.cycle and h.kind in ("start", "transition")]
-    passed = frozenset({h.from_state for h in moves if h.from_state}
-                       | {h.to_state for h in moves}) - {instance.state}
-    taken = frozenset((h.from_state, h.to_state) for h in moves
-                      if h.from_state and h.from_state != h.to_state)
+    _, page = history_page(session, region.code, limit=limit, after=history_after,
+                           newest_first=True)
+    records = Records(session)
+    moves = records.moves(instance.id)
+    passed = frozenset({a for a, _ in moves if a} | {b for _, b in moves}) - {instance.state}
+    taken = frozenset((a, b) for a, b in moves if a and a != b)
     deadlines = list(reversed(instance_deadlines(prog, session, instance)))
     current_deadline = next((r for r in deadlines
                              if r.closed_at is None and r.state == instance.state), None)
-    sent = submissions(prog, session, region.code)
+    sent = submissions(prog, session, region.code)  # one light query: versions, latest
+    shown = submissions_page(prog, session, region.code, limit=limit,
+                             after=submissions_after, newest_first=True)
     versions = {s.id: s.version for s in sent}
     reviewed = list(dict.fromkeys(t.review.deliverable for t in d.transitions if t.review))
-    records = Records(session)
+    rounds = {name: records.reviews(instance.id, name) for name in reviewed}
     reviews = [
         ReviewRound(d.deliverable_label(name), r.round, r.decision, r.comment, r.reviewer,
                     r.decided_at, versions.get(r.submission_id))
-        for name in reviewed for r in records.reviews(instance.id, name)]
+        for name in reviewed for r in rounds[name][-REVIEWS_SHOWN:]]
+    latest = list({(s.deliverable, s.party): s for s in sent}.values())
     owed = Obligations(prog, session).master_plan([region.code])
     owing = [OpdItems(o.code, o.name, o.email, tuple(
                  x.label for x in owed if x.role == roles.OPD and x.party is not None
@@ -146,14 +164,16 @@ def region_view(prog: Programme, session: Session, region_ref: str,
     return RegionView(
         region=region, province=base.province, cohort=base.cohort, instance=instance,
         definition=d, stage=base.stage, stage_number=list(d.states).index(instance.state) + 1,
-        history=list(reversed(timeline)), cycles=len({h.cycle for h in timeline}),
-        names=names(session, {h.actor for h in timeline}
-                    | {r.reviewer for r in reviews} | {s.submitted_by for s in sent}),
-        deadlines=deadlines, current_deadline=current_deadline, submissions=sent,
-        reviews=reviews, opds=owing, owed=owed,
+        history=page.rows, history_next=page.next, cycles=instance.cycle,
+        names=names(session, {h.actor for h in page.rows}
+                    | {r.reviewer for r in reviews} | {s.submitted_by for s in shown.rows}),
+        deadlines=deadlines, current_deadline=current_deadline, submissions=shown.rows,
+        submissions_next=shown.next, latest=latest, reviews=reviews,
+        reviews_hidden=sum(len(r) for r in rounds.values()) - len(reviews),
+        opds=owing, owed=owed,
         requires=[d.deliverable_label(r) for r in (spec.requires if spec else [])],
         available=(prog.engine.available(session, instance.id, actor)
                    if actor is not None else []),
         passed=passed, taken=taken, trigger_labels=trigger_labels,
         deliverable_labels={k: str(v.label) for k, v in d.deliverables.items()},
-        words=described(prog, session, timeline, region.tz))
+        words=described(prog, session, page.rows, region.tz))

@@ -1,5 +1,6 @@
-"""A region's submissions: every version of every deliverable of its current cycle, with the
-review rounds decided on each, and the stored file of one version."""
+"""A region's submissions: every version of every deliverable of its current cycle (whole, or a
+keyset page at a time), with the review rounds decided on each, and the stored file of one
+version."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from engine import NotFoundError, Records
+from engine import NotFoundError, Records, SubmissionRecord
 from workflows.master_plan import uploads
 from workflows.programme import Programme
+from workflows.reporting.paging import Page, page_of
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,34 @@ def submissions(prog: Programme, session: Session, region_code: str) -> list[Sub
     decisions: dict[int, list[tuple[int, str, str | None]]] = {}
     for r in sorted(records.reviews(instance.id), key=lambda r: r.round):
         decisions.setdefault(r.submission_id, []).append((r.round, r.decision, r.comment))
-    return [SubmissionRow(s.deliverable, s.party, s.version, s.file_name, s.sha256,
-                          s.submitted_by, s.submitted_at, tuple(decisions.get(s.id, [])), s.id,
-                          s.size_bytes)
-            for s in records.submissions(instance.id)]
+    return [_row(s, decisions) for s in records.submissions(instance.id)]
+
+
+def submissions_page(prog: Programme, session: Session, region_code: str, *, limit: int,
+                     after: int | None = None, newest_first: bool = False,
+                     ) -> Page[SubmissionRow, int]:
+    """One keyset page of the current cycle's submissions (in the order received, or newest
+    first), read past the submission ``after``; ``next`` is the id to continue from."""
+    instance = prog.current_instance(session, region_code)
+    records = Records(session)
+    found = records.submissions_page(instance.id, limit=limit + 1, after=after,
+                                     newest_first=newest_first)
+    decisions: dict[int, list[tuple[int, str, str | None]]] = {}
+    if found:
+        shown = {s.id for s in found}
+        for r in sorted(records.reviews(instance.id), key=lambda r: r.round):
+            if r.submission_id in shown:
+                decisions.setdefault(r.submission_id, []).append((r.round, r.decision,
+                                                                  r.comment))
+    rows = [_row(s, decisions) for s in found]
+    return page_of(rows, limit, lambda s: s.id)
+
+
+def _row(s: SubmissionRecord, decisions: dict[int, list[tuple[int, str, str | None]]]
+         ) -> SubmissionRow:
+    return SubmissionRow(s.deliverable, s.party, s.version, s.file_name, s.sha256,
+                         s.submitted_by, s.submitted_at, tuple(decisions.get(s.id, [])), s.id,
+                         s.size_bytes)
 
 
 @dataclass(frozen=True)

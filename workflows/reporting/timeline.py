@@ -1,4 +1,5 @@
-"""A region's timeline: every action on every cycle of its master plan, oldest first.
+"""A region's timeline: every action on every cycle of its master plan, oldest first, whole
+(exports, the printed report) or a keyset page at a time (the region page, the API).
 
 Each entry is the engine's :class:`~engine.HistoryRecord` (who, in which role, which action,
 from which stage to which, the comment, when in UTC); interfaces show the time in the
@@ -20,6 +21,7 @@ from workflows.deadlines.models import ExtensionRequest
 from workflows.directory.models import Region
 from workflows.directory.regions import find_region
 from workflows.programme import Programme
+from workflows.reporting.paging import Page, page_of
 from workflows.zones import ZONES, Moment
 
 #: A history entry, as every interface shows it.
@@ -33,6 +35,19 @@ def history(session: Session, region_ref: str) -> tuple[Region, list[HistoryReco
     if not rows:
         raise NotFoundError("reporting.not_joined", region=f"{region.code} {region.name}")
     return region, rows
+
+
+def history_page(session: Session, region_ref: str, *, limit: int,
+                 after: tuple[int, int] | None = None, newest_first: bool = False,
+                 ) -> tuple[Region, Page[HistoryRecord, tuple[int, int]]]:
+    """One keyset page of the region's timeline (oldest first, or newest first), read past
+    the entry at ``after`` = (cycle, seq); the page's ``next`` is where the following starts."""
+    region = find_region(session, region_ref)
+    rows = Records(session).history_page(region.code, limit=limit + 1, after=after,
+                                         newest_first=newest_first)
+    if not rows and after is None:
+        raise NotFoundError("reporting.not_joined", region=f"{region.code} {region.name}")
+    return region, page_of(rows, limit, lambda h: (h.cycle, h.seq))
 
 
 def action_of(row: HistoryRecord) -> str:

@@ -14,13 +14,14 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Path, UploadFile, status
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from config.messages import Message
 from engine import FireResult, NotFoundError
+from interfaces.web import cursors
 from interfaces.web.api.common import (
     ACTION_ERRORS,
     ERRORS,
@@ -34,6 +35,7 @@ from interfaces.web.api.common import (
     check_visible,
 )
 from interfaces.web.api.deadlines import DeadlineOut, deadline_views
+from interfaces.web.api.paging import DEFAULT_LIMIT, PAGED, Cursor, Limit, next_headers
 from interfaces.web.deps import ApiViewer, Prog, acting
 from workflows.deadlines import feeds
 from workflows.directory.agencies import opd_by_email
@@ -43,8 +45,8 @@ from workflows.master_plan import actions, uploads
 from workflows.master_plan.quick_wins import QuickWinRow
 from workflows.obligations import Obligations
 from workflows.reporting.region import summary
-from workflows.reporting.submissions import submissions
-from workflows.reporting.timeline import history
+from workflows.reporting.submissions import submissions_page
+from workflows.reporting.timeline import history_page
 
 router = APIRouter(tags=["regions"], responses=ERRORS)
 
@@ -115,6 +117,8 @@ class HistoryPage(BaseModel):
     name: str
     zone: str
     entries: list[HistoryOut]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as cursor for the next page; null on the last page.")
 
 
 class ActionOut(BaseModel):
@@ -225,17 +229,29 @@ def show_region(region: RegionPath, viewer: ApiViewer, prog: Prog) -> RegionOut:
               for o in owed])
 
 
-@router.get("/regions/{region}/history", response_model=HistoryPage)
-def region_history(region: RegionPath, viewer: ApiViewer, prog: Prog) -> HistoryPage:
-    """The region's timeline over all its cycles, oldest first: who did what, when (UTC and
-    the region's zone), from which state to which, with comments."""
+@router.get("/regions/{region}/history", response_model=HistoryPage, responses=PAGED)
+def region_history(
+    region: RegionPath, viewer: ApiViewer, prog: Prog, request: Request, response: Response,
+    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
+    order: Annotated[Literal["asc", "desc"], Query(
+        description="asc: oldest first (the default); desc: newest first.")] = "asc",
+) -> HistoryPage:
+    """The region's timeline over all its cycles, a page at a time (``limit`` entries from
+    ``cursor``), oldest first or newest first: who did what, when (UTC and the region's
+    zone), from which state to which, with comments."""
+    after = cursors.optional(cursor, 2)
     with prog.db.read() as session:
         _region(session, viewer, region)
-        r, rows = history(session, region)
-    return HistoryPage(region=r.code, name=r.name, zone=r.zone, entries=[HistoryOut(
-        cycle=h.cycle, seq=h.seq, at=h.at, at_local=at_local(h.at, r.tz) or "", actor=h.actor,
-        role=h.role, kind=h.kind, trigger=h.trigger, from_state=h.from_state,
-        to_state=h.to_state, comment=h.comment, detail=h.detail) for h in rows])
+        r, page = history_page(session, region, limit=limit,
+                               after=(after[0], after[1]) if after else None,
+                               newest_first=order == "desc")
+    token = cursors.encode(*page.next) if page.next else None
+    next_headers(request, response, token)
+    return HistoryPage(region=r.code, name=r.name, zone=r.zone, next_cursor=token, entries=[
+        HistoryOut(cycle=h.cycle, seq=h.seq, at=h.at, at_local=at_local(h.at, r.tz) or "",
+                   actor=h.actor, role=h.role, kind=h.kind, trigger=h.trigger,
+                   from_state=h.from_state, to_state=h.to_state, comment=h.comment,
+                   detail=h.detail) for h in page.rows])
 
 
 @router.get("/regions/{region}/actions", response_model=ActionsPage)
@@ -274,13 +290,21 @@ def review(region: RegionPath, body: ReviewIn, viewer: ApiViewer, prog: Prog) ->
     return _transition(body.decision, result)
 
 
-@router.get("/regions/{region}/submissions", response_model=list[SubmissionOut])
-def region_submissions(region: RegionPath, viewer: ApiViewer,
-                       prog: Prog) -> list[SubmissionOut]:
-    """The current cycle's submissions, every version, with the review rounds of each."""
+@router.get("/regions/{region}/submissions", response_model=list[SubmissionOut],
+            responses=PAGED)
+def region_submissions(region: RegionPath, viewer: ApiViewer, prog: Prog, request: Request,
+                       response: Response, limit: Limit = DEFAULT_LIMIT,
+                       cursor: Cursor = None) -> list[SubmissionOut]:
+    """The current cycle's submissions, every version in the order received, ``limit`` at a
+    time from ``cursor``, with the review rounds of each; the next page's cursor is in the
+    ``X-Next-Cursor`` and ``Link`` headers (none on the last page)."""
+    after = cursors.optional(cursor, 1)
     with prog.db.read() as session:
         r = _region(session, viewer, region)
-        rows = submissions(prog, session, r.code)
+        page = submissions_page(prog, session, r.code, limit=limit,
+                                after=after[0] if after else None)
+    next_headers(request, response, cursors.encode(page.next) if page.next else None)
+    rows = page.rows
     return [SubmissionOut(
         deliverable=s.deliverable, party=s.party, version=s.version, file_name=s.file_name,
         sha256=s.sha256, submitted_by=s.submitted_by, submitted_at=s.submitted_at,

@@ -4,6 +4,8 @@ from fastapi import APIRouter
 
 from interfaces.web.pages import (
     accounts,
+    analytics,
+    attention,
     auth,
     board,
     coordinator,
@@ -12,6 +14,7 @@ from interfaces.web.pages import (
     mailbox,
     myregion,
     opd,
+    overview,
     password,
     queue,
     quick_wins,
@@ -21,15 +24,18 @@ from interfaces.web.pages import (
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
+router.include_router(attention.router)
 router.include_router(queue.router)
 router.include_router(opd.router)
 router.include_router(quick_wins.router)
 router.include_router(myregion.router)
 router.include_router(board.router)
+router.include_router(overview.router)
 router.include_router(region.router)
 router.include_router(coordinator.router)
 router.include_router(reminders.router)
 router.include_router(evaluation.router)
+router.include_router(analytics.router)
 router.include_router(mailbox.router)
 router.include_router(files.router)
 router.include_router(accounts.router)

@@ -26,9 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
@@ -36,7 +36,8 @@ from starlette.concurrency import run_in_threadpool
 import interfaces.web.pages.confirm as confirm
 from config.messages import Message, text
 from engine import PermissionDenied
-from interfaces.web import diagram_svg, uploading
+from interfaces.web import cursors, diagram_svg, uploading
+from interfaces.web.map_svg import region_locator
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf, role_named
 from interfaces.web.pages.board import BOARD_ROLES, SYMBOLS
 from interfaces.web.templating import render
@@ -113,41 +114,81 @@ def _diagram(view: RegionView, t: Any) -> Markup:
 def _uploaded(view: RegionView, deliverable: str | None) -> str | None:
     """The notice after an upload, read from the region's submissions (never from the query
     string's own words)."""
-    latest = [s for s in view.submissions if s.deliverable == deliverable]
+    latest = [s for s in view.latest if s.deliverable == deliverable]
     if not deliverable or not latest:
         return None
     return text("uploads.done", what=view.definition.deliverable_label(deliverable),
                 version=latest[-1].version, file=latest[-1].file_name)
 
 
+@dataclass(frozen=True)
+class Pager:
+    """Where the history's and the submissions' "older" and "newest" links lead (None: no
+    such link), each keeping the other list's position."""
+
+    history_older: str | None
+    history_newest: str | None
+    submissions_older: str | None
+    submissions_newest: str | None
+
+
+def _pager(view: RegionView, history: str | None, sent: str | None) -> Pager:
+    def url(h: str | None, s: str | None, anchor: str) -> str:
+        query = urlencode({k: v for k, v in (("history", h), ("submissions", s)) if v})
+        return f"/regions/{quote(view.region.code)}{'?' + query if query else ''}#{anchor}"
+
+    older_h = cursors.encode(*view.history_next) if view.history_next else None
+    older_s = cursors.encode(view.submissions_next) if view.submissions_next else None
+    return Pager(
+        url(older_h, sent, "history-h") if older_h else None,
+        url(None, sent, "history-h") if history else None,
+        url(history, older_s, "submissions-h") if older_s else None,
+        url(history, None, "submissions-h") if sent else None)
+
+
 def _page(request: Request, viewer: Viewer, prog: Programme, code: str, *,
           status: int = 200, done: str | None = None, uploaded: str | None = None,
-          refused: UploadRefused | None = None) -> HTMLResponse:
-    """The page; after a refused upload, with the reason beside its form."""
+          refused: UploadRefused | None = None, history: str | None = None,
+          sent: str | None = None) -> HTMLResponse:
+    """The page; after a refused upload, with the reason beside its form. ``history`` and
+    ``sent`` are the cursors of the older pages of the history and the submissions."""
+    history_after = cursors.optional(history, 2)
+    sent_after = cursors.optional(sent, 1)
     with prog.db.read() as session:
         check_region_viewer(viewer, find_region(session, code).code)
-        view = region_view(prog, session, code, viewer.actor)
+        view = region_view(prog, session, code, viewer.actor,
+                           history_after=(history_after[0], history_after[1])
+                           if history_after else None,
+                           submissions_after=sent_after[0] if sent_after else None)
         slots = upload_slots(prog, session, view.instance, view.definition, viewer.actor,
-                             view.owed, view.submissions)
+                             view.owed, view.latest)
     allowed, blocked = split_actions(view, viewer)
     done_label = view.trigger_labels.get(done) if done else None
     return render(request, "region.html", viewer, status=status, view=view, actions=allowed,
                   blocked=blocked, done=done_label, diagram=partial(_diagram, view),
                   board=viewer.role in BOARD_ROLES, symbols=SYMBOLS,
+                  locator=region_locator(view.region.code),
                   now=prog.engine.clock(), uploaded=_uploaded(view, uploaded),
                   mine=of_party(view.owed, viewer.email), slots=slots, refused=refused,
                   upload_action=f"/regions/{quote(view.region.code)}/submit",
                   upload_region=view.region.code, zone=view.region.zone, names=view.names,
                   upload_max_bytes=prog.settings.upload_max_bytes,
-                  accept=",".join(sorted(uploads.ALLOWED)))
+                  accept=",".join(sorted(uploads.ALLOWED)),
+                  pager=_pager(view, history, sent))
+
+
+Cursor = Annotated[str | None, Query(max_length=200)]
 
 
 @router.get("/regions/{code}", response_class=HTMLResponse)
 def region_page(request: Request, code: str, viewer: PageViewer, prog: Prog,
-                done: str | None = None, uploaded: str | None = None) -> HTMLResponse:
+                done: str | None = None, uploaded: str | None = None,
+                history: Cursor = None, submissions: Cursor = None) -> HTMLResponse:
     """The region's page; ``?done=TRIGGER`` shows the notice after an action,
-    ``?uploaded=DELIVERABLE`` after an upload."""
-    return _page(request, viewer, prog, code, done=done, uploaded=uploaded)
+    ``?uploaded=DELIVERABLE`` after an upload; ``?history=`` and ``?submissions=`` are the
+    cursors of the older entries (the page shows the newest 50 of each)."""
+    return _page(request, viewer, prog, code, done=done, uploaded=uploaded,
+                 history=history, sent=submissions)
 
 
 @router.post("/regions/{code}/submit")

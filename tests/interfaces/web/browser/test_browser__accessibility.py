@@ -191,8 +191,14 @@ def _pages(site: Site, role: str) -> tuple[str | None, list[tuple[Target, int]]]
                       ("/password/forgot", 200), (site.password_link, 200)]
     if role == "coordinator":
         return w.COORDINATOR, [
-            ("/board", 200), (f"/regions/{BALIKPAPAN}", 200), (f"/regions/{JAYAPURA}", 200),
+            ("/board", 200), ("/board?compact=1&status=late", 200), ("/attention", 200),
+            ("/overview", 200), ("/overview?province=64&colour=stage", 200),
+            ("/analytics", 200), (f"/analytics?region={BALIKPAPAN}", 200),
+            ("/analytics/report", 200),
+            (f"/regions/{BALIKPAPAN}", 200), (f"/regions/{JAYAPURA}", 200),
             ("/coordinator", 200), (f"/coordinator?cohort={cohort}", 200),
+            (f"/coordinator/dates?cohort={cohort}", 200), ("/coordinator/extensions", 200),
+            ("/coordinator/outbox?status=pending", 200), ("/coordinator/exports", 200),
             (f"/coordinator/reminders?cohort={cohort}", 200),
             (f"/coordinator/report/regions/{BALIKPAPAN}", 200), (evaluation, 200),
             ("/accounts", 200), ("/mailbox", 200),
@@ -202,20 +208,21 @@ def _pages(site: Site, role: str) -> tuple[str | None, list[tuple[Target, int]]]
         return mentor, [("/queue", 200), (("/queue → Setujui", _approve_in_the_queue), 200),
                         (f"/regions/{BALIKPAPAN}", 200), ("/evaluation", 200),
                         ("/mailbox", 200), (f"/mailbox/{site.mail_for(mentor)}", 200),
-                        ("/coordinator", 403)]
+                        ("/coordinator", 403), ("/attention", 403)]
     if role == "opd":
         opd = r[JAYAPURA].opd
         return opd, [("/opd", 200), (f"/regions/{JAYAPURA}", 200), ("/evaluation", 200),
                      ("/mailbox", 200), (f"/mailbox/{site.mail_for(opd)}", 200),
-                     ("/queue", 403)]
+                     ("/queue", 403), ("/analytics", 403)]
     if role == "assessor":
-        return w.ASSESSOR, [("/board", 200), (evaluation, 200), (f"/regions/{SAMARINDA}", 200),
+        return w.ASSESSOR, [("/board", 200), ("/overview", 200), ("/analytics", 200),
+                            (evaluation, 200), (f"/regions/{SAMARINDA}", 200),
                             ("/mailbox", 200)]
     if role == "head":
         return r[MIMIKA].head, [("/my-region", 200), (f"/regions/{MIMIKA}", 200),
                                 ("/evaluation", 200), ("/mailbox", 200)]
     if role == "admin":
-        return ADMIN, [("/board", 200), ("/coordinator", 200), (f"/regions/{BALIKPAPAN}", 200),
+        return ADMIN, [("/board", 200), ("/attention", 200), ("/coordinator", 200), (f"/regions/{BALIKPAPAN}", 200),
                        ("/accounts", 200), ("/mailbox", 200), missing]
     raise AssertionError(role)
 
@@ -223,6 +230,8 @@ def _pages(site: Site, role: str) -> tuple[str | None, list[tuple[Target, int]]]
 #: Pages kept as full-page screenshots at a phone's size (tests/artifacts/phone-NAME.png).
 SHOTS = {("coordinator", "/board"): "board", ("coordinator", f"/regions/{BALIKPAPAN}"): "region",
          ("coordinator", "/coordinator"): "coordinator", ("opd", "/opd"): "opd",
+         ("coordinator", "/attention"): "attention", ("coordinator", "/overview"): "overview",
+         ("coordinator", "/analytics"): "analytics",
          ("mentor", "/queue"): "queue", ("head", "/my-region"): "my-region",
          ("assessor", f"/evaluation?window={WINDOW}&cohort={quote(World.COHORT)}"
                       f"&region={SAMARINDA}"): "evaluation"}

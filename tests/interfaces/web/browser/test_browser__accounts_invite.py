@@ -165,8 +165,10 @@ def test_an_admin_invites_an_opd_who_sets_a_password_from_the_email(
     assert content_height <= frame_element.bounding_box()["height"] + 1, (
         "the email does not fit its frame")
     opd.screenshot(path=str(artifacts / "accounts_invite_mailbox_390.png"), full_page=True)
+    # A top-level navigation started inside the sandboxed frame does not always report its
+    # "load" to Playwright: wait for the new address, then for the page's content itself.
     button.click()
-    opd.wait_for_url(re.compile(r"/password/"))
+    opd.wait_for_url(re.compile(r"/password/"), wait_until="commit")
     alert = opd.get_by_role("alert")
     assert "Tautan ini sudah dipakai" in alert.inner_text()
     assert opd.get_by_label("Kata sandi", exact=True).is_visible()  # the sign-in form

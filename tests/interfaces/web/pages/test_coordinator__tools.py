@@ -1,5 +1,8 @@
 """The coordinator tools: cohort dates and region overrides entered in their zones, extension
 decisions, dead letters sent again, the CSV exports and the printable report; who may use them.
+Each task has its page (/coordinator/dates, /extensions, /outbox, /exports); a post answers
+with a redirect back to its page (tests/interfaces/web/pages/test_coordinator__pages.py checks
+the pages' pagination and filters).
 
 Kota Balikpapan (64.71) is in WITA (UTC+8); national dates are entered in WIB (UTC+7). The
 simulated clock starts on 5 Jan 2026 09:00 WIB.
@@ -57,16 +60,19 @@ def dead_letter(web: Web, recipient: str = "typo@pemda.go.id") -> int:
 
 def test_a_cohort_date_in_wib_then_a_region_override_in_its_own_zone(web: Web) -> None:
     browser = web.browser(web.world.COORDINATOR)
-    page = browser.get("/coordinator")
-    assert page.status_code == 200
-    assert web.world.COHORT in page.text and f'href="/regions/{CODE}"' in page.text
-    assert "/board?cohort=Smart%20City%202026" in page.text
+    index = browser.get("/coordinator")
+    assert index.status_code == 200
+    assert web.world.COHORT in index.text and "/board?cohort=Smart%20City%202026" in index.text
+    assert 'href="/coordinator/dates?cohort=Smart%20City%202026"' in index.text
+    page = browser.get("/coordinator/dates")
+    assert page.status_code == 200 and f'href="/regions/{CODE}"' in page.text
 
     done = browser.post_form("/coordinator/deadlines/cohort", {
         "cohort": web.world.COHORT, "state": "assessment", "day": "2026-02-10", "at": "23:59",
         "zone": "WIB"}, page="/coordinator")
     assert done.status_code == 303, done.text
-    assert done.headers["location"].startswith("/coordinator?done=cohort_deadline")
+    assert done.headers["location"].startswith("/coordinator/dates?done=cohort_deadline")
+    assert done.headers["location"].endswith("#cohort-dates")
     due = datetime(2026, 2, 10, 16, 59, tzinfo=UTC)  # 23:59 WIB
     with web.prog.db.read() as session:
         (row,) = session.execute(select(CohortDeadline)).scalars().all()
@@ -84,8 +90,12 @@ def test_a_cohort_date_in_wib_then_a_region_override_in_its_own_zone(web: Web) -
     # The region's own date, entered without a zone: read in WITA.
     done = browser.post_form("/coordinator/deadlines/region", {
         "region": CODE, "state": "assessment", "day": "2026-02-20", "at": "17:00", "zone": "",
-        "comment": "Menunggu jadwal wawancara"}, page="/coordinator")
+        "comment": "Menunggu jadwal wawancara", "back_to": "q=Balik&page=1&evil=x"},
+        page="/coordinator")
     assert done.status_code == 303, done.text
+    # Back to the same filtered page of the list, at the region's row; unknown keys dropped.
+    assert done.headers["location"] == (
+        "/coordinator/dates?done=region_deadline&q=Balik&page=1#region-64.71")
     found = open_deadline(web)
     assert found is not None
     assert (found.due_at, found.origin, found.version) == (
@@ -158,7 +168,9 @@ def test_granting_an_extension_moves_the_deadline_and_refusing_needs_a_comment(
     asked = extensions.request_extension(web.prog, CODE, date(2026, 2, 15),
                                          "Bupati sedang dinas", actor=web.region.head)
     browser = web.browser(web.world.COORDINATOR)
-    page = browser.get("/coordinator").text
+    index = browser.get("/coordinator").text
+    assert "1 menunggu keputusan" in index and 'href="/coordinator/extensions"' in index
+    page = browser.get("/coordinator/extensions").text
     assert f'id="extension-{asked.id}"' in page and "Bupati sedang dinas" in page
     assert "15 Feb 2026 23.59 WITA" in page  # asked until, in the region's zone
 
@@ -169,7 +181,8 @@ def test_granting_an_extension_moves_the_deadline_and_refusing_needs_a_comment(
     granted = browser.post_form(f"/coordinator/extensions/{asked.id}",
                                 {"decision": "grant"}, page="/coordinator")
     assert granted.status_code == 303
-    assert "done=extension_granted" in granted.headers["location"]
+    assert granted.headers["location"].startswith(
+        "/coordinator/extensions?done=extension_granted")
     found = open_deadline(web)
     assert found is not None
     assert (found.due_at, found.origin) == (datetime(2026, 2, 15, 15, 59, tzinfo=UTC),
@@ -180,6 +193,7 @@ def test_granting_an_extension_moves_the_deadline_and_refusing_needs_a_comment(
         assert (request.status, request.decided_by) == ("granted", web.world.COORDINATOR)
     after = browser.get(granted.headers["location"]).text
     assert f'id="extension-{asked.id}"' not in after and "Perpanjangan dikabulkan" in after
+    assert f'id="decided-{asked.id}"' in after and "✓ dikabulkan" in after
 
     again = browser.post_form(f"/coordinator/extensions/{asked.id}", {"decision": "grant"},
                               page="/coordinator")
@@ -189,13 +203,15 @@ def test_granting_an_extension_moves_the_deadline_and_refusing_needs_a_comment(
 def test_a_dead_letter_is_listed_with_the_servers_answer_and_sent_again(web: Web) -> None:
     message = dead_letter(web)
     browser = web.browser(web.world.COORDINATOR)
-    page = browser.get("/coordinator").text
+    assert "1 gagal permanen" in browser.get("/coordinator").text
+    page = browser.get("/coordinator/outbox?status=dead").text
     assert f'id="message-{message}"' in page and "550 5.1.1 User unknown" in page
     assert "typo@pemda.go.id" in page
 
     done = browser.post_form("/coordinator/outbox/retry", {"message": message},
                              page="/coordinator")
-    assert done.status_code == 303 and "done=outbox_retried" in done.headers["location"]
+    assert done.status_code == 303
+    assert done.headers["location"] == "/coordinator/outbox?done=outbox_retried&status=dead#outbox"
     (pending,) = outbox.listing(web.prog.db, "pending", 5)
     assert (pending.id, pending.status, pending.attempts) == (message, "pending", 0)
     assert outbox.counts(web.prog.db)["dead"] == 0
@@ -294,7 +310,9 @@ def test_other_roles_get_403_everywhere(web: Web, who: str) -> None:
     email = {"mentor": web.region.mentor, "opd": web.region.opd, "head": web.region.head,
              "assessor": web.world.ASSESSOR}[who]
     browser = web.browser(email)
-    for url in ("/coordinator", "/coordinator/export/cohort.csv?cohort=2026",
+    for url in ("/coordinator", "/coordinator/dates", "/coordinator/extensions",
+                "/coordinator/outbox", "/coordinator/exports",
+                "/coordinator/export/cohort.csv?cohort=2026",
                 f"/coordinator/export/regions/{CODE}/history.csv",
                 f"/coordinator/report/regions/{CODE}"):
         response = browser.get(url)
@@ -340,10 +358,17 @@ def test_a_regions_own_coordinator_sees_and_exports_only_its_regions(web: Web) -
                             CODE)
     message = dead_letter(web)
     browser = web.browser(own)
-    page = browser.get("/coordinator").text
+    index = browser.get("/coordinator").text
+    assert 'href="/coordinator/outbox' not in index and 'href="/accounts"' not in index
+    page = browser.get("/coordinator/dates").text
     assert f'href="/regions/{CODE}"' in page and 'href="/regions/33.74"' not in page
-    assert f'id="message-{message}"' not in page  # the outbox is programme-wide
     assert 'action="/coordinator/deadlines/cohort"' not in page
+    exports = browser.get("/coordinator/exports").text
+    assert f"/coordinator/export/regions/{CODE}/history.csv" in exports
+    assert "/coordinator/export/regions/33.74/history.csv" not in exports
+    mail = browser.get("/coordinator/outbox")  # the outbox is programme-wide
+    assert mail.status_code == 403 and f'id="message-{message}"' not in mail.text
+    assert "membaca kotak keluar email" in mail.text
     rows = parse_csv(browser.get("/coordinator/export/cohort.csv",
                                  params={"cohort": web.world.COHORT}).content)
     assert [r["region_code"] for r in rows] == [CODE]
@@ -366,9 +391,12 @@ def test_an_administrator_reads_everything_but_acts_through_a_coordinator(web: W
     admin = web.account("admin@komdigi.go.id", admin=True)
     message = dead_letter(web)
     browser = web.browser(admin)
-    page = browser.get("/coordinator").text
-    assert f'id="message-{message}"' in page and "Akun administrator ini" in page
+    assert "Akun administrator ini" in browser.get("/coordinator").text
+    assert f'id="message-{message}"' in browser.get("/coordinator/outbox").text
+    page = browser.get("/coordinator/dates").text
+    assert "Akun administrator ini" in page
     assert 'action="/coordinator/deadlines/cohort"' not in page
+    assert 'action="/coordinator/deadlines/region"' not in page
     refused = browser.post_form("/coordinator/deadlines/cohort", {
         "cohort": web.world.COHORT, "state": "assessment", "day": "2026-02-10"},
         page="/coordinator")

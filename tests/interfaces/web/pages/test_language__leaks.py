@@ -156,6 +156,16 @@ def coordinator(v: Visit) -> None:
     for notice in ("cohort_deadline", "region_deadline", "extension_granted",
                    "extension_refused", "outbox_retried"):
         v.get(f"/coordinator?done={notice}")
+    for notice in ("cohort_deadline", "region_deadline"):
+        v.get(f"/coordinator/dates?done={notice}")
+    for notice in ("extension_granted", "extension_refused"):
+        v.get(f"/coordinator/extensions?done={notice}")
+    v.get("/coordinator/dates?stage=bimtek_1&q=zzz")
+    v.get("/coordinator/extensions?decision=granted")
+    for status in ("dead", "pending", "sending", "sent"):
+        v.get(f"/coordinator/outbox?status={status}")
+    v.get("/coordinator/outbox?done=outbox_retried")
+    v.get("/coordinator/exports")
     v.get("/coordinator/reminders")
     v.get("/coordinator/reminders?from=2026-06-24&to=2026-07-31")
     v.get(f"/coordinator/report/regions/{a}")

@@ -24,9 +24,19 @@ def page(web: Web, email: str, code: str | None = None, lang: str = "en") -> Any
 
 
 def diagram(html: str) -> ET.Element:
-    found = re.search(r"<svg .*?</svg>", html, re.S)
-    assert found, "no inline SVG on the page"
+    found = re.search(r'<svg [^>]*class="workflow".*?</svg>', html, re.S)
+    assert found, "no workflow diagram on the page"
     return ET.fromstring(found.group(0))
+
+
+def test_the_region_is_shown_in_its_province_on_a_small_map(web: Web) -> None:
+    html = page(web, web.world.COORDINATOR).text
+    locator = re.search(r'<svg [^>]*class="region-locator".*?</svg>', html, re.S)
+    assert locator, "no locator map on the region page"
+    root = ET.fromstring(locator.group(0))
+    title = root.find("s:title", NS)
+    assert title is not None and "Kota Balikpapan" in (title.text or "")
+    assert 'href="/overview?province=64"' in html  # staff zoom to the province's map
 
 
 def node_classes(root: ET.Element) -> dict[str, set[str]]:
