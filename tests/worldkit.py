@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from sqlalchemy import event
+
 from engine import Records
+from notifications import outbox
 from workflows.directory import cohorts, imports, registration
 from workflows.master_plan import MASTER_PLAN, actions
 from workflows.master_plan.quick_wins import of_submission
@@ -220,6 +223,22 @@ class World:
         self.submit_plan(r)
         self.fire(r.code, "resubmit", r.opd)
 
+    def dead_letter(self, recipient: str = "typo@pemda.go.id",
+                    answer: str = "550 5.1.1 User unknown") -> int:
+        """A reminder to ``recipient`` that the mail server refused with ``answer``: a dead
+        letter in the outbox (the other messages due stay queued). Its id."""
+        now = self.prog.engine.clock()
+        with self.prog.db.transaction() as session:
+            outbox.enqueue(session, key=f"test:{recipient}", kind="reminder",
+                           recipient=recipient, subject="Pengingat tenggat", text_body="x",
+                           html_body="<p>x</p>", message_id="<t@x>", raw=b"x", due_at=now,
+                           now=now)
+        claimed = outbox.claim(self.prog.db, "w", 100, 60, now)
+        (mine,) = [c for c in claimed if c.recipient == recipient]
+        outbox.release(self.prog.db, [c.id for c in claimed if c is not mine], "w")
+        assert outbox.mark_dead(self.prog.db, mine.id, "w", answer)
+        return mine.id
+
     # -- observing ---------------------------------------------------------------------
 
     def footprint(self, code: str) -> dict[str, Any]:
@@ -248,3 +267,18 @@ class World:
         before = self.footprint(code)
         yield before
         assert self.footprint(code) == before
+
+    @contextmanager
+    def statements(self) -> Iterator[list[str]]:
+        """The SQL statements the programme's database runs inside the block (the tests of
+        a fixed number of queries count them)."""
+        seen: list[str] = []
+
+        def listen(*args: Any) -> None:
+            seen.append(args[2])
+
+        event.listen(self.prog.db.engine, "before_cursor_execute", listen)
+        try:
+            yield seen
+        finally:
+            event.remove(self.prog.db.engine, "before_cursor_execute", listen)

@@ -75,6 +75,7 @@ def listed(values: Iterable[object], limit: int = 3) -> str:
 
 env.globals.update(when=when, zones=ZONES, filesize=filesize, window_title=window_title,
                    listed=listed)
+env.filters.update(window_title=window_title)  # editions | map("window_title")
 
 
 def language(request: Request, viewer: Viewer | None) -> str:

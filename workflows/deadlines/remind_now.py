@@ -1,5 +1,7 @@
 """Reminders sent now, from the cohort board: one digest per person who owes something in the
-regions a coordinator chose, listing only what they owe there.
+regions a coordinator chose, listing only what they owe there. What the coordinators owe
+in order to close a stage is left out (they decide it on their own pages), and so is the
+coordinator who asks: they are looking at it.
 
 The morning sweep (:mod:`workflows.deadlines.sweep`) reminds on a schedule; a coordinator
 who sees a province running late wants the people behind it told today. This builds the same
@@ -25,8 +27,9 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from config.messages import Message
-from engine import InvalidInputError, NotFoundError
+from engine import SUBMIT, InvalidInputError, NotFoundError
 from notifications.queue import Email, queue_emails
+from workflows import roles
 from workflows.access.languages import languages_of
 from workflows.deadlines import digests
 from workflows.deadlines.mornings import party_tz
@@ -95,6 +98,9 @@ def remind_now(prog: Programme, codes: Sequence[str], actor: Acting) -> RemindRe
         by_recipient: dict[str, list[Owed]] = defaultdict(list)
         unreachable = []
         for o in owed:
+            if o.role == roles.COORDINATOR and (o.kind != SUBMIT or (
+                    o.party is not None and o.party.email == actor.identity)):
+                continue  # an action of theirs, or the asker's own: not a reminder
             if o.party is None:
                 unreachable.append((o.region, o.label))
             elif o.deadline is not None:
@@ -110,7 +116,7 @@ def remind_now(prog: Programme, codes: Sequence[str], actor: Acting) -> RemindRe
             keys[email] = _key(email, local_date(now, tz).isoformat(), _fingerprint(items))
             emails.append(Email("reminder_digest", email, context, keys[email], langs[email]))
         queued = queue_emails(session, prog.settings, EMAILS, emails, now)
-        busy = {o.region for o in owed}
+        busy = {o.region for o in owed if o.role != roles.COORDINATOR or o.kind == SUBMIT}
         return RemindResult(
             chosen, sorted(e for e in keys if keys[e] in queued),
             sorted(e for e in keys if keys[e] not in queued), unreachable,

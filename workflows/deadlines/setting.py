@@ -82,7 +82,9 @@ def check_state(prog: Programme, session: Session, state: str) -> str:
     """The label of a master-plan stage a deadline can be set for; refuse anything else."""
     d = prog.master_plan(session)
     spec = d.states.get(state)
-    if spec is None or spec.final:
+    if spec is not None and spec.final:  # a withdrawn or renewed plan: nothing is due
+        raise InvalidInputError("deadlines.final_stage", stage=d.state_label(state))
+    if spec is None:
         usable = [s for s, v in d.states.items() if not v.final]
         raise InvalidInputError("deadlines.unknown_stage", state=state, usable=usable)
     return d.state_label(state)

@@ -25,11 +25,11 @@ from sqlmodel import Session, col
 
 from engine import InvalidInputError
 from workflows import roles
-from workflows.directory.cohorts import cohorts
 from workflows.directory.models import MentorAssignment, Person
 from workflows.directory.regions import province_codes
 from workflows.programme import Programme
 from workflows.reporting.board_filters import PER_PAGE, STATUSES, BoardFilters, fold, sort_rows
+from workflows.reporting.coordination import visible_cohorts
 from workflows.reporting.deadlines import deadline_tone
 from workflows.reporting.status import status as cohort_status
 
@@ -141,7 +141,7 @@ def board_data(prog: Programme, session: Session, cohort: str | None,
     Seven queries at most (plus the definition's text the first time), whatever the size.
     """
     now = prog.engine.clock()
-    found = cohorts(session)
+    found = visible_cohorts(session, scope)  # a region's own coordinator: its cohorts
     choices = [CohortChoice(c.name, c.year, n) for c, n in found]
     chosen = cohort or _newest(choices, {c.name: c.id or 0 for c, _ in found})
     definition = prog.master_plan(session)

@@ -7,13 +7,14 @@ own regions only; ``regions=None`` means programme-wide.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from config.messages import Message
-from engine import Records
+from engine import DeadlineRecord, Records
 from workflows.deadlines.extensions import PENDING
 from workflows.deadlines.models import CohortDeadline, ExtensionRequest
 from workflows.directory.cohorts import CREATE_HINT, cohorts, cohorts_of, find_cohort
@@ -49,19 +50,46 @@ def cohort_dates(session: Session, cohort_id: int) -> list[CohortDeadline]:
 
 
 @dataclass(frozen=True)
-class PendingExtension:
-    """An extension request waiting for a decision, with the deadline it would move."""
+class ExtensionAbout:
+    """An extension request with the region and the stage of the deadline it is about."""
 
     request: ExtensionRequest
     region: str
     region_name: str
     tz: str
     stage: str
-    due_at: datetime
 
     @property
     def zone(self) -> str:
         return zone_of(self.tz)
+
+
+@dataclass(frozen=True)
+class PendingExtension(ExtensionAbout):
+    """An extension request waiting for a decision, with the deadline it would move."""
+
+    due_at: datetime
+
+
+def requests_about(prog: Programme, session: Session, requests: Iterable[ExtensionRequest],
+                   deadlines: Mapping[int, DeadlineRecord]
+                   ) -> Iterator[tuple[ExtensionAbout, DeadlineRecord]]:
+    """Each request with its region and stage, and its deadline (among ``deadlines``, by
+    id); a request whose deadline or region is not found is left out. One query for the
+    regions."""
+    requests = list(requests)
+    codes = sorted({deadlines[r.deadline_id].subject for r in requests
+                    if r.deadline_id in deadlines})
+    names = {r.code: r for r in session.execute(
+        select(Region).where(col(Region.code).in_(codes))).scalars()} if codes else {}
+    for request in requests:
+        deadline = deadlines.get(request.deadline_id)
+        region = names.get(deadline.subject) if deadline is not None else None
+        if deadline is None or region is None:
+            continue
+        d = prog.engine.workflow(session, deadline.definition_key, deadline.definition_version)
+        yield (ExtensionAbout(request, region.code, region.name, region.tz,
+                              d.state_label(deadline.state)), deadline)
 
 
 def pending_extensions(prog: Programme, session: Session, regions: frozenset[str] | None
@@ -79,16 +107,5 @@ def pending_extensions(prog: Programme, session: Session, regions: frozenset[str
         select(ExtensionRequest).where(ExtensionRequest.status == PENDING,
                                        col(ExtensionRequest.deadline_id).in_(sorted(found)))
         .order_by(col(ExtensionRequest.created_at), col(ExtensionRequest.id))).scalars())
-    subjects = sorted({found[r.deadline_id].subject for r in requests})
-    names = {r.code: r for r in session.execute(
-        select(Region).where(col(Region.code).in_(subjects))).scalars()} if subjects else {}
-    out = []
-    for request in requests:
-        deadline = found.get(request.deadline_id)
-        region = names.get(deadline.subject) if deadline is not None else None
-        if deadline is None or region is None:
-            continue
-        d = prog.engine.workflow(session, deadline.definition_key, deadline.definition_version)
-        out.append(PendingExtension(request, region.code, region.name, region.tz,
-                                    d.state_label(deadline.state), deadline.due_at))
-    return out
+    return [PendingExtension(a.request, a.region, a.region_name, a.tz, a.stage, deadline.due_at)
+            for a, deadline in requests_about(prog, session, requests, found)]

@@ -10,7 +10,6 @@ number of queries per page whatever the number of decisions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, or_
@@ -21,35 +20,27 @@ from workflows.deadlines.extensions import GRANTED, REFUSED
 from workflows.deadlines.models import ExtensionRequest
 from workflows.directory.models import Region
 from workflows.programme import Programme
+from workflows.reporting.coordination import ExtensionAbout, requests_about
 from workflows.reporting.paging import Page
-from workflows.zones import zone_of
 
 #: Where a page of decisions continues: (decided_at, id) of the last one shown.
 Position = tuple[datetime, int]
 
 
-@dataclass(frozen=True)
-class DecidedExtension:
-    """A granted or refused request, with the region and stage it was about."""
-
-    request: ExtensionRequest
-    region: str
-    region_name: str
-    tz: str
-    stage: str
-
-    @property
-    def zone(self) -> str:
-        return zone_of(self.tz)
+#: A granted or refused request, with the region and stage it was about.
+DecidedExtension = ExtensionAbout
 
 
 def matching_regions(session: Session, search: str,
                      regions: frozenset[str] | None) -> list[str]:
     """Codes of the regions (within ``regions``, when given) whose code or name holds
     ``search``, case aside."""
-    needle = f"%{search.strip().lower()}%"
+    # "%" and "_" typed by a person are themselves, not wildcards.
+    typed = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    needle = f"%{typed}%"
     found = session.execute(select(col(Region.code)).where(or_(
-        col(Region.code).ilike(needle), col(Region.name).ilike(needle)))).scalars()
+        col(Region.code).ilike(needle, escape="\\"),
+        col(Region.name).ilike(needle, escape="\\")))).scalars()
     return [c for c in found if regions is None or c in regions]
 
 
@@ -77,17 +68,6 @@ def decided_extensions(prog: Programme, session: Session, regions: frozenset[str
         .limit(limit + 1)).scalars())
     deadlines = {d.id: d for d in records.open_deadlines(
         ids=sorted({r.deadline_id for r in found}), include_closed=True)} if found else {}
-    codes = sorted({d.subject for d in deadlines.values()})
-    names = {r.code: r for r in session.execute(
-        select(Region).where(col(Region.code).in_(codes))).scalars()} if codes else {}
-    rows = []
-    for request in found[:limit]:
-        deadline = deadlines.get(request.deadline_id)
-        region = names.get(deadline.subject) if deadline is not None else None
-        if deadline is None or region is None:
-            continue
-        d = prog.engine.workflow(session, deadline.definition_key, deadline.definition_version)
-        rows.append(DecidedExtension(request, region.code, region.name, region.tz,
-                                     d.state_label(deadline.state)))
+    rows = [about for about, _ in requests_about(prog, session, found[:limit], deadlines)]
     end = found[limit - 1] if len(found) > limit else None
     return Page(rows, (end.decided_at or end.created_at, end.id or 0) if end else None)

@@ -10,13 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from config.messages import Message
 from engine import PermissionDenied
 from interfaces.web.api.common import ERRORS, MAX_INT
+from interfaces.web.api.paging import PAGED, Cursor, next_headers
 from interfaces.web.deps import ApiViewer, Prog, Viewer, role_named
+from interfaces.web.outbox_pages import outbox_page
 from notifications import outbox
 from workflows import roles
 
@@ -41,6 +43,8 @@ class MessageOut(BaseModel):
 class OutboxPage(BaseModel):
     counts: dict[str, int] = Field(description="Messages per status, over the whole outbox.")
     messages: list[MessageOut]
+    next_cursor: str | None = Field(None, description="The cursor of the next page (also in "
+                                                      "X-Next-Cursor); null on the last page.")
 
 
 class RetryIn(BaseModel):
@@ -72,18 +76,21 @@ def _coordinator(viewer: Viewer, what: Message) -> None:
                   else role_named(viewer)))
 
 
-@router.get("", response_model=OutboxPage)
+@router.get("", response_model=OutboxPage, responses=PAGED)
 def list_outbox(
-    viewer: ApiViewer, prog: Prog,
+    request: Request, response: Response, viewer: ApiViewer, prog: Prog,
     status: Annotated[Status | None, Query(description="Only this status (default all).")]
     = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="At most this many rows.")] = 50,
+    cursor: Cursor = None,
 ) -> OutboxPage:
     """Outbox messages (pending and sending by due time, the others newest first) with the
-    count per status (coordinators)."""
+    count per status (coordinators), a keyset page at a time: pass the previous page's
+    ``next_cursor`` as ``cursor`` (with the same ``status``) for the next one."""
     _coordinator(viewer, Message("web.action.read_outbox"))
-    rows = outbox.listing(prog.db, status, limit)
-    return OutboxPage(counts=outbox.counts(prog.db), messages=[MessageOut(
+    rows, token = outbox_page(prog.db, status, limit, cursor)
+    next_headers(request, response, token)
+    return OutboxPage(counts=outbox.counts(prog.db), next_cursor=token, messages=[MessageOut(
         id=m.id or 0, status=m.status, recipient=m.recipient, kind=m.kind, subject=m.subject,
         attempts=m.attempts, last_error=m.last_error, due_at=m.due_at, sent_at=m.sent_at,
         created_at=m.created_at) for m in rows])

@@ -6,8 +6,9 @@ queries whatever the cohort's size); this module only chooses the cohort, checks
 and renders: charts as server-side SVG (:mod:`interfaces.web.analytics_charts`) with their
 numbers in a table beside them, each chart's data as CSV at ``/analytics/<chart>.csv`` (UTF-8
 with a BOM, headers in the reader's language), and ``/analytics/report?month=YYYY-MM``, an
-A4 page for the ministry (print it, or save it as PDF from the browser's print dialogue). A
-region's own coordinator sees its own regions only.
+A4 page for the ministry, also as a PDF file at ``/analytics/report.pdf`` (the same page laid
+out by WeasyPrint, :mod:`interfaces.web.pdf`). A region's own coordinator sees its own
+regions only.
 """
 
 from __future__ import annotations
@@ -15,18 +16,20 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from config.language import using
-from config.messages import Message
+from config.messages import Message, text
 from engine import NotFoundError, PermissionDenied
 from interfaces.web import analytics_charts as figures
 from interfaces.web import i18n
 from interfaces.web.deps import PageViewer, Prog, Viewer, role_named
+from interfaces.web.pdf import to_pdf
 from interfaces.web.templating import language, render
 from workflows import roles
+from workflows.programme import Programme
 from workflows.reporting import coordination
-from workflows.reporting.analytics.monthly import monthly_report
+from workflows.reporting.analytics.monthly import MonthlyReport, monthly_report
 from workflows.reporting.analytics.months import month_of, parse_month
 from workflows.reporting.analytics.summary import Analytics, analytics
 from workflows.reporting.analytics.tables import check_chart, table
@@ -38,6 +41,7 @@ router = APIRouter()
 ANALYTICS_ROLES = frozenset({roles.COORDINATOR, roles.ASSESSOR, "admin"})
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL; no real input contains it
 Ref = Annotated[str | None, Query(max_length=100, pattern=NO_NUL)]
+Month = Annotated[str | None, Query(max_length=20, pattern=NO_NUL)]
 #: The last months of the funnel and editions of the evaluation the page's tables show, so
 #: that they fit a phone's width (the charts and the CSV files have all of them).
 MONTHS_SHOWN = 4
@@ -114,9 +118,24 @@ def analytics_page(request: Request, viewer: PageViewer, prog: Prog, cohort: Ref
 
 @router.get("/analytics/report")
 def monthly_page(request: Request, viewer: PageViewer, prog: Prog, cohort: Ref = None,
-                 month: Annotated[str | None, Query(max_length=20, pattern=NO_NUL)] = None
-                 ) -> Response:
+                 month: Month = None) -> Response:
     """The printable report of one month (``?month=YYYY-MM``, this month by default)."""
+    return _monthly(request, viewer, prog, cohort, month)[1]
+
+
+@router.get("/analytics/report.pdf")
+def monthly_pdf(request: Request, viewer: PageViewer, prog: Prog, cohort: Ref = None,
+                month: Month = None) -> Response:
+    """The same report as a PDF file (WeasyPrint), named after the cohort and the month."""
+    report, page = _monthly(request, viewer, prog, cohort, month)
+    name = file_name(text("analytics.report.file"), report.cohort, str(report.month), ext="pdf")
+    return Response(to_pdf(bytes(page.body).decode()), media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _monthly(request: Request, viewer: Viewer, prog: Programme, cohort: str | None,
+             month: str | None) -> tuple[MonthlyReport, HTMLResponse]:
+    """The month's report and its printable page (for the browser, or for the PDF)."""
     check_viewer(viewer)
     now = prog.engine.clock()
     chosen_month = parse_month(month, now) if month else month_of(now)
@@ -126,8 +145,8 @@ def monthly_page(request: Request, viewer: PageViewer, prog: Prog, cohort: Ref =
     lang = language(request, viewer)
     with prog.db.read() as session, using(lang):
         report = monthly_report(prog, session, chosen, chosen_month, viewer.regions())
-    return render(request, "analytics_report.html", viewer, report=report, printed_at=now,
-                  number=figures.number)
+    return report, render(request, "analytics_report.html", viewer, report=report,
+                          printed_at=now, number=figures.number)
 
 
 @router.get("/analytics/{chart}.csv")

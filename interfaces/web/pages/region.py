@@ -37,8 +37,8 @@ import interfaces.web.pages.confirm as confirm
 from config.messages import Message, text
 from engine import PermissionDenied
 from interfaces.web import cursors, diagram_svg, uploading
-from interfaces.web.map_svg import region_locator
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf, role_named
+from interfaces.web.map_svg import region_locator
 from interfaces.web.pages.board import BOARD_ROLES, SYMBOLS
 from interfaces.web.templating import render
 from interfaces.web.uploading import UploadRefused

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from engine import Records
 from notifications import outbox
@@ -179,22 +178,9 @@ def test_a_region_stalls_after_the_threshold_except_in_a_stage_that_ends_by_itse
     assert counts(world.prog)[STALLED] == 0
 
 
-def _dead_letter(prog: Any, recipient: str) -> int:
-    now = prog.engine.clock()
-    with prog.db.transaction() as session:
-        outbox.enqueue(session, key=f"test:{recipient}", kind="reminder", recipient=recipient,
-                       subject="Pengingat tenggat", text_body="x", html_body="<p>x</p>",
-                       message_id="<t@x>", raw=b"x", due_at=now, now=now)
-    claimed = outbox.claim(prog.db, "w", 100, 60, now)
-    (mine,) = [c for c in claimed if c.recipient == recipient]
-    outbox.release(prog.db, [c.id for c in claimed if c is not mine], "w")
-    assert outbox.mark_dead(prog.db, mine.id, "w", "550 5.1.1 User unknown\nmore detail")
-    return mine.id
-
-
 def test_dead_letters_are_for_programme_wide_viewers_until_sent_again(world: Any) -> None:
     world.region(BALIKPAPAN)
-    dead = _dead_letter(world.prog, "typo@pemda.go.id")
+    dead = world.dead_letter(answer="550 5.1.1 User unknown\nmore detail")
     assert counts(world.prog)[DEAD_LETTERS] == 1
     (item,) = items(world.prog, DEAD_LETTERS)
     assert item.href == "/coordinator/outbox?status=dead" and item.region is None
@@ -256,17 +242,8 @@ def test_counts_match_the_items_and_the_pages_hold_every_item(
 
 def test_queries_do_not_grow_with_the_regions(world: Any, clock: Any) -> None:
     def queries(read: Callable[[Any], Any]) -> int:
-        seen: list[str] = []
-
-        def listen(*args: Any) -> None:
-            seen.append(args[2])
-
-        event.listen(world.prog.db.engine, "before_cursor_execute", listen)
-        try:
-            with world.prog.db.read() as session:
-                read(session)
-        finally:
-            event.remove(world.prog.db.engine, "before_cursor_execute", listen)
+        with world.statements() as seen, world.prog.db.read() as session:
+            read(session)
         return len(seen)
 
     def both() -> tuple[int, int]:
@@ -277,7 +254,7 @@ def test_queries_do_not_grow_with_the_regions(world: Any, clock: Any) -> None:
     world.leave(first, "assessment")
     extensions.request_extension(world.prog, BALIKPAPAN, date(2026, 6, 30), "a",
                                  actor=first.head)
-    _dead_letter(world.prog, "first@pemda.go.id")
+    world.dead_letter("first@pemda.go.id")
     clock.now += timedelta(days=200)  # escalated and stalled
     both()  # the definition's text is read once, then cached
     one = both()
@@ -287,6 +264,6 @@ def test_queries_do_not_grow_with_the_regions(world: Any, clock: Any) -> None:
         extensions.request_extension(world.prog, code, (clock.now + timedelta(days=200)).date(),
                                      "b", actor=r.head)
     world.drive(world.region("31.71"), "mentor_review")
-    _dead_letter(world.prog, "second@pemda.go.id")
+    world.dead_letter("second@pemda.go.id")
     clock.now += timedelta(days=30)
     assert both() == one

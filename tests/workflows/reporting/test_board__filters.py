@@ -15,7 +15,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from engine import InvalidInputError
 from workflows.deadlines import setting
@@ -162,19 +161,9 @@ def test_a_stage_province_or_mentor_that_does_not_exist_is_refused(
 
 
 def test_the_same_queries_whatever_the_filters(w: Any) -> None:
-    prog = w.prog
-
     def queries(**given: str) -> int:
-        seen: list[str] = []
-
-        def listen(*args: Any) -> None:
-            seen.append(args[2])
-
-        event.listen(prog.db.engine, "before_cursor_execute", listen)
-        try:
+        with w.statements() as seen:
             load(w, **given)
-        finally:
-            event.remove(prog.db.engine, "before_cursor_execute", listen)
         return len(seen)
 
     queries()  # the definition's text is read once, then cached

@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event
-
 from workflows.deadlines import extensions
 from workflows.reporting import coordination
 
@@ -59,13 +57,8 @@ def test_queries_do_not_grow_with_requests(world: Any, clock: Any) -> None:
         world.leave(r, "assessment")
 
     def count() -> int:
-        seen: list[str] = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(world.prog.db.engine, "before_cursor_execute", listener)
-        try:
+        with world.statements() as seen:
             _queue(world)
-        finally:
-            event.remove(world.prog.db.engine, "before_cursor_execute", listener)
         return len(seen)
 
     extensions.request_extension(world.prog, BALIKPAPAN, date(2026, 12, 20), "a",

@@ -1,7 +1,9 @@
 """The printable monthly report of a cohort for the ministry: what moved in one month.
 
 For a national month (WIB, :mod:`.months`), counted as of the month's end (or now, for the
-current month), so a report printed again later says the same:
+current month). Movements, the funnel and reviews are history and never change; a deadline
+is read with its due date as it stands today, so one moved afterwards (an extension granted,
+a date overridden) is counted against its new date, as the on-time rates count it:
 
 - *movements*: every change of stage in the month (a region joining the programme, or leaving
   one stage for another), and per stage how many regions entered and left it;

@@ -78,14 +78,14 @@ def _late_opds(a: Analytics) -> Table:
 
 
 def _mentors(a: Analytics) -> Table:
-    return Table(("mentor_email", "mentor", "regions", "reviews_done", "reviews_pending",
+    return Table(("mentor_email", "mentor", "regions_assigned", "reviews_done", "reviews_pending",
                   "turnaround_median_days", "turnaround_p90_days"),
                  [(m.email, m.name, m.regions, m.done, m.pending, days(m.turnaround.median),
                    days(m.turnaround.p90)) for m in a.reviews.mentors])
 
 
 def _revision_rounds(a: Analytics) -> Table:
-    return Table(("revision_rounds", "regions"), list(a.distribution))
+    return Table(("revision_rounds", "region_count"), list(a.distribution))
 
 
 def _region_rounds(a: Analytics) -> Table:
@@ -97,7 +97,7 @@ def _region_rounds(a: Analytics) -> Table:
 
 def _evaluation(a: Analytics) -> Table:
     labels = dict(a.trend.dimensions)
-    return Table(("window", "edition", "dimension_code", "dimension", "mean_index", "regions"),
+    return Table(("window", "edition", "dimension_code", "dimension", "mean_index", "region_count"),
                  [(p.window, window_title(p.window), p.dimension, labels.get(p.dimension, ""),
                    days(p.mean), p.regions) for p in a.trend.points])
 

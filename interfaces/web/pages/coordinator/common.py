@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Form, Path, Query
@@ -50,6 +50,7 @@ RegionPath = Annotated[str, Path(min_length=1, max_length=100, pattern=NO_NUL)]
 CohortQuery = Annotated[str | None, Query(max_length=100, pattern=NO_NUL)]
 TextQuery = Annotated[str, Query(max_length=100, pattern=NO_NUL)]
 PageQuery = Annotated[int, Query(ge=1, le=100_000)]
+CursorQuery = Annotated[str | None, Query(max_length=200)]  # a keyset page's cursor
 DoneQuery = Annotated[str | None, Query(max_length=40)]
 
 
@@ -170,6 +171,18 @@ def numbered(rows: Sequence[T], page: int, per_page: int = PER_PAGE) -> Numbered
     pages = max(1, -(-len(rows) // per_page))
     page = min(max(page, 1), pages)
     return Numbered(list(rows[(page - 1) * per_page: page * per_page]), page, pages, len(rows))
+
+
+def regions_list(rows: Sequence[StatusRow], chosen: Cohort | None, chosen_filter: RegionFilter,
+                 page: int, stages: list[tuple[str, str]]) -> dict[str, Any]:
+    """What a tool's list of the chosen cohort's regions shows (``regions`` in
+    templates/_coordinator_lists.html): page ``page`` of the ``rows`` the filter keeps, the
+    filter with its ``stages`` (code, label) and the rows' provinces, and the query the page
+    links keep."""
+    return {"shown": numbered([r for r in rows if chosen_filter.keeps(r)], page),
+            "total": len(rows), "filter": chosen_filter, "filter_stages": stages,
+            "provinces": sorted({r.province for r in rows}),
+            "query": {**({"cohort": chosen.name} if chosen else {}), **chosen_filter.query()}}
 
 
 # -- back to the page after a post ---------------------------------------------------------

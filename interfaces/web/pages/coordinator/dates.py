@@ -35,7 +35,7 @@ from interfaces.web.pages.coordinator.common import (
     find_cohort,
     local_when,
     notice,
-    numbered,
+    regions_list,
     require_coordinator,
     visible_cohorts,
     working_days_of,
@@ -72,14 +72,11 @@ def dates_page(
         stages = [(s, d.state_label(s)) for s, spec in d.states.items() if not spec.final]
         labels = {s: d.state_label(s) for s in d.states}
         final = {s for s, spec in d.states.items() if spec.final}
-    shown = numbered([r for r in rows if chosen_filter.keeps(r)], page)
-    query = {**({"cohort": chosen.name} if chosen else {}), **chosen_filter.query()}
+    listed = regions_list(rows, chosen, chosen_filter, page, list(labels.items()))
     return render(
-        request, "coordinator_dates.html", viewer, cohorts=cohorts, chosen=chosen,
-        shown=shown, total=len(rows), cohort_dates=cohort_dates, stages=stages,
-        filter_stages=list(labels.items()), labels=labels, final=final,
-        provinces=sorted({r.province for r in rows}), filter=chosen_filter, query=query,
-        back_query=urlencode({**chosen_filter.query(), "page": shown.page}),
+        request, "coordinator_dates.html", viewer, cohorts=cohorts, chosen=chosen, **listed,
+        cohort_dates=cohort_dates, stages=stages, labels=labels, final=final,
+        back_query=urlencode({**chosen_filter.query(), "page": listed["shown"].page}),
         programme_wide=scope is None, can_act=viewer.actor is not None, zones=list(ZONES),
         notice=notice(done), tool="dates")
 

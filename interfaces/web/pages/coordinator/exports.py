@@ -24,7 +24,7 @@ from interfaces.web.pages.coordinator.common import (
     check_region,
     choose_cohort,
     find_cohort,
-    numbered,
+    regions_list,
     require_coordinator,
     visible_cohorts,
 )
@@ -55,13 +55,9 @@ def exports_page(
                                  if chosen is not None else [])
         d = prog.master_plan(session)
         filter_stages = [(s, d.state_label(s)) for s in d.states]
-    shown = numbered([r for r in rows if chosen_filter.keeps(r)], page)
     return render(
         request, "coordinator_exports.html", viewer, cohorts=cohorts, chosen=chosen,
-        shown=shown, total=len(rows), filter_stages=filter_stages,
-        provinces=sorted({r.province for r in rows}), filter=chosen_filter,
-        query={**({"cohort": chosen.name} if chosen else {}), **chosen_filter.query()},
-        tool="exports")
+        **regions_list(rows, chosen, chosen_filter, page, filter_stages), tool="exports")
 
 
 def _csv(name: str, body: bytes) -> Response:

@@ -22,6 +22,7 @@ from interfaces.web.pages.coordinator.common import (
     BackField,
     CommentField,
     CsrfField,
+    CursorQuery,
     DoneQuery,
     TextQuery,
     back,
@@ -36,12 +37,11 @@ from workflows.reporting.extension_decisions import decided_extensions
 router = APIRouter()
 
 Decision = Annotated[str, Query(pattern=r"^(|granted|refused)$")]
-Cursor = Annotated[str | None, Query(max_length=200)]
 
 
 @router.get("/coordinator/extensions")
 def extensions_page(request: Request, viewer: PageViewer, prog: Prog, q: TextQuery = "",
-                    decision: Decision = "", page: Cursor = None,
+                    decision: Decision = "", page: CursorQuery = None,
                     done: DoneQuery = None) -> Response:
     """Pending requests (all of them), then one page of decided ones."""
     require_coordinator(viewer)

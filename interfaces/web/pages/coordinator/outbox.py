@@ -14,12 +14,13 @@ from fastapi.responses import Response
 
 from config.messages import Message
 from engine import ConflictError, InvalidInputError, NotFoundError
-from interfaces.web import cursors
 from interfaces.web.deps import PageViewer, Prog, check_csrf
+from interfaces.web.outbox_pages import outbox_page
 from interfaces.web.pages.coordinator.common import (
     MAX_INT,
     PER_PAGE,
     CsrfField,
+    CursorQuery,
     DoneQuery,
     back,
     notice,
@@ -32,34 +33,20 @@ from notifications import outbox
 router = APIRouter()
 
 Status = Annotated[str, Query(pattern=r"^(dead|pending|sending|sent)$")]
-Cursor = Annotated[str | None, Query(max_length=200)]
 SHOWN = (outbox.DEAD, outbox.PENDING, outbox.SENDING, outbox.SENT)  # the tabs, in order
 
 
 @router.get("/coordinator/outbox")
-def outbox_page(request: Request, viewer: PageViewer, prog: Prog,
-                status: Status = outbox.DEAD, page: Cursor = None,
+def outbox_tab(request: Request, viewer: PageViewer, prog: Prog,
+                status: Status = outbox.DEAD, page: CursorQuery = None,
                 done: DoneQuery = None) -> Response:
     """The counts per status, and one page of messages of ``status``."""
     require_coordinator(viewer)
     require_programme_wide(viewer, Message("coordinator.outbox_action"))
-    due_order = outbox.by_due_time(status)
-    position = cursors.optional(page, 2 if due_order else 1)
-    if position is None:
-        found = outbox.listing(prog.db, status, PER_PAGE + 1)
-    elif due_order:
-        found = outbox.listing(prog.db, status, PER_PAGE + 1,
-                               after=(cursors.moment(position[0]), position[1]))
-    else:
-        found = outbox.listing(prog.db, status, PER_PAGE + 1, before_id=position[0])
-    rows, end = found[:PER_PAGE], found[PER_PAGE - 1] if len(found) > PER_PAGE else None
-    older = None
-    if end is not None:
-        older = (cursors.encode(end.due_at, end.id or 0) if due_order
-                 else cursors.encode(end.id or 0))
+    rows, older = outbox_page(prog.db, status, PER_PAGE, page)
     return render(
         request, "coordinator_outbox.html", viewer, counts=outbox.counts(prog.db),
-        statuses=SHOWN, chosen=status, rows=rows, older=older, first=page is not None,
+        statuses=SHOWN, mail_status=status, rows=rows, older=older, first=page is not None,
         notice=notice(done), tool="outbox")
 
 

@@ -48,6 +48,34 @@ def test_coordinators_list_the_outbox_with_counts(web: Web) -> None:
         assert api.get("/api/v1/outbox", params=params).status_code == 422, params
 
 
+def test_the_outbox_is_read_a_page_at_a_time_with_a_cursor(web: Web) -> None:
+    ids = [queue(web, n, dead=n % 2 == 0) for n in range(1, 8)]  # 4 pending, 3 dead
+    api = web.api(web.world.COORDINATOR)
+    for status, expected in ((None, sorted(ids, reverse=True)),  # newest first
+                             ("pending", [i for n, i in enumerate(ids, 1) if n % 2]),  # due
+                             ("dead", sorted((i for n, i in enumerate(ids, 1) if n % 2 == 0),
+                                             reverse=True))):
+        seen, cursor, pages = [], None, 0
+        while True:
+            params = {"limit": 2, **({"status": status} if status else {}),
+                      **({"cursor": cursor} if cursor else {})}
+            got = api.get("/api/v1/outbox", params=params)
+            assert got.status_code == 200, got.text
+            body = got.json()
+            seen += [m["id"] for m in body["messages"]]
+            pages += 1
+            cursor = body["next_cursor"]
+            assert got.headers.get("x-next-cursor") == cursor
+            if cursor is None:
+                assert "link" not in got.headers
+                break
+            assert 'rel="next"' in got.headers["link"]
+        assert seen == expected, status  # each message once, in order
+        assert pages == -(-len(expected) // 2)
+    refused = api.get("/api/v1/outbox", params={"cursor": "not-ours"})
+    assert refused.status_code == 422 and refused.json()["code"] == "region.bad_cursor"
+
+
 def test_only_the_programme_coordinators_may_see_or_retry(web: Web) -> None:
     dead = queue(web, 1, dead=True)
     registration.add_person(web.prog, "sekretariat.6471@pemda.go.id", "Sekretariat",

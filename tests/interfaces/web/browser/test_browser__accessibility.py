@@ -222,7 +222,8 @@ def _pages(site: Site, role: str) -> tuple[str | None, list[tuple[Target, int]]]
         return r[MIMIKA].head, [("/my-region", 200), (f"/regions/{MIMIKA}", 200),
                                 ("/evaluation", 200), ("/mailbox", 200)]
     if role == "admin":
-        return ADMIN, [("/board", 200), ("/attention", 200), ("/coordinator", 200), (f"/regions/{BALIKPAPAN}", 200),
+        return ADMIN, [("/board", 200), ("/attention", 200), ("/coordinator", 200),
+                       (f"/regions/{BALIKPAPAN}", 200),
                        ("/accounts", 200), ("/mailbox", 200), missing]
     raise AssertionError(role)
 

@@ -138,7 +138,7 @@ def test_each_csv_holds_the_charts_rows_in_the_readers_language(moved: Web) -> N
     assert mentors[1:] == [["mentor.6471@itb.ac.id", "Mentor 64.71", "1", "0", "0", "", ""],
                            ["mentor.6472@itb.ac.id", "Mentor 64.72", "1", "0", "0", "", ""]]
     assert rows(browser.get(f"/analytics/revision-rounds.csv{cohort}&lang=en")) == [
-        ["revision_rounds", "regions"]]
+        ["revision_rounds", "regions_counted"]]
     assert rows(browser.get(f"/analytics/region-rounds.csv{cohort}&lang=en"))[1:] == []
     assert rows(browser.get(f"/analytics/evaluation.csv{cohort}&lang=en"))[1:] == []
 
@@ -235,7 +235,9 @@ def test_the_evaluation_index_over_editions_is_drawn_and_downloadable(
     assert "<td>3.00 <span class=\"muted\">(n=1)</span></td>" in html
     found = rows(browser.get("/analytics/evaluation.csv?lang=en"))
     assert found[0] == ["window", "edition", "dimension_code", "dimension", "mean_index",
-                        "regions"]
+                        "regions_counted"]
+    assert rows(browser.get("/analytics/revision-rounds.csv?lang=id"))[0] == [
+        "putaran_revisi", "jumlah_daerah"]
     assert ["2026-H1", "Semester I 2026", "governance", "Smart Governance", "3.00", "1"] in found
     assert ["2026-H1", "Semester I 2026", "", "Overall index", "3.00", "1"] in found
     assert ["2026-H1", "Semester I 2026", "living", "Smart Living", "", "0"] in found

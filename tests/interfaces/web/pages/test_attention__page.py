@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 from webkit import Web  # type: ignore[import-not-found]
 
-from notifications import outbox
 from workflows.deadlines import extensions
 from workflows.directory import imports, registration
 from workflows.reporting import attention
@@ -40,19 +37,6 @@ def ask_for_more_time(web: Web, code: str = CODE, head: str | None = None) -> in
     return extensions.request_extension(web.prog, code, date(2026, 6, 30),
                                         "Bupati sedang dinas luar",
                                         actor=head or web.region.head).id
-
-
-def dead_letter(web: Web, recipient: str = "typo@pemda.go.id") -> int:
-    now = web.prog.engine.clock()
-    with web.prog.db.transaction() as session:
-        outbox.enqueue(session, key=f"test:{recipient}", kind="reminder", recipient=recipient,
-                       subject="Pengingat tenggat", text_body="x", html_body="<p>x</p>",
-                       message_id="<t@x>", raw=b"x", due_at=now, now=now)
-    claimed = outbox.claim(web.prog.db, "w", 100, 60, now)
-    (mine,) = [c for c in claimed if c.recipient == recipient]
-    outbox.release(web.prog.db, [c.id for c in claimed if c is not mine], "w")
-    assert outbox.mark_dead(web.prog.db, mine.id, "w", "550 5.1.1 <User> unknown")
-    return mine.id
 
 
 def test_nothing_to_do_says_so_and_the_menu_shows_none(web: Web) -> None:
@@ -90,7 +74,7 @@ def test_an_extension_request_links_to_its_form_and_the_count_drops_once_granted
 def test_each_group_counts_and_links_to_the_region_in_its_zone(web: Web) -> None:
     web.world.leave(web.region, "assessment")
     ask_for_more_time(web)
-    dead_letter(web)
+    web.world.dead_letter(answer="550 5.1.1 <User> unknown")
     web.world.prog.engine.clock.advance(days=200)
     page = web.browser(web.world.COORDINATOR).get("/attention?lang=en").text
     assert badge_en(page) == ("Needs attention: 4 items", 4)
@@ -112,7 +96,7 @@ def badge_en(html: str) -> tuple[str, int]:
 
 def test_one_category_page_by_page(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
     for n in range(3):
-        dead_letter(web, f"typo{n}@pemda.go.id")
+        web.world.dead_letter(f"typo{n}@pemda.go.id")
     monkeypatch.setattr(attention, "PER_PAGE", 2)
     browser = web.browser(web.world.COORDINATOR)
     first = browser.get("/attention?category=dead_letters").text
@@ -144,7 +128,7 @@ def test_a_regions_own_coordinator_sees_its_regions_and_no_dead_letters(web: Web
         web.world.leave(r, "assessment")
     ask_for_more_time(web)
     ask_for_more_time(web, MIMIKA, mimika.head)
-    dead_letter(web)
+    web.world.dead_letter()
     own = "setda.6471@pemda.go.id"
     registration.upsert_people(web.prog, imports.parse_people(
         f"email,name,role,region\n{own},Sekretariat Balikpapan,coordinator,{CODE}\n"))
@@ -157,7 +141,7 @@ def test_a_regions_own_coordinator_sees_its_regions_and_no_dead_letters(web: Web
 
 
 def test_an_administrator_sees_everything(web: Web) -> None:
-    dead_letter(web)
+    web.world.dead_letter()
     admin = web.browser(web.account("admin@komdigi.go.id", admin=True))
     page = admin.get("/attention")
     assert page.status_code == 200 and "Email gagal terkirim" in page.text
@@ -167,21 +151,13 @@ def test_an_administrator_sees_everything(web: Web) -> None:
 def test_queries_do_not_grow_with_the_regions(web: Web) -> None:
     def queries(url: str) -> int:
         browser = web.browser(web.world.COORDINATOR)  # signed in now: the clock moves on
-        seen: list[str] = []
-
-        def listen(*args: Any) -> None:
-            seen.append(args[2])
-
-        event.listen(web.prog.db.engine, "before_cursor_execute", listen)
-        try:
+        with web.world.statements() as seen:
             assert browser.get(url).status_code == 200
-        finally:
-            event.remove(web.prog.db.engine, "before_cursor_execute", listen)
         return len(seen)
 
     web.world.leave(web.region, "assessment")
     ask_for_more_time(web)
-    dead_letter(web)
+    web.world.dead_letter()
     web.prog.engine.clock.advance(days=200)
     queries("/attention")  # the definition's text is read once, then cached
     one = (queries("/attention"), queries("/evaluation"))
@@ -191,6 +167,6 @@ def test_queries_do_not_grow_with_the_regions(web: Web) -> None:
         extensions.request_extension(
             web.prog, code, (web.prog.engine.clock() + timedelta(days=200)).date(), "Banjir",
             actor=r.head)
-    dead_letter(web, "second@pemda.go.id")
+    web.world.dead_letter("second@pemda.go.id")
     web.prog.engine.clock.advance(days=200)
     assert (queries("/attention"), queries("/evaluation")) == one

@@ -8,7 +8,6 @@ from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
 
-from sqlalchemy import event
 from webkit import Web  # type: ignore[import-not-found]
 
 from engine import Records
@@ -247,17 +246,8 @@ def test_no_query_per_region(web: Web) -> None:
     prog = web.prog
 
     def queries(filters: BoardFilters | None = None) -> int:
-        seen: list[str] = []
-
-        def listen(*args: Any) -> None:
-            seen.append(args[2])
-
-        event.listen(prog.db.engine, "before_cursor_execute", listen)
-        try:
-            with prog.db.read() as session:
-                data = board_data(prog, session, None, filters or BoardFilters())
-        finally:
-            event.remove(prog.db.engine, "before_cursor_execute", listen)
+        with web.world.statements() as seen, prog.db.read() as session:
+            data = board_data(prog, session, None, filters or BoardFilters())
         assert data.rows
         return len(seen)
 

@@ -45,19 +45,6 @@ def parse_csv(body: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
 
 
-def dead_letter(web: Web, recipient: str = "typo@pemda.go.id") -> int:
-    now = web.prog.engine.clock()
-    with web.prog.db.transaction() as session:
-        outbox.enqueue(session, key=f"test:{recipient}", kind="reminder", recipient=recipient,
-                       subject="Pengingat tenggat", text_body="x", html_body="<p>x</p>",
-                       message_id="<t@x>", raw=b"x", due_at=now, now=now)
-    claimed = outbox.claim(web.prog.db, "w", 10, 60, now)
-    (mine,) = [c for c in claimed if c.recipient == recipient]
-    outbox.release(web.prog.db, [c.id for c in claimed if c is not mine], "w")
-    assert outbox.mark_dead(web.prog.db, mine.id, "w", "550 5.1.1 User unknown")
-    return mine.id
-
-
 def test_a_cohort_date_in_wib_then_a_region_override_in_its_own_zone(web: Web) -> None:
     browser = web.browser(web.world.COORDINATOR)
     index = browser.get("/coordinator")
@@ -201,7 +188,7 @@ def test_granting_an_extension_moves_the_deadline_and_refusing_needs_a_comment(
 
 
 def test_a_dead_letter_is_listed_with_the_servers_answer_and_sent_again(web: Web) -> None:
-    message = dead_letter(web)
+    message = web.world.dead_letter()
     browser = web.browser(web.world.COORDINATOR)
     assert "1 gagal permanen" in browser.get("/coordinator").text
     page = browser.get("/coordinator/outbox?status=dead").text
@@ -224,7 +211,7 @@ def test_a_dead_letter_is_listed_with_the_servers_answer_and_sent_again(web: Web
                                 page="/coordinator")
     assert missing.status_code == 404
 
-    second = dead_letter(web, "other@pemda.go.id")
+    second = web.world.dead_letter("other@pemda.go.id")
     everything = browser.post_form("/coordinator/outbox/retry", {"all_dead": "true"},
                                    page="/coordinator")
     assert everything.status_code == 303
@@ -325,7 +312,7 @@ def test_other_roles_get_403_everywhere(web: Web, who: str) -> None:
 
 
 def test_posts_without_the_csrf_token_are_refused(web: Web) -> None:
-    message = dead_letter(web)
+    message = web.world.dead_letter()
     browser = web.browser(web.world.COORDINATOR)
     posts: list[tuple[str, dict[str, Any]]] = [
         ("/coordinator/deadlines/cohort", {"cohort": web.world.COHORT, "state": "assessment",
@@ -356,7 +343,7 @@ def test_a_regions_own_coordinator_sees_and_exports_only_its_regions(web: Web) -
     own = "sekretariat.6471@pemda.go.id"
     registration.add_person(web.prog, own, "Sekretariat Smart City Balikpapan", "coordinator",
                             CODE)
-    message = dead_letter(web)
+    message = web.world.dead_letter()
     browser = web.browser(own)
     index = browser.get("/coordinator").text
     assert 'href="/coordinator/outbox' not in index and 'href="/accounts"' not in index
@@ -389,7 +376,7 @@ def test_a_regions_own_coordinator_sees_and_exports_only_its_regions(web: Web) -
 
 def test_an_administrator_reads_everything_but_acts_through_a_coordinator(web: Web) -> None:
     admin = web.account("admin@komdigi.go.id", admin=True)
-    message = dead_letter(web)
+    message = web.world.dead_letter()
     browser = web.browser(admin)
     assert "Akun administrator ini" in browser.get("/coordinator").text
     assert f'id="message-{message}"' in browser.get("/coordinator/outbox").text

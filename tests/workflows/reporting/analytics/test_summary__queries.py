@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event
-
 from workflows.evaluation import returns, windows
 from workflows.reporting.analytics.monthly import monthly_report
 from workflows.reporting.analytics.months import Month
@@ -22,18 +20,9 @@ from workflows.reporting.analytics.summary import analytics
 QUERIES = 10
 
 
-def count(prog: Any, load: Any) -> int:
-    seen: list[str] = []
-
-    def listen(*args: Any) -> None:
-        seen.append(args[2])
-
-    event.listen(prog.db.engine, "before_cursor_execute", listen)
-    try:
-        with prog.db.read() as session:
-            load(session)
-    finally:
-        event.remove(prog.db.engine, "before_cursor_execute", listen)
+def count(world: Any, load: Any) -> int:
+    with world.statements() as seen, world.prog.db.read() as session:
+        load(session)
     return len(seen)
 
 
@@ -51,8 +40,8 @@ def test_the_queries_do_not_grow_with_the_regions(world: Any, clock: Any) -> Non
     def report(session: Any) -> None:
         monthly_report(prog, session, "Smart City 2026", Month(2026, 1))
 
-    count(prog, everything)  # the master plan's text is read once, then cached
-    one_region = (count(prog, everything), count(prog, report))
+    count(world, everything)  # the master plan's text is read once, then cached
+    one_region = (count(world, everything), count(world, report))
 
     others = [world.region(code, opds=("DINKES",)) for code in ("91.71", "33.74", "51.71")]
     world.drive(others[0], "mentor_review")
@@ -61,6 +50,6 @@ def test_the_queries_do_not_grow_with_the_regions(world: Any, clock: Any) -> Non
     world.drive(others[1], "implementation")
     returns.submit_return(prog, others[1].code, "2026-H1", others[1].opd)
     world.fire(others[2].code, "withdraw", world.COORDINATOR, comment="Mundur")
-    four_regions = (count(prog, everything), count(prog, report))
+    four_regions = (count(world, everything), count(world, report))
 
     assert one_region == four_regions == (QUERIES, QUERIES)
