@@ -1,30 +1,45 @@
 """The cohort's regions on a map of Indonesia, drawn as inline SVG on the server.
 
 A coordinator watching 514 regions needs to see where the programme stands across the
-archipelago, on a slow connection and without JavaScript. So the map is one ``<svg>`` built
-from path data prepared once per process (:mod:`workflows.directory.geography`): provinces
+archipelago, on a slow connection and without JavaScript. So the map is one ``<svg>`` over
+shapes prepared once per process (:mod:`workflows.directory.geography`): provinces
 underneath in a neutral fill (the regencies leave small gaps that must still read as land)
 with their outlines on top, regions outside the cohort neutral too, and each cohort region a
 link to its page, coloured by its deadline status or by its stage.
 
+The shapes themselves are not in the page: each frame's path data is one static SVG
+document (:func:`geometry`, served by ``interfaces/web/pages/map_geometry.py`` with an ETag
+and a day's Cache-Control), every region a ``<path id="r-6471">`` with no fill nor stroke of
+its own, and the map ``<use>``-s them (``/map/geometry.svg?v=...#r-6471``), the colour set
+on the ``<use>``'s group and inherited. A browser fetches the geometry once and keeps it, so
+a page of 514 regions carries only its links, titles and colours, and a filter change
+re-sends no path data. ``?v=`` is the document's hash: a deployment with other geometry
+changes the address, never leaving a kept copy that no longer matches the page.
+
 Colour is never the only cue: each status also has a fill pattern (hatched when late, dotted
-when due soon, lined when without a deadline, plain when on time) and, for a region too
-small to see at the scale (a kota on the national map), a marker of its own shape. Every
-region's ``<title>`` says its name, stage and status; the ``<desc>`` counts them; the legend
-under the map writes each status with its count. The ``<svg>`` holds links, so it is a named
-``group`` rather than an ``img`` (whose children a screen reader would not reach).
+when due soon, lined when without a deadline, plain when on time; defined in the page, they
+fill the used shapes) and, for a region too small to see at the scale (a kota on the
+national map), a marker of its own shape. Every region's ``<title>`` says its name, stage and
+status; the ``<desc>`` counts them; the legend under the map writes each status with its
+count. The ``<svg>`` holds links, so it is a named ``group`` rather than an ``img`` (whose
+children a screen reader would not reach).
 
 It scales to its container (``viewBox``, ``width="100%"``). The national map of a full
-514-region cohort is about 170 KB of markup, 43 KB gzipped, and takes 2-3 ms to write once
-the frame is built (tests/interfaces/web/test_map_svg__drawing.py keeps the bound).
+514-region cohort is about 90 KB of markup, 11 KB gzipped (inlining the path data, it was
+170 KB and 43 KB; the geometry document is 116 KB, 33 KB gzipped, fetched once and kept),
+and takes 2 ms to write; tests/interfaces/web/test_map_svg__drawing.py keeps the bounds. The
+region page's small locator is a frame of its own and light: it keeps its path data inline.
 Every text is escaped here; the result is :class:`markupsafe.Markup`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 from markupsafe import Markup, escape
@@ -46,6 +61,9 @@ VIRIDIS = ("#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#3
            "#6ece58", "#b5de2b", "#fde725")
 MARKER = 5  # a marker's half size, in the frame's pixels
 LOCATOR_RING = 20  # a region drawn smaller than this on its locator is ringed
+GEOMETRY_PATH = "/map/geometry"  # + ".svg" (the nation) or "/<province code>.svg"
+PROVINCES_ID = "pv"  # the geometry's group of every province (land, and outlines on top)
+REGIONS_ID = "rg"  # the geometry's group of every region (the neutral layer under the cohort)
 
 
 class MapItem(Protocol):
@@ -79,6 +97,51 @@ def stage_colours(count: int) -> list[str]:
     return out
 
 
+def shape_id(code: str) -> str:
+    """The id of a region's path in the geometry document: "64.71" -> "r-6471"."""
+    return "r-" + code.replace(".", "")
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """One frame's shapes as a standalone SVG document, and how to address it."""
+
+    province: str | None  # the province's code; None for the nation
+    body: bytes
+    etag: str  # strong: the body's hash, quoted
+    href: str  # the versioned address the maps reference ("/map/geometry.svg?v=...")
+
+
+def geometry(province: str | None = None) -> Geometry:
+    """The geometry of the nation (``province`` None) or of a province (code or name); an
+    unknown province is a NotFoundError (``map.unknown_province``)."""
+    code = None if province is None else geography.atlas().find_province(province).code
+    return _geometry(code)
+
+
+@cache
+def _geometry(code: str | None) -> Geometry:
+    """Built once per process and frame (about 10 ms for the nation): the same bytes, so the
+    same ETag, for as long as the process serves them."""
+    frame = geography.frame(code)
+    provinces = "".join(f'<path id="p-{p.code}" d="{p.d}"/>' for p in frame.provinces)
+    # Every region of the frame, even one with nothing left at this scale (its marker, drawn
+    # in the page, shows it): no fill nor stroke here, the referencing <use> decides them.
+    regions = "".join(f'<path id="{shape_id(r.code)}" d="{r.d}"/>' for r in frame.regions)
+    # Opened on its own it still reads as a map: the groups' fills are not used by <use>.
+    body = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} '
+            f'{frame.height}" width="{frame.width}" height="{frame.height}">'
+            "<style>path{vector-effect:non-scaling-stroke}</style>"
+            f'<g fill="{LAND}"><g id="{PROVINCES_ID}">{provinces}</g></g>'
+            f'<g fill="{LAND}" stroke="{BORDER}" stroke-width=".5"><g id="{REGIONS_ID}">'
+            f"{regions}</g></g>"
+            f'<use href="#{PROVINCES_ID}" fill="none" stroke="{OUTLINE}"/></svg>\n'
+            ).encode()
+    digest = hashlib.sha256(body).hexdigest()
+    path = GEOMETRY_PATH + (f"/{code}.svg" if code else ".svg")
+    return Geometry(code, body, f'"{digest[:32]}"', f"{path}?v={digest[:12]}")
+
+
 def _defs(p: str) -> str:
     """Patterns for the statuses and marker shapes (centred on 0,0), ids prefixed ``p``."""
     late, soon, none = TONE_COLOURS[LATE], TONE_COLOURS[SOON], TONE_COLOURS[NONE]
@@ -103,10 +166,11 @@ def _defs(p: str) -> str:
 
 
 def _style(p: str) -> str:
-    # Scoped by the svg's id: borders keep their width in screen pixels whatever the scale,
-    # and a region under the pointer or the keyboard focus is outlined.
-    return (f"<style>#{p} path,#{p} use{{vector-effect:non-scaling-stroke}}"
-            f"#{p} a:hover>*,#{p} a:focus>*{{stroke:#000;stroke-width:2.5}}</style>")
+    # Scoped by the svg's id: a region under the pointer or the keyboard focus is outlined
+    # (the stroke is inherited by the used shape). That borders keep their width in screen
+    # pixels whatever the scale is the geometry document's own rule: a page's style sheet
+    # does not reach into the shapes a <use> clones, the referenced document's does.
+    return f"<style>#{p} a:hover>*,#{p} a:focus>*{{stroke:#000;stroke-width:2.5}}</style>"
 
 
 def _tone_fill(p: str, tone: str) -> str:
@@ -148,6 +212,7 @@ def cohort_map(items: Iterable[MapItem], *, colour: str = "status",
     An unknown province is a NotFoundError (``map.unknown_province``)."""
     p = _ident(ident)
     frame = geography.frame(province)
+    src = geometry(frame.province).href
     drawn = {r.code: r for r in frame.regions}
     chosen = [i for i in items if i.code in drawn]
     by_stage = colour == "stage"
@@ -166,7 +231,8 @@ def cohort_map(items: Iterable[MapItem], *, colour: str = "status",
         key = item.state if by_stage else item.tone
         link = f'<a href="{escape(href(item.code))}"><title>{escape(title(item))}</title>'
         if shape.d:
-            groups.setdefault(key, []).append(f'{link}<path d="{shape.d}"/></a>')
+            groups.setdefault(key, []).append(
+                f'{link}<use href="{src}#{shape_id(shape.code)}"/></a>')
         if shape.marker is not None:
             kind = "stage" if by_stage else key
             x, y = shape.marker
@@ -180,7 +246,6 @@ def cohort_map(items: Iterable[MapItem], *, colour: str = "status",
         return palette.get(key, LAND) if by_stage else TONE_COLOURS.get(key, LAND)
 
     keys = [s for s, _ in order] if by_stage else list(TONES)
-    cohort = {i.code for i in chosen}
     counts = Counter(i.state if by_stage else i.tone for i in chosen)
     place = frame.provinces[0].name if province else None
     heading = text("map.title.stage", lang) if by_stage else text("map.title.status", lang)
@@ -192,25 +257,24 @@ def cohort_map(items: Iterable[MapItem], *, colour: str = "status",
     else:
         desc = text("map.desc.status", lang, count=len(chosen),
                     **{t: counts.get(t, 0) for t in TONES})
-    outline = frame.province_outline()
-    others = "".join(r.d for r in frame.regions if r.code not in cohort)
     out = [
         f'<figure class="cohort-map"><svg xmlns="http://www.w3.org/2000/svg" id="{p}" '
         f'viewBox="0 0 {frame.width} {frame.height}" width="100%" role="group" '
         f'aria-labelledby="{p}-title" aria-describedby="{p}-desc">',
         f'<title id="{p}-title">{escape(heading)}</title>',
         f'<desc id="{p}-desc">{escape(desc)}</desc>',
-        _style(p), _defs(p).replace("</defs>", f'<path id="{p}-pv" d="{outline}"/></defs>'),
-        f'<use href="#{p}-pv" fill="{LAND}"/>',
+        _style(p), _defs(p),
+        f'<use href="{src}#{PROVINCES_ID}" fill="{LAND}"/>',
+        # Every region neutral, in one element whatever the cohort: the cohort's are drawn
+        # over their own (the same shapes), the others stay as they are.
+        f'<use href="{src}#{REGIONS_ID}" fill="{LAND}" stroke="{BORDER}" stroke-width=".5"/>',
     ]
-    if others:
-        out.append(f'<path d="{others}" fill="{LAND}" stroke="{BORDER}" stroke-width=".5"/>')
     for key in keys:
         if key in groups:
             out.append(f'<g fill="{fill(key)}" stroke="{BORDER}" stroke-width=".5">'
                        + "".join(groups[key]) + "</g>")
-    out.append(f'<use href="#{p}-pv" fill="none" stroke="{OUTLINE}" stroke-width="1" '
-               'pointer-events="none"/>')
+    out.append(f'<use href="{src}#{PROVINCES_ID}" fill="none" stroke="{OUTLINE}" '
+               'stroke-width="1" pointer-events="none"/>')
     for key in keys:
         if key in markers:
             out.append(f'<g fill="{marker_fill(key)}" stroke="#000" stroke-width="1">'

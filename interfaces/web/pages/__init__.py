@@ -12,6 +12,7 @@ from interfaces.web.pages import (
     evaluation,
     files,
     mailbox,
+    map_geometry,
     myregion,
     opd,
     overview,
@@ -31,6 +32,7 @@ router.include_router(quick_wins.router)
 router.include_router(myregion.router)
 router.include_router(board.router)
 router.include_router(overview.router)
+router.include_router(map_geometry.router)
 router.include_router(region.router)
 router.include_router(coordinator.router)
 router.include_router(reminders.router)

@@ -1,6 +1,7 @@
 """The cohort map as SVG: each status with its colour and its own pattern and marker shape,
 cohort regions as titled links, everything else neutral, every text escaped, province zooms,
-stage colouring, the region locator, and the weight of a national map of 514 regions."""
+stage colouring, the region locator, and the weight of a national map of 514 regions; the
+shapes are referenced from the frame's geometry document, never inlined."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from interfaces.web.map_svg import (
     TONE_COLOURS,
     TONES,
     cohort_map,
+    geometry,
     region_locator,
+    shape_id,
     stage_colours,
 )
 from workflows.directory import geography
@@ -40,6 +43,11 @@ def item(code: str, tone: str = OK, state: str = "bimtek_2", stage: str = "Bimte
 def parsed(markup: str) -> ET.Element:
     """The map as XML (it must be well formed: it is inlined in HTML and read as SVG)."""
     return ET.fromstring(markup)
+
+
+def shape_ref(code: str, province: str | None = None) -> str:
+    """What a region's ``<use>`` points at: its path in the frame's geometry document."""
+    return f"{geometry(province).href}#{shape_id(code)}"
 
 
 def links(root: ET.Element) -> dict[str, list[tuple[str, str, ET.Element]]]:
@@ -80,7 +88,7 @@ def test_regions_too_small_to_see_are_marked_with_a_shape_per_status() -> None:
     found = links(parsed(markup))
     kinds = {}
     for href, entries in found.items():
-        uses = [e for e in entries if e[2].tag == f"{SVG}use"]
+        uses = [e for e in entries if (e[2].get("href") or "").startswith("#map-m-")]
         assert len(uses) == 1, href
         kinds[href] = uses[0][2].get("href")
         assert uses[0][0] == TONE_COLOURS[{"/regions/34.71": LATE, "/regions/33.72": SOON,
@@ -110,7 +118,8 @@ def test_cohort_regions_are_links_with_their_name_stage_and_status_as_title() ->
     assert list(found) == ["/regions/64.71"]
     _, title, drawn = found["/regions/64.71"][0]
     assert title == "Kota Balikpapan (64.71): Bimtek 2 · overdue"
-    assert drawn.tag == f"{SVG}path" and (drawn.get("d") or "").startswith("M")
+    assert drawn.tag == f"{SVG}use" and drawn.get("href") == shape_ref(BALIKPAPAN)
+    assert drawn.get("href") == f"/map/geometry.svg?v={geometry().href[-12:]}#r-6471"
     indonesian = str(cohort_map([item(BALIKPAPAN, LATE)], lang="id"))
     assert "Kota Balikpapan (64.71): Bimtek 2 · terlambat" in indonesian
     custom = str(cohort_map([item(BALIKPAPAN)], href=lambda c: f"/board?q={c}&x=1"))
@@ -122,14 +131,13 @@ def test_regions_outside_the_cohort_are_drawn_neutral_without_links() -> None:
     root = parsed(markup)
     svg = root.find(f"{SVG}svg")
     assert svg is not None
-    neutral = [p for p in svg.findall(f"{SVG}path") if p.get("fill") == LAND]
-    assert len(neutral) == 1  # the 513 others, as one path
-    others = "".join(r.d for r in geography.frame().regions if r.code != BALIKPAPAN)
-    assert neutral[0].get("d") == others
+    src = geometry().href
+    layers = [(u.get("href"), u.get("fill")) for u in svg.findall(f"{SVG}use")]
+    # Provinces underneath (land), every region neutral over them in one element however
+    # few the cohort (the cohort's own are drawn over theirs), the outlines on top.
+    assert layers == [(f"{src}#pv", LAND), (f"{src}#rg", LAND), (f"{src}#pv", "none")]
     assert markup.count("<a ") == 1
-    # Provinces underneath (land) and their outlines on top.
-    uses = [u for u in svg.findall(f"{SVG}use") if u.get("href") == "#map-pv"]
-    assert [u.get("fill") for u in uses] == [LAND, "none"]
+    assert len(markup) < 4_000  # the 513 others cost nothing
 
 
 def test_every_text_is_escaped() -> None:
@@ -197,19 +205,42 @@ def test_two_maps_on_one_page_have_their_own_ids() -> None:
     assert 'id="map-' not in markup
 
 
+def test_the_map_carries_no_path_data_only_references_to_the_geometry() -> None:
+    items = [item(code, LATE) for code in geography.atlas().regions]
+    for province in (None, "64"):
+        markup = str(cohort_map(items, province=province, lang="en"))
+        svg = parsed(markup).find(f"{SVG}svg")
+        assert svg is not None
+        # The only path data left is the markers' shapes, in <defs>.
+        defs = svg.find(f"{SVG}defs")
+        assert defs is not None
+        assert [e for e in svg.iter(f"{SVG}path") if e not in list(defs)] == []
+        frame = geography.frame(province)
+        assert all(r.d not in markup for r in frame.regions if len(r.d) > 12)
+        # Each cohort region uses its own shape from the frame's document, which has it.
+        shapes = [u.get("href") or "" for a in svg.iter(f"{SVG}a")
+                  for u in a.iter(f"{SVG}use") if not (u.get("href") or "").startswith("#")]
+        assert sorted(shapes) == sorted(shape_ref(r.code, province)
+                                        for r in frame.regions if r.d)
+        document = geometry(province).body.decode()
+        assert all(f'id="{s.rsplit("#", 1)[1]}"' in document for s in shapes)
+
+
 def test_the_national_map_of_514_regions_stays_light() -> None:
     tones = list(TONES)
     items = [item(code, tones[i % 4], f"s{i % 16}", f"Stage {i % 16}")
              for i, code in enumerate(geography.atlas().regions)]
     for colour in ("status", "stage"):
         markup = str(cohort_map(items, colour=colour, lang="id")).encode()
-        # Measured: about 170 KB raw, 43 KB gzipped (Indonesian titles, 514 links).
-        assert len(markup) < 200_000, colour
-        assert len(gzip.compress(markup)) < 50_000, colour
+        # Measured: 87-92 KB raw, 11.3-11.7 KB gzipped (Indonesian titles, 514 links and
+        # the markers'), about 165 bytes a region, 20 gzipped. With the path data inline it
+        # was 170 KB and 43 KB; now the geometry document is fetched once and kept.
+        assert len(markup) < 100_000, colour
+        assert len(gzip.compress(markup)) < 14_000, colour
         assert markup.count(b"<a ") == 514 + sum(
             1 for r in geography.frame().regions if r.d and r.marker)
     province = str(cohort_map(items, province="32", lang="id")).encode()
-    assert len(gzip.compress(province)) < 8_000
+    assert len(gzip.compress(province)) < 2_500  # measured 1.6 KB (27 regions)
 
 
 def test_the_region_locator_highlights_the_region_in_its_province() -> None:

@@ -74,6 +74,16 @@ def test_one_region_in_another_stage_refuses_the_whole_action(w: Any) -> None:
     assert {code: deadline(w, code) for code in before} == before
 
 
+def test_a_withdrawn_region_is_refused_by_its_stages_name(w: Any) -> None:
+    w.fire(MIMIKA, "withdraw", w.COORDINATOR, comment="Mundur dari program")
+    with w.unchanged(BALIKPAPAN), pytest.raises(InvalidInputError) as refused:
+        setting.set_region_deadlines(w.prog, [BALIKPAPAN, MIMIKA], None, date(2026, 3, 31),
+                                     actor=w.COORDINATOR)
+    said = str(refused.value)
+    assert said.startswith("Kabupaten Mimika (94.04): ") and "final stage" in said
+    assert "withdrawn" not in said.replace("Withdrawn", "")  # the stage's name, not its key
+
+
 def test_a_date_in_the_past_refuses_it_whole(w: Any) -> None:
     with w.unchanged(BALIKPAPAN), pytest.raises(InvalidInputError) as refused:
         setting.set_region_deadlines(w.prog, [BALIKPAPAN, MIMIKA], None, date(2025, 12, 31),
