@@ -52,7 +52,8 @@ TARGET_GZIP = 100 * 1024
 
 def pages(nat: National) -> list[tuple[str, str]]:
     """The pages measured: (label, URL). The filtered board and the zoomed map use the
-    province with most regions in the cohort."""
+    province with most regions in the cohort; the map's geometry (no query: the shipped
+    shapes, kept by browsers) is measured for its bytes."""
     province = _biggest_province(nat)
     return [
         ("inbox", "/attention"),
@@ -60,6 +61,7 @@ def pages(nat: National) -> list[tuple[str, str]]:
         ("board late+prov", f"/board?status=late&province={province}"),
         ("map", "/overview"),
         ("map province", f"/overview?province={province}"),
+        ("map geometry", "/map/geometry.svg"),
         ("analytics", "/analytics"),
         ("extensions", "/coordinator/extensions"),
     ]
@@ -182,8 +184,9 @@ def report(backend: str, found: dict[int, list[Measured]], renders: int) -> None
           f"{'ratio':>6} {'raw KB':>7} {'gzip KB':>7}")
     for size, rows in ((SIZES[0], small), (SIZES[1], large)):
         for m in rows:
+            ratio = f"{m.page_ms / m.queries_ms:>5.1f}x" if m.statements else "    - "
             print(f"{m.label:<16} {size:>7} {m.statements:>5} {m.page_ms:>8.1f} "
-                  f"{m.queries_ms:>10.1f} {m.page_ms / m.queries_ms:>5.1f}x "
+                  f"{m.queries_ms:>10.1f} {ratio} "
                   f"{m.raw_bytes / 1024:>7.1f} {m.gzip_bytes / 1024:>7.1f}"
                   f"{'' if m.encoded else ' (not compressed by the server)'}"
                   f"{'  OVER 100 KB' if m.gzip_bytes > TARGET_GZIP else ''}")
