@@ -89,6 +89,7 @@ class Driver:
             hashlib.sha256(data).hexdigest(), party=party))
         if deliverable == "quick_win_plan":
             latest = Records(session).latest_submission(iid, deliverable)
+            assert latest is not None, "the plan was just submitted"
             session.add_all([
                 QuickWin(submission_id=latest.id, title="Online permits in one portal",
                          dimension="governance", element="public_service",
@@ -103,7 +104,8 @@ class Driver:
              comment: str | None = None) -> None:
         self.prog.engine.fire(session, iid, trigger, actor, comment=comment)
         self.actions += 1
-        self.clock.now += timedelta(days=self.rng.randint(1, 9), hours=self.rng.randint(0, 8))
+        self.clock.now = self.clock() + timedelta(days=self.rng.randint(1, 9),
+                                                  hours=self.rng.randint(0, 8))
 
     def leave(self, session: Any, iid: int, state: str, c: Cast) -> None:
         """Submit what ``state`` requires and take the happy path out of it."""
