@@ -10,7 +10,7 @@
   compressing them again costs CPU for nothing, so their types are left alone
   (:data:`STORED_TYPES`). Range requests (206) and pathsend responses are never touched by
   the middleware, so resumable downloads keep working.
-* Static files carry ``Cache-Control: public, max-age=...`` besides the ETag and
+* Static files carry ``Cache-Control: public, max-age=...`` besides the (weak) ETag and
   Last-Modified that Starlette's StaticFiles sets; a conditional GET (If-None-Match or
   If-Modified-Since) is answered 304 with no body. Their names carry no version, so the age
   is an hour: a deployment's new stylesheet reaches every browser within it.
@@ -51,4 +51,10 @@ class CachedStaticFiles(StaticFiles):
                       status_code: int = 200) -> Response:
         response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers["Cache-Control"] = STATIC_CACHE
+        etag = response.headers.get("etag")
+        if etag and not etag.startswith("W/"):
+            # Weak: the same tag names the plain and the gzip-compressed bytes, which are
+            # equivalent but not byte-identical (RFC 9110 8.8.1). A conditional GET still
+            # matches, since weak comparison ignores the prefix.
+            response.headers["ETag"] = f"W/{etag}"
         return response

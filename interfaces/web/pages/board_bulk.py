@@ -39,7 +39,8 @@ router = APIRouter()
 ACTIONS = ("deadline", "remind", "mentor")
 #: The notices a redirect may ask the board to show: key -> catalogue key.
 NOTICES = {"deadline": "board.done.deadline", "remind": "board.done.remind",
-           "remind_none": "board.done.remind_none", "mentor": "board.done.mentor"}
+           "remind_new": "board.done.remind_new", "remind_none": "board.done.remind_none",
+           "remind_idle": "board.done.remind_idle", "mentor": "board.done.mentor"}
 #: What the redirect keeps of the board's query (the filters, the page, compact mode).
 KEPT = ("cohort", "status", "stage", "province", "zone", "mentor", "q", "sort", "page",
         "compact")
@@ -117,8 +118,12 @@ def bulk_action(
         return _back(back, "deadline", len(done))
     if action == "remind":
         sent = remind_now(prog, codes, acting(viewer))
+        if not sent.queued and not sent.already:
+            return _back(back, "remind_idle", len(codes))
         if not sent.queued:
             return _back(back, "remind_none", len(sent.already))
+        if not sent.already:
+            return _back(back, "remind_new", len(sent.queued))
         return _back(back, "remind", len(sent.queued), len(sent.already))
     new = _assign(viewer, prog, mentor, codes)
     return _back(back, "mentor", len(codes), new)

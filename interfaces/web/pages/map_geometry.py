@@ -37,7 +37,8 @@ def _matches(header: str | None, etag: str) -> bool:
 
 
 def _answer(request: Request, found: Geometry) -> Response:
-    headers = {"ETag": found.etag, "Cache-Control": CACHE_CONTROL}
+    # Weak: the gzip-compressed and the plain bytes share the tag (RFC 9110 8.8.1).
+    headers = {"ETag": f"W/{found.etag}", "Cache-Control": CACHE_CONTROL}
     if _matches(request.headers.get("if-none-match"), found.etag):
         return Response(status_code=304, headers=headers)
     return Response(found.body, media_type=MEDIA_TYPE, headers=headers)

@@ -87,18 +87,27 @@ def test_reminders_now_go_through_the_outbox_once(cohort: Web) -> None:
     browser = cohort.browser(cohort.world.COORDINATOR)
     sent = post(browser, "remind", ["64.71", SAMARINDA])
     assert sent.status_code == 303
-    assert parse_qs(urlsplit(sent.headers["location"]).query)["done"] == ["remind"]
+    assert parse_qs(urlsplit(sent.headers["location"]).query)["done"] == ["remind_new"]
     queued = reminders(cohort)
     assert sorted(m.recipient for m in queued) == sorted(
         [*cohort.region.opds.values(), "dinkes.6472@pemda.go.id"])
     assert {m.kind for m in queued} == {"reminder_digest"}
     assert {m.status for m in queued} == {"pending"}  # sent later by the dispatcher
     notice = browser.get(sent.headers["location"]).text
-    assert "3 email pengingat masuk antrean" in notice
+    assert "3 email pengingat masuk antrean dan segera dikirim." in notice
     again = post(browser, "remind", [SAMARINDA, "64.71"])
     assert parse_qs(urlsplit(again.headers["location"]).query)["done"] == ["remind_none"]
     assert len(reminders(cohort)) == 3
     assert "Tidak ada pengingat baru: 3 penerima" in browser.get(again.headers["location"]).text
+
+
+def test_regions_where_nobody_owes_anything_are_said_so(cohort: Web) -> None:
+    browser = cohort.browser(cohort.world.COORDINATOR)
+    cohort.world.fire("64.71", "withdraw", cohort.world.COORDINATOR, comment="Mundur")
+    idle = post(browser, "remind", ["64.71"])
+    assert parse_qs(urlsplit(idle.headers["location"]).query)["done"] == ["remind_idle"]
+    assert "Tidak ada yang perlu diingatkan" in browser.get(idle.headers["location"]).text
+    assert reminders(cohort) == []
 
 
 def test_assign_a_mentor_to_the_selected_regions(cohort: Web) -> None:
