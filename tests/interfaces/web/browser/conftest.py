@@ -96,12 +96,23 @@ class Live:
                                        viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)
         page = context.new_page()
-        page.goto("/login")
-        page.get_by_label("Alamat email").fill(email)
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk").click()
-        page.wait_for_url(lambda url: "/login" not in url)
-        return page
+        return sign_in_with(page, email)
+
+
+def sign_in_with(page: Any, email: str, password: str = PASSWORD) -> Any:
+    """``page`` signed in through the login form, as a person does it (Indonesian labels)."""
+    page.goto("/login")
+    page.get_by_label("Alamat email").fill(email)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    return page
+
+
+@pytest.fixture(scope="session")
+def log_in() -> Any:
+    """:func:`sign_in_with`, for modules that open their own browser contexts."""
+    return sign_in_with
 
 
 @pytest.fixture(scope="module")

@@ -46,16 +46,10 @@ def national(tmp_path_factory: pytest.TempPathFactory, serving: Any) -> Iterator
         nat.prog.close()
 
 
-def sign_in(chromium: Any, url: str, size: str = "laptop") -> Any:
+def sign_in(chromium: Any, url: str, log_in: Any, size: str = "laptop") -> Any:
     context = chromium.new_context(base_url=url, locale="id-ID", viewport=SIZES[size])
     context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Alamat email").fill(COORDINATOR)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(lambda u: "/login" not in u)
-    return page
+    return log_in(context.new_page(), COORDINATOR, PASSWORD)
 
 
 def badge(page: Any) -> int:
@@ -73,10 +67,10 @@ def extensions_waiting(page: Any) -> int:
 
 
 def test_the_inbox_count_leads_to_an_extension_that_is_granted(
-        chromium: Any, national: tuple[National, str]) -> None:
+        chromium: Any, national: tuple[National, str], log_in: Any) -> None:
     nat, url = national
     assert len(nat.codes) == 514 and nat.extensions
-    page = sign_in(chromium, url)
+    page = sign_in(chromium, url, log_in)
     before = badge(page)
     assert before >= len(nat.extensions)
 
@@ -107,9 +101,9 @@ def test_the_inbox_count_leads_to_an_extension_that_is_granted(
 
 
 def test_the_late_regions_of_a_province_and_one_opened_from_the_map(
-        chromium: Any, national: tuple[National, str]) -> None:
+        chromium: Any, national: tuple[National, str], log_in: Any) -> None:
     nat, url = national
-    page = sign_in(chromium, url)
+    page = sign_in(chromium, url, log_in)
     page.goto("/board")
     page.get_by_label("Status", exact=True).select_option("late")
     page.get_by_label("Provinsi", exact=True).select_option(label="Jawa Tengah")
@@ -133,9 +127,10 @@ def test_the_late_regions_of_a_province_and_one_opened_from_the_map(
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_screenshots_of_the_board_the_map_and_the_analytics(
-        chromium: Any, national: tuple[National, str], artifacts: Path, size: str) -> None:
+        chromium: Any, national: tuple[National, str], artifacts: Path, size: str,
+        log_in: Any) -> None:
     _, url = national
-    page = sign_in(chromium, url, size)
+    page = sign_in(chromium, url, log_in, size)
     for name, path in (("board", "/board"), ("map", "/overview"), ("analytics", "/analytics")):
         response = page.goto(path)
         assert response is not None and response.ok, (path, response and response.status)
