@@ -10,7 +10,11 @@ on a real database (SQLite and PostgreSQL); what it observes it reads through th
 
 from __future__ import annotations
 
+import io
 import itertools
+import struct
+import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -57,6 +61,48 @@ QUICK_WINS_CSV = (
 def _slug(code: str) -> str:
     return code.replace(".", "")
 
+
+
+def document(suffix: str, tag: str = "") -> bytes:
+    """The smallest real file of an allowed type: what an upload's content check accepts.
+
+    ``tag`` goes inside, so two calls can differ in content (uploads are stored by checksum).
+    Office files are the containers they are: OOXML a ZIP with ``[Content_Types].xml``,
+    OpenDocument a ZIP whose first entry is ``mimetype``, 97–2003 an OLE2 header.
+    """
+    suffix = suffix.lower()
+    note = tag.encode()
+    if suffix == ".pdf":
+        return b"%PDF-1.4\n% smartcity test document " + note + b"\n%%EOF\n"
+    if suffix in (".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            if suffix.startswith(".o"):
+                kind = {".odt": "text", ".ods": "spreadsheet", ".odp": "presentation"}[suffix]
+                archive.writestr("mimetype", f"application/vnd.oasis.opendocument.{kind}")
+                archive.writestr("content.xml", f"<office:document-content>{tag}"
+                                 "</office:document-content>")
+            else:
+                archive.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.'
+                                 'openxmlformats.org/package/2006/content-types"/>')
+                archive.writestr("docProps/core.xml", f"<cp:coreProperties>{tag}"
+                                 "</cp:coreProperties>")
+        return out.getvalue()
+    if suffix in (".doc", ".xls", ".ppt"):
+        return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + note
+    if suffix == ".png":
+        def chunk(kind: bytes, body: bytes) -> bytes:
+            return (struct.pack(">I", len(body)) + kind + body
+                    + struct.pack(">I", zlib.crc32(kind + body)))
+        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+                + chunk(b"tEXt", b"Comment\x00" + note) + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+                + chunk(b"IEND", b""))
+    if suffix in (".jpg", ".jpeg"):
+        return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" \
+            + b"\xff\xfe" + struct.pack(">H", len(note) + 2) + note + b"\xff\xd9"
+    if suffix == ".csv":
+        return b"nama,nilai\n" + (note or b"contoh") + b",1\n"
+    raise ValueError(f"no sample document for {suffix!r}")
 
 @dataclass(frozen=True)
 class Seeded:
@@ -139,8 +185,7 @@ class World:
         """A small real PDF whose content differs on every call."""
         n = next(self._counter)
         path = self.folder / f"{n:03d}-{name}"
-        path.write_bytes(b"%PDF-1.4\n% smartcity test document " + str(n).encode()
-                         + b"\n%%EOF\n")
+        path.write_bytes(document(".pdf", str(n)))
         return path
 
     def quick_wins(self, text: str = QUICK_WINS_CSV) -> Path:

@@ -10,7 +10,9 @@ error, are worded from the same catalogue (:mod:`interfaces.web.problems`). Unex
 exceptions are logged and answered with a plain 500 that shows no traceback.
 
 Responses are lean (:mod:`interfaces.web.lean`): text is gzip-compressed for clients that
-accept it, static files carry cache headers and answer conditional GETs with 304.
+accept it, static files carry cache headers and answer conditional GETs with 304. Every answer
+carries the security headers of :mod:`interfaces.web.hardening` (framing, nosniff, referrer,
+no-store for what is private, HSTS behind HTTPS).
 
 ``background=True`` (what ``smartcity serve`` uses) also runs, for the life of the server,
 the scheduler's clock (in whichever process holds the leader lock) and the email dispatcher:
@@ -37,7 +39,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from config import language
 from config.messages import text
 from engine import WorkflowError
-from interfaces.web import api, i18n, lean, pages, problems
+from interfaces.web import api, hardening, i18n, lean, pages, problems
 from interfaces.web.deps import LANG_COOKIE, LoginRequired, optional_viewer
 from interfaces.web.templating import render
 from notifications.sink import MailSink
@@ -168,14 +170,17 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
         log.exception("internal error on %s %s", request.method, request.url.path)
         message = text("web.internal", request_language(request))
         if _wants_json(request):
-            return JSONResponse(_answer(message, "InternalError", "web.internal"),
-                                status_code=500)
-        return Response(message, status_code=500, media_type="text/plain; charset=utf-8")
+            return hardening.applied(request, JSONResponse(
+                _answer(message, "InternalError", "web.internal"), status_code=500))
+        return hardening.applied(request, Response(message, status_code=500,
+                                                   media_type="text/plain; charset=utf-8"))
 
     app.add_middleware(LanguageMiddleware)
-    # Outermost, so errors and redirects answered inside are compressed too.
+    # Around the views' middleware, so errors and redirects answered inside are compressed too.
     app.add_middleware(GZipMiddleware, minimum_size=lean.MINIMUM_SIZE,
                        compresslevel=lean.LEVEL, exclude_content_types=lean.EXCLUDED_TYPES)
+    # Outermost: compressed and plain answers, redirects and errors all carry the headers.
+    app.add_middleware(hardening.SecurityHeadersMiddleware, hsts=prog.settings.cookies_secure)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", lean.CachedStaticFiles(directory=HERE / "static"), name="static")

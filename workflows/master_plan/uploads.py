@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from config import language
 from config.messages import Message
 from engine import InvalidInputError
+from workflows.master_plan import signatures
 
 ALLOWED = {
     ".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".csv", ".ppt", ".pptx", ".odp",
@@ -75,7 +76,13 @@ def safe_name(name: str) -> str:
 
 
 def check(name: str, data: bytes, max_bytes: int) -> StoredFile:
-    """Check ``data`` against the upload rules; the refusal says which rule it broke."""
+    """Check ``data`` against the upload rules; the refusal says which rule it broke.
+
+    Every way in (the CLI, the API, the pages) comes through here, so the content check of
+    :mod:`~workflows.master_plan.signatures` holds for all of them: the bytes must be what the
+    extension claims, and programs and scripts are refused whatever their name. The media type
+    kept (and served back on download) follows the extension only once the content agrees.
+    """
     file_name = safe_name(name)
     suffix = Path(file_name).suffix.lower()
     if suffix not in ALLOWED:
@@ -87,6 +94,7 @@ def check(name: str, data: bytes, max_bytes: int) -> StoredFile:
     if len(data) > max_bytes:
         raise InvalidInputError("upload_check.too_big", file=file_name, size=Count(len(data)),
                                 limit=Count(max_bytes))
+    signatures.verify(file_name, data)
     digest = hashlib.sha256(data).hexdigest()
     media_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
     return StoredFile(file_name, media_type, len(data), digest)

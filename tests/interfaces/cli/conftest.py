@@ -34,6 +34,7 @@ from smtpkit import db, planner, smtp_server  # noqa: F401 - fixtures of the out
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner, Result
+from worldkit import document
 
 from config.settings import get_settings
 from interfaces.cli.app import app
@@ -170,8 +171,11 @@ class Cli:
         path.write_text(content, encoding="utf-8")
         return str(path)
 
-    def document(self, name: str = "document.pdf", body: str = "%PDF-1.4 draft") -> str:
-        return self.write(name, body)
+    def document(self, name: str = "document.pdf", body: str = "draft") -> str:
+        """A real file of ``name``'s type holding ``body`` (uploads are checked by content)."""
+        path = self.files / name
+        path.write_bytes(document(Path(name).suffix, body))
+        return str(path)
 
     def quick_wins(self, name: str = "quick_wins.csv") -> str:
         return self.write(name, "title,dimension,element,opd\n"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from worldkit import document
 
 from engine import InvalidInputError
 from workflows.master_plan import actions
@@ -77,7 +78,7 @@ def test_format_characters_are_stripped(name: str, kept: str) -> None:
 
 
 def test_a_disguised_spreadsheet_is_stored_under_its_real_extension(tmp_path: Path) -> None:
-    stored = store(tmp_path / "uploads", "x\u202egnp.xls", b"\xd0\xcf\x11\xe0", LIMIT)
+    stored = store(tmp_path / "uploads", "x\u202egnp.xls", document(".xls"), LIMIT)
     assert (stored.file_name, stored.media_type) == ("xgnp.xls", "application/vnd.ms-excel")
 
 
@@ -112,7 +113,7 @@ def test_a_refused_file_is_not_stored(tmp_path: Path, name: str, data: bytes,
 
 
 def test_a_file_exactly_at_the_limit_is_accepted(tmp_path: Path) -> None:
-    assert store(tmp_path, "plan.pdf", b"x" * LIMIT, LIMIT).size_bytes == LIMIT
+    assert store(tmp_path, "plan.pdf", PDF.ljust(LIMIT, b"x"), LIMIT).size_bytes == LIMIT
 
 
 def test_a_long_name_keeps_its_extension(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from worldkit import document
 
 from engine import Records
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "kata-sandi-rahasia-1"  # the accounts conftest's Live.account creates
 PDF = b"%PDF-1.4\n% Lembar komitmen Kota Balikpapan\n%%EOF\n"
-SLIDES = b"PK\x03\x04 paparan wali kota"
+SLIDES = document(".pptx", "paparan wali kota")  # a real OOXML container: checked by content
 REGULATION = b"%PDF-1.4\n% Peraturan Wali Kota Samarinda tentang Masterplan Smart City\n%%EOF\n"
 
 

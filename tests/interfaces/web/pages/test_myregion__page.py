@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import col, select
 from webkit import Web  # type: ignore[import-not-found]
+from worldkit import document
 
 from engine.models import Submission
 
@@ -107,7 +108,7 @@ def test_the_head_uploads_the_commitment_sheet_then_the_presentation(web: Web) -
     page = head.get("/my-region").text
     assert 'id="upload-presentation"' in page and 'id="upload-commitment_sheet"' not in page
     assert _upload(head, "presentation", "paparan-walikota.pptx",
-                   b"PK\x03\x04 slides").status_code == 303
+                   document(".pptx", "slides")).status_code == 303
     assert 'name="trigger" value="present"' in head.get("/my-region").text
     assert _advance(web, head, "present").status_code == 303
     assert web.world.state(r.code) == "adoption"

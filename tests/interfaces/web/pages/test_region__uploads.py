@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 from webkit import Web  # type: ignore[import-not-found]
+from worldkit import document
 
 from engine.models import Submission
 
@@ -95,7 +96,7 @@ def test_the_forms_follow_the_stage_and_the_viewers_role(web: Web) -> None:
     form = page.split('id="upload-questionnaire"', 1)[1].split("</form>", 1)[0]
     assert '<select name="party" required>' in form
     assert 'value="BAPPEDA"' in form and 'value="DISKOMINFO"' in form
-    assert _upload(coordinator, r.code, "questionnaire", "kuesioner.xlsx", b"PK\x03\x04",
+    assert _upload(coordinator, r.code, "questionnaire", "kuesioner.xlsx", document(".xlsx"),
                    party="BAPPEDA").status_code == 303
     assert _latest(web, "questionnaire").party == "BAPPEDA"
 
