@@ -89,14 +89,15 @@ class Live:
     def state(self, code: str) -> str:
         return str(self.world.state(code))
 
-    def sign_in(self, chromium: Any, email: str) -> Any:
-        """A fresh browser context signed in through the login form; returns its page."""
+    def sign_in(self, chromium: Any, email: str, **context_options: Any) -> Any:
+        """A fresh browser context (a laptop's, unless ``context_options`` say otherwise)
+        signed in through the login form; returns its page."""
         self.account(email)
-        context = chromium.new_context(base_url=self.url, locale="id-ID",
-                                       viewport={"width": 1280, "height": 900})
+        context = chromium.new_context(**{"base_url": self.url, "locale": "id-ID",
+                                          "viewport": {"width": 1280, "height": 900},
+                                          **context_options})
         context.set_default_timeout(15_000)
-        page = context.new_page()
-        return sign_in_with(page, email)
+        return sign_in_with(context.new_page(), email)
 
 
 def sign_in_with(page: Any, email: str, password: str = PASSWORD) -> Any:

@@ -16,7 +16,6 @@ from engine import Records
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-PASSWORD = "kata-sandi-rahasia-1"  # the accounts conftest's Live.account creates
 PDF = b"%PDF-1.4\n% Lembar komitmen Kota Balikpapan\n%%EOF\n"
 SLIDES = document(".pptx", "paparan wali kota")  # a real OOXML container: checked by content
 REGULATION = b"%PDF-1.4\n% Peraturan Wali Kota Samarinda tentang Masterplan Smart City\n%%EOF\n"
@@ -24,17 +23,8 @@ REGULATION = b"%PDF-1.4\n% Peraturan Wali Kota Samarinda tentang Masterplan Smar
 
 def on_phone(live: Any, chromium: Any, email: str) -> Any:
     """A fresh phone-sized context in Indonesian, signed in through the login form."""
-    live.account(email)
-    context = chromium.new_context(base_url=live.url, locale="id-ID", viewport=PHONE,
-                                   device_scale_factor=1, is_mobile=True, has_touch=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Alamat email").fill(email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(lambda url: "/login" not in url)
-    return page
+    return live.sign_in(chromium, email, viewport=PHONE, device_scale_factor=1,
+                        is_mobile=True, has_touch=True)
 
 
 def fits(page: Any) -> bool:
