@@ -119,6 +119,10 @@ class Settings(BaseSettings):
                                description="How long a browser stays signed in.")
     link_days: int = Field(default=14, ge=1, le=90,
                            description="How long a link in a reminder email works.")
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="'json': one JSON object a line (time, level, logger, message, request id) "
+                    "for a log collector; 'text': lines for a person.")
     secure_cookies: bool | None = Field(
         default=None, description="Send cookies over HTTPS only; unset: when base_url is "
                                   "https://.")
