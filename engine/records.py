@@ -11,6 +11,7 @@ statement whatever the number of subjects, so a page for hundreds of subjects st
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, bindparam, func, null, select
@@ -296,6 +297,28 @@ class Records:
         rows = self.session.execute(query.order_by(*order).limit(limit)).all()
         return [HistoryRecord(**row._asdict()) for row in rows]
 
+    def history_between(self, start: datetime, end: datetime, *, limit: int, after: int = 0
+                        ) -> list[tuple[int, str, HistoryRecord]]:
+        """Up to ``limit`` entries of every subject written at ``start`` <= at < ``end``, in
+        the order written, past the entry whose id is ``after``; each with its id and its
+        workflow's key. A keyset page on the primary key: an audit of a whole year reads it a
+        page at a time, and each page costs what the first did."""
+        rows = self.session.execute(
+            select(HISTORY.c.id, INSTANCE.c.definition_key, *_HISTORY_COLUMNS)
+            .join(INSTANCE, INSTANCE.c.id == HISTORY.c.instance_id)
+            .where(HISTORY.c.id > after, HISTORY.c.at >= start, HISTORY.c.at < end)
+            .order_by(HISTORY.c.id).limit(limit)).all()
+        return [(row[0], row[1], HistoryRecord(*tuple(row)[2:])) for row in rows]
+
+    def totals(self) -> dict[str, int]:
+        """Rows of each kind the engine keeps, in one statement (a backup's sanity check)."""
+        kinds = {"instances": INSTANCE, "history": HISTORY, "submissions": SUBMISSION,
+                 "reviews": REVIEW, "deadlines": DEADLINE}
+        row = self.session.execute(select(*(
+            select(func.count()).select_from(t).scalar_subquery().label(k)
+            for k, t in kinds.items()))).one()
+        return {k: int(v) for k, v in row._mapping.items()}
+
     def moves(self, instance_id: int) -> set[tuple[str | None, str]]:
         """The distinct (from, to) state pairs the instance's start and transitions took: what
         a diagram marks as passed, whatever the length of the history."""
@@ -310,6 +333,13 @@ class Records:
             select(func.count()).select_from(HISTORY).where(
                 HISTORY.c.instance_id == instance_id, HISTORY.c.trigger == trigger)
         ).scalar_one())
+
+    def actions_by_trigger(self) -> dict[str, int]:
+        """How many actions every instance's history holds, per trigger (one statement). The
+        history is append-only, so each count only grows: a monitor reads them as counters
+        that every process agrees on."""
+        return {str(trigger): int(n) for trigger, n in self.session.execute(
+            select(HISTORY.c.trigger, func.count()).group_by(HISTORY.c.trigger)).all()}
 
     # -- deadlines -------------------------------------------------------------------------
 
