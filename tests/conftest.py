@@ -147,16 +147,6 @@ def _english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         yield
 
 
-@pytest.fixture(autouse=True)
-def _fresh_sign_in_throttle() -> Iterator[None]:
-    """Wrong passwords are counted per process; each test starts with none counted."""
-    from workflows.access import accounts
-
-    accounts._failures.clear()
-    yield
-    accounts._failures.clear()
-
-
 @pytest.fixture
 def clock() -> SimClock:
     return SimClock()

@@ -1,4 +1,5 @@
-"""Accounts: passwords, sign-in, and the throttle on guessing, for registered people and OPDs.
+"""Accounts: passwords and sign-in (throttled by :mod:`workflows.access.throttle`), for
+registered people and OPDs.
 
 An account is keyed by the email address of a person or OPD already in the directory; what
 its owner may do is never stored here but derived from that person or OPD on every request
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections import deque
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
 from engine import InvalidInputError, NotAuthenticated, NotFoundError
+from workflows.access import throttle
 from workflows.access.models import Account
 from workflows.access.sessions import revoke_all
 from workflows.directory.imports import normalise_email_arg
@@ -114,33 +117,11 @@ def _find(session: Session, address: str) -> Account:
     return account
 
 
-# Guessing is slowed per address, in each process: after FAILURES_ALLOWED wrong passwords
-# within FAILURE_WINDOW the address is refused until the oldest failure ages out. And at most
-# HASHING_AT_ONCE Argon2 checks (64 MiB each) run at a time, so a flood of sign-in requests
-# queues instead of exhausting memory.
-FAILURES_ALLOWED = 10
-FAILURE_WINDOW = timedelta(minutes=15)
+# At most HASHING_AT_ONCE Argon2 checks (64 MiB each) run at a time, so a flood of sign-in
+# requests queues instead of exhausting memory. Guessing is slowed by
+# :mod:`workflows.access.throttle`, per address and client, across processes.
 HASHING_AT_ONCE = 4
-_failures: dict[str, deque[datetime]] = {}
-_failures_lock = threading.Lock()
 _hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
-
-
-def _throttled(address: str, now: datetime) -> None:
-    with _failures_lock:
-        recent = _failures.get(address)
-        while recent and now - recent[0] > FAILURE_WINDOW:
-            recent.popleft()
-        if recent is not None and len(recent) >= FAILURES_ALLOWED:
-            wait = max(1, int((recent[0] + FAILURE_WINDOW - now).total_seconds() // 60) + 1)
-            raise NotAuthenticated("signin.throttled", address=address, wait=wait)
-
-
-def _failed(address: str, now: datetime) -> None:
-    with _failures_lock:
-        if len(_failures) > 100_000:  # bounded memory under a spray of addresses
-            _failures.clear()
-        _failures.setdefault(address, deque(maxlen=FAILURES_ALLOWED)).append(now)
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -156,9 +137,10 @@ def _verify(stored: str, password: str) -> bool:
 
 def authenticate(session: Session, email: str, password: str, now: datetime) -> Account:
     """The account for these credentials, or :class:`NotAuthenticated` (which never says
-    whether the address or the password was wrong)."""
+    whether the address or the password was wrong).
+
+    Not throttled: whatever faces the network signs in through :func:`signing_in`."""
     address = email.strip().lower()
-    _throttled(address, now)
     refused = NotAuthenticated("signin.wrong")
     account: Account | None = None
     if len(address) <= 254 and address.isprintable():  # no account has another address
@@ -166,10 +148,8 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
             select(Account).where(col(Account.email) == address)).scalar_one_or_none()
     if account is None:
         _verify(_dummy_hash(), password)  # as long as a wrong password for a real account
-        _failed(address, now)
         raise refused
     if not _verify(account.password_hash, password):
-        _failed(address, now)
         raise refused
     if account.disabled_at is not None:
         raise NotAuthenticated("signin.disabled", address=address)
@@ -178,6 +158,37 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     account.last_login_at = now
     session.flush()  # written even when the caller detaches the account before commit
     return account
+
+
+@contextmanager
+def signing_in(prog: Programme, email: str, password: str,
+               client_host: str | None) -> Iterator[tuple[Session, Account]]:
+    """Sign in from the network: the session of a write transaction and the account, for the
+    caller to open a browser session or issue a token in the same transaction.
+
+    ``client_host`` is the client's IP address (``request.client.host``). A client delayed
+    by :mod:`workflows.access.throttle` is refused with
+    :class:`~workflows.access.throttle.SignInThrottled` before the password is checked; a wrong
+    password is counted after the sign-in's transaction has rolled back (on SQLite a second
+    writer could not start while it is open); a right one clears the client's count.
+    """
+    now = prog.engine.clock()
+    client = throttle.client_key(prog.settings, client_host)
+    with prog.db.read() as session:
+        delayed = throttle.refusal(session, email, client, now)
+    if delayed is not None:
+        raise delayed
+    checked = False
+    try:
+        with prog.db.transaction() as session:
+            account = authenticate(session, email, password, now)
+            checked = True
+            throttle.cleared(session, email, client)
+            yield session, account
+    except NotAuthenticated as exc:
+        if not checked and exc.code == "signin.wrong":
+            throttle.failed(prog.db, email, client, now)
+        raise
 
 
 def account_by_id(session: Session, account_id: int) -> Account:

@@ -67,3 +67,23 @@ class UsedLink(SQLModel, table=True):
     nonce: str = Field(primary_key=True, max_length=32)
     email: str = Field(max_length=254)
     used_at: datetime
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Wrong passwords counted per address and client (:mod:`workflows.access.throttle`), in
+    the database so every server process sees the same count.
+
+    ``client`` is a keyed hash of the client's network address, so a stranger's failures slow
+    down only that stranger and a copy of the database lists nobody's IP address; the row whose
+    ``client`` is :data:`workflows.access.throttle.EVERY_CLIENT` counts the address's failures
+    from all clients together (the looser cap against guessing spread over many addresses).
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    address: str = Field(primary_key=True, max_length=254)
+    client: str = Field(primary_key=True, max_length=64)
+    failures: int
+    first_failure_at: datetime
+    last_failure_at: datetime = Field(index=True)  # old rows are pruned by it
+    next_allowed_at: datetime

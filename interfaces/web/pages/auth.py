@@ -26,6 +26,7 @@ from interfaces.web.templating import language, render
 from workflows import roles
 from workflows.access import accounts, links, sessions
 from workflows.access.models import Account
+from workflows.access.throttle import SignInThrottled
 from workflows.programme import Programme
 
 router = APIRouter()
@@ -88,14 +89,17 @@ def login(request: Request, prog: Prog, email: Annotated[str, Form(max_length=25
     if not expected or not hmac.compare_digest(login_token.encode(), expected.encode()):
         return _login_page(request, prog, next=next, email=email, status=403,
                            error=i18n.load(language(request, None)).t("login.expired"))
-    now = prog.engine.clock()
+    host = request.client.host if request.client else None
     try:
-        with prog.db.transaction() as session:
-            account = accounts.authenticate(session, email, password, now)
+        with accounts.signing_in(prog, email, password, host) as (session, account):
             return _sign_in(session, prog, RedirectResponse(_local(next), status_code=303),
                             account)
-    except NotAuthenticated as exc:
-        return _login_page(request, prog, next=next, email=email, status=401, error=str(exc))
+    except NotAuthenticated as exc:  # a wrong password, or 429 while the client is delayed
+        refused = _login_page(request, prog, next=next, email=email, status=exc.status_code,
+                              error=str(exc))
+        if isinstance(exc, SignInThrottled):
+            refused.headers["Retry-After"] = str(exc.retry_after)
+        return refused
 
 
 @router.post("/logout")

@@ -118,22 +118,6 @@ def test_login_never_redirects_off_site(web: Web) -> None:
         assert response.headers["location"] == "/"
 
 
-def test_repeated_wrong_passwords_are_throttled_per_address(web: Web) -> None:
-    web.account(web.region.opd)
-    client = web.anonymous()
-    for _ in range(10):
-        assert client.post("/api/v1/tokens", json={
-            "email": web.region.opd, "password": "wrong-password"}).status_code == 401
-    blocked = client.post("/api/v1/tokens", json={"email": web.region.opd,
-                                                  "password": PASSWORD})
-    assert blocked.status_code == 401
-    assert "terlalu banyak kata sandi salah" in blocked.json()["detail"]
-    # Another address is not affected.
-    web.account(web.region.head)
-    assert client.post("/api/v1/tokens", json={"email": web.region.head,
-                                                "password": PASSWORD}).status_code == 201
-
-
 def test_email_link_shows_a_button_and_signs_in_once_on_post(web: Web, clock: Any) -> None:
     settings = web.prog.settings
     token = links.make_token(settings, web.region.opd, "/opd", clock())
