@@ -11,7 +11,12 @@ two kinds of failure that do not come from the domain are worded here, from the 
   out here in the reader's language;
 * a plain HTTP error from the router (an unknown address, a method the address does not take,
   a body past the size limit), whose default English reason phrase is replaced by the
-  catalogue's ``web.http.<status>``.
+  catalogue's ``web.http.<status>``;
+* a body that cannot be read at all (bytes that are not UTF-8, a multipart form without its
+  boundary), which FastAPI and Starlette refuse with a bare 400 in English: it is invalid
+  input like a body that is not JSON, so it is answered the same way, 422 with its problem
+  (:func:`unreadable_body`, worded in ``api_contract.po``), and the API has one status for
+  "fix what you sent".
 """
 
 from __future__ import annotations
@@ -67,6 +72,7 @@ _BY_TYPE: dict[str, tuple[str, str | None]] = {
     "dict_type": ("web.invalid.object", None),
     "list_type": ("web.invalid.list", None),
     "extra_forbidden": ("web.invalid.extra", None),
+    "body_unreadable": ("api.invalid.unreadable_body", None),
 }
 
 
@@ -98,6 +104,15 @@ def problems(errors: Iterable[Mapping[str, Any]]) -> list[str]:
         found.append(str(Message("web.field_problem", field=where, problem=what))
                      if where else what)
     return found
+
+
+def unreadable_body(status: int) -> list[dict[str, Any]] | None:
+    """The validation error of a plain HTTP error that says the body could not be read, or
+    None for another error. The framework answers 400 only for that (FastAPI when a JSON body
+    is not text, Starlette when a form cannot be parsed), so the status is the sign."""
+    if status != 400:
+        return None
+    return [{"type": "body_unreadable", "loc": ("body",), "msg": "", "input": None}]
 
 
 def http_message(status: int, detail: object) -> tuple[str, str | None]:

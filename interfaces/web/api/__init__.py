@@ -2,9 +2,18 @@
 
 from fastapi import APIRouter
 
-from interfaces.web.api import auth, cohorts, deadlines, evaluation, files, outbox, regions
+from interfaces.web.api import (
+    auth,
+    calendars,
+    cohorts,
+    deadlines,
+    evaluation,
+    files,
+    outbox,
+    regions,
+)
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
-for area in (cohorts, regions, files, deadlines, evaluation, outbox):
+for area in (cohorts, regions, calendars, files, deadlines, evaluation, outbox):
     router.include_router(area.router)

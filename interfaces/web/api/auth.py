@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Depends, Path, Request, status
 from pydantic import BaseModel, Field
 
+from interfaces.web.api.errors import errors
 from interfaces.web.deps import ApiViewer, Prog, Viewer, admin_viewer
 from workflows.access import accounts, sessions
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], responses=errors(401, 422, 500, 503))
+#: What only an administrator may do answers 403 to anyone else.
+ADMIN = errors(403, why={403: "Only an administrator may manage accounts (or a cookie call "
+                              "came without its X-CSRF-Token)."})
 
 
 class TokenRequest(BaseModel):
@@ -65,12 +69,13 @@ class AccountInfo(BaseModel):
 
 
 @router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenCreated,
-             responses={401: {"description": "Wrong email address or password."}})
-def create_token(body: TokenRequest, prog: Prog) -> TokenCreated:
+             responses=errors(401, 413, 429, why={
+                 401: "Wrong email address or password, or a disabled account."}))
+def create_token(body: TokenRequest, request: Request, prog: Prog) -> TokenCreated:
     """Exchange an email address and password for a bearer token."""
     now = prog.engine.clock()
-    with prog.db.transaction() as session:
-        account = accounts.authenticate(session, body.email, body.password, now)
+    host = request.client.host if request.client else None  # counted per client (429)
+    with accounts.signing_in(prog, body.email, body.password, host) as (session, account):
         token, secret = sessions.issue_token(session, account, body.name, now, body.days)
         return TokenCreated(id=token.id or 0, name=token.name, token=secret,
                             expires_at=token.expires_at)
@@ -85,7 +90,8 @@ def list_tokens(viewer: ApiViewer, prog: Prog) -> list[TokenInfo]:
                       expires_at=t.expires_at, revoked_at=t.revoked_at) for t in rows]
 
 
-@router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT,
+               responses=errors(403, 404, why={404: "No such token of the caller's."}))
 def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], viewer: ApiViewer,
                  prog: Prog) -> None:
     """Revoke one of the caller's tokens."""
@@ -106,7 +112,9 @@ def me(viewer: ApiViewer) -> Me:
               locale=viewer.locale)
 
 
-@router.post("/accounts", status_code=status.HTTP_201_CREATED, response_model=AccountInfo)
+@router.post("/accounts", status_code=status.HTTP_201_CREATED, response_model=AccountInfo,
+             responses={**ADMIN, **errors(404, 413, why={
+                 404: "Nobody with this email address is registered as a person or OPD."})})
 def create_account(body: AccountRequest, prog: Prog,
                    viewer: Viewer = Depends(admin_viewer)) -> AccountInfo:  # noqa: B008
     """Create an account for a registered person or OPD (administrators only)."""
@@ -116,7 +124,7 @@ def create_account(body: AccountRequest, prog: Prog,
                        created_at=account.created_at, disabled=False)
 
 
-@router.get("/accounts", response_model=list[AccountInfo])
+@router.get("/accounts", response_model=list[AccountInfo], responses=ADMIN)
 def list_accounts(prog: Prog, viewer: Viewer = Depends(admin_viewer)) -> list[AccountInfo]:  # noqa: B008
     """Every account (administrators only)."""
     return [AccountInfo(email=a.email, is_admin=a.is_admin, locale=a.locale,

@@ -12,7 +12,8 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from interfaces.web.api.common import ERRORS, CohortPath, at_local, find_cohort
+from interfaces.web.api.common import CohortPath, at_local, find_cohort
+from interfaces.web.api.errors import ERRORS
 from interfaces.web.deps import ApiViewer, Prog
 from workflows.directory.cohorts import cohorts
 from workflows.reporting.status import status

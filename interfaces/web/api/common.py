@@ -89,15 +89,3 @@ def at_local(at: datetime | None, tz: str) -> str | None:
 def at_wib(at: datetime | None) -> str | None:
     return local(at, WIB_TZ) if at is not None else None
 
-
-ERRORS: dict[int | str, dict[str, str]] = {
-    401: {"description": "No bearer token, or an unknown, revoked or expired one."},
-    403: {"description": "The caller's role or regions do not allow this."},
-    404: {"description": "Unknown region, cohort, window or request."},
-    422: {"description": "Malformed or out-of-range input; `detail` says which and how."},
-}
-ACTION_ERRORS: dict[int | str, dict[str, str]] = {
-    **ERRORS,
-    409: {"description": "Stale expected_version, an action not possible in the current "
-                         "stage, or a condition not met; `detail` says which."},
-}

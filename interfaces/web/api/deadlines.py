@@ -16,7 +16,6 @@ from fastapi import APIRouter, Path, Query, status
 from pydantic import BaseModel, Field
 
 from interfaces.web.api.common import (
-    ACTION_ERRORS,
     MAX_INT,
     CohortPath,
     Comment,
@@ -28,6 +27,7 @@ from interfaces.web.api.common import (
     check_visible,
     find_cohort,
 )
+from interfaces.web.api.errors import ACTION_ERRORS, BODY_ERRORS
 from interfaces.web.deps import ApiViewer, Prog, acting
 from workflows.deadlines import extensions, setting
 from workflows.deadlines.working_days import MAX_WORKING_DAYS
@@ -207,7 +207,8 @@ def region_deadlines(region: RegionPath, viewer: ApiViewer, prog: Prog) -> list[
     return deadline_views(prog, region=code)
 
 
-@router.put("/cohorts/{cohort}/deadlines/{state}", response_model=CohortDeadlineOut)
+@router.put("/cohorts/{cohort}/deadlines/{state}", response_model=CohortDeadlineOut,
+            responses=BODY_ERRORS)
 def set_cohort_deadline(cohort: CohortPath, state: StatePath, body: CohortDeadlineIn,
                         viewer: ApiViewer, prog: Prog) -> CohortDeadlineOut:
     """Set a cohort's date for a stage (programme-wide coordinators): applied now to the
@@ -222,7 +223,8 @@ def set_cohort_deadline(cohort: CohortPath, state: StatePath, body: CohortDeadli
                              due_wib=at_wib(r.due_at) or "", applied=r.applied, kept=r.kept)
 
 
-@router.put("/regions/{region}/deadlines/{state}", response_model=RegionDeadlineOut)
+@router.put("/regions/{region}/deadlines/{state}", response_model=RegionDeadlineOut,
+            responses=BODY_ERRORS)
 def set_region_deadline(region: RegionPath, state: StatePath, body: RegionDeadlineIn,
                         viewer: ApiViewer, prog: Prog) -> RegionDeadlineOut:
     """Set one region's own deadline for the stage it is in (its coordinators); it wins over
@@ -236,7 +238,7 @@ def set_region_deadline(region: RegionPath, state: StatePath, body: RegionDeadli
 
 
 @router.post("/regions/{region}/extensions", status_code=status.HTTP_201_CREATED,
-             response_model=ExtensionResultOut)
+             response_model=ExtensionResultOut, responses=BODY_ERRORS)
 def request_extension(region: RegionPath, body: ExtensionRequestIn, viewer: ApiViewer,
                       prog: Prog) -> ExtensionResultOut:
     """Ask a coordinator to move the region's open deadline (an OPD of the region, its own
@@ -246,7 +248,8 @@ def request_extension(region: RegionPath, body: ExtensionRequestIn, viewer: ApiV
         actor=acting(viewer)))
 
 
-@router.post("/extensions/{request_id}/decision", response_model=ExtensionResultOut)
+@router.post("/extensions/{request_id}/decision", response_model=ExtensionResultOut,
+             responses=BODY_ERRORS)
 def decide_extension(
     request_id: Annotated[int, Path(ge=1, le=MAX_INT, description="The request's id.")],
     body: ExtensionDecisionIn, viewer: ApiViewer, prog: Prog,

@@ -18,7 +18,6 @@ from pydantic import BaseModel, Field, field_validator
 
 from config.messages import Message
 from interfaces.web.api.common import (
-    ACTION_ERRORS,
     CohortPath,
     NoNul,
     RegionPath,
@@ -28,6 +27,7 @@ from interfaces.web.api.common import (
     check_visible,
     find_cohort,
 )
+from interfaces.web.api.errors import ACTION_ERRORS, BODY_ERRORS
 from interfaces.web.deps import ApiViewer, Prog, acting
 from workflows.directory.regions import find_region
 from workflows.evaluation import WIB, returns, scores, windows
@@ -159,7 +159,7 @@ def list_windows(
 @router.post("/windows/{window}/returns", status_code=status.HTTP_201_CREATED,
              response_model=ReturnOut,
              responses={200: {"description": "An earlier return was updated.",
-                              "model": ReturnOut}})
+                              "model": ReturnOut}, **BODY_ERRORS})
 def submit_return(window: WindowPath, body: ReturnIn, response: Response, viewer: ApiViewer,
                   prog: Prog) -> ReturnOut:
     """Hand in the region's evaluation return (an OPD of the region or a coordinator);
@@ -177,7 +177,7 @@ def submit_return(window: WindowPath, body: ReturnIn, response: Response, viewer
 
 
 @router.post("/windows/{window}/extensions", status_code=status.HTTP_201_CREATED,
-             response_model=ExtensionOut)
+             response_model=ExtensionOut, responses=BODY_ERRORS)
 def extend_window(window: WindowPath, body: ExtendIn, viewer: ApiViewer,
                   prog: Prog) -> ExtensionOut:
     """Let one region submit after the window closes (coordinators); granting again
@@ -193,7 +193,7 @@ def extend_window(window: WindowPath, body: ExtendIn, viewer: ApiViewer,
 
 
 @router.post("/windows/{window}/scores", status_code=status.HTTP_201_CREATED,
-             response_model=ScoreOut)
+             response_model=ScoreOut, responses=BODY_ERRORS)
 def score(window: WindowPath, body: ScoreIn, viewer: ApiViewer, prog: Prog) -> ScoreOut:
     """Score one part of a region's return, overall or for one dimension (assessors and
     coordinators); scoring again replaces one's own score."""

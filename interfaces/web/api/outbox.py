@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 
 from config.messages import Message
 from engine import PermissionDenied
-from interfaces.web.api.common import ERRORS, MAX_INT
+from interfaces.web.api.common import MAX_INT
+from interfaces.web.api.errors import BODY_ERRORS, ERRORS
 from interfaces.web.api.paging import PAGED, Cursor, next_headers
 from interfaces.web.deps import ApiViewer, Prog, Viewer, role_named
 from interfaces.web.outbox_pages import outbox_page
@@ -96,7 +97,7 @@ def list_outbox(
         created_at=m.created_at) for m in rows])
 
 
-@router.post("/retry", response_model=RetryOut)
+@router.post("/retry", response_model=RetryOut, responses=BODY_ERRORS)
 def retry(body: RetryIn, viewer: ApiViewer, prog: Prog) -> RetryOut:
     """Put dead letters back in the queue, due now with their attempts reset, after the
     cause is fixed (coordinators). Other ids are left as they are and listed."""

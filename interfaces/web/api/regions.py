@@ -1,8 +1,9 @@
 """A region's master plan: where it stands, its timeline, what the caller may do, actions,
-reviews, submissions (file uploads) and its calendar feed.
+reviews and submissions (file uploads; each listed with the id and URL of its download,
+:mod:`interfaces.web.api.files`). Its calendar feed is :mod:`interfaces.web.api.calendars`.
 
 Mirrors ``smartcity region show``, ``history``, ``actions``, ``advance``, ``review approve|
-reject``, ``submit`` and ``calendar``. Every action goes through
+reject`` and ``submit``. Every action goes through
 :mod:`workflows.master_plan.actions` as the caller, so the engine decides: 403 for a role or
 region that may not act, 409 for a stale ``expected_version``, an action not possible in the
 current stage or a condition not met.
@@ -10,21 +11,18 @@ current stage or a condition not met.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from config.messages import Message
-from engine import FireResult, NotFoundError
+from engine import FireResult
 from interfaces.web import cursors
 from interfaces.web.api.common import (
-    ACTION_ERRORS,
-    ERRORS,
     MAX_INT,
     Comment,
     ExpectedVersion,
@@ -35,10 +33,9 @@ from interfaces.web.api.common import (
     check_visible,
 )
 from interfaces.web.api.deadlines import DeadlineOut, deadline_views
+from interfaces.web.api.errors import ACTION_ERRORS, BODY_ERRORS, ERRORS, errors
 from interfaces.web.api.paging import DEFAULT_LIMIT, PAGED, Cursor, Limit, next_headers
 from interfaces.web.deps import ApiViewer, Prog, acting
-from workflows.deadlines import feeds
-from workflows.directory.agencies import opd_by_email
 from workflows.directory.models import Region
 from workflows.directory.regions import find_region
 from workflows.master_plan import actions, uploads
@@ -50,8 +47,8 @@ from workflows.reporting.timeline import history_page
 
 router = APIRouter(tags=["regions"], responses=ERRORS)
 
-CALENDAR: dict[int | str, dict[str, Any]] = {200: {"content": {"text/calendar": {}},
-                  "description": "An iCalendar feed of the open deadlines."}}
+#: What an action with a JSON body may answer.
+ACTING = {**ACTION_ERRORS, **BODY_ERRORS}
 
 
 class OpdOut(BaseModel):
@@ -170,6 +167,9 @@ class ReviewRound(BaseModel):
 
 
 class SubmissionOut(BaseModel):
+    id: int = Field(description="The submission's id, for GET .../submissions/{id}/file.")
+    file_url: str = Field(description="Where to download this version's file.")
+    size_bytes: int = Field(description="The file's size, to know before downloading.")
     deliverable: str
     party: str = Field(description="The OPD of a per-OPD deliverable; empty otherwise.")
     version: int
@@ -272,7 +272,7 @@ def region_actions(region: RegionPath, viewer: ApiViewer, prog: Prog) -> Actions
 
 
 @router.post("/regions/{region}/advance", response_model=TransitionOut,
-             responses=ACTION_ERRORS)
+             responses=ACTING)
 def advance(region: RegionPath, body: AdvanceIn, viewer: ApiViewer,
             prog: Prog) -> TransitionOut:
     """Fire a workflow action on the region as the caller."""
@@ -281,7 +281,7 @@ def advance(region: RegionPath, body: AdvanceIn, viewer: ApiViewer,
     return _transition(body.trigger, result)
 
 
-@router.post("/regions/{region}/review", response_model=TransitionOut, responses=ACTION_ERRORS)
+@router.post("/regions/{region}/review", response_model=TransitionOut, responses=ACTING)
 def review(region: RegionPath, body: ReviewIn, viewer: ApiViewer, prog: Prog) -> TransitionOut:
     """A mentor's decision on the quick-win plan under review: approve, or reject with a
     comment (the region revises and resubmits; each round is numbered)."""
@@ -306,8 +306,11 @@ def region_submissions(region: RegionPath, viewer: ApiViewer, prog: Prog, reques
     next_headers(request, response, cursors.encode(page.next) if page.next else None)
     rows = page.rows
     return [SubmissionOut(
-        deliverable=s.deliverable, party=s.party, version=s.version, file_name=s.file_name,
-        sha256=s.sha256, submitted_by=s.submitted_by, submitted_at=s.submitted_at,
+        id=s.id, file_url=request.url_for("submission_file", region=r.code,
+                                          submission_id=str(s.id)).path,
+        size_bytes=s.size_bytes, deliverable=s.deliverable, party=s.party, version=s.version,
+        file_name=s.file_name, sha256=s.sha256, submitted_by=s.submitted_by,
+        submitted_at=s.submitted_at,
         submitted_local=at_local(s.submitted_at, r.tz) or "",
         reviews=[ReviewRound(round=n, decision=dec, comment=c) for n, dec, c in s.reviews])
         for s in rows]
@@ -326,7 +329,8 @@ def _read_upload(upload: UploadFile, limit: int, what: Message) -> bytes:
 
 @router.post("/regions/{region}/submissions", status_code=status.HTTP_201_CREATED,
              response_model=SubmitOut,
-             responses={**ACTION_ERRORS, 413: {"description": "The file is too large."}})
+             responses={**ACTING, **errors(413, why={
+                 413: "The file, or the request, is larger than the upload limit."})})
 def submit(
     region: RegionPath, viewer: ApiViewer, prog: Prog,
     deliverable: Annotated[str, Form(
@@ -365,33 +369,3 @@ def submit(
                      version=result.version, sha256=result.sha256,
                      quick_wins=result.quick_wins)
 
-
-def _ics(feed: bytes, name: str) -> Response:
-    return Response(feed, media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.ics"'})
-
-
-@router.get("/regions/{region}/calendar.ics", response_class=Response, responses=CALENDAR)
-def region_calendar(region: RegionPath, viewer: ApiViewer, prog: Prog) -> Response:
-    """The region's open deadlines as iCalendar, to import or subscribe to."""
-    with prog.db.read() as session:
-        r = _region(session, viewer, region)
-        feed = feeds.region_feed(prog, session, r.code)
-    return _ics(feed, f"tenggat-{r.code}")
-
-
-@router.get("/opds/{email}/calendar.ics", response_class=Response, responses=CALENDAR)
-def opd_calendar(
-    email: Annotated[str, Path(max_length=254, description="The OPD's email address."),
-                     NoNul],
-    viewer: ApiViewer, prog: Prog,
-) -> Response:
-    """The deadlines of the region an OPD belongs to (what its reminders are about)."""
-    with prog.db.read() as session:
-        opd = opd_by_email(session, email)
-        if opd is None:
-            raise NotFoundError("deadlines.no_opd", email=email)
-        check_visible(viewer, opd.region_code)
-        feed = feeds.opd_feed(prog, session, opd.email)
-    slug = re.sub(r"[^a-z0-9_-]", "", opd.code.lower()) or "opd"
-    return _ics(feed, f"tenggat-{opd.region_code}-{slug}")

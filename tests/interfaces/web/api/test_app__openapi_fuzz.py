@@ -1,14 +1,19 @@
 """Schema-driven fuzzing: every operation of the OpenAPI schema, with generated input, as a
-programme-wide coordinator, must never answer with a server error (5xx).
+programme-wide coordinator, must never answer with a server error (5xx), and must answer as its
+schema says: a documented status code, a documented media type, a body that validates against
+the documented schema of that status (the error body included), and the documented headers
+(schemathesis's ``status_code_conformance``, ``content_type_conformance``,
+``response_schema_conformance`` and ``response_headers_conformance`` checks).
 
 The operations come from the app's own schema (``/api/v1/openapi.json``), so a new endpoint is
 fuzzed without touching this file. The programme is seeded once for the module on SQLite (one
 region implementing its master plan inside an open evaluation window, one in bimtek I) with
 the clock frozen, so generated requests reach the deep paths (returns, scores, uploads,
 deadlines) as well as the refusals: besides schemathesis's positive and negative cases, each
-operation is also fuzzed with its path parameters pinned to the seeded region, cohort and
-window. Each operation gets a bounded number of examples to keep the run short; the
-PostgreSQL half of the suite covers the same code through the endpoint tests.
+operation is also fuzzed with its path parameters pinned to the seeded region, cohort,
+window and first submissions (so a download reaches its file). Each operation gets a bounded
+number of examples to keep the run short; the PostgreSQL half of the suite covers the same
+code through the endpoint tests.
 
 (schemathesis's own pytest loader, ``schemathesis.pytest.from_fixture``, fails under pytest 9:
 it writes ``request.node._nodeid``, which pytest no longer has; so the operations are
@@ -30,7 +35,13 @@ from argon2 import PasswordHasher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from webkit import Web  # type: ignore[import-not-found]
 from worldkit import World  # type: ignore[import-not-found]
 
@@ -43,6 +54,10 @@ from workflows.programme import Programme
 NOW = datetime(2026, 6, 10, 3, 0, tzinfo=UTC)  # inside the 2026-H1 evaluation window
 REVOKE_TOKEN = "/api/v1/tokens/{token_id}"
 MAX_EXAMPLES = 15
+#: Besides "no 5xx": the answer keeps the schema's contract (its status, media type, body and
+#: headers are the documented ones).
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance, response_headers_conformance]
 # Path parameters pinned to what the module seeds, so generated bodies reach the domain.
 PINNED: dict[str, list[Any]] = {
     "region": ["64.71", "64.72"],
@@ -51,6 +66,7 @@ PINNED: dict[str, list[Any]] = {
     "state": ["bimtek_1", "implementation"],
     "email": ["dinkes.6472@pemda.go.id"],
     "request_id": [1],
+    "submission_id": [1, 2],  # the implementing region's first files: a download's 200
 }
 
 
@@ -106,7 +122,7 @@ def _strategy(operation: Any, schema: Any) -> st.SearchStrategy[Case]:
 
 
 @pytest.mark.parametrize("label", _labels())
-def test_no_operation_answers_with_a_server_error(label: str, fuzzed: Fuzzed) -> None:
+def test_every_operation_keeps_its_contract(label: str, fuzzed: Fuzzed) -> None:
     schema = fuzzed.schema
     operation = schema.find_operation_by_label(label)
     headers = {"Authorization": "Bearer " + (
@@ -114,7 +130,7 @@ def test_no_operation_answers_with_a_server_error(label: str, fuzzed: Fuzzed) ->
 
     def call(case: Case) -> None:
         try:
-            case.call_and_validate(headers=headers, checks=[not_a_server_error])
+            case.call_and_validate(headers=headers, checks=CHECKS)
         except Exception as exc:  # name the request that broke, then fail
             raise AssertionError(f"{case.as_curl_command(headers)}\n{exc!r}") from exc
 
