@@ -41,7 +41,12 @@ class Database:
 
     def _create_engine(self, url: str, echo: bool) -> Engine:
         if not self.is_sqlite:
-            return create_engine(url, echo=echo, pool_pre_ping=True)
+            # A web process answers up to 40 requests at once (the thread pool sync views run
+            # in): keep enough connections open that a busy moment reuses them instead of
+            # opening (and PostgreSQL forking) a new backend per request past SQLAlchemy's
+            # default five. Pre-ping finds a connection the server dropped (a restart).
+            return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10,
+                                 max_overflow=30)
         database = make_url(url).database
         if database and database != ":memory:":
             try:

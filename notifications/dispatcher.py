@@ -87,6 +87,7 @@ class Dispatcher:
         *,
         max_attempts: int = 8,
         rng: random.Random | None = None,
+        observe: Callable[[int, int], None] | None = None,
     ) -> None:
         if batch < 1 or lease <= 0:
             raise ValueError("batch must be >= 1 and lease > 0")
@@ -98,6 +99,8 @@ class Dispatcher:
         self.lease = lease
         self.max_attempts = max_attempts
         self.rng = rng or random.Random()
+        # Told (accepted, failed attempts) at each acknowledgement: a monitor's counters.
+        self.observe = observe
         # Give a row back rather than start sending it this close to the end of its lease.
         self.lease_margin = timedelta(seconds=min(10.0, lease / 4))
 
@@ -279,3 +282,5 @@ class Dispatcher:
         report.sent += len(sent)
         report.retried += len(retry)
         report.dead += len(dead)
+        if self.observe is not None:
+            self.observe(len(sent), len(retry) + len(dead))

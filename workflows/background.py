@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from engine import ClockJob, Scheduler
 from notifications.dispatcher import Dispatcher, DispatchReport
 from notifications.smtp import SmtpSender
+from workflows import monitoring
 from workflows.deadlines import sweep
 from workflows.evaluation import notices, windows
 from workflows.programme import Programme
@@ -64,7 +65,8 @@ class TickReport:
 def sweep_reminders() -> sweep.SweepReport:
     """Due reminders into digest and escalation emails (one per recipient per day)."""
     prog = _programme()
-    return sweep.sweep(prog, prog.engine.clock())
+    with monitoring.SWEEP_SECONDS.time():
+        return sweep.sweep(prog, prog.engine.clock())
 
 
 def evaluation_windows() -> tuple[int, int, int]:
@@ -94,7 +96,8 @@ def scheduler(prog: Programme, poll: float = 1.0) -> Scheduler:
 def dispatcher(prog: Programme, sender: SmtpSender, worker_id: str,
                batch: int = 200) -> Dispatcher:
     return Dispatcher(prog.db, sender, worker_id, prog.engine.clock, batch=batch,
-                      max_attempts=prog.settings.send_max_attempts)
+                      max_attempts=prog.settings.send_max_attempts,
+                      observe=monitoring.count_deliveries)
 
 
 async def deliver_due(prog: Programme, worker_id: str, batch: int = 200) -> DispatchReport:
@@ -117,6 +120,7 @@ async def services(prog: Programme, worker_id: str, batch: int = 200,
     """
     stop_clock = threading.Event()
     clock = scheduler(prog)
+    monitoring.watch_clock(clock.leading)
     thread = threading.Thread(target=clock.run, args=(stop_clock,), name="clock", daemon=True)
     thread.start()
     sender = SmtpSender.from_settings(prog.settings)
@@ -131,3 +135,4 @@ async def services(prog: Programme, worker_id: str, batch: int = 200,
             await asyncio.wait_for(task, 30)
         await sender.close()
         await asyncio.to_thread(thread.join, 30)
+        monitoring.unwatch_clock(clock.leading)

@@ -56,11 +56,17 @@ def serve(
         "--background/--no-background",
         help="Also run the clock and deliver email (default); --no-background for a "
              "process that only serves pages while workers do the rest.")] = True,
+    forwarded_allow_ips: Annotated[str | None, typer.Option(
+        "--forwarded-allow-ips", metavar="IPS",
+        help="Addresses of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto "
+             "are believed (comma-separated, or '*' where only the proxy can reach this "
+             "process); default: uvicorn's FORWARDED_ALLOW_IPS, else 127.0.0.1.")] = None,
 ) -> None:
     """Serve the web pages and the REST API (with the clock and email delivery)."""
     import uvicorn
 
     from interfaces.bootstrap import initialise
+    from interfaces.logging_setup import configured, uvicorn_log_config
     from interfaces.web.app import create_app
     from notifications.sink import running_sink
 
@@ -71,6 +77,8 @@ def serve(
     prog = programme()
     initialise(prog)  # migrations and reference data; a no-op when they are there
     with contextlib.ExitStack() as stack:
+        # SMARTCITY_LOG_FORMAT: text, or JSON lines
+        stack.enter_context(configured(prog.settings.log_format))
         mailbox = None
         if smtp_sink:
             sink_port, mailbox = stack.enter_context(
@@ -82,5 +90,7 @@ def serve(
         app = create_app(prog, mailbox=mailbox, background=background)
         console.print(text("cli.serve.serving", url=prog.settings.base_url,
                            address=f"http://{host}:{port}"), soft_wrap=True)
-        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False,
+                    proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips,
+                    log_config=uvicorn_log_config(prog.settings.log_format))
     state.close()

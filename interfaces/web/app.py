@@ -39,7 +39,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from config import language
 from config.messages import text
 from engine import WorkflowError
-from interfaces.web import api, hardening, i18n, lean, pages, problems
+from interfaces.web import api, hardening, health, i18n, lean, metrics, pages, problems, requestid
 from interfaces.web.deps import LANG_COOKIE, LoginRequired, optional_viewer
 from interfaces.web.templating import render
 from notifications.sink import MailSink
@@ -131,12 +131,16 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
     )
     app.state.prog = prog
     app.state.mailbox = mailbox
+    app.state.background = background  # /readyz checks the SMTP relay of a process that sends
+    app.state.metrics, latency = metrics.registry_for(prog)  # this app's own registry
 
     @app.exception_handler(WorkflowError)
     async def expected(request: Request, exc: WorkflowError) -> Response:
         status = exc.status_code
         if _wants_json(request):
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            if isinstance(retry := getattr(exc, "retry_after", None), int):  # a delayed sign-in
+                headers = {"Retry-After": str(retry)}
             return JSONResponse(_answer(str(exc), type(exc).__name__, exc.code),
                                 status_code=status, headers=headers)
         if status == 401 and not request.url.path.startswith(("/l/", "/login", "/calendar/")):
@@ -158,6 +162,8 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if (unreadable := problems.unreadable_body(exc.status_code)) is not None:
+            return await invalid(request, RequestValidationError(unreadable))  # 422, not 400
         message, code = problems.http_message(exc.status_code, exc.detail)
         if _wants_json(request):
             return JSONResponse(_answer(message, "HTTPError", code),
@@ -181,6 +187,11 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
                        compresslevel=lean.LEVEL, exclude_content_types=lean.EXCLUDED_TYPES)
     # Outermost: compressed and plain answers, redirects and errors all carry the headers.
     app.add_middleware(hardening.SecurityHeadersMiddleware, hsts=prog.settings.cookies_secure)
+    # Around all of it: each request timed by route template, and its id on answer and logs.
+    app.add_middleware(metrics.RequestMetricsMiddleware, histogram=latency)
+    app.add_middleware(requestid.RequestIdMiddleware)
+    app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", lean.CachedStaticFiles(directory=HERE / "static"), name="static")
