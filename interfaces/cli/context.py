@@ -49,21 +49,42 @@ VersionOption = Annotated[
 ]
 
 
+#: The options that set a setting for one run, by the setting they set: a bad value given
+#: there is refused naming the option, not the environment variable.
+OPTIONS = {"database_url": "--database-url", "data_dir": "--data-dir", "now": "--now"}
+
+
 class State:
     """Holds the programme for one invocation; commands open it only when they need it."""
 
     def __init__(self) -> None:
         self.overrides: dict[str, object] = {}
+        #: Set when the options' values, not the environment, were refused.
+        self.options_refused = False
         self._programme: Programme | None = None
 
     def settings(self) -> Settings:
+        from pydantic import ValidationError
+
         from config.settings import Settings, get_settings
 
         base = get_settings()
         if not self.overrides:
             return base
         # Validated like the environment is, so a bad --database-url is refused the same way.
-        return Settings.model_validate({**base.model_dump(exclude_unset=True), **self.overrides})
+        try:
+            return Settings.model_validate(
+                {**base.model_dump(exclude_unset=True), **self.overrides})
+        except ValidationError:
+            self.options_refused = True
+            raise
+
+    def setting_names(self) -> dict[str, str]:
+        """How the person gave each setting whose value was refused, when not by the
+        environment: ``{"database_url": "--database-url"}``."""
+        if not self.options_refused:
+            return {}
+        return {field: OPTIONS[field] for field in self.overrides if field in OPTIONS}
 
     def programme(self, *, database_needed: bool = True) -> Programme:
         """The programme of this invocation. A SQLite database that is not there is refused

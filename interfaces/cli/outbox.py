@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from config.messages import plural, text
-from engine import InvalidInputError
+from config.messages import Message, plural, text
+from engine import InvalidInputError, NotFoundError
 from interfaces.cli.context import console, programme, table
 from notifications import outbox
 from workflows.directory.regions import find_region
@@ -94,6 +94,10 @@ def retry(
     if bool(ids) == all_dead:
         raise InvalidInputError(text("cli.outbox.retry_usage"))
     prog = programme()
+    unknown = [i for i in ids or () if outbox.status_of(prog.db, i) is None]
+    if unknown:
+        raise NotFoundError(Message("limits.outbox.no_such_message",
+                                    ids=", ".join(f"#{i}" for i in unknown)))
     requeued = outbox.retry_dead(prog.db, None if all_dead else ids, prog.engine.clock())
     for r in requeued:
         console.print(text("cli.outbox.requeued", id=r.id, kind=r.kind, to=r.recipient,

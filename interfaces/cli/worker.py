@@ -12,13 +12,20 @@ import asyncio
 import os
 import signal
 import socket
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from config.messages import text
+from config.messages import plural, text
 from engine import InvalidInputError
-from interfaces.cli.context import console, programme, state
+from interfaces.cli.context import console, error, programme, state
+
+if TYPE_CHECKING:
+    from workflows.programme import Programme
+
+#: ``worker --once`` when every delivery it tried failed: sysexits' EX_TEMPFAIL, "try again
+#: later" (the messages stay queued, or dead-lettered when the server refused them for good).
+EXIT_UNDELIVERED = 75
 
 
 def register(app: typer.Typer) -> None:
@@ -36,13 +43,21 @@ def worker(
              "and simulations, like SMARTCITY_NOW.")] = None,
 ) -> None:
     """Run the scheduler's jobs and deliver email until stopped."""
-    from workflows import background
 
     if now is not None:
         if not once:
             raise InvalidInputError(text("cli.worker.now_needs_once"))
         state.overrides["now"] = now
     prog = programme()
+    from interfaces.logging_setup import configured
+
+    with configured(prog.settings.log_format):  # SMARTCITY_LOG_FORMAT: text, or JSON lines
+        _work(prog, once, batch)
+
+
+def _work(prog: Programme, once: bool, batch: int) -> None:
+    from workflows import background
+
     worker_id = f"{socket.gethostname()}:{os.getpid()}"
     if once:
         report = background.tick(prog)
@@ -51,6 +66,12 @@ def worker(
                            opened=report.windows_opened, closed=report.windows_closed,
                            window_emails=report.window_emails, sent=sent.sent,
                            retried=sent.retried, dead=sent.dead))
+        if sent.sent == 0 and sent.retried + sent.dead > 0:
+            # Nothing got through (a relay down or refusing): a cron job or a monitor must
+            # see the round fail, not a quiet exit 0.
+            error(plural("limits.worker.nothing_delivered", sent.retried + sent.dead),
+                  prefix=text("cli.error_prefix"))
+            raise typer.Exit(EXIT_UNDELIVERED)
         return
     console.print(text("cli.worker.running", worker=worker_id))
 

@@ -58,4 +58,4 @@ def test_the_command_line_names_the_variable(monkeypatch: pytest.MonkeyPatch) ->
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         "error: setting SMARTCITY_STALL_DAYS: must be a number of days, a whole number from "
-        "1 to 3650 (given: '0')"]
+        "1 to 3650 (given: '0'); for example SMARTCITY_STALL_DAYS=60"]

@@ -26,7 +26,7 @@ from engine import (
     PermissionDenied,
     Records,
 )
-from workflows import roles
+from workflows import limits, roles
 from workflows.deadlines import extension_notices
 from workflows.deadlines.dates import check_future, resolve_due, tz_of_zone
 from workflows.deadlines.models import ExtensionRequest
@@ -64,6 +64,7 @@ def request_extension(
     to ``until`` (the region's zone unless ``zone``); a coordinator decides."""
     if not reason or not reason.strip():
         raise InvalidInputError("deadlines.reason_needed")
+    limits.check_comment(reason, "reason")
     with prog.db.transaction() as session:
         found = find_region(session, region)
         actor = acting(session, actor)
@@ -118,6 +119,7 @@ def decide_extension(
 ) -> ExtensionResult:
     """A coordinator grants (the deadline moves, its reminders are re-armed) or refuses (a
     comment is required) a pending extension request."""
+    limits.check_comment(comment)
     with prog.db.transaction() as session:
         actor = acting(session, actor)
         request = session.get(ExtensionRequest, request_id)

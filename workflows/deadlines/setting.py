@@ -38,7 +38,7 @@ from engine import (
     Records,
     WorkflowError,
 )
-from workflows import roles
+from workflows import limits, roles
 from workflows.deadlines import reminders
 from workflows.deadlines.dates import (
     NATIONAL_ZONE,
@@ -182,6 +182,7 @@ def set_region_deadline(
 ) -> RegionDeadlineResult:
     """A coordinator's own date for one region in the stage it is in now (entered in the
     region's zone unless ``zone`` is given); it wins over the cohort's date."""
+    limits.check_comment(comment)
     with prog.db.transaction() as session:
         found = find_region(session, region)
         actor = acting(session, actor)
@@ -205,6 +206,7 @@ def set_region_deadlines(
     nothing is written. Each region's date is entered in its own zone unless ``zone`` is
     given, so "30 June" is the end of 30 June where each region is.
     """
+    limits.check_comment(comment)
     codes = list(dict.fromkeys(r.strip() for r in regions if r.strip()))
     if not codes:
         raise InvalidInputError("deadlines.bulk_none_chosen")

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from config.messages import Message
 from engine import ConflictError, InvalidInputError, NotFoundError
+from workflows import limits
 from workflows.directory import imports
 from workflows.directory.actors import SYSTEM
 from workflows.directory.models import Cohort, CohortMember, Region
@@ -26,6 +27,8 @@ CREATE_HINT = Message("directory.cohort_hint")
 
 
 def create_cohort(prog: Programme, name: str, year: int) -> Cohort:
+    limits.check(name, "cohort_name", limits.column_limit(Cohort, "name"), required=True)
+    name = name.strip()
     if not 2017 <= year <= 2100:
         raise InvalidInputError("directory.year_outside", year=year)
     with prog.db.transaction() as session:

@@ -18,10 +18,15 @@ from typing import TypeVar
 
 from config.messages import Message
 from engine import InvalidInputError
-from workflows import roles
+from workflows import limits, roles
+from workflows.directory.models import Opd, Person
 from workflows.directory.reference import DimensionSet
 
 REGION_CODE = re.compile(r"^\d{2}\.\d{2}$")
+#: The longest names the directory keeps (its columns' lengths).
+OPD_NAME_MAX = limits.column_limit(Opd, "name")
+PERSON_NAME_MAX = limits.column_limit(Person, "name")
+EMAIL_MAX = limits.column_limit(Person, "email")  # RFC 5321's 254, as every email column
 OPD_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 ROLES = roles.PERSON_ROLES
 
@@ -39,11 +44,23 @@ class RowError(ValueError):
         return str(self.message)
 
 
+def name_cell(value: str, field: str, most: int) -> str:
+    """A name as stored (without spaces around it): not empty, at most ``most`` characters;
+    :class:`RowError` otherwise."""
+    found = limits.problem(value, field, most, required=True)
+    if found is not None:
+        raise RowError(found.key, **found.params)
+    return value.strip()
+
+
 def normalise_email(value: str) -> str:
     """A syntactically valid address, lower-cased; :class:`RowError` names what is wrong."""
     # Loaded when an address is first checked: a command that only reads never pays for it.
     from email_validator import EmailNotValidError, validate_email
 
+    too_long = limits.problem(value, "email", EMAIL_MAX)
+    if too_long is not None:  # said as a length, not by echoing thousands of characters
+        raise RowError(too_long.key, **too_long.params)
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
@@ -184,8 +201,9 @@ def opd_row(c: dict[str, str], dimensions: DimensionSet,
     if dim and dimensions.get(dim) is None:
         raise RowError("directory.unknown_dimension", dimension=dim,
                        known=[d.code for d in dimensions.dimensions])
-    return OpdRow(region_code(c["region"], known), c["code"].upper(), c["name"],
-                  normalise_email(c["email"]), dim)
+    return OpdRow(region_code(c["region"], known), c["code"].upper(),
+                  name_cell(c["name"], "opd_name", OPD_NAME_MAX), normalise_email(c["email"]),
+                  dim)
 
 
 def parse_opds(source: Path | str, dimensions: DimensionSet,
@@ -206,7 +224,8 @@ def person_row(c: dict[str, str], known: Collection[str] | None = None) -> Perso
         raise RowError("directory.head_needs_region")
     if role == roles.MENTOR and region is not None:
         raise RowError("directory.mentor_no_region")
-    return PersonRow(normalise_email(c["email"]), c["name"], role, region)
+    return PersonRow(normalise_email(c["email"]),
+                     name_cell(c["name"], "person_name", PERSON_NAME_MAX), role, region)
 
 
 def parse_people(source: Path | str, known: Collection[str] | None = None) -> list[PersonRow]:
@@ -230,7 +249,8 @@ def parse_mentors(source: Path | str, known: Collection[str] | None = None) -> l
     def parse(c: dict[str, str]) -> MentorRow:
         codes = tuple(region_code(p, known)
                       for p in re.split(r"[;\s]+", c.get("regions", "")) if p)
-        return MentorRow(normalise_email(c["email"]), c["name"], codes)
+        return MentorRow(normalise_email(c["email"]),
+                         name_cell(c["name"], "person_name", PERSON_NAME_MAX), codes)
 
     return read_rows(source, ("email", "name"), parse, ("regions",),
                      unique=[("email", lambda r: r.email)])

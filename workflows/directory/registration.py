@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from config.messages import Message
 from engine import ConflictError, NotFoundError
-from workflows import roles
+from workflows import limits, roles
 from workflows.directory import imports
 from workflows.directory.models import MentorAssignment, Opd, Person
 from workflows.directory.regions import check_regions, find_region
@@ -31,6 +31,8 @@ def email_free(session: Session, email: str, *, opd_id: int | None = None,
 
 def upsert_opds(prog: Programme, rows: Sequence[imports.OpdRow]) -> int:
     """Add or update OPDs (keyed by region and code); returns how many were new."""
+    for row in rows:  # rows made in code, not parsed: checked before the database too
+        limits.check(row.name, "opd_name", imports.OPD_NAME_MAX, required=True)
     with prog.db.transaction() as session:
         check_regions(session, sorted({r.region for r in rows}), "")
         new = 0
@@ -65,6 +67,8 @@ def upsert_people(prog: Programme, rows: Sequence[imports.PersonRow]) -> int:
 
 def _upsert_people(session: Session, rows: Sequence[imports.PersonRow], *,
                    role_change: bool = True) -> int:
+    for row in rows:  # add_mentor's row is made here, not parsed: checked before writing
+        limits.check(row.name, "person_name", imports.PERSON_NAME_MAX, required=True)
     check_regions(session, sorted({r.region for r in rows if r.region}), "")
     new = 0
     for row in rows:
@@ -104,7 +108,7 @@ def add_mentor(prog: Programme, email: str, name: str, region_refs: Sequence[str
     address = imports.normalise_email_arg(email)
     with prog.db.transaction() as session:
         codes = [find_region(session, ref).code for ref in region_refs]
-        _upsert_people(session, [imports.PersonRow(address, name, roles.MENTOR, None)],
+        _upsert_people(session, [imports.PersonRow(address, name.strip(), roles.MENTOR, None)],
                        role_change=False)
         return _assign(session, address, codes)
 

@@ -23,7 +23,7 @@ from engine import (
     Records,
     SubmissionInput,
 )
-from workflows import roles
+from workflows import limits, roles
 from workflows.directory.actors import Acting, acting, display_name
 from workflows.directory.agencies import opd_codes
 from workflows.directory.regions import find_region
@@ -42,6 +42,7 @@ def advance(
     comment: str | None = None, expected_version: int | None = None,
 ) -> FireResult:
     """Fire ``trigger`` on the region's current master plan as ``actor``."""
+    limits.check_comment(comment)
     with prog.db.transaction() as session:
         actor = acting(session, actor)
         instance = current(prog, session, region_ref)
@@ -112,6 +113,7 @@ def submit_data(
     or the rows entered in the OPD page's form (already checked with
     :func:`~workflows.master_plan.quick_wins.entry`).
     """
+    limits.check_comment(note, "note")
     if deliverable == QUICK_WIN_PLAN and quick_wins is None:
         raise InvalidInputError("master_plan.quick_wins_needed", field=quick_wins_flag)
     if deliverable != QUICK_WIN_PLAN and quick_wins is not None:

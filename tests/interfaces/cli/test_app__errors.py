@@ -232,10 +232,10 @@ def test_default_sqlite_in_the_data_dir_not_initialised(tmp_path: Path, fresh_se
 
 
 @pytest.mark.parametrize(("value", "message"), [
-    ("three", "error: setting SMARTCITY_MAX_REVIEW_ROUNDS: Input should be a valid integer, "
-              "unable to parse string as an integer"),
-    ("0", "error: setting SMARTCITY_MAX_REVIEW_ROUNDS: Input should be greater than or "
-          "equal to 1"),
+    ("three", "error: setting SMARTCITY_MAX_REVIEW_ROUNDS: must be a whole number (given: "
+              "'three'); for example SMARTCITY_MAX_REVIEW_ROUNDS=3"),
+    ("0", "error: setting SMARTCITY_MAX_REVIEW_ROUNDS: must be at least 1 (given: '0'); for "
+          "example SMARTCITY_MAX_REVIEW_ROUNDS=3"),
 ])
 def test_bad_setting_in_the_environment(tmp_path: Path, fresh_settings, value: str,
                                         message: str) -> None:
@@ -248,8 +248,9 @@ def test_bad_setting_in_the_environment(tmp_path: Path, fresh_settings, value: s
 def test_unsupported_database_url_in_the_environment(tmp_path: Path, fresh_settings) -> None:
     line = _one_line(_run("--data-dir", str(tmp_path), "status",
                           env={"SMARTCITY_DATABASE_URL": "mysql://root@127.0.0.1/smartcity"}))
-    assert line == ("error: setting SMARTCITY_DATABASE_URL: Value error, only sqlite:/// and "
-                    "postgresql+psycopg:// URLs are supported, got 'mysql'")
+    assert line == ("error: setting SMARTCITY_DATABASE_URL: only sqlite:/// and "
+                    "postgresql+psycopg:// URLs are supported (given: 'mysql'); for example "
+                    "SMARTCITY_DATABASE_URL=postgresql+psycopg://smartcity@127.0.0.1/smartcity")
 
 
 @pytest.mark.parametrize("url", ["mysql://root@127.0.0.1/smartcity", "not a url"])

@@ -76,11 +76,11 @@ def test_never_initialised_data_dir(script, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("name", "value", "expected"), [
     ("SMARTCITY_MAX_REVIEW_ROUNDS", "lots",
-     "error: setting SMARTCITY_MAX_REVIEW_ROUNDS: Input should be a valid integer"),
+     "error: setting SMARTCITY_MAX_REVIEW_ROUNDS: must be a whole number (given: 'lots')"),
     ("SMARTCITY_CYCLE_YEARS", "99",
-     "error: setting SMARTCITY_CYCLE_YEARS: Input should be less than or equal to 20"),
+     "error: setting SMARTCITY_CYCLE_YEARS: must be at most 20 (given: '99')"),
     ("SMARTCITY_DATABASE_URL", "mysql://root@127.0.0.1/x",
-     "error: setting SMARTCITY_DATABASE_URL: Value error, only sqlite:///"),
+     "error: setting SMARTCITY_DATABASE_URL: only sqlite:///"),
 ])
 def test_bad_settings(script, tmp_path: Path, name: str, value: str, expected: str) -> None:
     env = script.env(tmp_path, None, **{name: value})

@@ -55,7 +55,9 @@ def test_the_preview_lists_what_the_worker_then_queues(cli: Any, simulated: None
     assert f"to {len({p[1] for p in planned})} recipient(s)" in out
 
     for day in range(2, 11):
-        cli.ok("worker", "--once", "--now", f"2027-03-{day:02d}T08:30+07:00")
+        # Email goes to a closed port: a round that tried and delivered nothing exits 75.
+        result = cli.run("worker", "--once", "--now", f"2027-03-{day:02d}T08:30+07:00")
+        assert result.exit_code in (0, 75), (result.stdout, result.stderr)
     assert queued(cli.url) == planned
 
     # Nothing left once all was sent: the preview of the same span is now empty.
