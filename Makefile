@@ -4,15 +4,24 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n 2 --dist loadgroup -q
+# pip's own output is about 250 lines for the ~100 packages; `make demo PIP_QUIET=` shows it.
+PIP_QUIET ?= --quiet
 
 .PHONY: demo serve test lint bench clean
 
+# The first run takes about a minute, so it says what it is doing (Indonesian, then English)
+# rather than sit silent; later runs skip this until pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
+	@echo "Menyiapkan lingkungan Python ($(VENV)) sekali saja: sekitar satu menit."
+	@echo "Setting up the Python environment ($(VENV)), once: about a minute."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install $(PIP_QUIET) --upgrade pip
+	@echo "Memasang dependensi: FastAPI, SQLModel, Alembic, WeasyPrint, Rich, pytest, dll."
+	@echo "Installing the dependencies: FastAPI, SQLModel, Alembic, WeasyPrint, Rich, pytest..."
+	$(BIN)/pip install $(PIP_QUIET) -e '.[test]'
 	$(BIN)/python -m config.messages compile
 	touch $@
+	@echo "Siap / Ready: $(VENV)"
 
 demo: $(VENV)/.installed
 	$(BIN)/smartcity demo

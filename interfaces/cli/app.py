@@ -54,6 +54,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reminders": ("reminders", "Reminder digests and escalations: what the sweep will send."),
     "outbox": ("outbox", "Email waiting, sent and dead-lettered; re-queue dead letters."),
     "account": ("account", "Accounts that sign in to the web pages and the API."),
+    "backup": ("backup", "Archive the database and the uploads (.tar.gz with a checksummed "
+                         "manifest)."),
+    "restore": ("backup", "Check an archive whole, then put back its database and uploads, "
+                          "and migrate."),
+    "audit": ("audit", "The history of every region for auditors: export a period."),
 }
 
 
@@ -99,6 +104,7 @@ class ErrorBoundary(LazyCommands):
 
     def _invoke(self, ctx: typer.Context) -> Any:
         from pydantic import ValidationError
+        from pydantic_settings import SettingsError
 
         from engine import WorkflowError
 
@@ -110,10 +116,14 @@ class ErrorBoundary(LazyCommands):
             error(str(exc), prefix=text("cli.error_prefix"))
             raise typer.Exit(EXIT_ERROR) from None
         except ValidationError as exc:  # settings from the environment or the options
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            error(text("cli.bad_setting", name=f"SMARTCITY_{where.upper()}",
-                       problem=first["msg"]), prefix=text("cli.error_prefix"))
+            from config.setting_problems import describe
+
+            error(describe(exc, state.setting_names()), prefix=text("cli.error_prefix"))
+            raise typer.Exit(EXIT_ERROR) from None
+        except SettingsError as exc:  # a value pydantic-settings could not even decode
+            from config.setting_problems import describe_unreadable
+
+            error(describe_unreadable(str(exc)), prefix=text("cli.error_prefix"))
             raise typer.Exit(EXIT_ERROR) from None
         except Exception as exc:
             if os.environ.get("SMARTCITY_DEBUG"):
@@ -147,6 +157,7 @@ def root(
     )] = None,
 ) -> None:
     state.overrides = {}
+    state.options_refused = False
     if database_url:
         state.overrides["database_url"] = database_url
     if data_dir:
@@ -157,10 +168,11 @@ def root(
 def init() -> None:
     """Create or upgrade the database, load the 514 regions, publish the shipped workflows."""
     from interfaces.bootstrap import initialise
+    from interfaces.cli import progress
     from interfaces.cli.context import console
 
     prog = state.programme(database_needed=False)
-    report = initialise(prog)
+    report = initialise(prog, progress.task)
     console.print(text("cli.init.ready", url=prog.db.safe_url))
     console.print(text("cli.init.regions", count=report.regions_added))
     published = ", ".join(report.definitions_published) or text("cli.init.none_new")

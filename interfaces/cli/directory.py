@@ -1,4 +1,9 @@
-"""``smartcity cohort|region|opd|person|mentor ...``: the programme's reference data."""
+"""``smartcity cohort|region|opd|person|mentor ...``: the programme's reference data.
+
+The CSV imports show a spinner naming their file while they work, on a terminal only
+(:mod:`interfaces.cli.progress`): each import is one transaction, all rows or none, whose rows
+are written inside the programme's functions, so it is one step with its elapsed time.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Annotated
 import typer
 
 from config.messages import text
+from interfaces.cli import progress
 from interfaces.cli.context import AsOption, console, programme, table
 from workflows.directory import agencies, cohorts, imports, people, registration
 from workflows.directory import regions as region_directory
@@ -71,7 +77,9 @@ def cohort_add(
 @cohort.command("import")
 def cohort_import(name: Annotated[str, typer.Argument(help="Cohort name.")], file: FileArg) -> None:
     """Select regions from a CSV with a 'region' column of Kemendagri codes."""
-    added = cohorts.import_members(programme(), name, file)
+    prog = programme()
+    with progress.task(text("cli.progress.import_rows", file=file.name)):
+        added = cohorts.import_members(prog, name, file)
     console.print(text("cli.dir.cohort_imported", count=len(added), name=name))
 
 
@@ -177,10 +185,11 @@ def opd_list(region_ref: Annotated[str | None, typer.Argument(metavar="[REGION]"
 def opd_import(file: FileArg) -> None:
     """Import OPDs: columns region, code, name, email[, dimension]. All rows or none."""
     prog = programme()
-    with prog.db.read() as session:
-        known = region_directory.region_codes(session)
-    rows = imports.parse_opds(file, prog.dimensions, known)
-    new = registration.upsert_opds(prog, rows)
+    with progress.task(text("cli.progress.import_rows", file=file.name)):
+        with prog.db.read() as session:
+            known = region_directory.region_codes(session)
+        rows = imports.parse_opds(file, prog.dimensions, known)
+        new = registration.upsert_opds(prog, rows)
     console.print(text("cli.dir.opds_imported", count=len(rows), new=new,
                        updated=len(rows) - new))
 
@@ -221,10 +230,11 @@ def person_list(role: Annotated[str | None, typer.Option(help="Only this role.")
 def person_import(file: FileArg) -> None:
     """Import people: columns email, name, role[, region]. All rows or none."""
     prog = programme()
-    with prog.db.read() as session:
-        known = region_directory.region_codes(session)
-    rows = imports.parse_people(file, known)
-    new = registration.upsert_people(prog, rows)
+    with progress.task(text("cli.progress.import_rows", file=file.name)):
+        with prog.db.read() as session:
+            known = region_directory.region_codes(session)
+        rows = imports.parse_people(file, known)
+        new = registration.upsert_people(prog, rows)
     console.print(text("cli.dir.people_imported", count=len(rows), new=new))
 
 
@@ -276,8 +286,9 @@ def mentor_list() -> None:
 def mentor_import(file: FileArg) -> None:
     """Import mentors: columns email, name[, regions] (codes separated by ';'). All or none."""
     prog = programme()
-    with prog.db.read() as session:
-        known = region_directory.region_codes(session)
-    rows = imports.parse_mentors(file, known)
-    new = registration.import_mentors(prog, rows, file.name)
+    with progress.task(text("cli.progress.import_rows", file=file.name)):
+        with prog.db.read() as session:
+            known = region_directory.region_codes(session)
+        rows = imports.parse_mentors(file, known)
+        new = registration.import_mentors(prog, rows, file.name)
     console.print(text("cli.dir.mentors_imported", count=len(rows), new=new))

@@ -48,7 +48,7 @@ def task(label: str, total: int | None = None) -> Iterator[Callable[..., None]]:
     if not shown():
         yield lambda steps=1: None
         return
-    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    columns = [SpinnerColumn(), TextColumn("{task.description}", markup=False)]
     if total is not None:
         columns += [BarColumn(), MofNCompleteColumn()]
     columns.append(TimeElapsedColumn())

@@ -8,14 +8,16 @@ each simulated day, on the script's calendar moved to end today
 history (same renderers as ``smartcity status`` and ``smartcity history``), the evaluation
 rankings, an account for each role with what it has to do now, and the emails delivered: per
 kind from the outbox, the count the SMTP server received, and one of them. Everything it
-prints is in the command line's language (``SMARTCITY_LANG``).
+prints is in the command line's language (``SMARTCITY_LANG``). On a terminal, bars
+(:mod:`interfaces.cli.progress`) show the set-up, the simulated days as they pass and the
+accounts being made, and vanish before the results; piped, only the results are printed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import shutil
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from config.messages import plural, text
 from config.settings import Settings
 from engine import InvalidInputError, Records
 from interfaces.bootstrap import initialise
-from interfaces.cli import reports
+from interfaces.cli import progress, reports
 from interfaces.cli.context import console, state
 from interfaces.cli.demo.cast import (
     ASSESSOR,
@@ -33,6 +35,7 @@ from interfaces.cli.demo.cast import (
     PROFILES,
     RESTARTED_REGION,
     STUCK_REGION,
+    TICK_TIME,
 )
 from interfaces.cli.demo.outcome import DemoReport, SimulatedClock
 from interfaces.cli.demo.scenario import Demo
@@ -84,18 +87,23 @@ def run_demo(directory: Path, today: datetime) -> None:
         prog = Programme(Settings(data_dir=directory, database_url=None, smtp_host="127.0.0.1",
                                   smtp_port=port, now=None), clock=clock)
         state.use(prog)
-        report = initialise(prog)
+        report = initialise(prog, progress.task)
         console.print(text("cli.demo.start", url=prog.db.safe_url, regions=report.regions_added,
                            start=spoken(timeline.start, lang=None, time=False),
                            end=spoken(timeline.end), port=port), soft_wrap=True)
+        with progress.task(text("cli.progress.demo_days"), simulated_days(timeline)) as day_done:
 
-        def deliver() -> int:
-            return loop.run(deliver_due(prog, WORKER_ID, 500)).sent
+            def deliver() -> int:
+                # Called once at the end of every simulated day: the bar counts the days.
+                sent = loop.run(deliver_due(prog, WORKER_ID, 500)).sent
+                day_done()
+                return sent
 
-        demo = Demo(prog, clock, directory / "inputs", deliver=deliver, timeline=timeline)
-        result = demo.run()
+            demo = Demo(prog, clock, directory / "inputs", deliver=deliver, timeline=timeline)
+            result = demo.run()
         received = recorder.messages()
-        signins = _demo_accounts(prog, demo)
+        with progress.task(text("cli.progress.demo_accounts")):
+            signins = _demo_accounts(prog, demo)
     _print_run(result)
     _print_rankings(result)
     console.print()
@@ -108,6 +116,13 @@ def run_demo(directory: Path, today: datetime) -> None:
     console.print("\n" + text("cli.demo.explore", directory=str(directory)), soft_wrap=True)
     _print_accounts(prog, signins, directory)
     _print_email_counts(prog, result, received)
+
+
+def simulated_days(timeline: Timeline) -> int:
+    """How many days the demo's worker runs: one at :data:`TICK_TIME` on each day after the
+    first, up to the story's end (the length of the day bar)."""
+    first = datetime.combine(timeline.start.date() + timedelta(days=1), TICK_TIME, UTC)
+    return (timeline.end - first) // timedelta(days=1) + 1 if timeline.end >= first else 0
 
 
 #: The roles a newcomer can sign in as, in the order printed.
