@@ -97,7 +97,7 @@ def test_the_compose_file_has_the_production_layout() -> None:
     # Web processes only serve; the workers run the clock and deliver email.
     assert services["web"]["command"][:2] == ["serve", "--no-background"]
     assert "0.0.0.0" in services["web"]["command"]
-    assert services["worker"]["command"] == ["worker"]
+    assert services["worker"]["command"][:1] == ["worker"]
     assert services["init"]["command"] == ["init"]
     # Nothing starts before the migrations are done, and they wait for the database.
     for name in ("web", "worker"):
@@ -188,6 +188,28 @@ def test_the_image_installs_the_package_as_a_user_and_checks_its_own_health() ->
             *sources, _ = copy.split()
             for source in sources:
                 assert (ROOT / source).exists() and source not in ignored, source
+
+
+def test_every_worker_answers_health_and_metrics_on_its_own_port() -> None:
+    """A worker has no pages: its sends, sweeps and leadership are read from the endpoint
+    ``--metrics-port`` gives it, which the compose file probes and no one outside reaches."""
+    worker = compose()["services"]["worker"]
+    command = worker["command"]
+    port = command[command.index("--metrics-port") + 1]
+    assert command[command.index("--metrics-host") + 1] == "0.0.0.0"  # other containers scrape
+    assert "ports" not in worker and "front" not in worker["networks"]
+    probe = " ".join(worker["healthcheck"]["test"])
+    path = re.search(rf"127\.0\.0\.1:{port}(/\w+)", probe)
+    assert path is not None, probe
+    from interfaces.web.health import router
+
+    assert path.group(1) in {getattr(r, "path", None) for r in router.routes}
+    unit = (DEPLOY / "smartcity-worker@.service").read_text(encoding="utf-8")
+    (start,) = re.findall(r"^ExecStart=(.*)$", unit, re.M)
+    args = shlex.split(start)
+    assert args[1:2] == ["worker"]
+    assert args[args.index("--metrics-port") + 1] == "%i"  # the instance is its port
+    assert args[args.index("--metrics-host") + 1] == "127.0.0.1"
 
 
 def test_the_proxy_sends_to_the_web_service_and_keeps_metrics_internal() -> None:

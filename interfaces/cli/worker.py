@@ -4,11 +4,17 @@ Run one or several workers next to the same database: each dispatches due email 
 outbox; the one holding the scheduler's leadership also runs the sweeps (reminders,
 evaluation windows). SIGTERM or Ctrl-C stops a worker after the batch in hand. What runs is
 :mod:`workflows.background`, the same services ``smartcity serve`` runs.
+
+With ``--metrics-port PORT`` a worker also answers ``/healthz``, ``/readyz`` and ``/metrics``
+on that port (:mod:`interfaces.web.probes`) while it runs: its sends, sweeps and leadership are
+visible only there. ``--once`` refuses it (a round ends before any monitor could scrape), and
+a port already in use is refused before the worker starts working.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -22,6 +28,9 @@ from interfaces.cli.context import console, error, programme, state
 
 if TYPE_CHECKING:
     from workflows.programme import Programme
+
+#: Where ``--metrics-port`` listens unless ``--metrics-host`` says: this machine only.
+METRICS_HOST = "127.0.0.1"
 
 #: ``worker --once`` when every delivery it tried failed: sysexits' EX_TEMPFAIL, "try again
 #: later" (the messages stay queued, or dead-lettered when the server refused them for good).
@@ -41,6 +50,13 @@ def worker(
         "--now", metavar="TIME",
         help="Run as if it were this time, with its zone (2027-06-29T08:00+07:00); for tests "
              "and simulations, like SMARTCITY_NOW.")] = None,
+    metrics_port: Annotated[int | None, typer.Option(
+        "--metrics-port", metavar="PORT", min=1, max=65535,
+        help="Also answer /healthz, /readyz and /metrics on this port while running.")] = None,
+    metrics_host: Annotated[str | None, typer.Option(
+        "--metrics-host", metavar="HOST",
+        help=f"Address for --metrics-port (default {METRICS_HOST}; 0.0.0.0 for a "
+             "container).")] = None,
 ) -> None:
     """Run the scheduler's jobs and deliver email until stopped."""
 
@@ -48,14 +64,36 @@ def worker(
         if not once:
             raise InvalidInputError(text("cli.worker.now_needs_once"))
         state.overrides["now"] = now
+    if metrics_port is None and metrics_host is not None:
+        raise InvalidInputError(text("ops.worker.host_needs_port"))
+    if metrics_port is not None and once:
+        raise InvalidInputError(text("ops.worker.probes_not_once"))
     prog = programme()
     from interfaces.logging_setup import configured
 
     with configured(prog.settings.log_format):  # SMARTCITY_LOG_FORMAT: text, or JSON lines
-        _work(prog, once, batch)
+        probes = None if metrics_port is None else _probes(prog, metrics_host or METRICS_HOST,
+                                                           metrics_port)
+        _work(prog, once, batch, probes)
 
 
-def _work(prog: Programme, once: bool, batch: int) -> None:
+def _probes(prog: Programme, host: str, port: int) -> contextlib.AbstractAsyncContextManager[None]:
+    """The endpoint's socket bound now (a port in use: one line, exit 1, nothing started),
+    served once the worker's event loop runs."""
+    from interfaces.web import probes
+
+    try:
+        sock = probes.listening_socket(host, port)
+    except OSError as exc:
+        raise InvalidInputError(text("ops.worker.port_unavailable",
+                                     address=probes.shown(host, port),
+                                     error=exc.strerror or exc)) from None
+    console.print(text("ops.worker.probes", address=probes.shown(host, port)), soft_wrap=True)
+    return probes.serving(probes.create_probes(prog), sock)
+
+
+def _work(prog: Programme, once: bool, batch: int,
+          probes: contextlib.AbstractAsyncContextManager[None] | None = None) -> None:
     from workflows import background
 
     worker_id = f"{socket.gethostname()}:{os.getpid()}"
@@ -80,7 +118,11 @@ def _work(prog: Programme, once: bool, batch: int) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, done.set)
-        async with background.services(prog, worker_id, batch, stop=done) as delivery:
+        async with contextlib.AsyncExitStack() as stack:
+            if probes is not None:
+                await stack.enter_async_context(probes)
+            delivery = await stack.enter_async_context(
+                background.services(prog, worker_id, batch, stop=done))
             await delivery
 
     asyncio.run(run())

@@ -103,16 +103,23 @@ class ProgrammeCollector(Collector):
         yield from (messages, oldest, dead, actions)
 
 
+def programme_registry(prog: Programme) -> CollectorRegistry:
+    """A fresh registry with the database's readings and this process's metrics: what a
+    worker's ``/metrics`` serves (:mod:`interfaces.web.probes`), which answers no pages."""
+    registry = CollectorRegistry()
+    registry.register(ProgrammeCollector(prog))
+    for metric in monitoring.PROCESS_METRICS:
+        registry.register(metric)
+    return registry
+
+
 def registry_for(prog: Programme) -> tuple[CollectorRegistry, Histogram]:
     """A fresh registry with every metric of an application, and its latency histogram."""
-    registry = CollectorRegistry()
+    registry = programme_registry(prog)
     latency = Histogram(
         "smartcity_http_request_duration_seconds",
         "Time to answer an HTTP request, by method, route template and status.",
         ["method", "route", "status"], buckets=LATENCY_BUCKETS, registry=registry)
-    registry.register(ProgrammeCollector(prog))
-    for metric in monitoring.PROCESS_METRICS:
-        registry.register(metric)
     return registry, latency
 
 
