@@ -26,9 +26,12 @@ RUN /opt/smartcity/bin/pip install . \
 # -- run ----------------------------------------------------------------------------------------
 FROM python:3.11-slim-bookworm
 # WeasyPrint lays out the monthly report's PDF with Debian's Pango (without it that one download
-# answers 503); DejaVu gives it a font.
+# answers 503); DejaVu gives it a font. `smartcity backup` and `restore` run pg_dump and
+# pg_restore: bookworm's postgresql-client is version 15, as new as compose.yaml's postgres:15
+# (a pg_dump older than its server refuses to dump it; raise both together).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+      postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 smartcity \
  && useradd --system --uid 10001 --gid smartcity --home-dir /var/lib/smartcity \

@@ -53,6 +53,15 @@ class Settings(BaseSettings):
         default=None, examples=["postgresql+psycopg://smartcity@127.0.0.1/smartcity"],
         description="SQLAlchemy URL; empty means SQLite at DATA_DIR/smartcity.db.",
     )
+    # Per process: every web process and worker keeps its own pool, so processes x (pool +
+    # overflow) must stay under PostgreSQL's max_connections (100 by default).
+    database_pool_size: int = Field(
+        default=10, ge=1, le=100,
+        description="PostgreSQL connections each process keeps open and reuses (not SQLite).")
+    database_max_overflow: int = Field(
+        default=10, ge=0, le=100,
+        description="Connections a process may open beyond its pool at a busy moment, closed "
+                    "when returned (PostgreSQL only).")
     max_review_rounds: int = Field(
         default=3,
         ge=1,

@@ -23,6 +23,10 @@ from engine.contracts import Wording
 from engine.errors import ConflictError, DatabaseUnavailable, InvalidInputError, WorkflowError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: PostgreSQL connections a process keeps open, and may open beyond them when busy (the
+#: settings' defaults; SQLite has no pool to size).
+POOL_SIZE = 10
+MAX_OVERFLOW = 10
 
 
 class Database:
@@ -32,21 +36,24 @@ class Database:
     that has none or an older one.
     """
 
-    def __init__(self, url: str, *, echo: bool = False, wording: Wording | None = None) -> None:
+    def __init__(self, url: str, *, echo: bool = False, wording: Wording | None = None,
+                 pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW) -> None:
         self.url = url
         self.wording = wording or Wording()
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
-        self.engine = self._create_engine(url, echo)
+        self.engine = self._create_engine(url, echo, pool_size, max_overflow)
         self._writer = self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
 
-    def _create_engine(self, url: str, echo: bool) -> Engine:
+    def _create_engine(self, url: str, echo: bool, pool_size: int, max_overflow: int) -> Engine:
         if not self.is_sqlite:
             # A web process answers up to 40 requests at once (the thread pool sync views run
             # in): keep enough connections open that a busy moment reuses them instead of
-            # opening (and PostgreSQL forking) a new backend per request past SQLAlchemy's
-            # default five. Pre-ping finds a connection the server dropped (a restart).
-            return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10,
-                                 max_overflow=30)
+            # opening (and PostgreSQL forking) a new backend per request. The sizes are the
+            # caller's (read from its settings): every process has its own pool, and all of
+            # them together must stay under the server's max_connections. Pre-ping finds a
+            # connection the server dropped (a restart).
+            return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size,
+                                 max_overflow=max_overflow)
         database = make_url(url).database
         if database and database != ":memory:":
             try:

@@ -43,3 +43,9 @@ def current(engine: Engine) -> str | None:
 
 def head() -> str | None:
     return ScriptDirectory.from_config(config()).get_current_head()
+
+
+def revisions() -> frozenset[str]:
+    """Every revision this release's scripts know: a database at one they do not was migrated
+    by a newer release (an old process must then be upgraded, not the database)."""
+    return frozenset(s.revision for s in ScriptDirectory.from_config(config()).walk_revisions())

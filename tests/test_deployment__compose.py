@@ -147,7 +147,35 @@ def test_every_smartcity_variable_is_a_setting_and_smtp_is_only_where_mail_is_se
         assert bool(keys & SMTP_SETTINGS) == (name == "worker"), name
     shared = env_file("smartcity.env")
     assert shared["SMARTCITY_DATABASE_URL"].startswith("postgresql+psycopg://")
-    assert f":{shared['POSTGRES_PASSWORD']}@" in shared["SMARTCITY_DATABASE_URL"]
+    password = env_file("postgres.env")["POSTGRES_PASSWORD"]
+    assert f":{password}@" in shared["SMARTCITY_DATABASE_URL"]
+
+
+def received(service: dict[str, Any]) -> set[str]:
+    """Every variable a service's container is given: its env files' (templates') keys and
+    its ``environment:`` keys (a mapping or ``KEY=value`` items)."""
+    keys: set[str] = set()
+    for file in service.get("env_file", []):
+        keys |= set(env_file(file if isinstance(file, str) else file["path"]))
+    environment = service.get("environment", {})
+    items = environment if isinstance(environment, dict) else \
+        [item.partition("=")[0] for item in environment]
+    return keys | set(items)
+
+
+def test_each_container_gets_only_the_variables_it_needs() -> None:
+    """The secret key (which signs sign-in links) and the other SMARTCITY_* settings reach the
+    smartcity processes alone; PostgreSQL gets POSTGRES_*, the proxy SITE_ADDRESS."""
+    services = compose()["services"]
+    for name in ("proxy", "postgres"):
+        assert "SMARTCITY_SECRET_KEY" not in received(services[name]), name
+        assert not {k for k in received(services[name]) if k.startswith("SMARTCITY_")}, name
+    assert received(services["proxy"]) == {"SITE_ADDRESS"}
+    assert {k.split("_", 1)[0] for k in received(services["postgres"])} == {"POSTGRES"}
+    for name in SMARTCITY_SERVICES:
+        assert "SMARTCITY_SECRET_KEY" in received(services[name]), name
+        assert {k for k in received(services[name]) if not k.startswith("SMARTCITY_")} == \
+            set(), name
 
 
 def test_every_serve_and_worker_shares_the_uploads_at_the_images_data_directory() -> None:
@@ -225,6 +253,89 @@ def test_the_proxy_sends_to_the_web_service_and_keeps_metrics_internal() -> None
         assert "health_uri /readyz" in text
 
 
+def test_the_proxy_logs_each_request_with_the_id_the_application_logs_and_no_token() -> None:
+    """Both Caddyfiles write an access log, hand each request Caddy's id as X-Request-ID (a
+    sane token the application keeps: interfaces/web/requestid.py) and log it as request_id;
+    the token of a sign-in, password or calendar link is masked in the logged URI."""
+    from interfaces.web.requestid import SANE
+
+    assert SANE.fullmatch("0b4ac1a4-7c1e-4f57-9c36-02b1f1d1e1aa")  # a {http.request.uuid}
+    for name in ("Caddyfile", "Caddyfile.systemd"):
+        caddyfile = (DEPLOY / name).read_text(encoding="utf-8")
+        assert re.search(r"^\tlog \{$", caddyfile, re.M), name
+        assert "\trequest_header X-Request-ID {http.request.uuid}\n" in caddyfile, name
+        assert "\tlog_append <request_id {http.request.uuid}\n" in caddyfile, name
+        found = re.search(r'request>uri regexp "([^"]+)" "([^"]+)"', caddyfile)
+        assert found is not None, name
+        # RE2's syntax here is also Python's; Go writes a group ${1}, Python \g<1>.
+        pattern, replacement = found.group(1), found.group(2).replace("${1}", r"\g<1>")
+        token = "eyJlbWFpbCI6ImFAYi5nby5pZCJ9.c2lnbmF0dXJl"
+        for path, logged in [(f"/l/{token}", "/l/REDACTED"),
+                             (f"/password/{token}?next=/", "/password/REDACTED?next=/"),
+                             (f"/calendar/{token}.ics", "/calendar/REDACTED"),
+                             ("/password/forgot", "/password/forgot"),
+                             ("/regions/64.71", "/regions/64.71")]:
+            assert re.sub(pattern, replacement, path) == logged, (name, path)
+
+
+#: The major version of ``postgresql-client`` in each Debian release an image may be based on.
+DEBIAN_POSTGRESQL_CLIENT = {"bookworm": 15, "trixie": 17}
+
+
+def runtime_stage() -> list[tuple[str, str]]:
+    """The Dockerfile's instructions from its last ``FROM`` on: the image that runs."""
+    lines = dockerfile()
+    last = max(i for i, (word, _) in enumerate(lines) if word == "FROM")
+    return lines[last:]
+
+
+def test_the_image_can_back_up_the_compose_database() -> None:
+    """``smartcity backup`` in the container runs ``pg_dump``, which must be installed in the
+    image that runs (not only the build stage) and be at least as new as compose's PostgreSQL
+    (an older ``pg_dump`` refuses to dump a newer server)."""
+    stage = runtime_stage()
+    base = stage[0][1].split()[0]
+    release = next(name for name in DEBIAN_POSTGRESQL_CLIENT if base.endswith(f"-{name}"))
+    installs = " ".join(rest for word, rest in stage if word == "RUN" and "apt-get install" in rest)
+    assert re.search(r"(?<![\w-])postgresql-client(?![\w-])", installs), installs
+    server = compose()["services"]["postgres"]["image"]
+    found = re.fullmatch(r"postgres:(\d+)(?:[.-]\S*)?", server)
+    assert found is not None, f"pin the postgres image to a major version: {server}"
+    assert DEBIAN_POSTGRESQL_CLIENT[release] >= int(found[1]), (base, server)
+
+
+def test_the_backup_timer_runs_the_backup_as_the_service_does() -> None:
+    """``smartcity-backup.service`` runs as the web and worker units do (user, environment,
+    data directory), may write only there, and its timer starts it nightly, catching up a
+    night the machine was off."""
+    def keys(name: str) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for line in (DEPLOY / name).read_text(encoding="utf-8").splitlines():
+            if "=" in line and not line.lstrip().startswith(("#", "[")):
+                key, _, value = line.partition("=")
+                found.setdefault(key.strip(), []).append(value.strip())
+        return found
+
+    service, web = keys("smartcity-backup.service"), keys("smartcity-web@.service")
+    for key in ("User", "Group", "EnvironmentFile", "WorkingDirectory", "ReadWritePaths"):
+        assert service[key] == web[key], key
+    assert service["Type"] == ["oneshot"]
+    start = shlex.split(service["ExecStart"][0])
+    assert start[0] == shlex.split(web["ExecStart"][0])[0] and start[1:] == ["backup"]
+    # Old archives pruned where the program writes them: SMARTCITY_DATA_DIR, else its
+    # default, relative to the working directory.
+    (prune,) = service["ExecStartPost"]
+    shell, flag, script = shlex.split(prune)
+    assert (shell, flag) == ("/bin/sh", "-c"), prune
+    default = Settings.model_fields["data_dir"].default
+    assert f'"$${{SMARTCITY_DATA_DIR:-{default}}}/backups"' in script, script
+    assert "smartcity-*.tar.gz" in script and "-delete" in script
+    timer = keys("smartcity-backup.timer")
+    assert timer["Unit"] == ["smartcity-backup.service"]
+    assert timer["OnCalendar"] and timer["Persistent"] == ["true"]
+    assert timer["WantedBy"] == ["timers.target"]
+
+
 def _docker_ready() -> bool:
     if shutil.which("docker") is None:
         return False
@@ -241,8 +352,8 @@ def test_the_image_builds_and_docker_accepts_the_compose_file(tmp_path: Path) ->
     # Docker reads the env files: a copy of the layout with the templates filled in as-is.
     shutil.copyfile(ROOT / "compose.yaml", tmp_path / "compose.yaml")
     shutil.copytree(DEPLOY, tmp_path / "deploy")
-    for name in ("smartcity.env", "smtp.env"):
-        shutil.copyfile(DEPLOY / f"{name}.example", tmp_path / "deploy" / name)
+    for example in DEPLOY.glob("*.env.example"):
+        shutil.copyfile(example, tmp_path / "deploy" / example.name.removesuffix(".example"))
     checked = subprocess.run(["docker", "compose", "config", "--quiet"], cwd=tmp_path,
                              capture_output=True, text=True, timeout=120, check=False)
     assert checked.returncode == 0, checked.stderr

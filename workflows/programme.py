@@ -64,7 +64,9 @@ class Programme:
             cycle_years=settings.cycle_years,
             dimensions=self.dimensions,
         )
-        self.db = Database(settings.resolved_database_url(), wording=WORDING)
+        self.db = Database(settings.resolved_database_url(), wording=WORDING,
+                           pool_size=settings.database_pool_size,
+                           max_overflow=settings.database_max_overflow)
         # Listeners read the settings when they run: a server may set its address after this.
         self.engine = WorkflowEngine(
             self.guards, clock=clock, deadline_policy=ProgrammeDeadlines(self._settings),

@@ -112,6 +112,13 @@ class ErrorBoundary(LazyCommands):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
+        except BrokenPipeError:
+            # The reader went away (`smartcity status | head -1`): stop writing, as Unix
+            # tools do, without a word on stderr.
+            from interfaces.cli.oserrors import stdout_closed
+
+            stdout_closed()
+            raise typer.Exit(0) from None
         except WorkflowError as exc:
             error(str(exc), prefix=text("cli.error_prefix"))
             raise typer.Exit(EXIT_ERROR) from None

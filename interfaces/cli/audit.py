@@ -3,7 +3,8 @@
 Every history entry of the period (dates in WIB, both included; see
 :mod:`workflows.reporting.audit`), streamed: to standard output for a pipe, or to a file
 written under a temporary name and renamed when complete (a CSV file starts with a
-byte-order mark, so a spreadsheet reads its UTF-8; standard output gets none).
+byte-order mark, so a spreadsheet reads its UTF-8; standard output gets none). A reader
+that stops early (``| head``) ends the export quietly, exit 0 (:mod:`interfaces.cli.oserrors`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import typer
 
 from config.messages import plural, text
 from engine import InvalidInputError
-from interfaces.cli import progress
+from interfaces.cli import oserrors, progress
 from interfaces.cli.context import console, programme
 
 audit_app = typer.Typer(help="The history of every region for auditors: export a period.",
@@ -51,8 +52,11 @@ def export(
     prog = programme()
     write = audit.WRITERS[fmt]
     if output is None:
-        write(audit.entries(prog, chosen), sys.stdout)
-        sys.stdout.flush()
+        try:
+            write(audit.entries(prog, chosen), sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            oserrors.stdout_closed()
         return
     partial = output.with_name(f".{output.name}.partial")
     try:
@@ -63,7 +67,7 @@ def export(
         os.replace(partial, output)
     except OSError as exc:
         raise InvalidInputError(text("audit.cannot_write", path=str(output),
-                                     problem=str(exc.strerror or exc))) from None
+                                     problem=oserrors.describe(exc))) from None
     finally:
         partial.unlink(missing_ok=True)
     console.print(plural("audit.written", count, first=chosen.first.isoformat(),

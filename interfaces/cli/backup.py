@@ -18,7 +18,7 @@ import typer
 
 from config.messages import plural, text
 from engine import InvalidInputError
-from interfaces.cli import progress
+from interfaces.cli import oserrors, progress
 from interfaces.cli.context import console, programme, state
 from workflows.operations.archive import Manifest
 
@@ -78,7 +78,7 @@ def backup(
         report = make_backup(prog, output, app_version=app_version(), progress=progress.task)
     except OSError as exc:
         raise InvalidInputError(text("backup.cannot_write", path=str(output or "backups"),
-                                     problem=str(exc.strerror or exc))) from None
+                                     problem=oserrors.describe(exc))) from None
     console.print(text("backup.written", path=str(report.path),
                        size=_size(report.path.stat().st_size)), soft_wrap=True)
     console.print(_summary(report.manifest), soft_wrap=True)

@@ -9,6 +9,7 @@ import typer
 
 from config.messages import text
 from engine import InvalidInputError
+from interfaces.cli import oserrors
 from interfaces.cli.context import console, programme
 from workflows.deadlines import feeds
 
@@ -33,11 +34,14 @@ def calendar(
         feed = (feeds.region_feed(prog, session, region) if region is not None
                 else feeds.opd_feed(prog, session, opd or ""))
     if output is None:
-        typer.echo(feed.decode("utf-8"), nl=False)
+        try:
+            typer.echo(feed.decode("utf-8"), nl=False)
+        except BrokenPipeError:  # `| head`: the reader has what it wanted
+            oserrors.stdout_closed()
         return
     try:
         output.write_bytes(feed)
     except OSError as exc:
         raise InvalidInputError(text("cli.calendar.cannot_write", path=str(output),
-                                     problem=str(exc.strerror or exc))) from None
+                                     problem=oserrors.describe(exc))) from None
     console.print(text("cli.calendar.written", path=str(output)))

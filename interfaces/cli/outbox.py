@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from config.messages import Message, plural, text
-from engine import InvalidInputError, NotFoundError
+from engine import ConflictError, InvalidInputError, NotFoundError
 from interfaces.cli.context import console, programme, table
 from notifications import outbox
 from workflows.directory.regions import find_region
@@ -94,10 +94,18 @@ def retry(
     if bool(ids) == all_dead:
         raise InvalidInputError(text("cli.outbox.retry_usage"))
     prog = programme()
-    unknown = [i for i in ids or () if outbox.status_of(prog.db, i) is None]
+    statuses = {i: outbox.status_of(prog.db, i) for i in ids or ()}
+    unknown = [i for i, status in statuses.items() if status is None]
     if unknown:
         raise NotFoundError(Message("limits.outbox.no_such_message",
                                     ids=", ".join(f"#{i}" for i in unknown)))
+    # A message already sent, or still waiting, has nothing to retry: say so and fail, rather
+    # than "0 re-queued" and success, which a script would take for done. Nothing is
+    # re-queued then, not even the dead letters named next to it (as for an unknown id).
+    alive = [(i, status) for i, status in statuses.items() if status != outbox.DEAD]
+    if alive:
+        raise ConflictError(Message("limits.outbox.not_dead", messages=", ".join(
+            f"#{i} ({text(f'cli.outbox.status.{status}')})" for i, status in alive)))
     requeued = outbox.retry_dead(prog.db, None if all_dead else ids, prog.engine.clock())
     for r in requeued:
         console.print(text("cli.outbox.requeued", id=r.id, kind=r.kind, to=r.recipient,

@@ -24,6 +24,7 @@ import typer
 
 from config.messages import plural, text
 from engine import InvalidInputError
+from interfaces.cli import oserrors
 from interfaces.cli.context import console, error, programme, state
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def _probes(prog: Programme, host: str, port: int) -> contextlib.AbstractAsyncCo
     except OSError as exc:
         raise InvalidInputError(text("ops.worker.port_unavailable",
                                      address=probes.shown(host, port),
-                                     error=exc.strerror or exc)) from None
+                                     error=oserrors.describe(exc))) from None
     console.print(text("ops.worker.probes", address=probes.shown(host, port)), soft_wrap=True)
     return probes.serving(probes.create_probes(prog), sock)
 

@@ -173,7 +173,15 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         # Starlette answers this one outside every middleware: the language is chosen here.
-        log.exception("internal error on %s %s", request.method, request.url.path)
+        # The route template, never the path: a path may hold a sign-in token (/l/<token>,
+        # /password/<token>) or, decoded, a newline that would forge a line of a text log.
+        scope = request.scope  # a mount moved root_path along; app_root_path is where it was
+        route = metrics.route_template(scope, str(scope.get("app_root_path",
+                                                            scope.get("root_path", ""))))
+        method = request.method if request.method in metrics.METHODS else "other"
+        chosen = scope.get("state", {}).get("request_id")
+        log.exception("internal error on %s %s (request %s)", method, route, chosen,
+                      extra={"request_id": chosen})
         message = text("web.internal", request_language(request))
         if _wants_json(request):
             return hardening.applied(request, JSONResponse(

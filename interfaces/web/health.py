@@ -9,13 +9,15 @@ OpenAPI schema:
   blinks, which mends nothing.
 * ``/readyz`` is 200 when the process can serve: the database answers ``SELECT 1``; its
   schema is at the migrations' head (an upgraded release started against an old schema, or
-  a new database never initialised, would fail on every page); and, in a process that
-  delivers email (an application made with ``background=True``: ``smartcity serve`` unless
-  ``--no-background``), the SMTP relay greets and answers EHLO. Otherwise 503, naming each
-  failing check and why, in the request's language. The database costs one connection and
-  two tiny statements (``SELECT 1``, the ``alembic_version`` row); the head revision is read
-  from the migration scripts once per process. Each check has a short timeout, so a probe
-  never hangs on a database or relay that does not answer.
+  a new database never initialised, would fail on every page; an old process left running
+  on a database a newer release migrated is told to upgrade itself, not to migrate); and, in
+  a process that delivers email (an application made with ``background=True``: ``smartcity
+  serve`` unless ``--no-background``), the SMTP relay greets and answers EHLO. Otherwise 503,
+  naming each failing check and why, in the request's language. The database costs one
+  connection and two tiny statements (``SELECT 1``, the ``alembic_version`` row); the head
+  revision and the known ones are read from the migration scripts once per process. Each
+  check has a short timeout, so a probe never hangs on a database or relay that does not
+  answer.
 
 The reasons quote the driver's or the relay's first line of error: these endpoints, like
 ``/metrics``, are for the operator's network, and the reverse proxy must not expose them.
@@ -83,6 +85,12 @@ def head_revision() -> str | None:
     return migrations.head()
 
 
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every revision this release's scripts know, once per process like the head."""
+    return migrations.revisions()
+
+
 def _first_line(exc: BaseException) -> str:
     """An error's first line (the driver's own message when SQLAlchemy wraps it)."""
     cause = getattr(exc, "orig", None) or exc
@@ -112,6 +120,10 @@ def database_checks(prog: Programme) -> list[Check]:
     if not found:
         return [Check("database"), Check("migrations", Message("ops.ready.no_schema"))]
     current = ", ".join(sorted(str(f) for f in found))
+    if any(str(f) not in known_revisions() for f in found):
+        # A newer release migrated the database and this (older) process was not restarted
+        # on it yet: migrating again mends nothing, upgrading this process does.
+        return [Check("database"), Check("migrations", Message("ops.ready.ahead", current=current))]
     return [Check("database"),
             Check("migrations", Message("ops.ready.behind", current=current, head=head))]
 

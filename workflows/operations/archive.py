@@ -12,8 +12,10 @@ Every file is hashed while it is written into the archive (read once), so the ma
 last. A restore reads the archive member by member into a scratch folder, hashing as it goes,
 and only trusts it when the manifest is there, names exactly the files found and every size
 and checksum agrees: a truncated, corrupted or edited archive is refused before anything is
-touched. Member names are checked too (no absolute paths, no ``..``, no links or devices), so
-an archive from elsewhere cannot write outside the scratch folder.
+touched. Member names are checked too (no absolute paths, no ``..``, no links or devices, no
+file that is also another member's folder, as ``uploads/a`` and ``uploads/a/b``), so an archive
+from elsewhere cannot write outside the scratch folder, and a name the scratch folder cannot
+hold is the archive's fault, refused like any bad member, not an error of the disk.
 """
 
 from __future__ import annotations
@@ -163,6 +165,7 @@ def unpack(archive: Path, scratch: Path, progress: Progress = quiet) -> Manifest
     if not archive.is_file():
         raise InvalidInputError("backup.no_archive", path=str(archive))
     found: dict[str, tuple[int, str]] = {}
+    folders: set[str] = set()
     manifest_bytes: bytes | None = None
     with archive.open("rb") as raw, progress(text("backup.progress.verify"),
                                              archive.stat().st_size) as advance:
@@ -170,7 +173,8 @@ def unpack(archive: Path, scratch: Path, progress: Progress = quiet) -> Manifest
         try:
             with tarfile.open(fileobj=counted, mode="r|gz") as tar:
                 for member in tar:
-                    manifest_bytes = _read_member(tar, member, scratch, found, manifest_bytes)
+                    manifest_bytes = _read_member(tar, member, scratch, found, folders,
+                                                  manifest_bytes)
         except (tarfile.TarError, EOFError, OSError, UnicodeError, zlib.error) as exc:
             if isinstance(exc, OSError) and exc.errno is not None:
                 raise  # the disk, not the archive
@@ -192,22 +196,36 @@ def unpack(archive: Path, scratch: Path, progress: Progress = quiet) -> Manifest
 
 
 def _read_member(tar: tarfile.TarFile, member: tarfile.TarInfo, scratch: Path,
-                 found: dict[str, tuple[int, str]], manifest: bytes | None) -> bytes | None:
-    """Copy one member into ``scratch`` (hashing it), or keep the manifest's bytes."""
+                 found: dict[str, tuple[int, str]], folders: set[str],
+                 manifest: bytes | None) -> bytes | None:
+    """Copy one member into ``scratch`` (hashing it), or keep the manifest's bytes.
+
+    ``folders`` holds every folder the files so far sit in: a file named like one of them, or
+    one inside a path already taken by a file, is a bad member (its ``mkdir`` or ``open``
+    would fail). Any other failure to create the folder or the file is the name's fault too
+    (too long, say): only writing the bytes can fail for the disk's sake (full, read-only).
+    """
     if member.isdir():
         return manifest
     if member.name == MANIFEST and member.isfile():
         handle = tar.extractfile(member)
         assert handle is not None
         return handle.read(16 * CHUNK)
-    if not member.isfile() or not safe_member(member.name) or member.name in found:
+    parents = [p.as_posix() for p in PurePosixPath(member.name).parents][:-1]  # not "."
+    if (not member.isfile() or not safe_member(member.name) or member.name in found
+            or member.name in folders or any(p in found for p in parents)):
         raise InvalidInputError("backup.bad_member", name=member.name)
     target = scratch / member.name
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        out = target.open("xb")
+    except OSError:
+        raise InvalidInputError("backup.bad_member", name=member.name) from None
+    folders.update(parents)
     digest, size = hashlib.sha256(), 0
     source = tar.extractfile(member)
     assert source is not None
-    with target.open("wb") as out:
+    with out:
         while chunk := source.read(CHUNK):
             digest.update(chunk)
             size += len(chunk)

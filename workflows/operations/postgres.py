@@ -98,12 +98,14 @@ def find_tool(name: str, server_major: int) -> Path:
     return path
 
 
-def run(program: Path, args: list[str], connection: Connection) -> None:
-    """Run a libpq program; its own first error line becomes the refusal."""
+def run(program: Path, args: list[str], connection: Connection, *,
+        refusal: str = "backup.tool_failed", **facts: str) -> None:
+    """Run a libpq program; its own first error line becomes the refusal (``refusal``'s
+    message, given ``tool``, ``detail`` and ``facts``)."""
     done = subprocess.run([str(program), *args], env=connection.env, capture_output=True,
                           text=True, check=False)
     if done.returncode != 0:
         lines = [line for line in done.stderr.splitlines() if line.strip()]
         detail = next((line for line in lines if "error" in line.lower()),
                       lines[0] if lines else f"exit {done.returncode}")
-        raise InvalidInputError("backup.tool_failed", tool=program.name, detail=detail.strip())
+        raise InvalidInputError(refusal, tool=program.name, detail=detail.strip(), **facts)

@@ -4,8 +4,11 @@ Nothing is touched until the archive has passed every check: it unpacks cleanly,
 names exactly its files and every size and SHA-256 agrees (:func:`archive.unpack`), it was
 made from the same kind of database as the target (a SQLite copy cannot become a PostgreSQL
 database, nor the reverse), its schema revision is one this program knows (an archive from a
-newer version would be missing what it added), and a SQLite copy passes ``PRAGMA
-integrity_check``. A target that holds data is only replaced after the caller confirmed.
+newer version would be missing what it added), a SQLite copy passes ``PRAGMA
+integrity_check`` and a PostgreSQL dump is read whole by ``pg_restore`` (its table of contents
+with ``--list``, then every block into the null device), so ``restore --check`` finds a dump
+that only a real restore would otherwise stumble on. A target that holds data is only
+replaced after the caller confirmed.
 
 SQLite is restored through the backup API into the target file (pages written through
 SQLite, so its write-ahead log and other connections stay coherent, never a file copied over
@@ -17,6 +20,7 @@ may be newer than the archive.
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 import sqlite3
@@ -121,6 +125,21 @@ def _check(prog: Programme, manifest: Manifest, scratch: Path,
             verdict, revision = "not a database", None
         if verdict != "ok" or revision is None or revision[0] != manifest.alembic_revision:
             raise InvalidInputError("backup.database_damaged", path=manifest.database_member)
+    else:
+        _readable_dump(scratch / manifest.database_member, manifest)
+
+
+def _readable_dump(dump: Path, manifest: Manifest) -> None:
+    """``pg_restore`` reads the dump without a database: its table of contents (``--list``),
+    then every block, decompressed, into the null device. Checksums prove the dump is the one
+    written; this proves ``pg_restore`` can read what was written."""
+    made_by = int((manifest.database_server or "0").split(".")[0] or 0)
+    program = postgres.find_tool("pg_restore", made_by)
+    offline = postgres.Connection("", {k: v for k, v in os.environ.items()
+                                       if not k.startswith("PG")})
+    for args in (["--list"], [f"--file={os.devnull}"]):
+        postgres.run(program, [*args, str(dump)], offline, refusal="backup.dump_unreadable",
+                     path=manifest.database_member)
 
 
 def _pg_restore(prog: Programme, manifest: Manifest, dump: Path) -> None:

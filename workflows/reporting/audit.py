@@ -41,6 +41,9 @@ FIELDS = ("id", "at", "region_code", "region_name", "workflow", "cycle", "kind",
 FORMATS = ("csv", "jsonl")
 #: Entries read per query: large enough that round trips do not dominate, small in memory.
 PAGE = 1000
+#: The dates a period may name: every date the programme can have written an entry on, with
+#: room to spare. A date further out is a typo (``9999-12-31`` has no next day to end at).
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -60,13 +63,17 @@ class Period:
 
 
 def period(first: str, last: str) -> Period:
-    """The period of two ``YYYY-MM-DD`` dates; refused when malformed or in the wrong order."""
+    """The period of two ``YYYY-MM-DD`` dates; refused when malformed, outside
+    :data:`EARLIEST`..:data:`LATEST` or in the wrong order."""
     dates = []
     for given in (first, last):
         try:
             dates.append(date.fromisoformat(given.strip()))
         except ValueError:
             raise InvalidInputError("audit.bad_date", given=given) from None
+        if not EARLIEST <= dates[-1] <= LATEST:
+            raise InvalidInputError("audit.date_out_of_range", given=given,
+                                    earliest=EARLIEST.isoformat(), latest=LATEST.isoformat())
     if dates[1] < dates[0]:
         raise InvalidInputError("audit.period_reversed", first=first, last=last)
     return Period(dates[0], dates[1])

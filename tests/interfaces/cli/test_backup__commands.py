@@ -121,3 +121,28 @@ def test_audit_export_refuses_a_bad_format_or_date(cli: Any) -> None:
                     "--format", "xml") == "error: unknown format xml; choose one of: csv, jsonl"
     assert cli.fail("audit", "export", "--from", "1 March", "--to", "2026-03-31") == (
         "error: 1 March is not a valid date; write it as YYYY-MM-DD, for example 2026-03-01")
+    assert cli.fail("audit", "export", "--from", "2026-03-01", "--to", "9999-12-31") == (
+        "error: 9999-12-31 is outside the dates an export covers; choose dates from "
+        "2000-01-01 to 2100-12-31")
+    assert cli.fail("audit", "export", "--from", "2026-04-01", "--to", "2026-03-31") == (
+        "error: --to 2026-03-31 is before --from 2026-04-01; swap them")
+
+
+def test_a_file_named_like_a_folder_is_refused_by_the_check_in_one_line(
+        cli: Any, tmp_path: Path) -> None:
+    """``uploads/a`` then ``uploads/a/b``: the second cannot be unpacked (its folder is a
+    file): the archive's fault, one line and exit 1, not an internal error."""
+    cli.setup_region()
+    archive = tmp_path / "b.tar.gz"
+    cli.ok("backup", "--output", str(archive))
+    crafted = tmp_path / "crafted.tar.gz"
+    with tarfile.open(archive) as tin, tarfile.open(crafted, "w:gz") as tout:
+        for name in ("uploads/a", "uploads/a/b"):
+            info = tarfile.TarInfo(name)
+            info.size = 1
+            tout.addfile(info, io.BytesIO(b"x"))
+        for member in tin:
+            tout.addfile(member, tin.extractfile(member))
+    assert cli.fail("restore", "--check", str(crafted)) == (
+        "error: the archive holds uploads/a/b, which is not a plain file under database/ or "
+        "uploads/; the archive is refused, nothing was changed")

@@ -75,3 +75,20 @@ def test_the_indonesian_reader_reads_indonesian_numbers(cli) -> None:  # type: i
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "kesalahan: Nama OPD terlalu panjang: 10.806 karakter; paling banyak 200"]
+
+
+def test_an_import_with_control_characters_in_a_name_is_refused(cli, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    """A terminal escape in a CSV name would be replayed raw by ``opd list``; a NUL failed on
+    PostgreSQL naming no field. Both are refused, the row and field named, nothing echoed."""
+    path = cli.write("opds.csv", "region,code,name,email\n"
+                                 "64.71,DISKOMINFO,Dinas Kominfo,kominfo@balikpapan.go.id\n"
+                                 "64.71,DINKES,Dinas\x01\x1b[31m Merah,dinkes@balikpapan.go.id\n"
+                                 "64.71,BAPPEDA,Bappeda\x00,bappeda@balikpapan.go.id\n")
+    result = cli.run("opd", "import", path)
+    assert "\x1b" not in result.stderr and "\x01" not in result.stderr
+    line = cli.error_line(result)
+    assert line.startswith("error: opds.csv: 2 bad row(s), nothing imported: ")
+    assert ("row 3: The OPD's name contains a control character (U+0001, character 6), "
+            "which cannot be stored: remove it") in line
+    assert "row 4: The OPD's name contains a control character (U+0000, character 8)" in line
+    assert rows(database_url, "opd") == 0

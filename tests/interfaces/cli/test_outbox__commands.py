@@ -53,11 +53,15 @@ def test_dead_letter_listed_with_the_servers_answer_then_retried(
 
     (dead,) = outbox.listing(db, "dead", 5)
     (sent, *_) = outbox.listing(db, "sent", 5)
+    # A sent message named with the dead letter: refused, nothing re-queued
+    # (test_outbox__exit_codes.py); the dead letter alone is.
     code, out = invoke(db, "retry", str(dead.id), str(sent.id))
+    assert code == 1 and f"not dead-lettered: #{sent.id} (sent)" in out
+    assert outbox.counts(db) == {"pending": 0, "sending": 0, "sent": 2, "dead": 1}
+    code, out = invoke(db, "retry", str(dead.id))
     assert code == 0, out
     assert f"re-queued #{dead.id} reminder to opd2@kota.example.go.id" in out
     assert "was: 550 5.1.1 User unknown" in out
-    assert f"not dead-lettered (left as they are): #{sent.id}" in out
     assert outbox.counts(db) == {"pending": 1, "sending": 0, "sent": 2, "dead": 0}
     (pending,) = outbox.listing(db, "pending", 5)
     assert pending.attempts == 0

@@ -194,8 +194,8 @@ def test_a_port_in_use_is_one_line_and_exit_1_before_any_work(workers: Started) 
             lines = [line for line in err.splitlines() if line.startswith("error:")]
             assert lines == [
                 f"error: cannot serve /healthz, /readyz and /metrics on 127.0.0.1:{port}: "
-                "Address already in use; choose another --metrics-port, or stop the process "
-                "that uses it"], err
+                "the address is already in use; choose another --metrics-port, or stop the "
+                "process that uses it"], err
             assert "Traceback" not in err
             assert outbox.counts(db)["pending"] == 1  # it never started delivering
         finally:

@@ -1,7 +1,8 @@
 """``/healthz`` and ``/readyz`` (interfaces/web/health.py): liveness never touches the database;
 readiness is 200 on a migrated database and 503 naming each failing check and why (database
-gone, schema missing or behind, SMTP relay unreachable in a process that sends email), in the
-request's language; neither needs sign-in, both say no-store, neither is in the API schema."""
+gone, schema missing, behind, or migrated by a newer release; SMTP relay unreachable in a
+process that sends email), in the request's language; neither needs sign-in, both say
+no-store, neither is in the API schema."""
 
 from __future__ import annotations
 
@@ -93,6 +94,28 @@ def test_readyz_names_a_schema_behind_the_release(prog: Programme) -> None:
         f"The database schema is at revision 0001, and this release needs {head}: "
         "run 'smartcity init' to migrate it.")
     with prog.db.engine.begin() as conn:  # at head again: ready again
+        conn.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
+    assert client(prog).get("/readyz").status_code == 200
+
+
+def test_readyz_names_a_schema_a_newer_release_migrated(prog: Programme) -> None:
+    """An old process left running on a database a newer release migrated: the fix is to
+    upgrade the process (migrating from here could not help), and its revision is named."""
+    head = head_revision()
+    assert head is not None and "9999_from_the_future" not in migrations.revisions()
+    with prog.db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    answer = client(prog).get("/readyz", headers=EN)
+    assert answer.status_code == 503
+    assert answer.json()["failing"] == ["migrations"]
+    reason = answer.json()["checks"]["migrations"]["reason"]
+    assert reason == ("The database was migrated by a newer release (revision "
+                      "9999_from_the_future, unknown to this one): upgrade this process to that "
+                      "release and restart it.")
+    assert "smartcity init" not in reason
+    indonesian = client(prog).get("/readyz").json()["checks"]["migrations"]["reason"]
+    assert indonesian.startswith("Basis data telah dimigrasikan oleh rilis yang lebih baru")
+    with prog.db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
     assert client(prog).get("/readyz").status_code == 200
 

@@ -2,14 +2,18 @@
 
 Proves, on SQLite and PostgreSQL: a byte changed in a member (an upload, the database), a
 checksum altered in the manifest, a member removed or added, a member climbing out of the
-archive (``../``), a corrupted or cut-short file, an archive without a manifest, one from a
-newer schema or of the other database backend are each refused with one clear
-:class:`InvalidInputError`, without asking, and the database rows, the region and the uploads
-are as they were (nothing written beside the data folder either).
+archive (``../``), a file named like another member's folder (``uploads/a`` and
+``uploads/a/b``, in either order) or a name the disk cannot hold, a corrupted or cut-short
+file, an archive without a manifest, one from a newer schema or of the other database backend
+are each refused with one clear :class:`InvalidInputError`, without asking, and the database
+rows, the region and the uploads are as they were (nothing written beside the data folder
+either). On PostgreSQL a dump that agrees with its manifest but that ``pg_restore`` cannot read
+(not a dump, cut short) is refused by ``restore --check`` already, not only by a real restore.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import tarfile
@@ -118,6 +122,14 @@ CASES: dict[str, tuple[Change | None, dict[str, bytes] | None, str]] = {
     "a file added": (lambda n, b: b, {"uploads/zz/extra": b"x"}, "not listed in the manifest"),
     "a member climbing out": (lambda n, b: b, {"uploads/../../escaped": b"x"},
                               "not a plain file under database/ or uploads/"),
+    "a file that is also a folder": (lambda n, b: b, {"uploads/zz/a": b"x",
+                                                      "uploads/zz/a/b": b"y"},
+                                     "holds uploads/zz/a/b, which is not a plain file"),
+    "a folder that is also a file": (lambda n, b: b, {"uploads/zz/a/b": b"y",
+                                                      "uploads/zz/a": b"x"},
+                                     "holds uploads/zz/a, which is not a plain file"),
+    "a name too long for the disk": (lambda n, b: b, {"uploads/" + "n" * 300: b"x"},
+                                     "which is not a plain file"),
     "no manifest": (lambda n, b: None if n == "manifest.json" else b, None,
                     "no manifest.json found"),
     "a newer schema": (manifest_edit(_newer_schema), None, "upgrade smartcity first"),
@@ -207,3 +219,47 @@ def test_check_only_reads(archived: tuple[Any, Any, Path]) -> None:
     manifest = restoring.verify(world.prog, archive, known_revisions=_known())
     assert manifest.counts["submissions"] > 0
     assert snapshot(world, r.code) == before
+
+
+def _dump_replaced(archive: Path, target: Path, dump: Callable[[bytes], bytes]) -> Path:
+    """``archive`` with its PostgreSQL dump rewritten and the manifest agreeing (size and
+    SHA-256): only ``pg_restore`` itself can tell the dump is not a sound one."""
+    new: dict[str, bytes] = {}
+
+    def change(name: str, body: bytes) -> bytes:
+        if name == "database/smartcity.dump":
+            new["body"] = dump(body)
+            return new["body"]
+        if name == "manifest.json":
+            manifest = json.loads(body)
+            for entry in manifest["files"]:
+                if entry["path"] == "database/smartcity.dump":
+                    entry["size"] = len(new["body"])
+                    entry["sha256"] = hashlib.sha256(new["body"]).hexdigest()
+            return json.dumps(manifest).encode()
+        return body
+
+    return rewrite(archive, target, change)
+
+
+@pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
+                         indirect=True)
+@pytest.mark.parametrize("damage", [
+    lambda body: b"PGDMP" + bytes(range(256)) * 8,  # a header pg_restore does not know
+    lambda body: body[: len(body) * 2 // 3],  # cut short: its blocks end early
+], ids=["not a dump", "cut short"])
+def test_a_dump_pg_restore_cannot_read_is_refused_by_the_check(
+        archived: tuple[Any, Any, Path], tmp_path: Path,
+        damage: Callable[[bytes], bytes]) -> None:
+    world, r, archive = archived
+    unreadable = _dump_replaced(archive, tmp_path / "unreadable.tar.gz", damage)
+    before = snapshot(world, r.code)
+    with pytest.raises(InvalidInputError) as caught:
+        restoring.verify(world.prog, unreadable, known_revisions=_known())
+    message = str(caught.value)
+    assert message.startswith("the archive's database database/smartcity.dump cannot be read "
+                              "by pg_restore (pg_restore: ") and "\n" not in message, message
+    assert message.endswith("); the archive is refused, nothing was changed")
+    assert refused(world, unreadable) == message  # a restore refuses it before any change
+    assert snapshot(world, r.code) == before
+    restoring.verify(world.prog, archive, known_revisions=_known())  # the sound one passes

@@ -5,7 +5,8 @@ Proves, on SQLite and PostgreSQL: entries written one second before 1 March 00:0
 across regions, in the order written, read a page at a time (a page of two here); each entry
 carries its id, UTC time, region code and name, workflow, action, stages, who and comment;
 the CSV has the reader's language in its header and guarded cells, the JSON lines stable
-English names; malformed or reversed dates are refused.
+English names; malformed or reversed dates are refused, and so are dates outside 2000-01-01 ..
+2100-12-31 (``9999-12-31`` has no next day for the period to end at), while both bounds are in.
 """
 
 from __future__ import annotations
@@ -111,8 +112,19 @@ def test_csv_in_the_readers_language_and_jsonl_with_english_names(
     ("2026-03-01", "31/03/2026", "31/03/2026 is not a valid date"),
     ("2026-02-30", "2026-03-31", "2026-02-30 is not a valid date"),
     ("2026-04-01", "2026-03-31", "--to 2026-03-31 is before --from 2026-04-01"),
+    ("2026-03-01", "9999-12-31", "9999-12-31 is outside the dates an export covers; choose "
+                                 "dates from 2000-01-01 to 2100-12-31"),
+    ("0001-01-01", "2026-03-31", "0001-01-01 is outside the dates an export covers"),
+    ("1999-12-31", "2026-03-31", "1999-12-31 is outside"),
+    ("2026-03-01", "2101-01-01", "2101-01-01 is outside"),
 ])
 def test_malformed_or_reversed_dates_are_refused(first: str, last: str, says: str) -> None:
     with pytest.raises(InvalidInputError) as caught:
         audit.period(first, last)
     assert says in str(caught.value)
+
+
+def test_the_bounds_themselves_are_in() -> None:
+    whole = audit.period("2000-01-01", "2100-12-31")
+    assert (whole.first, whole.last) == (audit.EARLIEST, audit.LATEST)
+    assert whole.start < whole.end
