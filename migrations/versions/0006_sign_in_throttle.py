@@ -2,10 +2,12 @@
 
 Until now wrong passwords were counted in each server process's memory, per address, and ten
 of them locked the address for a quarter of an hour whoever typed them. ``sign_in_throttle``
-keeps one row per address and client (a keyed hash of the client's IP address) plus one per
-address for all clients together (``client = '*'``), read and written by every process sharing
-the database (:mod:`workflows.access.throttle`). Nothing is carried over: the counts in memory
-ended with the processes that held them.
+keeps, per address, one row per client (a keyed hash of the client's IP address, or of a known
+device's id), one per network (an IPv4 /24, an IPv6 /48) and one for all clients together
+(``client = '*'``), read and written by every process sharing the database
+(:mod:`workflows.access.throttle`; ``failures`` counts attempts reserved before their password
+was checked and not taken back). Nothing is carried over: the counts in memory ended with the
+processes that held them.
 
 Revision ID: 0006
 Revises: 0005

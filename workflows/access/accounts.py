@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from functools import cache
 
@@ -23,8 +23,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from engine import InvalidInputError, NotAuthenticated, NotFoundError
-from workflows.access import throttle
+from engine import InvalidInputError, NotAuthenticated, NotFoundError, WorkflowError
+from workflows.access import known_devices, throttle
 from workflows.access.models import Account
 from workflows.access.sessions import revoke_all
 from workflows.directory.imports import normalise_email_arg
@@ -161,33 +161,38 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
 
 
 @contextmanager
-def signing_in(prog: Programme, email: str, password: str,
-               client_host: str | None) -> Iterator[tuple[Session, Account]]:
+def signing_in(prog: Programme, email: str, password: str, client_host: str | None,
+               device_cookie: str | None = None) -> Iterator[tuple[Session, Account]]:
     """Sign in from the network: the session of a write transaction and the account, for the
     caller to open a browser session or issue a token in the same transaction.
 
-    ``client_host`` is the client's IP address (``request.client.host``). A client delayed
-    by :mod:`workflows.access.throttle` is refused with
-    :class:`~workflows.access.throttle.SignInThrottled` before the password is checked; a wrong
-    password is counted after the sign-in's transaction has rolled back (on SQLite a second
-    writer could not start while it is open); a right one clears the client's count.
+    ``client_host`` is the client's IP address (``request.client.host``); ``device_cookie`` the
+    known-device cookie it sent (:mod:`workflows.access.known_devices`), if any: valid for this
+    address, the attempt counts under the device instead of the client and its network. The
+    attempt is reserved by :mod:`workflows.access.throttle` before the password is checked, in
+    a transaction of its own, so attempts at once are counted one after another; a delayed one
+    is refused with :class:`~workflows.access.throttle.SignInThrottled`, unchecked. A wrong
+    password stays counted (the sign-in's own transaction rolls back); a right one clears the
+    client's count in the sign-in's transaction; any other end takes the attempt back.
     """
     now = prog.engine.clock()
-    client = throttle.client_key(prog.settings, client_host)
-    with prog.db.read() as session:
-        delayed = throttle.refusal(session, email, client, now)
-    if delayed is not None:
-        raise delayed
-    checked = False
+    device = known_devices.device(prog.settings, email, device_cookie, now)
+    who = throttle.client(prog.settings, client_host, device)
+    reservation = throttle.reserve(prog.db, email, who, now)
+    wrong = False
     try:
         with prog.db.transaction() as session:
-            account = authenticate(session, email, password, now)
-            checked = True
-            throttle.cleared(session, email, client)
+            try:
+                account = authenticate(session, email, password, now)
+            except NotAuthenticated as exc:
+                wrong = exc.code == "signin.wrong"
+                raise
+            throttle.release(session, reservation, signed_in=True)
             yield session, account
-    except NotAuthenticated as exc:
-        if not checked and exc.code == "signin.wrong":
-            throttle.failed(prog.db, email, client, now)
+    except BaseException:
+        if not wrong:  # rolled back: the password was right (or never answered)
+            with suppress(WorkflowError), prog.db.transaction() as session:
+                throttle.release(session, reservation, signed_in=False)
         raise
 
 

@@ -17,8 +17,10 @@ share the used-nonce table: they too work once, expire, and are void after a pas
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,23 +38,41 @@ SALT = "smartcity-link"
 
 
 def secret_key(settings: Settings) -> str:
-    """The configured key, or one generated once into ``DATA_DIR/secret.key`` (mode 0600)."""
+    """The configured key, or one generated once into ``DATA_DIR/secret.key`` (mode 0600).
+
+    The key is written whole to a private temporary file and then hard-linked into place:
+    the link either appears complete or fails because another process got there first, so
+    two processes (or threads) starting at once agree on one key and none ever reads a file
+    that exists but is not written yet (an empty key would sign links anyone could forge).
+    """
     if settings.secret_key is not None:
         return settings.secret_key.get_secret_value()
     path: Path = settings.data_dir / "secret.key"
     try:
-        return path.read_text().strip()
+        found = path.read_text().strip()
     except FileNotFoundError:
-        pass
+        found = ""
+    if found:
+        return found
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    try:  # O_EXCL: two processes starting at once agree on the first key written
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    fd, scratch = tempfile.mkstemp(prefix=".secret.", dir=path.parent)  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(scratch, path)
+        except FileExistsError:  # another process linked its key first: use that one
+            theirs = path.read_text().strip()
+            if theirs:
+                return theirs
+            os.replace(scratch, path)  # left empty by a crash of an older release
+        return key
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(scratch)
 
 
 def _serializer(settings: Settings) -> URLSafeSerializer:

@@ -73,10 +73,12 @@ class SignInThrottle(SQLModel, table=True):
     """Wrong passwords counted per address and client (:mod:`workflows.access.throttle`), in
     the database so every server process sees the same count.
 
-    ``client`` is a keyed hash of the client's network address, so a stranger's failures slow
-    down only that stranger and a copy of the database lists nobody's IP address; the row whose
-    ``client`` is :data:`workflows.access.throttle.EVERY_CLIENT` counts the address's failures
-    from all clients together (the looser cap against guessing spread over many addresses).
+    ``client`` is a keyed hash of the client's IP address, of its network (IPv4 /24, IPv6 /48)
+    or of a known device's id, so a stranger's failures slow down only that stranger (and their
+    network) and a copy of the database lists nobody's IP address; the row whose ``client`` is
+    :data:`workflows.access.throttle.EVERY_CLIENT` counts the address's failures from all
+    clients together (the looser cap against guessing spread over many networks). ``failures``
+    counts attempts reserved before their password was checked and not taken back since.
     """
 
     __tablename__ = "sign_in_throttle"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, status
+from fastapi import APIRouter, Depends, Path, Request, Response, status
 from pydantic import BaseModel, Field
 
 from interfaces.web.api.errors import errors
 from interfaces.web.deps import ApiViewer, Prog, Viewer, admin_viewer
-from workflows.access import accounts, sessions
+from workflows.access import accounts, known_devices, sessions
 
 router = APIRouter(tags=["accounts"], responses=errors(401, 422, 500, 503))
 #: What only an administrator may do answers 403 to anyone else.
@@ -71,12 +71,25 @@ class AccountInfo(BaseModel):
 @router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenCreated,
              responses=errors(401, 413, 429, why={
                  401: "Wrong email address or password, or a disabled account."}))
-def create_token(body: TokenRequest, request: Request, prog: Prog) -> TokenCreated:
-    """Exchange an email address and password for a bearer token."""
+def create_token(body: TokenRequest, request: Request, response: Response,
+                 prog: Prog) -> TokenCreated:
+    """Exchange an email address and password for a bearer token.
+
+    The answer also sets an ``sc_device`` cookie: a client that keeps it and sends it back
+    here is a known device of the address, which the address's shared sign-in limit (guessing
+    from many networks) does not delay."""
     now = prog.engine.clock()
     host = request.client.host if request.client else None  # counted per client (429)
-    with accounts.signing_in(prog, body.email, body.password, host) as (session, account):
+    # A client that keeps cookies is a known device after its first token: the throttle's
+    # shared caps no longer delay it (workflows/access/known_devices.py).
+    device = request.cookies.get(known_devices.COOKIE)
+    with accounts.signing_in(prog, body.email, body.password, host, device) as (session,
+                                                                                account):
         token, secret = sessions.issue_token(session, account, body.name, now, body.days)
+        response.set_cookie(known_devices.COOKIE,
+                            known_devices.issue(prog.settings, account.email, now),
+                            max_age=int(known_devices.KEPT.total_seconds()), httponly=True,
+                            samesite="lax", secure=prog.settings.cookies_secure)
         return TokenCreated(id=token.id or 0, name=token.name, token=secret,
                             expires_at=token.expires_at)
 

@@ -24,7 +24,7 @@ from interfaces.web.deps import (
 )
 from interfaces.web.templating import language, render
 from workflows import roles
-from workflows.access import accounts, links, sessions
+from workflows.access import accounts, known_devices, links, sessions
 from workflows.access.models import Account
 from workflows.access.throttle import SignInThrottled
 from workflows.programme import Programme
@@ -56,6 +56,12 @@ def _sign_in(session: Session, prog: Programme, response: Response,
     response.set_cookie(SESSION_COOKIE, opened.token, max_age=prog.settings.session_hours * 3600,
                         httponly=True, samesite="lax", secure=prog.settings.cookies_secure)
     response.delete_cookie(LOGIN_COOKIE)
+    # This browser is now a known device of the address: the throttle's shared caps (its
+    # network's, the address's from everywhere) no longer delay it (known_devices.py).
+    response.set_cookie(known_devices.COOKIE,
+                        known_devices.issue(prog.settings, account.email, prog.engine.clock()),
+                        max_age=int(known_devices.KEPT.total_seconds()), httponly=True,
+                        samesite="lax", secure=prog.settings.cookies_secure)
     # The account's language from here on (pages are built in the request's language, read
     # from this cookie before anyone is looked up); ?lang= changes both.
     response.set_cookie(LANG_COOKIE, pick(account.locale), max_age=365 * 86400,
@@ -91,7 +97,8 @@ def login(request: Request, prog: Prog, email: Annotated[str, Form(max_length=25
                            error=i18n.load(language(request, None)).t("login.expired"))
     host = request.client.host if request.client else None
     try:
-        with accounts.signing_in(prog, email, password, host) as (session, account):
+        with accounts.signing_in(prog, email, password, host,
+                                 request.cookies.get(known_devices.COOKIE)) as (session, account):
             return _sign_in(session, prog, RedirectResponse(_local(next), status_code=303),
                             account)
     except NotAuthenticated as exc:  # a wrong password, or 429 while the client is delayed

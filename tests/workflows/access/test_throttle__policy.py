@@ -1,6 +1,6 @@
 """The sign-in throttle's policy, on both backends: a stranger's wrong passwords delay only the
 stranger, the delay doubles up to a quarter of an hour, the right password waits it out, a
-success clears the count, unknown addresses count alike, guessing spread over many clients meets
+success clears the count, unknown addresses count alike, guessing spread over many networks meets
 the per-address cap (which one client cannot reach alone), and old rows are pruned."""
 
 from __future__ import annotations
@@ -30,17 +30,18 @@ def _cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
                         PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
-def attempt(prog: Any, email: str, password: str, host: str) -> str:
-    """What a sign-in answers: ``ok``, the refusal's key, or ``wait N`` (seconds)."""
+def attempt(prog: Any, email: str, password: str, host: str, *, said: bool = False) -> str:
+    """What a sign-in answers: ``ok``, the refusal's key, or ``wait N`` (seconds); ``said``:
+    the refusal's text instead."""
     try:
         with accounts.signing_in(prog, email, password, host) as (_, account):
             assert account.email == email.strip().lower()
             return "ok"
     except SignInThrottled as exc:
         assert exc.status_code == 429
-        return f"wait {exc.retry_after}"
+        return str(exc) if said else f"wait {exc.retry_after}"
     except NotAuthenticated as exc:
-        return str(exc.code)
+        return str(exc) if said else str(exc.code)
 
 
 def rows(prog: Any) -> list[SignInThrottle]:
@@ -119,21 +120,20 @@ def test_an_unknown_address_is_counted_and_answered_exactly_like_a_known_one(
         for _ in range(8):
             said.append(attempt(prog, email, WRONG, STRANGER))
             clock.advance(seconds=1)
-        with prog.db.read() as session:
-            refused = throttle.refusal(session, email, _key(prog, STRANGER), clock())
-        return [*said, str(refused).replace(email, "ADDRESS")]
+        refused = attempt(prog, email, PASSWORD, STRANGER, said=True)
+        return [*said, refused.replace(email, "ADDRESS")]
 
     told = story(unknown)
     assert told == story(owner) and "wait 1" in told
     assert told[-1].startswith("too many wrong passwords for ADDRESS; try again in")
 
 
-def test_guessing_spread_over_many_clients_meets_the_per_address_cap(
+def test_guessing_spread_over_many_networks_meets_the_per_address_cap(
         world: Any, owner: str, clock: Any) -> None:
     prog = world.prog
-    for n in range(throttle.ADDRESS_FAILURES_FREE):
+    for n in range(throttle.ADDRESS_FAILURES_FREE):  # each from a network of its own
         clock.advance(seconds=10)
-        assert attempt(prog, owner, WRONG, f"10.0.{n // 250}.{n % 250 + 1}") == "signin.wrong"
+        assert attempt(prog, owner, WRONG, f"10.{n // 250}.{n % 250}.1") == "signin.wrong"
     # Every client, the owner's too, now waits for the address: 2^(100 - 100) s.
     assert attempt(prog, owner, PASSWORD, OWNER) == "wait 1"
     clock.advance(seconds=1)
@@ -168,11 +168,12 @@ def test_rows_older_than_a_day_are_pruned_when_failures_are_written(
     prog = world.prog
     attempt(prog, owner, WRONG, STRANGER)
     attempt(prog, "someone@else.go.id", WRONG, STRANGER)
-    assert len(rows(prog)) == 4
+    assert len(rows(prog)) == 6  # per address: the client, its network, everyone
     clock.advance(days=1, seconds=1)
     attempt(prog, owner, WRONG, OWNER)
     assert {(r.address, r.client) for r in rows(prog)} == {
-        (owner, _key(prog, OWNER)), (owner, throttle.EVERY_CLIENT)}
+        (owner, _key(prog, OWNER)), (owner, throttle.network_key(prog.settings, OWNER)),
+        (owner, throttle.EVERY_CLIENT)}
 
 
 def test_text_no_account_could_have_is_counted_without_storing_it(world: Any) -> None:
@@ -192,6 +193,14 @@ def test_the_client_is_stored_as_a_keyed_hash_of_its_network(world: Any) -> None
     assert key(settings, "::ffff:198.51.100.7") == key(settings, STRANGER)
     assert key(settings, STRANGER) != key(settings, "198.51.100.8")
     assert STRANGER not in key(settings, STRANGER) and len(key(settings, STRANGER)) == 64
+    network = throttle.network_key
+    assert network(settings, "2001:db8:1:2::1") == network(settings, "2001:db8:1:ff00::1")  # /48
+    assert network(settings, "2001:db8:1:2::1") != network(settings, "2001:db8:2:2::1")
+    assert network(settings, STRANGER) == network(settings, "198.51.100.250")  # one /24
+    assert network(settings, STRANGER) != network(settings, "198.51.101.7")
+    assert network(settings, "::ffff:198.51.100.7") == network(settings, STRANGER)
+    assert network(settings, STRANGER) not in {key(settings, STRANGER), None}
+    assert network(settings, "testclient") is None
     other = world.prog.settings.model_copy(update={"secret_key": SecretStr("another-key")})
     assert key(other, STRANGER) != key(settings, STRANGER)
 
