@@ -34,9 +34,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from config import language
 from config.messages import text
 from engine import WorkflowError
 from interfaces.web import api, hardening, health, i18n, lean, metrics, pages, problems, requestid
@@ -72,22 +70,6 @@ def request_language(request: Request) -> str:
     ``sc_lang`` cookie (set at sign-in to the account's language), ``Accept-Language``."""
     return i18n.choose(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
                        None, request.headers.get("accept-language"))
-
-
-class LanguageMiddleware:
-    """Makes the request's language the current one (:mod:`config.language`) for everything
-    it runs: views that name stages, errors, the page. A pure ASGI middleware, so the context
-    variable is set in the very context the endpoint (and its thread pool) inherits."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        with language.using(request_language(Request(scope))):
-            await self.app(scope, receive, send)
 
 
 def _answer(detail: str, error: str, code: str | None) -> dict[str, object]:
@@ -189,7 +171,7 @@ def create_app(prog: Programme, *, mailbox: MailSink | None = None,
         return hardening.applied(request, Response(message, status_code=500,
                                                    media_type="text/plain; charset=utf-8"))
 
-    app.add_middleware(LanguageMiddleware)
+    app.add_middleware(i18n.LanguageMiddleware, chooser=request_language)
     # Around the views' middleware, so errors and redirects answered inside are compressed too.
     app.add_middleware(GZipMiddleware, minimum_size=lean.MINIMUM_SIZE,
                        compresslevel=lean.LEVEL, exclude_content_types=lean.EXCLUDED_TYPES)

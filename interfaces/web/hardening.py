@@ -3,7 +3,7 @@
 A ministry's staff open these pages on shared office computers, sign-in links carry their
 token in the path, and the pages show personal data (names, email addresses, a region's
 documents). So, as a pure ASGI middleware (like
-:class:`~interfaces.web.app.LanguageMiddleware`) registered outside the compression, so the
+:class:`~interfaces.web.i18n.LanguageMiddleware`) registered outside the compression, so the
 headers are on compressed and plain answers, redirects, 304s and error pages alike:
 
 * **Framing** (clickjacking): an HTML page says ``X-Frame-Options: DENY`` and

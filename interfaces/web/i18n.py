@@ -9,7 +9,11 @@ current language (:mod:`config.language`) for everything the request renders.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from config import language, messages
 
@@ -42,3 +46,22 @@ def choose(query: str | None, cookie: str | None, account: str | None,
         if candidate in LOCALES:
             return candidate
     return language.from_accept_language(accept) if accept else DEFAULT
+
+
+class LanguageMiddleware:
+    """Makes the request's language (``chooser(request)``) the current one
+    (:mod:`config.language`) for everything it runs: views that name stages, errors, the page.
+    A pure ASGI middleware, so the context variable is set in the very context the endpoint
+    (and its thread pool) inherits. The web application chooses from ``?lang=``, the
+    ``sc_lang`` cookie and ``Accept-Language``; a worker's probes from what a probe sends."""
+
+    def __init__(self, app: ASGIApp, chooser: Callable[[Request], str]) -> None:
+        self.app = app
+        self.chooser = chooser
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with language.using(self.chooser(Request(scope))):
+            await self.app(scope, receive, send)

@@ -26,9 +26,7 @@ from collections.abc import AsyncIterator, Iterator
 import uvicorn
 from fastapi import FastAPI
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from config import language
 from interfaces.web import health, i18n, metrics
 from workflows.programme import Programme
 
@@ -38,23 +36,11 @@ log = logging.getLogger(__name__)
 STOP_TIMEOUT = 5.0
 
 
-class ProbeLanguageMiddleware:
+def probe_language(request: Request) -> str:
     """The language of ``/readyz``'s reasons: ``?lang=``, else ``Accept-Language``, else
-    Indonesian (as on the web, less the sign-in cookie no probe carries). Pure ASGI, so the
-    context variable is set where the endpoint runs."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope)
-        chosen = i18n.choose(request.query_params.get("lang"), None, None,
-                             request.headers.get("accept-language"))
-        with language.using(chosen):
-            await self.app(scope, receive, send)
+    Indonesian (as on the web, less the sign-in cookie no probe carries)."""
+    return i18n.choose(request.query_params.get("lang"), None, None,
+                       request.headers.get("accept-language"))
 
 
 def create_probes(prog: Programme) -> FastAPI:
@@ -63,7 +49,7 @@ def create_probes(prog: Programme) -> FastAPI:
     app.state.prog = prog
     app.state.background = True  # a worker delivers email: /readyz checks the relay too
     app.state.metrics = metrics.programme_registry(prog)
-    app.add_middleware(ProbeLanguageMiddleware)
+    app.add_middleware(i18n.LanguageMiddleware, chooser=probe_language)
     app.include_router(health.router)
     app.include_router(metrics.router)
     return app

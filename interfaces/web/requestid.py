@@ -33,7 +33,7 @@ def request_id(given: str | None) -> str:
 class RequestIdMiddleware:
     """Chooses the request's id, makes it current for the logs, and answers with it.
 
-    A pure ASGI middleware (like :class:`interfaces.web.app.LanguageMiddleware`), so the
+    A pure ASGI middleware (like :class:`interfaces.web.i18n.LanguageMiddleware`), so the
     context variable is set in the very context the endpoint and its thread pool inherit. It
     is set back when the answer went out; after an exception it is left set, because the
     application's last-resort handler logs that exception after the middleware has returned,
