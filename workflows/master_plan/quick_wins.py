@@ -24,6 +24,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from config import language, messages
 from engine import InvalidInputError
+from workflows import limits
 from workflows.directory import spreadsheets
 from workflows.directory.reference import DimensionSet, TagProblem
 
@@ -104,6 +105,8 @@ def entry(dimensions: DimensionSet, *, title: str, dimension: str, element: str,
     problems: dict[str, str] = {}
     if not title:
         problems["title"] = messages.text("quickwins.entry.title_missing")
+    elif (control := limits.control_problem(title, "quick_win_title")) is not None:
+        problems["title"] = str(control)  # an escape sequence replayed on a terminal, a NUL
     elif len(title) > TITLE_MAX:
         problems["title"] = messages.text("quickwins.entry.too_long", what=_what("title"),
                                           length=len(title), limit=TITLE_MAX)
@@ -118,7 +121,10 @@ def entry(dimensions: DimensionSet, *, title: str, dimension: str, element: str,
     elif opd and opds is not None and opd not in opds:
         problems["opd"] = messages.text("quickwins.entry.opd_unknown", given=opd,
                                         known=", ".join(sorted(opds)) or "-")
-    if len(description) > DESCRIPTION_MAX:
+    if (control := limits.control_problem(description, "quick_win_description",
+                                          multiline=True)) is not None:
+        problems["description"] = str(control)
+    elif len(description) > DESCRIPTION_MAX:
         problems["description"] = messages.text(
             "quickwins.entry.too_long", what=_what("description"), length=len(description),
             limit=DESCRIPTION_MAX)

@@ -137,3 +137,21 @@ def test_the_template_and_a_stored_list_read_back_as_themselves(lang: str) -> No
         "governance", "public_service", "DPMPTSP")
     assert parse_quick_wins(stored, DIMENSIONS) == EXPECTED
     assert ("Pengelolaan sampah" if lang == "id" else "Waste") in stored.decode("utf-8-sig")
+
+
+def test_control_characters_in_a_title_or_description_are_refused_by_their_code() -> None:
+    """A title with a terminal escape sequence (replayed raw by a listing on a terminal) is
+    named by its row, field and code point; a description may hold line breaks and tabs, but
+    no other control character (a bell here)."""
+    text = ("judul;dimensi;elemen;opd;deskripsi\n"
+            "Izin \x1b[31mdaring;Smart Governance;Pelayanan publik;;\n"
+            'Pasar;Smart Economy;Industri;;"dua\nbaris\tdan tab"\n'
+            "Taman;Smart Living;Kesehatan;;akhir\x07\n")
+    with language.using("id"):
+        refused = _refusal(text.encode("utf-8"))
+    assert [p.split(": ", 1)[1] for p in refused.problems] == [
+        "Judul quick win mengandung karakter kontrol (U+001B, karakter ke-6) yang tidak dapat "
+        "disimpan: hapus karakter itu",
+        "Uraian quick win mengandung karakter kontrol (U+0007, karakter ke-6) yang tidak dapat "
+        "disimpan: hapus karakter itu",
+    ]
