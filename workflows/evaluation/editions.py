@@ -213,10 +213,11 @@ def editions_in_use(session: Session) -> list[EditionUse]:
             select(col(EvaluationWindow.name), col(EvaluationWindow.edition_id))
             .order_by(col(EvaluationWindow.opens_at))).all():
         names.setdefault(edition_id, []).append(name)
-    counts = dict(session.execute(
+    counted = session.execute(
         select(col(EvaluationWindow.edition_id), func.count())
         .select_from(EvaluationReturn)
         .join(EvaluationWindow, col(EvaluationWindow.id) == EvaluationReturn.window_id)
-        .group_by(col(EvaluationWindow.edition_id))).tuples().all())
-    return [EditionUse(as_edition(r), names.get(r.id, []), int(counts.get(r.id, 0)))
+        .group_by(col(EvaluationWindow.edition_id))).all()
+    counts: dict[int | None, int] = {edition_id: int(n) for edition_id, n in counted}
+    return [EditionUse(as_edition(r), names.get(r.id, []), counts.get(r.id, 0))
             for r in rows]

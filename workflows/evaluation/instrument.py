@@ -30,7 +30,7 @@ from config.language import using
 from config.messages import Message, text
 from config.settings import Settings
 from engine import InvalidInputError, Text
-from workflows.directory.reference import DimensionSet, load_dimensions
+from workflows.directory.reference import DimensionSet, Label, load_dimensions
 from workflows.evaluation import PARTS
 
 SHIPPED = resources.files("workflows.evaluation") / "instruments"
@@ -147,7 +147,7 @@ def parse_instrument(raw: object, source: str) -> Instrument:
     if isinstance(version, bool) or not isinstance(version, int) or not 0 < version < 10**6:
         raise _problem(source, "editions.problem.version", given=str(version))
     try:
-        title = Text.model_validate(raw["title"])
+        title = Label.model_validate(raw["title"])
     except ValidationError:
         raise _problem(source, "editions.problem.title") from None
     return Instrument(key, version, title, _weights(source, raw["parts"]),
@@ -198,6 +198,6 @@ def settings_instrument(settings: Settings) -> Instrument:
         with using(lang):
             titles[lang] = text("editions.settings_title")
     weights = {p: float(settings.evaluation_weights[p]) for p in PARTS}
-    return Instrument("settings", 1, Text.model_validate(titles), weights,
+    return Instrument("settings", 1, Label.model_validate(titles), weights,
                       (float(settings.evaluation_scale[0]), float(settings.evaluation_scale[1])),
                       load_dimensions(settings.dimensions_file))
