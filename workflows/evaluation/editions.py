@@ -196,6 +196,13 @@ def create_edition(prog: Programme, key: str, instrument: Instrument | None, act
         return CreatedEdition(as_edition(row), sorted(moved))
 
 
+def highest_score(session: Session, prog: Programme) -> float:
+    """The top of the highest scale of any edition (the settings' while there is none): where
+    a chart of indices across editions ends."""
+    highs = [as_edition(e).scale[1] for e in all_editions(session)]
+    return max(highs) if highs else prog.settings.evaluation_scale[1]
+
+
 @dataclass(frozen=True)
 class EditionUse:
     """An edition with how much was scored in it."""
