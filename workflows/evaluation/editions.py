@@ -162,6 +162,8 @@ def create_edition(prog: Programme, key: str, instrument: Instrument | None, act
     key = key.strip()
     if not _KEY.match(key):
         raise InvalidInputError("editions.error.bad_key", key=key)
+    if key == DEFAULT_KEY:  # the settings' own edition, made only when no other applies
+        raise InvalidInputError("editions.error.reserved", key=key)
     with prog.db.transaction() as session:
         actor = acting(session, actor)
         check_role(Message("editions.action.create"), [roles.COORDINATOR], actor,

@@ -75,6 +75,9 @@ def test_a_new_edition_is_refused_when_it_would_clash(world: Any, clock: Any) ->
                                 starts_on=date(2026, 1, 1))
     with pytest.raises(InvalidInputError, match=r"edition name “two words” cannot be used"):
         editions.create_edition(prog, "two words", guide, world.COORDINATOR)
+    with pytest.raises(InvalidInputError, match=r"“default” is kept for the edition from the "
+                                                r"settings"):
+        editions.create_edition(prog, "default", guide, world.COORDINATOR)
     with pytest.raises(PermissionDenied):
         editions.create_edition(prog, "2027", guide, world.ASSESSOR)
     # A name that is not a year starts today (WIB).
