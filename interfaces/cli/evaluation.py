@@ -11,9 +11,10 @@ from typing import Annotated
 import typer
 
 from config.messages import text
+from interfaces.cli import evaluation_editions
 from interfaces.cli.context import AsOption, console, programme, table
 from workflows.directory.regions import find_region
-from workflows.evaluation import PARTS, WIB, returns, scores, windows
+from workflows.evaluation import PARTS, WIB, editions, returns, scores, windows
 from workflows.zones import ZONES, local
 
 WIB_TZ = ZONES["WIB"]
@@ -28,6 +29,9 @@ group = typer.Typer(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(group, name="evaluation")
+
+
+evaluation_editions.register(group)
 
 
 def _wib(at: datetime | None) -> str:
@@ -45,13 +49,15 @@ def windows_command(
     windows.ensure_windows(prog, chosen)
     with prog.db.read() as session:
         rows = windows.windows(session, chosen)
+        keys = {e.id: e.key for e in editions.all_editions(session)}
     grid = table(*(text(f"cli.evaluation.{c}") for c in ("window", "opens", "closes", "status",
                                                           "opened", "closed")),
+                 text("editions.col.edition"),
                  title=text("cli.evaluation.windows_title", year=chosen))
     for w in rows:
         grid.add_row(w.name, _wib(w.opens_at), _wib(w.closes_at),
                      text(f"cli.evaluation.status.{w.status}"),
-                     _wib(w.opened_at), _wib(w.closed_at))
+                     _wib(w.opened_at), _wib(w.closed_at), keys.get(w.edition_id, ""))
     console.print(grid)
 
 
@@ -112,8 +118,8 @@ def score(
     region: Annotated[str, typer.Argument(help="Region code or name.")],
     window: Annotated[str, typer.Argument(help="Window name, e.g. 2026-H1.")],
     part: Annotated[str, typer.Argument(
-        help=f"One of: {', '.join(PARTS)}.")],
-    value: Annotated[float, typer.Argument(help="Score on the configured scale.")],
+        help=f"One of the window's edition's parts: {', '.join(PARTS)}.")],
+    value: Annotated[float, typer.Argument(help="Score on the scale of the window's edition.")],
     as_email: AsOption,
     dimension: Annotated[str | None, typer.Option(
         "--dimension", "-d", help="Score one dimension only (its code).")] = None,

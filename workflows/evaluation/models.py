@@ -1,16 +1,35 @@
-"""The evaluation's tables: windows, per-region extensions of a window, returns and scores.
+"""The evaluation's tables: editions, windows, per-region extensions of a window, returns and
+scores.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
+class EvaluationEdition(SQLModel, table=True):
+    """An edition of the evaluation: the frozen copy of the instrument (parts, weights, scale,
+    dimensions) its windows are scored with, never changed after it is created."""
+
+    __tablename__ = "evaluation_edition"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=40, unique=True)
+    starts_on: date = Field(index=True)
+    instrument_key: str = Field(max_length=63)
+    instrument_version: int
+    instrument: str = Field(sa_column=Column(Text, nullable=False))
+    sha256: str = Field(max_length=64)
+    created_at: datetime
+    created_by: str = Field(max_length=254)
+
+
 class EvaluationWindow(SQLModel, table=True):
-    """A twice-yearly evaluation period; opened and closed by the scheduler."""
+    """A twice-yearly evaluation period; opened and closed by the scheduler. Its edition is
+    fixed when it is created (:func:`workflows.evaluation.editions.edition_in_force`)."""
 
     __tablename__ = "evaluation_window"
 
@@ -21,6 +40,8 @@ class EvaluationWindow(SQLModel, table=True):
     status: str = Field(default="scheduled", max_length=12)
     opened_at: datetime | None = None
     closed_at: datetime | None = None
+    edition_id: int | None = Field(default=None, foreign_key="evaluation_edition.id",
+                                   index=True)
 
 
 class WindowExtension(SQLModel, table=True):

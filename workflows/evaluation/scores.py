@@ -1,9 +1,11 @@
 """Scores, the achievement index and the ranking within a cohort.
 
-Assessors (or coordinators) score the five parts of a return on ``settings.evaluation_scale``,
-overall or per dimension; several assessors' scores of the same part average. The index is the
-weighted sum of the part means with ``settings.evaluation_weights`` (see :func:`index`), and a
-cohort is ranked by it (:func:`ranking`).
+Assessors (or coordinators) score the parts of a return on the scale of the window's edition
+(:mod:`workflows.evaluation.editions`), overall or per dimension of that edition; several
+assessors' scores of the same part average. The index is the weighted sum of the part means
+with the edition's weights (see :func:`index`), and a cohort is ranked by it
+(:func:`ranking`). The settings never enter: a new edition's weights leave an earlier window's
+index and ranking as they were.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from workflows.directory.actors import Acting, acting
 from workflows.directory.cohorts import find_cohort
 from workflows.directory.models import CohortMember, Province, Region
 from workflows.directory.regions import find_region
-from workflows.evaluation import DECIMALS, PARTS
+from workflows.evaluation import DECIMALS
+from workflows.evaluation.editions import window_edition, window_editions
 from workflows.evaluation.models import EvaluationReturn, EvaluationScore, EvaluationWindow
 from workflows.evaluation.naming import window_title
 from workflows.evaluation.returns import check_region_scope
@@ -47,23 +50,26 @@ def score(prog: Programme, region_ref: str, window_ref: str, part: str, value: f
     one dimension. Scoring the same part and dimension again replaces one's own score; several
     assessors' scores average."""
     part = part.strip().lower().replace("-", "_")
-    if part not in PARTS:
-        raise InvalidInputError("evaluation.error.unknown_part", part=part, parts=PARTS)
-    low, high = prog.settings.evaluation_scale
-    if math.isnan(value) or not low <= value <= high:
-        raise InvalidInputError("evaluation.error.outside_scale", value=f"{value:g}",
-                                low=f"{low:g}", high=f"{high:g}")
     dim = (dimension or "").strip().lower()
-    if dim and prog.dimensions.get(dim) is None:
-        raise InvalidInputError("evaluation.error.unknown_dimension", dimension=dim,
-                                known=[d.code for d in prog.dimensions.dimensions])
     with prog.db.transaction() as session:
         actor = acting(session, actor)
+        window = find_window(session, window_ref)
+        edition = window_edition(session, prog, window)
+        if part not in edition.weights:
+            raise InvalidInputError("evaluation.error.unknown_part", part=part,
+                                    parts=list(edition.weights))
+        low, high = edition.scale
+        if math.isnan(value) or not low <= value <= high:
+            raise InvalidInputError("evaluation.error.outside_scale", value=f"{value:g}",
+                                    low=f"{low:g}", high=f"{high:g}")
+        dimensions = edition.instrument.dimensions
+        if dim and dimensions.get(dim) is None:
+            raise InvalidInputError("evaluation.error.unknown_dimension", dimension=dim,
+                                    known=[d.code for d in dimensions.dimensions])
         check_role(Message("evaluation.error.action.score"), [roles.ASSESSOR, roles.COORDINATOR],
                    actor, prog.master_plan(session))
         region = find_region(session, region_ref)
         check_region_scope(actor, region.code, Message("evaluation.error.action.score_own"))
-        window = find_window(session, window_ref)
         ret = session.execute(select(EvaluationReturn).where(
             EvaluationReturn.window_id == window.id,
             EvaluationReturn.region_code == region.code)).scalar_one_or_none()
@@ -109,10 +115,12 @@ def _mean(values: Sequence[float]) -> float:
 
 
 def _weighted(means: dict[str, float], weights: dict[str, float]) -> PartsIndex:
-    missing = [p for p in PARTS if p not in means]
+    """``weights`` (the edition's) name the parts, in their order; a part scored that the
+    edition does not weigh is left out."""
+    missing = [p for p in weights if p not in means]
     total = (None if missing
-             else round(math.fsum(weights[p] * means[p] for p in PARTS), DECIMALS))
-    return PartsIndex({p: round(means[p], DECIMALS) for p in PARTS if p in means}, total,
+             else round(math.fsum(weights[p] * means[p] for p in weights), DECIMALS))
+    return PartsIndex({p: round(means[p], DECIMALS) for p in weights if p in means}, total,
                       missing)
 
 
@@ -128,7 +136,7 @@ def _compute(region: str, window: str, scores: Iterable[tuple[str, str, float]],
     per_dimension = {d: _weighted({p: _mean(v) for p, v in parts.items()}, weights)
                      for d, parts in sorted(by_dim.items())}
     means: dict[str, float] = {}
-    for part in PARTS:
+    for part in weights:
         if overall[part]:
             means[part] = _mean(overall[part])
         else:
@@ -152,7 +160,7 @@ def _indices(session: Session, prog: Programme, window: EvaluationWindow,
     grouped: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
     for code, part, dim, value in rows:
         grouped[code].append((part, dim, value))
-    weights = prog.settings.evaluation_weights
+    weights = window_edition(session, prog, window).weights
     return {c: _compute(c, window.name, grouped.get(c, []), weights) for c in codes}
 
 
@@ -176,10 +184,10 @@ def indices_by_window(session: Session, prog: Programme, windows: Sequence[Evalu
         found = grouped[(by_id[window_id], code)]
         if part is not None:
             found.append((part, dim, value))
-    weights = prog.settings.evaluation_weights
+    weights = {name: e.weights for name, e in window_editions(session, prog, windows).items()}
     out: dict[str, dict[str, EvaluationIndex]] = defaultdict(dict)
     for (window, code), scored in grouped.items():
-        out[window][code] = _compute(code, window, scored, weights)
+        out[window][code] = _compute(code, window, scored, weights[window])
     return dict(out)
 
 
@@ -188,8 +196,8 @@ def index(prog: Programme, window_ref: str, region_ref: str) -> EvaluationIndex:
 
     - ``parts``: the mean of each part over every assessor's overall score of it. A part scored
       only per dimension takes the mean of its per-dimension means.
-    - ``index``: the weighted sum of the five part means with ``settings.evaluation_weights``.
-      It is reported only when all five parts have a score; otherwise it is None and
+    - ``index``: the weighted sum of the part means with the weights of the window's edition.
+      It is reported only when all its parts have a score; otherwise it is None and
       ``missing`` lists the parts still to score (a missing part is never counted as zero, nor
       are the weights of the scored parts rescaled).
     - ``per_dimension``: for each dimension with scores, the same computed over that

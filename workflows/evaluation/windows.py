@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from config.messages import Message
 from engine import InvalidInputError, NotFoundError, Records
 from workflows.evaluation import WIB
+from workflows.evaluation.editions import edition_in_force
 from workflows.evaluation.models import EvaluationReturn, EvaluationWindow
 from workflows.master_plan import IMPLEMENTATION, MASTER_PLAN
 from workflows.programme import Programme
@@ -76,7 +77,8 @@ def ensure_windows(prog: Programme, year: int) -> list[EvaluationWindow]:
     """Create the year's windows from the settings that do not exist yet; return all of them.
 
     Idempotent: a window that already exists (by name) keeps its times and status, so changing
-    the settings later does not move a window already planned.
+    the settings later does not move a window already planned. A new window belongs to the
+    edition in force on its first day (:func:`~workflows.evaluation.editions.edition_in_force`).
     """
     if not 2017 <= year <= 2100:
         raise InvalidInputError("directory.year_outside", year=year)
@@ -88,7 +90,9 @@ def ensure_windows(prog: Programme, year: int) -> list[EvaluationWindow]:
                 select(EvaluationWindow).where(EvaluationWindow.name == name)
             ).scalar_one_or_none()
             if window is None:
-                window = EvaluationWindow(name=name, opens_at=opens, closes_at=closes)
+                edition = edition_in_force(session, prog, opens)
+                window = EvaluationWindow(name=name, opens_at=opens, closes_at=closes,
+                                          edition_id=edition.id)
                 session.add(window)
                 session.flush()
             out.append(window)

@@ -10,13 +10,14 @@ Opening and closing windows is the scheduler's job and has no endpoint.
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, Field, field_validator
 
 from config.messages import Message
+from engine import InvalidInputError
 from interfaces.web.api.common import (
     CohortPath,
     NoNul,
@@ -30,7 +31,13 @@ from interfaces.web.api.common import (
 from interfaces.web.api.errors import ACTION_ERRORS, BODY_ERRORS
 from interfaces.web.deps import ApiViewer, Prog, acting
 from workflows.directory.regions import find_region
-from workflows.evaluation import WIB, returns, scores, windows
+from workflows.evaluation import WIB, editions, returns, scores, windows
+from workflows.evaluation.instrument import (
+    Instrument,
+    load_instrument,
+    parse_instrument,
+    shipped_instruments,
+)
 from workflows.evaluation.scores import PartsIndex
 
 router = APIRouter(prefix="/evaluation", tags=["evaluation"], responses=ACTION_ERRORS)
@@ -50,6 +57,37 @@ class WindowOut(BaseModel):
     closes_wib: str
     opened_at: datetime | None = Field(description="When the scheduler opened it.")
     closed_at: datetime | None = Field(description="When the scheduler closed it.")
+    edition: str | None = Field(
+        description="The edition whose instrument (weights, scale, dimensions) scores it.")
+
+
+class EditionIn(BaseModel):
+    key: Annotated[str, NoNul] = Field(max_length=40, examples=["2027"],
+                                       description="The edition's name, e.g. 2027.")
+    instrument: str | dict[str, Any] | None = Field(
+        default=None, examples=["kemendagri-2024"],
+        description="A shipped instrument by name (smart-city-2023, kemendagri-2024), or an "
+                    "instrument in full (key, version, title, scale, parts, dimensions); "
+                    "default: the settings' weights and scale.")
+    starts_on: date | None = Field(
+        default=None, description="First day (WIB) of the windows it scores; default: "
+                                  "1 January of a year-named edition, else today.")
+
+
+class EditionOut(BaseModel):
+    key: str
+    starts_on: date = Field(description="Windows opening from this day (WIB) belong to it.")
+    instrument_key: str
+    instrument_version: int
+    title: str = Field(description="The instrument's title in the caller's language.")
+    weights: dict[str, float] = Field(description="Weight of each part scored, adding to 1.")
+    scale: list[float] = Field(description="Lowest and highest score.")
+    dimensions: list[str] = Field(description="Codes of the edition's dimensions.")
+    sha256: str = Field(description="Of the frozen instrument the edition keeps.")
+    created_at: datetime | None
+    created_by: str
+    windows: list[str]
+    returns: int
 
 
 class ReturnIn(BaseModel):
@@ -99,7 +137,7 @@ class ScoreIn(BaseModel):
     region: RegionRef
     part: Part
     value: float = Field(allow_inf_nan=False,
-                         description="On the configured scale (settings.evaluation_scale).")
+                         description="On the scale of the window's edition.")
     dimension: Annotated[str | None, NoNul] = Field(default=None, max_length=63,
                                   description="Score one dimension only (its code).")
 
@@ -151,9 +189,56 @@ def list_windows(
     windows.ensure_windows(prog, chosen)
     with prog.db.read() as session:
         rows = windows.windows(session, chosen)
+        keys = {e.id: e.key for e in editions.all_editions(session)}
     return [WindowOut(name=w.name, status=w.status, opens_at=w.opens_at, closes_at=w.closes_at,
                       opens_wib=at_wib(w.opens_at) or "", closes_wib=at_wib(w.closes_at) or "",
-                      opened_at=w.opened_at, closed_at=w.closed_at) for w in rows]
+                      opened_at=w.opened_at, closed_at=w.closed_at,
+                      edition=keys.get(w.edition_id)) for w in rows]
+
+
+def _edition_out(u: editions.EditionUse) -> EditionOut:
+    return EditionOut(key=u.edition.key, starts_on=u.edition.starts_on,
+                       instrument_key=u.edition.instrument.key,
+                       instrument_version=u.edition.instrument.version,
+                       title=str(u.edition.instrument.title), weights=u.edition.weights,
+                       scale=list(u.edition.scale),
+                       dimensions=[d.code for d in u.edition.instrument.dimensions.dimensions],
+                       sha256=u.edition.sha256, created_at=u.edition.created_at,
+                       created_by=u.edition.created_by, windows=u.windows, returns=u.returns)
+
+
+@router.get("/editions", response_model=list[EditionOut])
+def list_editions(viewer: ApiViewer, prog: Prog) -> list[EditionOut]:
+    """Every edition of the evaluation, in the order they start, with the instrument it froze
+    and the windows and returns scored with it (``smartcity evaluation edition list``)."""
+    with prog.db.read() as session:
+        used = editions.editions_in_use(session)
+    return [_edition_out(u) for u in used]
+
+
+def _instrument(given: str | dict[str, Any] | None) -> Instrument | None:
+    """A shipped instrument by name or one given in full; never a file on the server."""
+    if given is None:
+        return None
+    if isinstance(given, dict):
+        return parse_instrument(given, "body.instrument")
+    if given.strip() not in shipped_instruments():
+        raise InvalidInputError("editions.error.no_shipped_instrument", ref=given.strip(),
+                                known=", ".join(shipped_instruments()))
+    return load_instrument(given.strip())
+
+
+@router.post("/editions", status_code=status.HTTP_201_CREATED, response_model=EditionOut,
+             responses=BODY_ERRORS)
+def create_edition(body: EditionIn, viewer: ApiViewer, prog: Prog) -> EditionOut:
+    """Create an edition frozen from an instrument (coordinators; ``smartcity evaluation
+    edition create``). Windows planned that have not opened and hold no return move to it
+    when it is the one in force for them; 409 for a name or first day already taken."""
+    made = editions.create_edition(prog, body.key, _instrument(body.instrument),
+                                   acting(viewer), body.starts_on)
+    with prog.db.read() as session:
+        used = editions.editions_in_use(session)
+    return _edition_out(next(u for u in used if u.edition.key == made.edition.key))
 
 
 @router.post("/windows/{window}/returns", status_code=status.HTTP_201_CREATED,

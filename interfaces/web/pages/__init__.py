@@ -10,6 +10,7 @@ from interfaces.web.pages import (
     board,
     coordinator,
     evaluation,
+    evaluation_editions,
     files,
     mailbox,
     map_geometry,
@@ -36,6 +37,7 @@ router.include_router(map_geometry.router)
 router.include_router(region.router)
 router.include_router(coordinator.router)
 router.include_router(reminders.router)
+router.include_router(evaluation_editions.router)
 router.include_router(evaluation.router)
 router.include_router(analytics.router)
 router.include_router(mailbox.router)

@@ -27,6 +27,7 @@ from interfaces.web.deps import PageViewer, Prog, Viewer, role_named
 from interfaces.web.pdf import to_pdf
 from interfaces.web.templating import language, render
 from workflows import roles
+from workflows.evaluation.editions import highest_score
 from workflows.programme import Programme
 from workflows.reporting import coordination
 from workflows.reporting.analytics.monthly import MonthlyReport, monthly_report
@@ -63,6 +64,8 @@ def _cohort(prog: Prog, viewer: Viewer, ref: str | None) -> str | None:
 
 def _charts(prog: Prog, a: Analytics, lang: str, region: str | None) -> dict[str, object]:
     t = i18n.load(lang).t
+    with prog.db.read() as session:
+        high = highest_score(session, prog)  # windows of several editions share the chart
     out: dict[str, object] = {
         "stages": figures.stage_chart(a, a.stages, lang),
         "funnel": figures.funnel_chart(a, lang),
@@ -77,7 +80,7 @@ def _charts(prog: Prog, a: Analytics, lang: str, region: str | None) -> dict[str
             [(f"{o.opd} · {o.region_name}", o.total) for o in a.late_opds[:figures.TOP]]),
         "mentors": figures.mentor_chart(a, lang),
         "rounds": figures.rounds_chart(a, lang),
-        "evaluation": figures.evaluation_chart(a, lang, prog.settings.evaluation_scale[1]),
+        "evaluation": figures.evaluation_chart(a, lang, high),
     }
     if region is not None:
         rows = [r for r in a.region_stages if r.region == region]

@@ -36,9 +36,9 @@ from workflows import roles
 from workflows.directory.cohorts import cohort_of
 from workflows.directory.regions import find_region
 from workflows.evaluation import PARTS, returns, scores, windows
+from workflows.evaluation.editions import Edition, window_edition
 from workflows.evaluation.models import EvaluationWindow
 from workflows.evaluation.naming import window_title
-from workflows.programme import Programme
 from workflows.zones import ZONES
 
 router = APIRouter()
@@ -98,14 +98,15 @@ def _back(s: Selection, done: str) -> RedirectResponse:
     return RedirectResponse(f"/evaluation?{urlencode(query)}#region", status_code=303)
 
 
-def _charts(prog: Programme, lang: str, rows: list[scores.RankRow],
+def _charts(edition: Edition, lang: str, rows: list[scores.RankRow],
             chosen: scores.RankRow | None, window: str, cohort: str) -> dict[str, object]:
     """The ranking chart (index per region) and the chosen region's per-part and
-    per-dimension charts, labelled in the viewer's language."""
+    per-dimension charts, on the scale of the window's edition, labelled in the viewer's
+    language."""
     t = i18n.load(lang).t
     with using(lang):
         window = window_title(window)  # "Semester I 2026", in the viewer's own language
-    low, high = prog.settings.evaluation_scale
+    low, high = edition.scale
     ticks = [float(x) for x in range(0, int(high) + 1)] if high <= 10 else [0.0, high]
 
     def shown(value: float | None, missing: str) -> str:
@@ -132,7 +133,7 @@ def _charts(prog: Programme, lang: str, rows: list[scores.RankRow],
         res = chosen.result
         part_bars = [charts.Bar(t(f"evaluation.part.{p}"), res.parts.get(p),
                                 shown(res.parts.get(p), t("evaluation.not_scored")))
-                     for p in PARTS]
+                     for p in edition.weights]
         part_bars.append(charts.Bar(t("evaluation.index"), res.index,
                                     shown(res.index, t("evaluation.incomplete")),
                                     highlight=True))
@@ -140,7 +141,7 @@ def _charts(prog: Programme, lang: str, rows: list[scores.RankRow],
             "chart-parts", t("evaluation.chart_parts", region=chosen.name, window=window),
             t("evaluation.chart_parts_desc"), part_bars, high, ticks)
         if res.per_dimension:
-            labels = {d.code: str(d.label) for d in prog.dimensions.dimensions}
+            labels = {d.code: str(d.label) for d in edition.instrument.dimensions.dimensions}
             dim_bars = [charts.Bar(labels.get(code, code), r.index,
                                    shown(r.index, t("evaluation.incomplete")))
                         for code, r in res.per_dimension.items()]
@@ -176,6 +177,8 @@ def evaluation_page(
         extensions = ([e for e in returns.extensions_of(session, chosen_window)
                        if scope is None or e.region_code in scope]
                       if chosen_window is not None else [])
+        edition = (window_edition(session, prog, chosen_window) if chosen_window is not None
+                   else None)
     rows: list[scores.RankRow] = []
     if chosen_window is not None and chosen_cohort is not None:
         rows = [r for r in scores.ranking(prog, chosen_cohort.name, chosen_window.name)
@@ -190,18 +193,21 @@ def evaluation_page(
     elif rows:
         chosen_row = next((r for r in rows if r.returned), rows[0])
     lang = language(request, viewer)
+    dimensions = edition.instrument.dimensions if edition is not None else prog.dimensions
     region_tz = {r.region: ZONES.get(r.zone, ZONES["WIB"]) for r in rows}
     return render(
         request, "evaluation.html", viewer,
         windows=[(w, window_state(w, now)) for w in known], window=chosen_window,
         window_state=window_state(chosen_window, now) if chosen_window else None,
         cohorts=cohorts, cohort=chosen_cohort, rows=rows, chosen=chosen_row,
-        charts=_charts(prog, lang, rows, chosen_row,
-                       chosen_window.name if chosen_window else "",
-                       chosen_cohort.name if chosen_cohort else ""),
-        parts=PARTS, dimensions=prog.dimensions.dimensions,
-        dimension_labels={d.code: str(d.label) for d in prog.dimensions.dimensions},
-        weights=prog.settings.evaluation_weights, scale=prog.settings.evaluation_scale,
+        charts=_charts(edition, lang, rows, chosen_row, chosen_window.name,
+                       chosen_cohort.name if chosen_cohort else "")
+        if edition is not None and chosen_window is not None else {"ranking": None},
+        edition=edition, parts=list(edition.weights) if edition else list(PARTS),
+        dimensions=dimensions.dimensions,
+        dimension_labels={d.code: str(d.label) for d in dimensions.dimensions},
+        weights=edition.weights if edition else {},
+        scale=edition.scale if edition else prog.settings.evaluation_scale,
         extensions=extensions, region_tz=region_tz, implementing=implementing,
         zones=list(ZONES), can_score=viewer.role in (roles.ASSESSOR, roles.COORDINATOR),
         can_extend=viewer.role == roles.COORDINATOR,

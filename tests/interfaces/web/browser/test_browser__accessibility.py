@@ -201,7 +201,7 @@ def _pages(site: Site, role: str) -> tuple[str | None, list[tuple[Target, int]]]
             ("/coordinator/outbox?status=pending", 200), ("/coordinator/exports", 200),
             (f"/coordinator/reminders?cohort={cohort}", 200),
             (f"/coordinator/report/regions/{BALIKPAPAN}", 200), (evaluation, 200),
-            ("/accounts", 200), ("/mailbox", 200),
+            ("/evaluation/editions", 200), ("/accounts", 200), ("/mailbox", 200),
             (f"/mailbox/{site.mail_for(r[JAYAPURA].opd)}", 200), missing]
     if role == "mentor":
         mentor = r[BALIKPAPAN].mentor
@@ -216,7 +216,8 @@ def _pages(site: Site, role: str) -> tuple[str | None, list[tuple[Target, int]]]
                      ("/queue", 403), ("/analytics", 403)]
     if role == "assessor":
         return w.ASSESSOR, [("/board", 200), ("/overview", 200), ("/analytics", 200),
-                            (evaluation, 200), (f"/regions/{SAMARINDA}", 200),
+                            (evaluation, 200), ("/evaluation/editions", 200),
+                            (f"/regions/{SAMARINDA}", 200),
                             ("/mailbox", 200)]
     if role == "head":
         return r[MIMIKA].head, [("/my-region", 200), (f"/regions/{MIMIKA}", 200),

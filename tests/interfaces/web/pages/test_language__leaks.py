@@ -173,6 +173,8 @@ def coordinator(v: Visit) -> None:
     v.get(f"/evaluation?region={code(lw, 'implementation')}")
     for notice in ("scored", "extended", "submitted"):
         v.get(f"/evaluation?done={notice}")
+    v.get("/evaluation/editions")
+    v.get("/evaluation/editions?a=nowhere", 404)
     v.get("/accounts")
     for notice in ("invited", "bulk", "disabled", "enabled"):
         v.get(f"/accounts?done={notice}")

@@ -15,9 +15,10 @@ from workflows.reporting.analytics.summary import analytics
 
 #: The statements of :func:`analytics` (see workflows/reporting/analytics/facts.py): the
 #: cohort, its regions, the master plan's latest version, their starts and transitions,
-#: their deadlines, the per-OPD versions, the OPDs, the mentors, the evaluation windows and
-#: the cohort's indices in them (fewer when there is nothing to ask: no window opened yet).
-QUERIES = 10
+#: their deadlines, the per-OPD versions, the OPDs, the mentors, the evaluation windows, the
+#: editions they are scored with and the cohort's indices in them (fewer when there is
+#: nothing to ask: no window opened yet).
+QUERIES = 11
 
 
 def count(world: Any, load: Any) -> int:
