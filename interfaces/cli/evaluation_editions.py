@@ -31,7 +31,15 @@ def register(parent: typer.Typer) -> None:
 
 
 def _weights(edition: editions.Edition) -> str:
-    return ", ".join(f"{p}={w:g}" for p, w in edition.weights.items())
+    """The parts by their names in the reader's language with their weights as percentages
+    ("Baseline 10%, Output 20%, ..."), never the instrument's keys."""
+    from babel.numbers import format_percent
+
+    from config import language
+
+    return ", ".join(
+        f"{text(f'evaluation.part.{p}')} {format_percent(w, locale=language.current())}"
+        for p, w in edition.weights.items())
 
 
 def _scale(edition: editions.Edition) -> str:

@@ -67,8 +67,8 @@ def test_editions_are_created_listed_and_shown(world: Any, clock: Any, cli: Cli,
     out = " ".join(cli.ok("edition", "create", "2026", "--instrument", "smart-city-2023",
                           "--as", world.COORDINATOR).split())
     assert out.startswith("Edition 2026 created: starts 2026-01-01, instrument smart-city "
-                          "v2023, weights baseline=0.1, output=0.2, outcome=0.3, impact=0.3, "
-                          "quick_win=0.1, scale 1-4 (sha256 ")
+                          "v2023, weights Baseline 10%, Output 20%, Outcome 30%, Impact 30%, "
+                          "Quick Win 10%, scale 1-4 (sha256 ")
     assert squash(cli.ok("windows", "--year", "2026")).count("│2026│") == 2  # edition column
     file = tmp_path / "letter.yaml"
     file.write_text("key: kemendagri\nversion: 2027\ntitle: Surat 2027\n"
@@ -83,12 +83,12 @@ def test_editions_are_created_listed_and_shown(world: Any, clock: Any, cli: Cli,
            "2027-H2." in out
 
     flat = squash(cli.ok("edition", "list"))
-    assert "2026│2026-01-01│smart-cityv2023│baseline=0.1,output=0.2,outcome=0.3," in flat
-    assert "2027│2027-01-01│kemendagriv2027│baseline=0.1,output=0.2,outcome=0.3," in flat
+    assert "2026│2026-01-01│smart-cityv2023│Baseline10%,Output20%,Outcome30%," in flat
+    assert "2027│2027-01-01│kemendagriv2027│Baseline10%,Output20%,Outcome30%," in flat
     assert "2026-H1,2026-H2│0" in flat and "2027-H1,2027-H2│0" in flat
     out = cli.ok("edition", "show", "2027")
     assert "Edition 2027: Surat 2027" in out
-    assert "Weights: baseline=0.1, output=0.2, outcome=0.3, impact=0.2, quick_win=0.2" in out
+    assert "Weights: Baseline 10%, Output 20%, Outcome 30%, Impact 20%, Quick Win 20%" in out
     assert re.search(r"sha256 [0-9a-f]{64}\), created by " + re.escape(world.COORDINATOR), out)
 
     line = cli.fail("edition", "show", "2030")
