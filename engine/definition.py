@@ -24,7 +24,7 @@ Identifier = Annotated[
 
 #: A guard a transition names: a registered guard, or ``{condition: {argument: value}}``
 #: (:mod:`engine.conditions`; the arguments are checked against the program's registry).
-GuardEntry = Identifier | dict[Identifier, dict[str, Any] | None]
+GuardEntry = Identifier | dict[Identifier, Any]
 
 
 class _Spec(BaseModel):
