@@ -10,6 +10,7 @@ imports from here, never from a submodule, and reads the engine's data through
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from engine.conditions import Arg, Condition, spell
 from engine.context import TransitionContext
 from engine.contracts import (
     ACT,
@@ -86,9 +87,11 @@ __all__ = [
     "SUBMIT",
     "ActionEvent",
     "Actor",
+    "Arg",
     "AvailableAction",
     "Clock",
     "ClockJob",
+    "Condition",
     "ConflictError",
     "Database",
     "DatabaseUnavailable",
@@ -133,6 +136,7 @@ __all__ = [
     "load_definition",
     "load_definition_file",
     "mermaid",
+    "spell",
     "state_duties",
     "utcnow",
     "who_owes",

@@ -22,6 +22,11 @@ Identifier = Annotated[
 ]
 
 
+#: A guard a transition names: a registered guard, or ``{condition: {argument: value}}``
+#: (:mod:`engine.conditions`; the arguments are checked against the program's registry).
+GuardEntry = Identifier | dict[Identifier, Any]
+
+
 class _Spec(BaseModel):
     # extra="forbid" turns a misspelt key ("gaurds") into a reported problem, not a silent no-op.
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -123,8 +128,8 @@ class TransitionSpec(_Spec):
     dest: Identifier
     roles: list[Identifier] = Field(min_length=1)
     label: Text | None = None
-    guards: list[Identifier] = Field(default_factory=list)
-    unless: list[Identifier] = Field(default_factory=list)
+    guards: list[GuardEntry] = Field(default_factory=list)
+    unless: list[GuardEntry] = Field(default_factory=list)
     comment: Literal["required", "optional"] = "optional"
     review: ReviewSpec | None = None
     successor: SuccessorSpec | None = None

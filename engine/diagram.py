@@ -7,6 +7,7 @@ without registering a model on a shared machine.
 
 from __future__ import annotations
 
+from engine.conditions import spell
 from engine.definition import WorkflowDefinition
 
 
@@ -20,7 +21,7 @@ def mermaid(definition: WorkflowDefinition, current: str | None = None) -> str:
     lines.append(f"    [*] --> {d.initial}")
     for t in d.transitions:
         roles = ", ".join(t.roles)
-        conditions = t.guards + [f"not {name}" for name in t.unless]
+        conditions = [spell(g) for g in t.guards] + [f"not {spell(g)}" for g in t.unless]
         guard = f" [{', '.join(conditions)}]" if conditions else ""
         for source in t.sources:
             lines.append(f"    {source} --> {t.dest}: {t.trigger} ({roles}){guard}")

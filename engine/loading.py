@@ -21,8 +21,10 @@ import yaml
 from pydantic import ValidationError
 
 import engine.formats as formats
+from engine.conditions import spell
 from engine.definition import LoadedDefinition, TransitionSpec, WorkflowDefinition
 from engine.errors import DefinitionError
+from engine.guards import GuardRegistry
 
 
 def load_definition(
@@ -139,6 +141,17 @@ def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
     return f"unknown {kind} {name!r}{hint}"
 
 
+def _guard_problems(entry: object, d: WorkflowDefinition,
+                    guards: Collection[str] | None) -> list[str]:
+    if guards is None:
+        return []
+    if isinstance(entry, str):
+        return [] if entry in guards else [_unknown("guard", entry, sorted(guards))]
+    if isinstance(guards, GuardRegistry):
+        return guards.problems(entry, d)
+    return [f"{spell(entry)}: conditions with arguments need the program's guard registry"]
+
+
 def _semantic_problems(
     d: WorkflowDefinition, guards: Collection[str] | None
 ) -> Iterable[str]:
@@ -157,8 +170,7 @@ def _semantic_problems(
                 yield f"{at}.roles: {_unknown('role', r, roles)}"
         for field_name, names in (("guards", t.guards), ("unless", t.unless)):
             for g in names:
-                if guards is not None and g not in guards:
-                    yield f"{at}.{field_name}: {_unknown('guard', g, sorted(guards))}"
+                yield from (f"{at}.{field_name}: {p}" for p in _guard_problems(g, d, guards))
         if t.review and t.review.deliverable not in deliverables:
             yield (f"{at}.review.deliverable: "
                    f"{_unknown('deliverable', t.review.deliverable, deliverables)}")

@@ -76,8 +76,8 @@ class MachineCache:
         if spec.review is not None:
             deliverable = spec.review.deliverable
             checks.append(lambda ctx: ctx.nothing_to_review(deliverable))
-        checks += [self._guards[name].check for name in spec.guards]
-        unless = [_named_unless(self._guards[name]) for name in spec.unless]
+        checks += [self._guards.resolve(entry).check for entry in spec.guards]
+        unless = [_named_unless(self._guards.resolve(entry)) for entry in spec.unless]
         return {
             "trigger": spec.trigger,
             "source": list(spec.sources),

@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 
 from config.messages import text
-from engine import DefinitionError, WorkflowDefinition, load_definition_file, mermaid
+from engine import (
+    DefinitionError,
+    WorkflowDefinition,
+    load_definition_file,
+    mermaid,
+    spell,
+)
 from interfaces.cli.context import console, error, errors, programme, state, table
 from workflows.directory.regions import find_region
 from workflows.master_plan import MASTER_PLAN
@@ -65,7 +71,8 @@ def _print_definition(d: WorkflowDefinition) -> None:
                                                          "guards")),
                   title=text("cli.workflow.transitions"))
     for t in d.transitions:
-        guards = ", ".join(t.guards + [text("cli.workflow.not", guard=u) for u in t.unless])
+        guards = ", ".join([spell(g) for g in t.guards]
+                           + [text("cli.workflow.not", guard=spell(u)) for u in t.unless])
         if t.comment == "required":
             guards = ", ".join(filter(None, [guards, text("cli.workflow.comment_required")]))
         moves.add_row(t.trigger, ", ".join(t.sources), t.dest, ", ".join(t.roles), guards)

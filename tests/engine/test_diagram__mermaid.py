@@ -77,6 +77,9 @@ def test_the_master_plan_diagram_has_every_state():
     diagram = mermaid(d, current="mentor_review")
     for name, spec in d.states.items():
         assert f'state "{str(spec.label or name).replace(chr(34), chr(39))}" as {name}\n' in diagram
-    assert "    mentor_review --> revision: reject (mentor) [review_rounds_left]\n" in diagram
+    assert ("    mentor_review --> revision: reject (mentor) "
+            "[rounds_left(deliverable=quick_win_plan, decision=rejected, "
+            "allowed=max_review_rounds, granted_by=grant_extra_round)]\n"
+            in diagram)
     assert diagram.count(" --> [*]") == 2
     assert diagram.endswith("    class mentor_review current\n")

@@ -307,10 +307,12 @@ def test_the_shipped_master_plan_loads_with_the_programme_guards():
     assert d.key == "master_plan"
     assert d.initial == "assessment"
     assert {"renewed", "withdrawn"} <= {n for n, s in d.states.items() if s.final}
-    used = {g for t in d.transitions for g in (*t.guards, *t.unless)}
-    assert used <= set(guards)
-    # The same text without the programme's guards names guards nobody implements.
+    # Version 4 names only conditions with arguments, each one the registry offers.
+    used = [g for t in d.transitions for g in (*t.guards, *t.unless)]
+    assert used and all(isinstance(g, dict) for g in used)
+    assert {next(iter(g)) for g in used} <= set(guards.conditions)
+    # The same text checked against bare guard names cannot check those arguments.
     with pytest.raises(DefinitionError) as info:
         load_definition(text, "master_plan.yaml", {"cycle_elapsed"})
-    assert any(".guards: unknown guard 'all_opds_submitted_questionnaire'" in p
-               for p in info.value.problems)
+    assert any(".guards: time_in_state(years=cycle_years): conditions with arguments need "
+               "the program's guard registry" in p for p in info.value.problems)

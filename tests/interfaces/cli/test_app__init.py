@@ -1,7 +1,7 @@
 """``smartcity init`` creates a database once and is idempotent afterwards.
 
 On a database that was never initialised (a new SQLite file, an empty PostgreSQL database) the
-first ``init`` loads the 514 regions and publishes ``master_plan v3``; every later ``init`` adds
+first ``init`` loads the 514 regions and publishes ``master_plan v4``; every later ``init`` adds
 0 regions, publishes nothing new, and leaves the data entered in between alone.
 """
 
@@ -25,13 +25,13 @@ def test_first_init_loads_everything_and_the_second_nothing(
     assert first.stderr == ""
     assert "Database ready at " in first.stdout
     assert "Regions added: 514" in first.stdout
-    assert "Workflows published: master_plan v3" in first.stdout
+    assert "Workflows published: master_plan v4" in first.stdout
 
     second = runner.invoke(app, args)
     assert second.exit_code == 0, second.stderr
     assert "Regions added: 0" in second.stdout
     assert "Workflows published: none new" in second.stdout
-    assert "master_plan v3" not in second.stdout
+    assert "master_plan v4" not in second.stdout
 
 
 def test_init_on_an_initialised_database_adds_nothing(cli) -> None:
@@ -47,4 +47,4 @@ def test_init_keeps_what_was_entered_in_between(cli, cast) -> None:
         {"cohort": cast.cohort, "year": "2026", "regions": "1"}
     ]
     assert cli.table(cli.ok("region", "list", "--search", "Balikpapan"))[0]["in cohort"] == "yes"
-    assert cli.table(cli.ok("workflow", "list"))[0]["versions"] == "3"
+    assert cli.table(cli.ok("workflow", "list"))[0]["versions"] == "4"

@@ -120,7 +120,7 @@ def test_region_show_with_possible_actions(cli, cast) -> None:
     lines = out.splitlines()
     assert lines[0] == f"{cast.region} Kota Balikpapan (kota, zone WITA)"
     assert lines[1].startswith("Stage: Invited / assessment since ")
-    assert " WITA (cycle 1, version 1, workflow v3)" in lines[1]
+    assert " WITA (cycle 1, version 1, workflow v4)" in lines[1]
     opds = cli.table(out, "OPDs")
     assert opds == [{"OPD": "DISKOMINFO", "name": "Dinas Komunikasi dan Informatika",
                      "email": cast.opd, "dimension": "governance"}]

@@ -49,7 +49,7 @@ def test_joining_starts_the_master_plan_at_assessment(prog: Any) -> None:
         instance = prog.current_instance(session, BALIKPAPAN)
         assert (instance.definition_key, instance.definition_version, instance.cycle,
                 instance.state, instance.version, instance.predecessor_id) == (
-            "master_plan", 3, 1, "assessment", 1, None)
+            "master_plan", 4, 1, "assessment", 1, None)
         assert instance.entered_at == CLOCK_START
         _, history = timeline.history(session, BALIKPAPAN)
         assert [(h.seq, h.kind, h.trigger, h.from_state, h.to_state, h.actor, h.role)

@@ -52,7 +52,7 @@ def test_init_loads_regions_once(prog: Any) -> None:
     assert (again.regions_added, again.definitions_published) == (0, [])
     with prog.db.read() as session:
         assert session.execute(select(func.count()).select_from(Region)).scalar_one() == 514
-        assert prog.engine.definition_versions(session, "master_plan") == [3]
+        assert prog.engine.definition_versions(session, "master_plan") == [4]
 
 
 def test_regions_are_found_by_code_or_name(prog: Any) -> None:

@@ -1,6 +1,6 @@
 """Renewal: after ``cycle_years`` of implementation the next master plan starts, linked.
 
-``renew`` (guard ``cycle_elapsed``) is refused until ``round(365.25 * cycle_years)`` days after
+``renew`` (condition ``time_in_state``) is refused until ``round(365.25 * cycle_years)`` days after
 adoption, saying when the cycle ends; then cycle 1 becomes 'renewed' and cycle 2 starts at
 bimtek I with ``predecessor_id`` pointing at cycle 1. Reports follow the newest cycle, history
 spans both, and cycle 1's submissions do not count for cycle 2. On SQLite and PostgreSQL, moving

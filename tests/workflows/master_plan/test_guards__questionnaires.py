@@ -1,6 +1,6 @@
 """Bimtek I closes only when every registered OPD of the region has sent its questionnaire.
 
-The refusal (``GuardFailed`` from ``all_opds_submitted_questionnaire``) names the OPDs still
+The refusal (``GuardFailed`` from ``all_parties_submitted``) names the OPDs still
 missing, by name and code, so the coordinator knows whom to chase; questionnaires count per
 OPD (party), whether the OPD sent it or a coordinator entered it for the OPD. On SQLite and
 PostgreSQL, one database per module in which every test seeds its own real region.

@@ -3,7 +3,7 @@
 A plan is submitted with its list of quick wins (CSV: title, dimension, element[, opd,
 description]); every row must name an element of its dimension in the edition's dimension set,
 and the list is stored with the plan version. ``submit_for_review`` (guard
-``quick_win_plan_tagged``) refuses a plan whose latest version has no quick win tagged in the
+``latest_items_tagged``) refuses a plan whose latest version has no quick win tagged in the
 current edition, for instance after the ministry switched to an edition with other names. On
 SQLite and PostgreSQL.
 """
