@@ -4,54 +4,17 @@ simulated clock decides what is due."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import typer
-from typer.testing import CliRunner, Result
+from evaluationkit import Cli, squash  # type: ignore[import-not-found]
 
-from interfaces.cli import evaluation as evaluation_cli
-from interfaces.cli.app import ErrorBoundary
 from interfaces.cli.context import state
 
 BALIKPAPAN = "64.71"
 JAYAPURA = "91.71"
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-class Cli:
-    def __init__(self, prog: Any) -> None:
-        self.app = typer.Typer(cls=ErrorBoundary, pretty_exceptions_enable=False,
-                               rich_markup_mode=None)
-
-        @self.app.callback()
-        def root() -> None:
-            state.use(prog)
-
-        evaluation_cli.register(self.app)
-        self.runner = CliRunner()
-
-    def run(self, *args: str) -> Result:
-        return self.runner.invoke(self.app, ["evaluation", *args])
-
-    def ok(self, *args: str) -> str:
-        result = self.run(*args)
-        assert result.exit_code == 0, (args, result.stdout, result.stderr, result.exception)
-        return ANSI.sub("", result.stdout)
-
-    def fail(self, *args: str) -> str:
-        result = self.run(*args)
-        assert result.exit_code == 1, (args, result.stdout, result.stderr, result.exception)
-        lines = ANSI.sub("", result.stderr).splitlines()
-        assert len(lines) == 1 and lines[0].startswith("error: "), lines
-        return lines[0]
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 @pytest.fixture

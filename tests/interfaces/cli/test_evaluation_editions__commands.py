@@ -12,52 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
-from typer.testing import CliRunner, Result
+from evaluationkit import ANSI, Cli, squash  # type: ignore[import-not-found]
 
-from interfaces.cli import evaluation as evaluation_cli
-from interfaces.cli.app import ErrorBoundary
 from interfaces.cli.context import state
-
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-class Cli:
-    def __init__(self, prog: Any) -> None:
-        self.app = typer.Typer(cls=ErrorBoundary, pretty_exceptions_enable=False,
-                               rich_markup_mode=None)
-
-        @self.app.callback()
-        def root() -> None:
-            state.use(prog)
-
-        evaluation_cli.register(self.app)
-        self.runner = CliRunner()
-
-    def run(self, *args: str) -> Result:
-        return self.runner.invoke(self.app, ["evaluation", *args])
-
-    def ok(self, *args: str) -> str:
-        result = self.run(*args)
-        assert result.exit_code == 0, (args, result.stdout, result.stderr, result.exception)
-        return ANSI.sub("", result.stdout)
-
-    def fail(self, *args: str, code: int = 1) -> str:
-        result = self.run(*args)
-        assert result.exit_code == code, (args, result.stdout, result.stderr, result.exception)
-        lines = ANSI.sub("", result.stderr).strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("error: "), lines
-        return lines[0]
 
 
 @pytest.fixture
 def cli(prog: Any) -> Iterator[Cli]:
     yield Cli(prog)
     state.close()
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def test_editions_are_created_listed_and_shown(world: Any, clock: Any, cli: Cli,

@@ -24,6 +24,17 @@ def retry(db: Database, *ids: int) -> Result:
                                     *map(str, ids)])
 
 
+def _deliver_once(db: Database, smtp_server: SmtpServer) -> None:
+    """One dispatcher round against the real SMTP server (which refuses whom it is told to)."""
+    async def dispatch() -> None:
+        sender = SmtpSender(hostname=smtp_server.host, port=smtp_server.port,
+                            mail_from="noreply@smartcity.example.go.id", timeout=5)
+        await Dispatcher(db, sender, "w", lambda: T0).run_once()
+        await sender.close()
+
+    asyncio.run(dispatch())
+
+
 def test_an_unknown_message_is_refused(db: Database) -> None:
     result = retry(db, 9999)
     assert result.exit_code == 1, result.output
@@ -37,14 +48,7 @@ def test_nothing_is_requeued_when_one_id_is_unknown(
         db: Database, smtp_server: SmtpServer, planner: Planner) -> None:
     planner(db, 1)
     smtp_server.handler.refuse["opd0@kota.example.go.id"] = "550 5.1.1 User unknown"
-
-    async def dispatch() -> None:
-        sender = SmtpSender(hostname=smtp_server.host, port=smtp_server.port,
-                            mail_from="noreply@smartcity.example.go.id", timeout=5)
-        await Dispatcher(db, sender, "w", lambda: T0).run_once()
-        await sender.close()
-
-    asyncio.run(dispatch())
+    _deliver_once(db, smtp_server)
     (dead,) = outbox.listing(db, "dead", 5)
     result = retry(db, dead.id, 424242, 424243)
     assert result.exit_code == 1
@@ -58,14 +62,7 @@ def _dead_and_sent(db: Database, smtp_server: SmtpServer, planner: Planner) -> t
     """One message the relay refused for good (dead) and one it took (sent)."""
     planner(db, 2)
     smtp_server.handler.refuse["opd0@kota.example.go.id"] = "550 5.1.1 User unknown"
-
-    async def dispatch() -> None:
-        sender = SmtpSender(hostname=smtp_server.host, port=smtp_server.port,
-                            mail_from="noreply@smartcity.example.go.id", timeout=5)
-        await Dispatcher(db, sender, "w", lambda: T0).run_once()
-        await sender.close()
-
-    asyncio.run(dispatch())
+    _deliver_once(db, smtp_server)
     (dead,) = outbox.listing(db, "dead", 5)
     (sent,) = outbox.listing(db, "sent", 5)
     return dead.id, sent.id
