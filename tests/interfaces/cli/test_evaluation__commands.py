@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from evaluationkit import Cli, squash  # type: ignore[import-not-found]
+from evaluation_clikit import Cli, squash  # type: ignore[import-not-found]
 
 from interfaces.cli.context import state
 

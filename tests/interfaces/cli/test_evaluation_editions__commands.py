@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from evaluationkit import ANSI, Cli, squash  # type: ignore[import-not-found]
+from evaluation_clikit import ANSI, Cli, squash  # type: ignore[import-not-found]
 
 from interfaces.cli.context import state
 
