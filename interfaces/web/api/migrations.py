@@ -26,7 +26,7 @@ from engine import (
     recorded_migrations,
 )
 from interfaces.web.api.common import MAX_INT, NoNul, RegionRef
-from interfaces.web.api.errors import ACTION_ERRORS, BODY_ERRORS, ERRORS, ErrorBody
+from interfaces.web.api.errors import ACTION_ERRORS, BODY_ERRORS, ERRORS, ErrorBody, Responses
 from interfaces.web.deps import ApiViewer, Prog, Viewer, acting, role_named
 from workflows import migrations, roles
 
@@ -165,10 +165,13 @@ def _staff(viewer: Viewer) -> None:
                                role=role_named(viewer))
 
 
-WRITE = {200: {"model": PlanOut, "description": "A dry run: the plan, nothing written."},
-         **ACTION_ERRORS, **BODY_ERRORS}
-REFUSED = {422: {"model": ErrorBody, "description": "A region is refused (or the input is "
-                 "invalid); nothing was written. `problems` lists each region and why."}}
+WRITE: Responses = {
+    200: {"model": PlanOut, "description": "A dry run: the plan, nothing written."},
+    **ACTION_ERRORS, **BODY_ERRORS}
+REFUSED: Responses = {422: {
+    "model": ErrorBody, "description": "A region is refused (or the input is invalid); "
+                                       "nothing was written. `problems` lists each region "
+                                       "and why."}}
 
 
 @router.post("/workflows/{key}/migrations", status_code=status.HTTP_201_CREATED,
