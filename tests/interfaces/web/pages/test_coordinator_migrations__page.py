@@ -54,6 +54,8 @@ def test_plan_apply_and_revert_through_the_page(web: Any) -> None:
     assert web.world.state(web.region.code) == "mou_signing"
     after = browser.get(done.headers["location"])
     assert "Migrasi #1 diterapkan." in after.text and "Batalkan…" in after.text
+    region = browser.get(f"/regions/{web.region.code}").text
+    assert "Dimigrasikan dari versi 4 ke versi 5 (migrasi #1)" in region
 
     revert = f"{PAGE}/1/revert"
     shown = browser.post_form(revert, {"step": "plan"}, page=PAGE)
