@@ -70,6 +70,8 @@ from engine.migration_log import (
     MigrationLine,
     MigrationSummary,
 )
+from engine.migration_log import Outcome as MigrationOutcome
+from engine.migration_log import Status as MigrationStatus
 from engine.migration_log import add_lines as record_migration_lines
 from engine.migration_log import lines as migration_lines
 from engine.migration_log import migration as recorded_migration
@@ -131,6 +133,8 @@ __all__ = [
     "Listener",
     "LoadedDefinition",
     "MigrationLine",
+    "MigrationOutcome",
+    "MigrationStatus",
     "MigrationSummary",
     "NotAuthenticated",
     "NotFoundError",

@@ -72,7 +72,7 @@ class Migrations:
         if by is not None:
             raise ConflictError("migration.already_reverted", id=migration_id, by=by)
         lines = [line for line in migration_log.lines(session, migration_id)
-                 if line.outcome == migration_log.DONE]
+                 if line.outcome == migration_log.Outcome.DONE]
         ids = [line.instance_id for line in lines]
         current = {row.id: InstanceSnapshot(*row) for row in session.execute(
             select(*SNAPSHOT_COLUMNS).where(INSTANCE.c.id.in_(ids))).all()} if ids else {}

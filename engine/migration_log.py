@@ -24,9 +24,19 @@ MIGRATION = MigrationRecord.__table__  # type: ignore[attr-defined]
 ITEM = MigrationItem.__table__  # type: ignore[attr-defined]
 
 PER_INSTANCE, ALL_OR_NOTHING = "per_instance", "all_or_nothing"
-RUNNING, APPLIED, PARTIAL, REVERTED = "running", "applied", "partial", "reverted"
-#: An item's outcome.
-DONE, SKIPPED, CONFLICT = "applied", "skipped", "conflict"
+
+
+class Status:
+    """A migration's status: running while a per-instance batch is being applied, then
+    applied (every instance), partial (some conflicted) or reverted (a later one undid it)."""
+
+    RUNNING, APPLIED, PARTIAL, REVERTED = "running", "applied", "partial", "reverted"
+
+
+class Outcome:
+    """What happened to one instance of a migration."""
+
+    DONE, SKIPPED, CONFLICT = "applied", "skipped", "conflict"
 
 
 @dataclass(frozen=True)
@@ -69,7 +79,7 @@ class MigrationSummary:
 
     @property
     def applied(self) -> int:
-        return self.counts.get(DONE, 0)
+        return self.counts.get(Outcome.DONE, 0)
 
 
 def start(session: Session, key: str, to_version: int, actor: str, at: datetime, mode: str,
@@ -114,7 +124,7 @@ def _summaries(session: Session, where: list) -> list[MigrationSummary]:
                 .where(ITEM.c.migration_id.in_(ids))
                 .group_by(ITEM.c.migration_id, ITEM.c.outcome, ITEM.c.from_version)).all():
             counts[mid][outcome] = counts[mid].get(outcome, 0) + int(n)
-            if outcome == DONE:
+            if outcome == Outcome.DONE:
                 versions[mid].add(int(version))
     return [MigrationSummary(
         r.id, r.definition_key, r.to_version, r.actor, r.at, r.mode, json.loads(r.state_map),

@@ -31,6 +31,8 @@ from engine import (
     InstancePlan,
     InstanceSnapshot,
     InvalidInputError,
+    MigrationOutcome,
+    MigrationStatus,
     PermissionDenied,
     Records,
     check_role,
@@ -44,10 +46,8 @@ from workflows.directory.cohorts import find_cohort, members
 from workflows.directory.regions import find_region
 from workflows.programme import Programme
 
-RUNNING, APPLIED, PARTIAL, REVERTED = "running", "applied", "partial", "reverted"
 #: A region's line of a recorded migration: its plan, outcome, version after, reason key.
 Line = tuple[InstancePlan, str, int | None, str | None]
-DONE, SKIPPED, CONFLICT = "applied", "skipped", "conflict"
 
 
 @dataclass(frozen=True)
@@ -181,13 +181,14 @@ def _apply(prog: Programme, key: str, to_version: int, result: MigrationResult, 
            mapping: dict[str, str], words: str, reason: str | None, trigger: str,
            reverted_of: int | None) -> MigrationResult:
     mode = result.mode
-    skipped: list[Line] = [(p, SKIPPED, None, p.reason) for p in result.plans if p.skipped]
+    skipped: list[Line] = [(p, MigrationOutcome.SKIPPED, None, p.reason)
+                           for p in result.plans if p.skipped]
     migrations = prog.engine.migrations
     if mode == ALL_OR_NOTHING:
         with prog.db.transaction() as session:
             mid = record_migration(session, key, to_version, actor.identity,
                                    prog.engine.clock(), mode, mapping, words, reason,
-                                   status=APPLIED, reverted_of=reverted_of)
+                                   status=MigrationStatus.APPLIED, reverted_of=reverted_of)
             lines: list[Line] = []
             conflicts = []
             for plan in result.plans:
@@ -199,17 +200,17 @@ def _apply(prog: Programme, key: str, to_version: int, result: MigrationResult, 
                 except ConflictError:
                     conflicts.append(plan.subject)
                     continue
-                lines.append((plan, DONE, after.version, None))
+                lines.append((plan, MigrationOutcome.DONE, after.version, None))
             if conflicts:  # rolls the whole batch back
                 raise ConflictError("migration.conflicts_nothing_written",
                                     regions=", ".join(conflicts))
             record_migration_lines(session, mid, lines + skipped)
             if reverted_of is not None:
-                set_migration_status(session, reverted_of, REVERTED)
+                set_migration_status(session, reverted_of, MigrationStatus.REVERTED)
         return MigrationResult(result.plans, False, mode, mid)
     with prog.db.transaction() as session:
         mid = record_migration(session, key, to_version, actor.identity, prog.engine.clock(),
-                               mode, mapping, words, reason, status=RUNNING,
+                               mode, mapping, words, reason, status=MigrationStatus.RUNNING,
                                reverted_of=reverted_of)
         record_migration_lines(session, mid, skipped)
     conflicted: list[InstancePlan] = []
@@ -220,13 +221,15 @@ def _apply(prog: Programme, key: str, to_version: int, result: MigrationResult, 
             with prog.db.transaction() as session:
                 after = migrations.apply(session, plan, actor, migration_id=mid,
                                          trigger=trigger, comment=reason)
-                record_migration_lines(session, mid, [(plan, DONE, after.version, None)])
+                record_migration_lines(session, mid,
+                                       [(plan, MigrationOutcome.DONE, after.version, None)])
         except ConflictError:
             conflicted.append(plan)
     with prog.db.transaction() as session:
-        record_migration_lines(session, mid, [(p, CONFLICT, None, "changed")
+        record_migration_lines(session, mid, [(p, MigrationOutcome.CONFLICT, None, "changed")
                                               for p in conflicted])
-        set_migration_status(session, mid, PARTIAL if conflicted else APPLIED)
+        set_migration_status(session, mid, MigrationStatus.PARTIAL if conflicted
+                             else MigrationStatus.APPLIED)
         if reverted_of is not None:
-            set_migration_status(session, reverted_of, REVERTED)
+            set_migration_status(session, reverted_of, MigrationStatus.REVERTED)
     return MigrationResult(result.plans, False, mode, mid, [p.subject for p in conflicted])

@@ -117,8 +117,11 @@ def migrate(
 ) -> None:
     """Move running regions to another version of a workflow (coordinators); the plan first."""
     scope = migrations.Scope(tuple(region or ()), cohort, all_)
+    if sum((bool(scope.regions), scope.cohort is not None, scope.all)) != 1:
+        # The domain's words name the three ways; here they are options.
+        error(text("migration.cli.scope_one"), prefix=text("cli.error_prefix"))
+        raise typer.Exit(EXIT_USAGE)
     try:
-        scope.check()
         mapping = migrations.parse_map(state_map or [])
     except InvalidInputError as exc:
         raise _usage(exc) from None

@@ -2,7 +2,7 @@
 
 Version 2 of the basic paper workflow renames ``review`` to ``reviewing``, which now requires a
 cover letter, and drops the per-party response letter. The plan keeps a state of the same
-name, maps a renamed one, refuses a state without a mapping (naming the ``--map`` to add) and
+name, maps a renamed one, refuses a state without a mapping (naming the mapping to add) and
 a target the new version does not have or could not have reached with what was submitted,
 lists deliverables newly required and submissions the new version no longer defines, and
 skips a finished instance and one already on the version.
@@ -54,7 +54,7 @@ def test_a_state_of_the_same_name_stays_and_lists_new_requirements() -> None:
 
 def test_a_state_without_mapping_is_refused_naming_the_map_to_add() -> None:
     plan = plan_instance(V1, V2, instance("review"), {}, {"manuscript", "response"})
-    assert plan.refused and "--map review=NEW" in str(plan.refusal)
+    assert plan.refused and "review=NEW_STAGE" in str(plan.refusal)
     assert plan.orphaned == ("response",)
 
 

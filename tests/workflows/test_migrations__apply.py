@@ -160,7 +160,7 @@ def test_a_refused_plan_writes_nothing(world: Any, clock: Any) -> None:
                                     world.COORDINATOR, **kw)
         [refused] = result.refused
         assert refused.subject == a.code and "revision" in str(refused.refusal)
-        assert "--map revision=" in str(refused.refusal)
+        assert "revision=NEW_STAGE" in str(refused.refusal)
         assert result.migration_id is None
         assert counts(world) == before
     # A mapping into a state whose way in needs documents the region does not have.

@@ -49,11 +49,11 @@ def test_a_refused_plan_exits_1_and_writes_nothing(cli, cast) -> None:
                      "--as", cast.coordinator)
     assert result.exit_code == 1, result.output
     [row] = cli.table(result.stdout, "Migration plan")
-    assert row["Outcome"].startswith("refused: no mapping for state mou")
-    assert "--map mou=NEW" in row["Outcome"]
+    assert row["Outcome"].startswith("refused: no mapping for stage mou")
+    assert "as mou=NEW_STAGE" in row["Outcome"]
     lines = cli.clean(result.stderr).splitlines()
-    assert lines == ["error: 1 regions refused; nothing was written. Add --map or leave them "
-                     "out, then try again"]
+    assert lines == ["error: 1 regions refused; nothing was written. Map their stages or leave "
+                     "them out, then try again"]
     assert cli.ok("workflow", "migrations").strip() == "No migrations yet."
 
 
@@ -91,7 +91,7 @@ def test_usage_errors_exit_2(cli, cast) -> None:
     assert "exactly one" in line
     line = cli.fail("workflow", "migrate", "master_plan", "--to", "4", "--all", "--map", "mou",
                     "--as", cast.coordinator, code=2)
-    assert "“mou” is not a mapping: write --map OLD_STATE=NEW_STATE" in line
+    assert "“mou” is not a mapping: write OLD_STAGE=NEW_STAGE" in line
 
 
 def test_the_plan_speaks_indonesian_by_default(cli, cast) -> None:

@@ -12,12 +12,14 @@ Programme-wide coordinators migrate (the domain checks again); administrators re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session, col, select
 
-from engine import InvalidInputError, recorded_migrations
+from engine import InstancePlan, InvalidInputError, recorded_migrations
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
 from interfaces.web.pages.coordinator.common import (
     MAX_INT,
@@ -29,6 +31,8 @@ from interfaces.web.pages.coordinator.common import (
 )
 from interfaces.web.templating import render
 from workflows import migrations
+from workflows.directory.models import Region
+from workflows.programme import Programme
 
 router = APIRouter()
 
@@ -47,12 +51,46 @@ def _page(request: Request, viewer: Viewer, prog: Prog, key: str, status: int = 
         past = recorded_migrations(session, key)
         versions = prog.engine.definition_versions(session, key)
         cohorts = [c.name for c, _ in visible_cohorts(session, viewer)]
+        title = str(prog.engine.workflow(session, key).title) if versions else key
+        result = context.get("result")
+        names = (_names(session, prog, key, result.plans)
+                 if isinstance(result, migrations.MigrationResult) else None)
     defaults = {"to_version": versions[-1] if versions else 1, "scope": "all", "cohort": "",
                 "regions": "", "mapping": "", "reason": ""}
     form = {**defaults, **context.pop("form", {})}  # type: ignore[dict-item]
     return render(request, "coordinator_migrations.html", viewer, status=status, key=key,
+                  title=title,
                   past=past, versions=versions, cohorts=cohorts, form=form,
-                  can_act=viewer.actor is not None, tool="migrations", **context)
+                  can_act=viewer.actor is not None, tool="migrations", names=names,
+                  **context)
+
+
+class _Names:
+    """What a plan's codes and keys are called, in the reader's language: regions by name,
+    stages and deliverables by the label of the version they belong to (a coordinator maps
+    ``mou`` to ``institutions`` by key, but reads "Penandatanganan MoU")."""
+
+    def __init__(self, session: Session, prog: Programme, key: str,
+                 plans: Sequence[InstancePlan]) -> None:
+        self._defs = {v: prog.engine.workflow(session, key, v)
+                      for v in {p.from_version for p in plans} | {p.to_version for p in plans}}
+        codes = {p.subject for p in plans}
+        self._regions = {r.code: r.name for r in session.exec(
+            select(Region).where(col(Region.code).in_(codes)))} if codes else {}
+
+    def region(self, code: str) -> str:
+        return self._regions.get(code, code)
+
+    def stage(self, version: int, state: str) -> str:
+        return self._defs[version].state_label(state)
+
+    def deliverables(self, version: int, names: Sequence[str]) -> str:
+        return ", ".join(self._defs[version].deliverable_label(n) for n in names)
+
+
+def _names(session: Session, prog: Programme, key: str,
+           plans: Sequence[InstancePlan]) -> _Names:
+    return _Names(session, prog, key, plans)
 
 
 @router.get("/workflows/{key}/migrations")

@@ -47,7 +47,7 @@ def test_plan_refuse_apply_list_show_revert(web: Any) -> None:
     assert refused.status_code == 422, refused.text
     body = refused.json()
     assert body["code"] == "migration.api_refused" and body["error"] == "MigrationRefused"
-    assert body["problems"][0].startswith(f"{code}: no mapping for state mou")
+    assert body["problems"][0].startswith(f"{code}: no mapping for stage mou")
     assert api.get(URL).json() == []
 
     done = api.post(URL, json={"to_version": 5, "cohort": web.world.COHORT,

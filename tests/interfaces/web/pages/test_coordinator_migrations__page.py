@@ -33,19 +33,21 @@ def test_plan_apply_and_revert_through_the_page(web: Any) -> None:
     browser = web.browser(web.world.COORDINATOR)
     page = browser.get(PAGE)
     assert page.status_code == 200
-    assert "Migrasi alur kerja master_plan" in page.text and "Belum ada migrasi." in page.text
+    assert "Migrasi alur kerja Masterplan smart city" in page.text
+    assert "Belum ada migrasi." in page.text
     assert f'href="{PAGE}"' in browser.get("/coordinator").text
 
     fields = {"to_version": "5", "scope": "regions", "regions": web.region.code}
     refused = browser.post_form(PAGE, {**fields, "step": "apply"}, page=PAGE)
     assert refused.status_code == 422
-    assert "--map mou=" in refused.text.replace("&#34;", '"')
+    assert "sebagai mou=TAHAP_BARU" in refused.text
     assert web.world.state(web.region.code) == "mou"
 
     fields["mapping"] = "mou=mou_signing"
     plan = browser.post_form(PAGE, {**fields, "step": "plan"}, page=PAGE)
     assert plan.status_code == 200 and "Rencana migrasi" in plan.text
-    assert "v5 mou_signing" in plan.text and "Terapkan migrasi ini" in plan.text
+    assert "(v5, mou_signing)" in plan.text and "Penandatanganan MoU" in plan.text
+    assert "Terapkan migrasi ini" in plan.text
     assert web.world.state(web.region.code) == "mou"
 
     done = browser.post_form(PAGE, {**fields, "step": "apply"}, page=PAGE)
