@@ -40,6 +40,7 @@ test: lint
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/transitions_rate.py
+	$(BIN)/python bench/migration.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

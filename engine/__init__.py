@@ -63,6 +63,21 @@ from engine.errors import (
 )
 from engine.guards import Guard, GuardRegistry
 from engine.loading import load_definition, load_definition_file
+from engine.migration import MIGRATE, REVERT, InstancePlan
+from engine.migration_log import (
+    ALL_OR_NOTHING,
+    PER_INSTANCE,
+    MigrationLine,
+    MigrationSummary,
+)
+from engine.migration_log import Outcome as MigrationOutcome
+from engine.migration_log import Status as MigrationStatus
+from engine.migration_log import add_lines as record_migration_lines
+from engine.migration_log import lines as migration_lines
+from engine.migration_log import migration as recorded_migration
+from engine.migration_log import migrations as recorded_migrations
+from engine.migration_log import set_status as set_migration_status
+from engine.migration_log import start as record_migration
 from engine.obligations import state_duties, who_owes
 from engine.permissions import check_role
 from engine.records import Records
@@ -83,6 +98,10 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ACT",
+    "ALL_OR_NOTHING",
+    "MIGRATE",
+    "PER_INSTANCE",
+    "REVERT",
     "REVIEW",
     "SUBMIT",
     "ActionEvent",
@@ -107,11 +126,16 @@ __all__ = [
     "GuardFailed",
     "GuardRegistry",
     "HistoryRecord",
+    "InstancePlan",
     "InstanceSnapshot",
     "InvalidInputError",
     "Label",
     "Listener",
     "LoadedDefinition",
+    "MigrationLine",
+    "MigrationOutcome",
+    "MigrationStatus",
+    "MigrationSummary",
     "NotAuthenticated",
     "NotFoundError",
     "Obligation",
@@ -136,6 +160,12 @@ __all__ = [
     "load_definition",
     "load_definition_file",
     "mermaid",
+    "migration_lines",
+    "record_migration",
+    "record_migration_lines",
+    "recorded_migration",
+    "recorded_migrations",
+    "set_migration_status",
     "spell",
     "state_duties",
     "utcnow",

@@ -76,6 +76,14 @@ def open_on_entry(session: Session, policy: DeadlinePolicy, definition: Workflow
                           instance.state, due)
 
 
+def open_due(session: Session, instance: InstanceSnapshot, due: DueDate,
+             now: datetime) -> OpenedDeadline:
+    """Open the deadline of the state ``instance`` is in at ``due`` (already decided by the
+    policy, as a migration's plan shows it before it is applied)."""
+    return OpenedDeadline(_insert(session, instance.id, instance.state, due, now),
+                          instance.state, due)
+
+
 def close_state(session: Session, instance_id: int, state: str, now: datetime) -> None:
     """Close every open deadline of ``state`` (the instance has left it)."""
     connection(session).execute(_CLOSE, {"iid": instance_id, "left": state, "closed": now})

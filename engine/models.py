@@ -136,3 +136,65 @@ class Deadline(SQLModel, table=True):
     closed_at: datetime | None = None
     #: The zone the due date was announced in ("23:59 WIB"); None: the subject's own.
     tz: str | None = Field(default=None, max_length=40)
+
+
+class MigrationRecord(SQLModel, table=True):
+    """A migration of running instances to another version of their definition (or the
+    revert of one): who, when, to which version, how it was applied and what it reached.
+
+    Its items say, instance by instance, where each was and where it went, so the plan that
+    was applied stays on record and a revert knows what to restore.
+    """
+
+    __tablename__ = "workflow_migration"
+
+    id: int | None = Field(default=None, primary_key=True)
+    definition_key: str = Field(max_length=63, index=True)
+    to_version: int
+    actor: str = Field(max_length=254)
+    at: datetime
+    #: ``per_instance`` (one transaction each) or ``all_or_nothing`` (one for the batch).
+    mode: str = Field(max_length=16)
+    #: The state mapping asked for, as JSON ``{"old": "new"}``.
+    state_map: str = Field(sa_column=Column(Text, nullable=False))
+    #: Which instances were asked for, as people gave it ("all", "cohort 2026", "regions ...").
+    scope: str = Field(max_length=300)
+    #: ``running`` while a per-instance batch is applied, then ``applied``, ``partial`` (some
+    #: instances conflicted) or ``reverted``.
+    status: str = Field(max_length=16)
+    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    #: The migration this one reverts (None: a migration asked for).
+    reverted_of: int | None = Field(default=None, foreign_key="workflow_migration.id")
+
+
+class MigrationItem(SQLModel, table=True):
+    """One instance of a migration: where it was, where it went, and how that ended."""
+
+    __tablename__ = "workflow_migration_item"
+    __table_args__ = (
+        UniqueConstraint("migration_id", "instance_id", name="uq_migration_item_instance"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    migration_id: int = Field(foreign_key="workflow_migration.id", index=True)
+    instance_id: int = Field(foreign_key="workflow_instance.id", index=True)
+    subject: str = Field(max_length=32)
+    from_version: int
+    from_state: str = Field(max_length=63)
+    #: When the instance had entered ``from_state``: a revert restores it with the state.
+    from_entered_at: datetime
+    to_version: int
+    to_state: str = Field(max_length=63)
+    #: The instance's version after the migration (None when not applied): a revert refuses
+    #: an instance that changed since.
+    version_after: int | None = None
+    #: ``applied``, ``skipped`` or ``conflict``.
+    outcome: str = Field(max_length=16)
+    #: Why it was skipped or conflicted, as a key (``final``, ``same_version``, ``changed``).
+    reason: str | None = Field(default=None, max_length=32)
+    #: What happened to deadlines: ``keep``, ``close``, ``open``, ``close+open`` or ``none``.
+    deadline: str = Field(max_length=16)
+    #: Deliverables the target state requires that the source did not (comma-separated).
+    required: str = Field(default="", sa_column=Column(Text, nullable=False))
+    #: Deliverables with submissions that the new version does not define (comma-separated).
+    orphaned: str = Field(default="", sa_column=Column(Text, nullable=False))

@@ -53,6 +53,7 @@ from engine.guards import GuardRegistry
 if TYPE_CHECKING:
     from engine.machine import MachineCache
 from engine.ledger import LOCK_INSTANCE, append_history, bump, record_review, stale
+from engine.migrating import Migrations
 from engine.models import Submission
 from engine.permissions import check_role, check_scope
 from engine.published import DefinitionStore
@@ -329,6 +330,13 @@ class WorkflowEngine:
     def move_deadline(self, session: Session, deadline_id: int, due: DueDate) -> int:
         """Give a deadline a new due time and origin; returns its new version."""
         return deadlines.move(session, deadline_id, due)
+
+    # -- migrations ------------------------------------------------------------------------
+
+    @property
+    def migrations(self) -> Migrations:
+        """Moving running instances to another version: plans, their writes, reverts."""
+        return Migrations(self.workflow, self.deadline_policy, self.clock, self._notify)
 
     # -- internals -----------------------------------------------------------------------
 

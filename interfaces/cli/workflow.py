@@ -1,4 +1,7 @@
-"""``smartcity workflow ...``: list, show, validate, publish and draw workflow definitions."""
+"""``smartcity workflow ...``: list, show, validate, publish and draw workflow definitions.
+
+Migrating running regions to another version is :mod:`interfaces.cli.workflow_migrations`.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +18,13 @@ from engine import (
     mermaid,
     spell,
 )
+from interfaces.cli import workflow_migrations
 from interfaces.cli.context import console, error, errors, programme, state, table
 from workflows.directory.regions import find_region
 from workflows.master_plan import MASTER_PLAN
 
-group = typer.Typer(help="Workflow definitions: show, validate, publish, diagram.",
+group = typer.Typer(help="Workflow definitions: show, validate, publish, diagram; migrate "
+                         "running regions to another version.",
                     no_args_is_help=True)
 
 KeyArg = Annotated[str, typer.Argument(help="Workflow key.")]
@@ -28,6 +33,9 @@ VersionOpt = Annotated[int | None, typer.Option("--version", "-v", help="Default
 
 def register(app: typer.Typer) -> None:
     app.add_typer(group, name="workflow")
+
+
+workflow_migrations.register(group)
 
 
 @group.command("list")

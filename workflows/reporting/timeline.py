@@ -61,6 +61,8 @@ def action_of(row: HistoryRecord) -> str:
 #: the deadline tools' ("Bimtek I: due 2026-02-10 23:59 WIB for ...").
 _SUBMITTED = re.compile(r"^\S+ v(\d+)(?: for (.+?))?: ")
 _REQUEST = re.compile(r"\bextension #(\d+)")
+#: A migration's entry: "v3->v4 #12: ..." (engine.migration writes it).
+_MIGRATED = re.compile(r"^v(\d+)->v(\d+) #(\d+):")
 _DUE = re.compile(r"\bdue (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) (WIB|WITA|WIT)\b")
 
 
@@ -113,6 +115,10 @@ def described(prog: Programme, session: Session, rows: Sequence[HistoryRecord],
             found = Message("timeline.deadline_set", stage=stage, due=Moment(
                 datetime.fromisoformat(due[1]).replace(tzinfo=ZoneInfo(ZONES[due[2]])), tz))\
                 if due else Message("timeline.deadline_set_plain", stage=stage)
+        elif row.kind == "migration" and (moved := _MIGRATED.match(row.detail or "")):
+            found = Message("migration.timeline", old=moved[1], new=moved[2], id=moved[3],
+                            before=d.state_label(row.from_state or ""),
+                            after=d.state_label(row.to_state))
         elif row.kind not in ("start", "transition"):
             found = Message("timeline.note")
         if found is not None:

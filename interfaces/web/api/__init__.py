@@ -9,11 +9,12 @@ from interfaces.web.api import (
     deadlines,
     evaluation,
     files,
+    migrations,
     outbox,
     regions,
 )
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
-for area in (cohorts, regions, calendars, files, deadlines, evaluation, outbox):
+for area in (cohorts, regions, calendars, files, deadlines, evaluation, outbox, migrations):
     router.include_router(area.router)

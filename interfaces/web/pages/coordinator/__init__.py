@@ -4,7 +4,9 @@
 * ``/coordinator/dates`` (:mod:`.dates`): a cohort's dates and its regions' own dates;
 * ``/coordinator/extensions`` (:mod:`.extensions`): requests to decide, then decided ones;
 * ``/coordinator/outbox`` (:mod:`.outbox`): email by status, dead letters sent again;
-* ``/coordinator/exports`` (:mod:`.exports`): the CSV exports and printable reports.
+* ``/coordinator/exports`` (:mod:`.exports`): the CSV exports and printable reports;
+* ``/workflows/{key}/migrations`` (:mod:`.migrations`): running regions moved to another
+  version of a workflow, and reverted.
 
 Every change goes through the function the command line calls (``smartcity deadlines set``,
 ``override``, ``decide``; ``smartcity outbox retry``), which checks role and scope itself;
@@ -18,7 +20,14 @@ the reminder preview) are importable from here as before.
 
 from fastapi import APIRouter
 
-from interfaces.web.pages.coordinator import dates, exports, extensions, index, outbox
+from interfaces.web.pages.coordinator import (
+    dates,
+    exports,
+    extensions,
+    index,
+    migrations,
+    outbox,
+)
 from interfaces.web.pages.coordinator.common import (
     COHORT_HINT,
     MAX_INT,
@@ -39,5 +48,5 @@ __all__ = ["COHORT_HINT", "MAX_INT", "NOTICES", "NO_NUL", "check_region", "choos
            "router", "visible_cohorts", "working_days_of"]
 
 router = APIRouter()
-for part in (index, dates, extensions, outbox, exports):
+for part in (index, dates, extensions, outbox, exports, migrations):
     router.include_router(part.router)
