@@ -63,7 +63,7 @@ from workflows.programme import Programme
 
 ROOT = Path(__file__).resolve().parent.parent
 DIMENSIONS_FILE = ROOT / "workflows" / "directory" / "data" / "dimensions.yaml"
-MASTER_PLAN_FILE = ROOT / "workflows" / "master_plan" / "master_plan.yaml"
+MASTER_PLAN_FILE = ROOT / "workflows" / "definitions" / "master_plan.yaml"
 
 #: The shortest catalogue fragment looked for: shorter ones ("Status", "Versi") may be the
 #: same word in both languages or part of a name.

@@ -31,7 +31,7 @@ from workflows.deadlines.policy import ProgrammeDeadlines
 from workflows.deadlines.reminders import schedule_opened
 from workflows.directory.reference import DimensionSet, load_dimensions, load_regions
 from workflows.master_plan import MASTER_PLAN
-from workflows.master_plan.definition import shipped_definitions
+from workflows.shipped import shipped_definitions
 from workflows.master_plan.guards import programme_guards
 from workflows.master_plan.review_notices import ReviewNotices
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import workflows.master_plan
+import workflows
 from engine.diagram import mermaid
 from engine.loading import load_definition
 
@@ -38,7 +38,7 @@ transitions:
 
 # Found next to the programme module: importlib.resources.files("workflows") resolves to
 # tests/workflows when pytest has put tests/ on sys.path (a namespace package shadows it).
-MASTER_PLAN = Path(workflows.master_plan.__file__).parent / "master_plan.yaml"
+MASTER_PLAN = Path(workflows.__file__).parent / "definitions" / "master_plan.yaml"
 
 
 @pytest.fixture(scope="module")

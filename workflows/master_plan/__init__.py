@@ -2,14 +2,14 @@
 the emails its reviews send.
 
 The names code refers to are constants here; everything else (states, labels, who may submit
-what) is read from the definition, ``master_plan.yaml``.
+what) is read from the definition, ``workflows/definitions/master_plan.yaml``.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-#: The workflow key of the master plan (``key:`` in ``master_plan.yaml``).
+#: The workflow key of the master plan (``key:`` in ``workflows/definitions/master_plan.yaml``).
 MASTER_PLAN: Final = "master_plan"
 #: The deliverable a quick-win plan is submitted as; it lists its quick wins.
 QUICK_WIN_PLAN: Final = "quick_win_plan"

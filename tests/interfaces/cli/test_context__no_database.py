@@ -69,7 +69,7 @@ def test_init_creates_it_and_then_the_commands_work(elsewhere: Path) -> None:
 
 
 def test_validating_a_definition_needs_no_database(elsewhere: Path) -> None:
-    shipped = Path(__file__).resolve().parents[3] / "workflows/master_plan/master_plan.yaml"
+    shipped = Path(__file__).resolve().parents[3] / "workflows/definitions/master_plan.yaml"
     done = CliRunner().invoke(app, ["--data-dir", "none-here", "workflow", "validate",
                                     str(shipped)])
     assert done.exit_code == 0, done.stderr

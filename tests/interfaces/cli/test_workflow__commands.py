@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-import workflows.master_plan
+import workflows
 
-MASTER_PLAN_YAML = Path(workflows.master_plan.__file__).parent / "master_plan.yaml"
+MASTER_PLAN_YAML = Path(workflows.__file__).parent / "definitions" / "master_plan.yaml"
 SHIPPED = yaml.safe_load(MASTER_PLAN_YAML.read_text("utf-8"))
 
 # Backend-independent behaviour: checked on SQLite only, to keep the suite fast.

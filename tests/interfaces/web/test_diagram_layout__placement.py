@@ -14,7 +14,7 @@ from interfaces.web.diagram_layout import NODE_H, NODE_W, layout
 from interfaces.web.diagram_svg import svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
-MASTER_PLAN = Path(__file__).resolve().parents[3] / "workflows/master_plan/master_plan.yaml"
+MASTER_PLAN = Path(__file__).resolve().parents[3] / "workflows/definitions/master_plan.yaml"
 
 
 def master_plan():  # type: ignore[no-untyped-def]

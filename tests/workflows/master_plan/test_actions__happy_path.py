@@ -5,7 +5,7 @@ from assessment through the four bimtek, two rejected review rounds (the second,
 ``max_review_rounds=2``, escalates), an extra round granted by a coordinator, approval,
 presentation, adoption, renewal after the five-year cycle, and a withdrawal of the new cycle
 while its questionnaires are still missing. A test per transition of
-``workflows/master_plan/master_plan.yaml`` then checks that it was exercised, and further tests
+``workflows/definitions/master_plan.yaml`` then checks that it was exercised, and further tests
 check the exact order of the journey and what each step wrote.
 """
 
@@ -33,7 +33,7 @@ BALIKPAPAN = "64.71"  # Kota Balikpapan, WITA
 START = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
 
 DEFINITION = yaml.safe_load(
-    (resources.files("workflows.master_plan") / "master_plan.yaml").read_text("utf-8"))
+    (resources.files("workflows") / "definitions" / "master_plan.yaml").read_text("utf-8"))
 TRANSITIONS = [
     pytest.param(t, id=f"{t['trigger']}->{t['dest']}") for t in DEFINITION["transitions"]
 ]
