@@ -148,6 +148,14 @@ class TransitionSpec(_Spec):
         return (self.source,) if isinstance(self.source, str) else tuple(self.source)
 
 
+class SubjectSpec(_Spec):
+    """What a definition's subjects are (a region, a province, ...): the engine stores it and
+    never interprets it; interfaces name the subject of an instance with its ``label``."""
+
+    kind: Identifier = "region"
+    label: Text | None = None
+
+
 class WorkflowDefinition(_Spec):
     """A validated workflow definition. Build it with :func:`load_definition`."""
 
@@ -156,6 +164,8 @@ class WorkflowDefinition(_Spec):
     format: int = Field(default=1, ge=1)
     title: Text
     description: Text | None = None
+    #: Optional: left out, the subjects are regions and interfaces use their own word.
+    subject: SubjectSpec = Field(default_factory=SubjectSpec)
     initial: Identifier
     roles: dict[Identifier, RoleSpec] = Field(min_length=1)
     deliverables: dict[Identifier, DeliverableSpec] = Field(default_factory=dict)
@@ -205,6 +215,10 @@ class WorkflowDefinition(_Spec):
         """What firing ``transition`` does, in the current language."""
         return (str(transition.label) if transition.label
                 else transition.trigger.replace("_", " ").capitalize())
+
+    def subject_label(self) -> str | None:
+        """What the definition calls its subject, in the current language (None: unnamed)."""
+        return str(self.subject.label) if self.subject.label else None
 
     def role_label(self, role: str) -> str:
         spec = self.roles.get(role)

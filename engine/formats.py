@@ -56,6 +56,9 @@ def _format_1_to_2(raw: dict[str, Any]) -> dict[str, Any]:
             key: ({f: _localised(v) if f in fields else v for f, v in spec.items()}
                   if isinstance(spec, dict) else spec)
             for key, spec in entries.items()}
+    subject = out.get("subject")
+    if isinstance(subject, dict) and "label" in subject:  # a field newer than format 1 texts
+        out["subject"] = {**subject, "label": _localised(subject["label"])}
     transitions = out.get("transitions")
     if isinstance(transitions, list):
         out["transitions"] = [

@@ -56,7 +56,7 @@ transitions:
 
 GUARDS = {"budget_ok"}
 
-# The shipped definition, found next to the programme module that ships it.
+# The shipped definition, in the folder of shipped definitions (data only).
 MASTER_PLAN = Path(workflows.__file__).parent / "definitions" / "master_plan.yaml"
 
 
