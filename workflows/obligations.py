@@ -38,6 +38,14 @@ class Owed:
     role: str
     party: Party | None
     deadline: DeadlineRecord | None
+    key: str = MASTER_PLAN  # the workflow it is owed on
+    workflow: Label = ""  # that workflow's title, written out in the reader's language
+
+    @property
+    def other_workflow(self) -> bool:
+        """Whether it is owed on a workflow other than the master plan (interfaces then name
+        the workflow next to the stage)."""
+        return self.key != MASTER_PLAN
 
     @property
     def label(self) -> str:
@@ -101,9 +109,20 @@ class Obligations:
     def master_plan(self, regions: Collection[str]) -> list[Owed]:
         """What is owed in the stage each region's master plan is in now, due by the stage's
         open deadline when it has one (a stage without a deadline still waits for someone)."""
-        current = self.records.current_with_deadlines(MASTER_PLAN, sorted(regions))
-        return self._owed([_Target(i.id, i.subject, i.definition_key, i.definition_version,
-                                   i.state, d) for i, d in current.values()])
+        return self.current(regions, [MASTER_PLAN])
+
+    def current(self, regions: Collection[str], keys: Sequence[str] | None = None
+                ) -> list[Owed]:
+        """What is owed in the stage each region's current instance of every workflow (of
+        ``keys``, every published one when None) is in now: the master plan, and any other
+        programme a region runs. One statement per workflow, whatever the number of regions."""
+        chosen = keys if keys is not None else self.prog.engine.definition_keys(self.session)
+        targets: list[_Target] = []
+        for key in chosen:
+            current = self.records.current_with_deadlines(key, sorted(regions))
+            targets += [_Target(i.id, i.subject, i.definition_key, i.definition_version,
+                                i.state, d) for i, d in current.values()]
+        return self._owed(targets)
 
     def _owed(self, targets: list[_Target]) -> list[Owed]:
         submitted = self.records.submitted_of([t.instance_id for t in targets])
@@ -117,7 +136,7 @@ class Obligations:
             for o in who_owes(d, t.state, submitted[t.instance_id], region.ids()):
                 party = region.find(o.role, o.party) if o.party is not None else None
                 out.append(Owed(t.subject, t.instance_id, t.state, stage, o.duty, o.role,
-                                party, t.deadline))
+                                party, t.deadline, t.key, d.title))
         return out
 
 
@@ -129,7 +148,8 @@ def of_party(owed: Iterable[Owed], email: str) -> list[Owed]:
 def owed_by(prog: Programme, session: Session, email: str, regions: Collection[str],
             *, deadlines_only: bool = False) -> list[Owed]:
     """What the party at ``email`` owes in ``regions``: on every open deadline with
-    ``deadlines_only`` (as a reminder lists it), else in each master plan's current stage."""
+    ``deadlines_only`` (as a reminder lists it), else in the current stage of every workflow
+    the regions run (the master plan and any other programme)."""
     found = Obligations(prog, session)
-    owed = found.in_regions(regions) if deadlines_only else found.master_plan(regions)
+    owed = found.in_regions(regions) if deadlines_only else found.current(regions)
     return of_party(owed, email)

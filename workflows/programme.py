@@ -31,9 +31,9 @@ from workflows.deadlines.policy import ProgrammeDeadlines
 from workflows.deadlines.reminders import schedule_opened
 from workflows.directory.reference import DimensionSet, load_dimensions, load_regions
 from workflows.master_plan import MASTER_PLAN
-from workflows.shipped import shipped_definitions
 from workflows.master_plan.guards import programme_guards
 from workflows.master_plan.review_notices import ReviewNotices
+from workflows.shipped import shipped_definitions
 
 #: What the engine's messages call the programme's subjects, and how to set up its database.
 WORDING = Wording(subject="word.region", subjects="word.regions", setup="run 'smartcity init'")
@@ -87,11 +87,15 @@ class Programme:
                     published.append(f"{d.key} v{d.version}")
         return InitReport(added, published)
 
-    def current_instance(self, session: Session, region: str) -> InstanceSnapshot:
-        """The region's latest master-plan cycle."""
-        instance = Records(session).current_instance(MASTER_PLAN, region)
-        if instance is None:
+    def current_instance(self, session: Session, region: str,
+                         key: str = MASTER_PLAN) -> InstanceSnapshot:
+        """The region's latest cycle of workflow ``key`` (the master plan by default)."""
+        instance = Records(session).current_instance(key, region)
+        if instance is None and key == MASTER_PLAN:
             raise NotFoundError("reporting.not_joined", region=region)
+        if instance is None:
+            raise NotFoundError("instances.not_started", region=region, key=key,
+                                workflow=self.engine.workflow(session, key).title)
         return instance
 
     def definition_of(self, session: Session, instance: InstanceSnapshot) -> WorkflowDefinition:

@@ -9,10 +9,19 @@ import typer
 
 from config.messages import text
 from engine import FireResult
-from interfaces.cli.context import AsOption, CommentOption, VersionOption, console, programme, table
+from interfaces.cli.context import (
+    AsOption,
+    CommentOption,
+    VersionOption,
+    WorkflowOption,
+    console,
+    programme,
+    table,
+)
+from workflows import instances
 from workflows.directory.actors import actor_for
 from workflows.directory.regions import find_region
-from workflows.master_plan import actions
+from workflows.master_plan import MASTER_PLAN, actions
 from workflows.obligations import owed_by
 from workflows.zones import local
 
@@ -42,25 +51,34 @@ def advance(
     as_email: AsOption,
     comment: CommentOption = None,
     expect_version: VersionOption = None,
+    workflow: WorkflowOption = MASTER_PLAN,
 ) -> None:
     """Fire a workflow action on a region (see 'smartcity actions REGION')."""
     result = actions.advance(programme(), region, trigger, as_email, comment=comment,
-                             expected_version=expect_version)
+                             expected_version=expect_version, key=workflow)
     _report(region, result)
 
 
-def list_actions(region: RegionArg, as_email: AsOption) -> None:
-    """What you may do on a region now, and why not where you may not."""
+def list_actions(region: RegionArg, as_email: AsOption,
+                 workflow: WorkflowOption = MASTER_PLAN) -> None:
+    """What you may do on a region now, and why not where you may not.
+
+    What you owe is listed for every workflow the region runs."""
     prog = programme()
     with prog.db.read() as session:
         r = find_region(session, region)
         actor = actor_for(session, as_email)
-        instance = prog.current_instance(session, r.code)
+        if workflow != MASTER_PLAN:
+            title = str(instances.workflow(prog, session, workflow).title)
+        instance = prog.current_instance(session, r.code, workflow)
         available = prog.engine.available(session, instance.id, actor)
         mine = owed_by(prog, session, actor.identity, [r.code])
+    heading = text("cli.actions.title", region=f"{r.code} {r.name}", state=instance.state,
+                   version=instance.version)
+    if workflow != MASTER_PLAN:
+        heading = text("instances.cli.of_workflow", heading=heading, workflow=title)
     grid = table(*(text(f"cli.actions.{c}") for c in ("action", "what", "leads_to", "possible")),
-                 title=text("cli.actions.title", region=f"{r.code} {r.name}",
-                            state=instance.state, version=instance.version))
+                 title=heading)
     for a in available:
         grid.add_row(a.trigger, str(a.label), ", ".join(a.dests),
                      text("cli.actions.yes") if a.allowed else text(
@@ -71,8 +89,10 @@ def list_actions(region: RegionArg, as_email: AsOption) -> None:
     for o in mine:
         due = (text("cli.actions.due", due=local(o.deadline.due_at, o.deadline.tz or r.tz))
                if o.deadline is not None else "")
-        console.print(text("cli.actions.owe", what=text(f"cli.actions.verb.{o.kind}",
-                                                        what=o.label), due=due))
+        what = text(f"cli.actions.verb.{o.kind}", what=o.label)
+        if o.key != MASTER_PLAN:
+            what = text("instances.in_workflow", what=what, workflow=str(o.workflow))
+        console.print(text("cli.actions.owe", what=what, due=due))
 
 
 def submit(
@@ -87,10 +107,12 @@ def submit(
     = None,
     note: Annotated[str | None, typer.Option(help="A note for the history.")] = None,
     expect_version: VersionOption = None,
+    workflow: WorkflowOption = MASTER_PLAN,
 ) -> None:
     """Submit a new version of a deliverable."""
     result = actions.submit(programme(), region, deliverable, file, as_email, party=party,
-                            quick_wins=quick_wins, note=note, expected_version=expect_version)
+                            quick_wins=quick_wins, note=note, expected_version=expect_version,
+                            key=workflow)
     who = text("cli.actions.for_party", party=result.party) if result.party else ""
     wins = (text("cli.actions.with_quick_wins", count=result.quick_wins)
             if result.quick_wins else "")

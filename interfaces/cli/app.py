@@ -41,8 +41,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "worker": ("worker", "Run the scheduler's jobs and deliver email until stopped."),
     "serve": ("serve", "Serve the web pages and the REST API (with the clock and email "
                        "delivery)."),
-    "workflow": ("workflow", "Workflow definitions: show, validate, publish, diagram; migrate "
-                             "running regions to another version."),
+    "workflow": ("workflow", "Workflow definitions: show, validate, publish, diagram, start; "
+                             "migrate running regions to another version."),
     "cohort": ("directory", "Cohorts: the regions selected in a year."),
     "region": ("directory", "The 514 kabupaten/kota."),
     "opd": ("directory", "Regional agencies (OPDs) with their email addresses."),

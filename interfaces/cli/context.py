@@ -42,6 +42,13 @@ AsOption = Annotated[
                  help="Act as this registered person or OPD (or set SMARTCITY_AS)."),
 ]
 CommentOption = Annotated[str | None, typer.Option("--comment", "-m", help="Why, for the history.")]
+#: Which of a region's workflows a command is about (the master plan unless named).
+WorkflowOption = Annotated[
+    str,
+    typer.Option("--workflow", "-w", metavar="KEY",
+                 help="The workflow's key (see 'smartcity workflow list'); default: the "
+                      "master plan."),
+]
 VersionOption = Annotated[
     int | None,
     typer.Option("--expect-version", metavar="N",

@@ -10,8 +10,10 @@ import typer
 from rich.text import Text
 
 from config.messages import plural, text
-from interfaces.cli.context import console, programme, table
+from interfaces.cli.context import WorkflowOption, console, programme, table
+from workflows import instances
 from workflows.directory.cohorts import cohorts
+from workflows.master_plan import MASTER_PLAN
 from workflows.reporting.status import status as cohort_status
 from workflows.reporting.timeline import action_of
 from workflows.reporting.timeline import history as region_history
@@ -63,15 +65,20 @@ def status(
                                           total=len(rows)), style="bold red")
 
 
-def history(region: Annotated[str, typer.Argument(help="Region code or name.")]) -> None:
+def history(region: Annotated[str, typer.Argument(help="Region code or name.")],
+            workflow: WorkflowOption = MASTER_PLAN) -> None:
     """A region's timeline: who did what, when (in the region's zone), with comments."""
     prog = programme()
     with prog.db.read() as session:
-        r, rows = region_history(session, region)
+        title = (str(instances.workflow(prog, session, workflow).title)
+                 if workflow != MASTER_PLAN else "")
+        r, rows = region_history(session, region, workflow)
     cycles = len({h.cycle for h in rows}) > 1
     headers = (["cycle"] if cycles else []) + ["when", "who", "action", "move", "comment"]
-    grid = table(*(text(f"cli.history.{h}") for h in headers),
-                 title=text("cli.history.title", region=f"{r.code} {r.name}", zone=r.zone))
+    heading = text("cli.history.title", region=f"{r.code} {r.name}", zone=r.zone)
+    if title:
+        heading = text("instances.cli.of_workflow", heading=heading, workflow=title)
+    grid = table(*(text(f"cli.history.{h}") for h in headers), title=heading)
     for h in rows:
         action = action_of(h)
         move = (f"{h.from_state or '-'} -> {h.to_state}" if h.from_state != h.to_state

@@ -19,12 +19,21 @@ from engine import (
     spell,
 )
 from interfaces.cli import workflow_migrations
-from interfaces.cli.context import console, error, errors, programme, state, table
+from interfaces.cli.context import (
+    AsOption,
+    console,
+    error,
+    errors,
+    programme,
+    state,
+    table,
+)
+from workflows import instances
 from workflows.directory.regions import find_region
 from workflows.master_plan import MASTER_PLAN
 
-group = typer.Typer(help="Workflow definitions: show, validate, publish, diagram; migrate "
-                         "running regions to another version.",
+group = typer.Typer(help="Workflow definitions: show, validate, publish, diagram, start; "
+                         "migrate running regions to another version.",
                     no_args_is_help=True)
 
 KeyArg = Annotated[str, typer.Argument(help="Workflow key.")]
@@ -121,7 +130,8 @@ def diagram(
     key: KeyArg = MASTER_PLAN,
     version: VersionOpt = None,
     region: Annotated[str | None, typer.Option(
-        "--region", "-r", help="Highlight this region's current state (and use its version).")]
+        "--region", "-r",
+        help="Highlight the state of this region's instance of KEY (and use its version).")]
     = None,
 ) -> None:
     """The workflow as Mermaid text (paste into any Mermaid renderer)."""
@@ -129,7 +139,26 @@ def diagram(
     with prog.db.read() as session:
         current = None
         if region:
-            instance = prog.current_instance(session, find_region(session, region).code)
+            if key != MASTER_PLAN:
+                instances.workflow(prog, session, key)  # an unknown key is named as such
+            instance = prog.current_instance(session, find_region(session, region).code, key)
             current, version = instance.state, instance.definition_version
         d = prog.engine.workflow(session, key, version)
     typer.echo(mermaid(d, current), nl=False)  # exact text for Mermaid tools, never wrapped
+
+
+@group.command()
+def start(
+    key: Annotated[str, typer.Argument(help="The workflow to start, e.g. award_round.")],
+    region: Annotated[str, typer.Argument(metavar="REGION", help="Region code or name.")],
+    as_email: AsOption,
+) -> None:
+    """Start a workflow for a region (coordinators; the master plan starts by joining a
+    cohort). A workflow that ended starts again as its next round."""
+    prog = programme()
+    instance = instances.start(prog, key, region, as_email)
+    with prog.db.read() as session:
+        d = prog.definition_of(session, instance)
+    console.print(text("instances.cli.started", workflow=str(d.title), key=key,
+                       region=instance.subject, stage=d.state_label(instance.state),
+                       cycle=instance.cycle))

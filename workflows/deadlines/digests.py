@@ -57,9 +57,20 @@ def item_path(party: Party, owed: Owed) -> str:
     deadline = owed.deadline
     if party.role == roles.OPD:
         return f"/opd#deadline-{deadline.id}" if deadline is not None else "/opd"
+    if owed.other_workflow:  # another programme's instance has a page of its own
+        return f"/regions/{owed.region}/workflows/{owed.key}"
     if owed.kind == REVIEW:
         return f"/queue#region-{owed.region}"
     return f"/regions/{owed.region}"
+
+
+def stage_of(owed: Owed) -> str:
+    """The stage an item is in, with the workflow's title next to it when it is not the
+    master plan (a region may run the award round alongside its plan)."""
+    if owed.other_workflow:
+        return text("instances.stage_in_workflow", stage=str(owed.stage),
+                    workflow=str(owed.workflow))
+    return str(owed.stage)
 
 
 def _deadline_fields(d: DeadlineRecord, region: Region, tz: str, now: datetime
@@ -89,7 +100,7 @@ def digest(settings: Settings, locale: str, party: Party, tz: str, owed: Iterabl
             items.append({
                 "region_name": region.name,
                 "region_code": region.code,
-                "stage": str(o.stage),
+                "stage": stage_of(o),
                 "label": o.label,
                 "action": text(_DO[o.kind], what=o.label),
                 **_deadline_fields(d, region, tz, now),
@@ -118,7 +129,7 @@ def escalation(locale: str, person: Party, tz: str,
             items.append({
                 "region_name": region.name,
                 "region_code": region.code,
-                "stage": str(late[0].stage) if late else stage_name(d),
+                "stage": stage_of(late[0]) if late else stage_name(d),
                 **_deadline_fields(d, region, tz, now),
                 "days_overdue": max(1, (local_date(now, tz) - local_date(d.due_at, tz)).days),
                 "late": [{"who": (o.party.label() if o.party is not None

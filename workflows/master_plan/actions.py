@@ -1,4 +1,5 @@
-"""What people do: advance a region, submit a deliverable, review a submission.
+"""What people do: advance a region, submit a deliverable, review a submission, on the master
+plan or (``key``) any other workflow a region runs.
 
 Each function is one user action and one transaction: the state change, the history row, the
 review decision, deadlines and the quick wins listed with a plan commit together or not at all.
@@ -23,10 +24,9 @@ from engine import (
     Records,
     SubmissionInput,
 )
-from workflows import limits, roles
+from workflows import instances, limits, roles
 from workflows.directory.actors import Acting, acting, display_name
 from workflows.directory.agencies import opd_codes
-from workflows.directory.regions import find_region
 from workflows.master_plan import MASTER_PLAN, QUICK_WIN_PLAN, uploads
 from workflows.master_plan.quick_wins import QuickWinRow, parse_quick_wins, store_quick_wins
 from workflows.programme import Programme
@@ -40,23 +40,23 @@ QUICK_WINS_FIELD = Message("master_plan.quick_wins_field")
 def advance(
     prog: Programme, region_ref: str, trigger: str, actor: Acting, *,
     comment: str | None = None, expected_version: int | None = None,
+    key: str = MASTER_PLAN,
 ) -> FireResult:
-    """Fire ``trigger`` on the region's current master plan as ``actor``."""
+    """Fire ``trigger`` on the region's current instance of ``key`` (the master plan by
+    default) as ``actor``."""
     limits.check_comment(comment)
     with prog.db.transaction() as session:
         actor = acting(session, actor)
-        instance = current(prog, session, region_ref)
+        instance = current(prog, session, region_ref, key)
         return prog.engine.fire(session, instance.id, trigger, actor, comment=comment,
                                 expected_version=expected_version)
 
 
-def current(prog: Programme, session: Session, region_ref: str) -> InstanceSnapshot:
-    """The region's current master plan, by code in one statement (the common case: pages
-    and the API name regions by code), else through the region's name."""
-    found = prog.engine.current_for_action(session, MASTER_PLAN, region_ref.strip())
-    if found is not None:
-        return found
-    return prog.current_instance(session, find_region(session, region_ref).code)
+def current(prog: Programme, session: Session, region_ref: str,
+            key: str = MASTER_PLAN) -> InstanceSnapshot:
+    """The region's current instance of ``key``, locked for an action
+    (:func:`workflows.instances.current`)."""
+    return instances.current(prog, session, region_ref, key)
 
 
 def review(
@@ -83,9 +83,10 @@ class SubmitResult:
 def submit(
     prog: Programme, region_ref: str, deliverable: str, file: Path, actor: Acting, *,
     party: str | None = None, quick_wins: Path | None = None, note: str | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None = None, key: str = MASTER_PLAN,
 ) -> SubmitResult:
-    """Submit a new version of a deliverable from a file (plus the quick-win list for a plan)."""
+    """Submit a new version of a deliverable from a file (plus the quick-win list for a plan)
+    to the region's instance of ``key`` (the master plan by default)."""
     limit = prog.settings.upload_max_bytes
     try:
         if file.stat().st_size > limit:  # refused before reading it into memory
@@ -97,14 +98,14 @@ def submit(
                                 reason=exc.strerror or exc) from None
     return submit_data(prog, region_ref, deliverable, file.name, data, actor, party=party,
                        quick_wins=quick_wins, note=note, expected_version=expected_version,
-                       quick_wins_flag="--quick-wins FILE.csv")
+                       quick_wins_flag="--quick-wins FILE.csv", key=key)
 
 
 def submit_data(
     prog: Programme, region_ref: str, deliverable: str, file_name: str, data: bytes,
     actor: Acting, *, party: str | None = None, quick_wins: QuickWinSource | None = None,
     note: str | None = None, expected_version: int | None = None,
-    quick_wins_flag: str | Message = QUICK_WINS_FIELD,
+    quick_wins_flag: str | Message = QUICK_WINS_FIELD, key: str = MASTER_PLAN,
 ) -> SubmitResult:
     """Submit a new version of a deliverable from uploaded bytes (the web's upload).
 
@@ -114,15 +115,16 @@ def submit_data(
     :func:`~workflows.master_plan.quick_wins.entry`).
     """
     limits.check_comment(note, "note")
-    if deliverable == QUICK_WIN_PLAN and quick_wins is None:
+    plan = key == MASTER_PLAN  # the quick-win list belongs to the master plan's plan only
+    if plan and deliverable == QUICK_WIN_PLAN and quick_wins is None:
         raise InvalidInputError("master_plan.quick_wins_needed", field=quick_wins_flag)
-    if deliverable != QUICK_WIN_PLAN and quick_wins is not None:
+    if (not plan or deliverable != QUICK_WIN_PLAN) and quick_wins is not None:
         raise InvalidInputError("master_plan.quick_wins_only_for_plan", field=quick_wins_flag)
     wins = quick_wins_of(quick_wins, prog) if quick_wins is not None else []
     stored = uploads.check(file_name, data, prog.settings.upload_max_bytes)
     with prog.db.transaction() as session:
         actor = acting(session, actor)
-        instance = current(prog, session, region_ref)
+        instance = current(prog, session, region_ref, key)
         code = instance.subject
         spec = prog.definition_of(session, instance)
         # Scope first: someone from another region learns nothing about this one's OPDs.

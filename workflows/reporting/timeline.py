@@ -20,6 +20,7 @@ from engine import HistoryRecord, NotFoundError, Records, WorkflowDefinition
 from workflows.deadlines.models import ExtensionRequest
 from workflows.directory.models import Region
 from workflows.directory.regions import find_region
+from workflows.master_plan import MASTER_PLAN
 from workflows.programme import Programme
 from workflows.reporting.paging import Page, page_of
 from workflows.zones import ZONES, Moment
@@ -28,26 +29,38 @@ from workflows.zones import ZONES, Moment
 HistoryRow = HistoryRecord
 
 
-def history(session: Session, region_ref: str) -> tuple[Region, list[HistoryRecord]]:
-    """The region's timeline over all its cycles, oldest first."""
+def history(session: Session, region_ref: str, key: str | None = None
+            ) -> tuple[Region, list[HistoryRecord]]:
+    """The region's timeline over all its cycles, oldest first: of workflow ``key``, or of
+    every workflow it runs when None."""
     region = find_region(session, region_ref)
-    rows = Records(session).history(region.code)
+    rows = Records(session).history(region.code, key)
     if not rows:
-        raise NotFoundError("reporting.not_joined", region=f"{region.code} {region.name}")
+        _none(region, key)
     return region, rows
 
 
 def history_page(session: Session, region_ref: str, *, limit: int,
                  after: tuple[int, int] | None = None, newest_first: bool = False,
+                 key: str | None = None,
                  ) -> tuple[Region, Page[HistoryRecord, tuple[int, int]]]:
     """One keyset page of the region's timeline (oldest first, or newest first), read past
-    the entry at ``after`` = (cycle, seq); the page's ``next`` is where the following starts."""
+    the entry at ``after`` = (cycle, seq); the page's ``next`` is where the following starts.
+    Of workflow ``key`` only, when given."""
     region = find_region(session, region_ref)
-    rows = Records(session).history_page(region.code, limit=limit + 1, after=after,
+    rows = Records(session).history_page(region.code, key, limit=limit + 1, after=after,
                                          newest_first=newest_first)
     if not rows and after is None:
-        raise NotFoundError("reporting.not_joined", region=f"{region.code} {region.name}")
+        _none(region, key)
     return region, page_of(rows, limit, lambda h: (h.cycle, h.seq))
+
+
+def _none(region: Region, key: str | None) -> None:
+    """Refuse a timeline with nothing in it: the region never joined, or never ran ``key``."""
+    named = f"{region.code} {region.name}"
+    if key is None or key == MASTER_PLAN:
+        raise NotFoundError("reporting.not_joined", region=named)
+    raise NotFoundError("instances.no_history", region=named, key=key)
 
 
 def action_of(row: HistoryRecord) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import Path
+from fastapi import Path, Query
 from pydantic import AfterValidator, Field
 from sqlmodel import Session
 
@@ -56,6 +56,13 @@ RegionPath = Annotated[str, Path(
     min_length=1, max_length=100, examples=["64.71", "Kota Balikpapan"],
     description="Kemendagri code (e.g. 64.71) or the region's name (Kota Balikpapan)."),
     NoNul]
+#: Which of a region's workflows an operation is about (``?workflow=``; the master plan
+#: unless named). An unknown key is a 404.
+WorkflowQuery = Annotated[str, Query(
+    min_length=1, max_length=63, pattern=r"^[a-z][a-z0-9_]*$",
+    examples=["master_plan", "award_round"],
+    description="The workflow's key (`smartcity workflow list` lists them): the master "
+                "plan unless named.")]
 RegionRef = Annotated[str, Field(
     min_length=1, max_length=100, examples=["64.71"],
     description="Kemendagri code (e.g. 64.71) or the region's name (Kota Balikpapan)."),

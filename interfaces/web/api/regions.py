@@ -29,6 +29,7 @@ from interfaces.web.api.common import (
     NoNul,
     PayloadTooLarge,
     RegionPath,
+    WorkflowQuery,
     at_local,
     check_visible,
 )
@@ -36,9 +37,10 @@ from interfaces.web.api.deadlines import DeadlineOut, deadline_views
 from interfaces.web.api.errors import ACTION_ERRORS, BODY_ERRORS, ERRORS, errors
 from interfaces.web.api.paging import DEFAULT_LIMIT, PAGED, Cursor, Limit, next_headers
 from interfaces.web.deps import ApiViewer, Prog, acting
+from workflows import instances
 from workflows.directory.models import Region
 from workflows.directory.regions import find_region
-from workflows.master_plan import actions, uploads
+from workflows.master_plan import MASTER_PLAN, actions, uploads
 from workflows.master_plan.quick_wins import QuickWinRow
 from workflows.obligations import Obligations
 from workflows.reporting.region import summary
@@ -196,6 +198,12 @@ def _region(session: Session, viewer: ApiViewer, ref: str) -> Region:
     return region
 
 
+def _workflow(prog: Prog, session: Session, key: str) -> None:
+    """Refuse an unknown workflow key with a 404 that names the published ones."""
+    if key != MASTER_PLAN:
+        instances.workflow(prog, session, key)
+
+
 def _transition(trigger: str, result: FireResult) -> TransitionOut:
     return TransitionOut(
         region=result.instance.subject, trigger=trigger, from_state=result.from_state,
@@ -235,16 +243,19 @@ def region_history(
     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
     order: Annotated[Literal["asc", "desc"], Query(
         description="asc: oldest first (the default); desc: newest first.")] = "asc",
+    workflow: WorkflowQuery = MASTER_PLAN,
 ) -> HistoryPage:
-    """The region's timeline over all its cycles, a page at a time (``limit`` entries from
-    ``cursor``), oldest first or newest first: who did what, when (UTC and the region's
-    zone), from which state to which, with comments."""
+    """The region's timeline of a workflow (the master plan unless ``workflow`` names
+    another) over all its cycles, a page at a time (``limit`` entries from ``cursor``),
+    oldest first or newest first: who did what, when (UTC and the region's zone), from which
+    state to which, with comments."""
     after = cursors.optional(cursor, 2)
     with prog.db.read() as session:
         _region(session, viewer, region)
+        _workflow(prog, session, workflow)
         r, page = history_page(session, region, limit=limit,
                                after=(after[0], after[1]) if after else None,
-                               newest_first=order == "desc")
+                               newest_first=order == "desc", key=workflow)
     token = cursors.encode(*page.next) if page.next else None
     next_headers(request, response, token)
     return HistoryPage(region=r.code, name=r.name, zone=r.zone, next_cursor=token, entries=[
@@ -255,13 +266,16 @@ def region_history(
 
 
 @router.get("/regions/{region}/actions", response_model=ActionsPage)
-def region_actions(region: RegionPath, viewer: ApiViewer, prog: Prog) -> ActionsPage:
-    """Every action out of the region's current stage, whether the caller may fire it now,
-    and the reasons where not (the engine's own answer)."""
+def region_actions(region: RegionPath, viewer: ApiViewer, prog: Prog,
+                   workflow: WorkflowQuery = MASTER_PLAN) -> ActionsPage:
+    """Every action out of the current stage of the region's workflow (the master plan
+    unless ``workflow`` names another), whether the caller may fire it now, and the reasons
+    where not (the engine's own answer)."""
     actor = acting(viewer)
     with prog.db.read() as session:
         r = _region(session, viewer, region)
-        instance = prog.current_instance(session, r.code)
+        _workflow(prog, session, workflow)
+        instance = prog.current_instance(session, r.code, workflow)
         d = prog.definition_of(session, instance)
         available = prog.engine.available(session, instance.id, actor)
     return ActionsPage(
@@ -274,10 +288,12 @@ def region_actions(region: RegionPath, viewer: ApiViewer, prog: Prog) -> Actions
 @router.post("/regions/{region}/advance", response_model=TransitionOut,
              responses=ACTING)
 def advance(region: RegionPath, body: AdvanceIn, viewer: ApiViewer,
-            prog: Prog) -> TransitionOut:
-    """Fire a workflow action on the region as the caller."""
+            prog: Prog, workflow: WorkflowQuery = MASTER_PLAN) -> TransitionOut:
+    """Fire a workflow action on the region as the caller (on the master plan unless
+    ``workflow`` names another of the region's workflows)."""
     result = actions.advance(prog, region, body.trigger, acting(viewer),
-                             comment=body.comment, expected_version=body.expected_version)
+                             comment=body.comment, expected_version=body.expected_version,
+                             key=workflow)
     return _transition(body.trigger, result)
 
 
@@ -351,8 +367,10 @@ def submit(
                     "element[, opd, description] (or judul, dimensi, elemen, opd, "
                     "deskripsi), separated by commas or semicolons, in UTF-8, UTF-16 or "
                     "latin-1; dimensions and elements by label or code.")] = None,
+    workflow: WorkflowQuery = MASTER_PLAN,
 ) -> SubmitOut:
-    """Submit a new version of a deliverable (multipart upload)."""
+    """Submit a new version of a deliverable (multipart upload) to the region's workflow
+    (the master plan unless ``workflow`` names another)."""
     limit = prog.settings.upload_max_bytes
     data = _read_upload(file, limit, Message("web.the_file"))
     wins: list[QuickWinRow] | None = None
@@ -364,7 +382,7 @@ def submit(
     result = actions.submit_data(
         prog, region, deliverable, file.filename or "", data, acting(viewer),
         party=party or None, quick_wins=wins, note=note, expected_version=expected_version,
-        quick_wins_flag=Message("web.quick_wins_field_api"))
+        quick_wins_flag=Message("web.quick_wins_field_api"), key=workflow)
     return SubmitOut(region=result.region, deliverable=result.deliverable, party=result.party,
                      version=result.version, sha256=result.sha256,
                      quick_wins=result.quick_wins)
