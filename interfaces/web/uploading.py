@@ -27,7 +27,7 @@ from config.messages import text
 from engine import WorkflowError
 from interfaces.web.deps import Viewer, acting, check_csrf
 from interfaces.web.templating import filesize
-from workflows.master_plan import actions, uploads
+from workflows.master_plan import MASTER_PLAN, actions, uploads
 from workflows.master_plan.quick_wins import QuickWinRow
 from workflows.programme import Programme
 
@@ -65,9 +65,10 @@ def _too_big(name: str, limit: int) -> str:
 
 
 async def submit(request: Request, viewer: Viewer, prog: Programme,
-                 region: str) -> actions.SubmitResult:
-    """Store the posted document as a new version for ``region``, as the viewer; raises
-    :class:`UploadRefused` with the reason when it is not stored."""
+                 region: str, key: str = MASTER_PLAN) -> actions.SubmitResult:
+    """Store the posted document as a new version for ``region``'s workflow ``key`` (the
+    master plan by default), as the viewer; raises :class:`UploadRefused` with the reason
+    when it is not stored."""
     actor = acting(viewer)
     limit = prog.settings.upload_max_bytes
     declared = request.headers.get("content-length", "")
@@ -104,7 +105,7 @@ async def submit(request: Request, viewer: Viewer, prog: Programme,
                 actions.submit_data, prog, region, typed.deliverable, upload.filename, data,
                 actor, party=typed.party or None, quick_wins=quick_wins,
                 note=typed.note.strip() or None,
-                quick_wins_flag=text("uploading.quick_wins_flag"))
+                quick_wins_flag=text("uploading.quick_wins_flag"), key=key)
         except WorkflowError as exc:
             raise UploadRefused(exc.status_code, str(exc), typed) from None
     finally:

@@ -28,6 +28,8 @@ from workflows.directory.agencies import opds
 from workflows.directory.cohorts import cohort_of
 from workflows.directory.models import Opd, Region
 from workflows.directory.regions import find_region, province_name
+from workflows.instances import Running, running
+from workflows.master_plan import MASTER_PLAN
 from workflows.obligations import Obligations, Owed
 from workflows.programme import Programme
 from workflows.reporting.deadlines import DeadlineRow, instance_deadlines
@@ -117,6 +119,8 @@ class RegionView:
     # what each submission, extension and deadline entry of the history did, by
     # (instance_id, seq), written in the reader's language (timeline.described)
     words: dict[tuple[int, int], Message] = field(default_factory=dict)
+    #: the region's other workflows (an award round ...), each with its current stage
+    others: list[Running] = field(default_factory=list)
 
 
 def region_view(prog: Programme, session: Session, region_ref: str,
@@ -133,7 +137,7 @@ def region_view(prog: Programme, session: Session, region_ref: str,
     base = summary(prog, session, region_ref)
     region, instance, d = base.region, base.instance, base.definition
     _, page = history_page(session, region.code, limit=limit, after=history_after,
-                           newest_first=True)
+                           newest_first=True, key=MASTER_PLAN)
     records = Records(session)
     moves = records.moves(instance.id)
     passed = frozenset({a for a, _ in moves if a} | {b for _, b in moves}) - {instance.state}
@@ -176,4 +180,6 @@ def region_view(prog: Programme, session: Session, region_ref: str,
                    if actor is not None else []),
         passed=passed, taken=taken, trigger_labels=trigger_labels,
         deliverable_labels={k: str(v.label) for k, v in d.deliverables.items()},
-        words=described(prog, session, page.rows, region.tz))
+        words=described(prog, session, page.rows, region.tz),
+        others=[w for w in running(prog, session, region.code)
+                if w.instance.definition_key != MASTER_PLAN])

@@ -13,6 +13,7 @@ from engine import HistoryRecord, Records, ReviewRecord
 from workflows.directory.cohorts import cohort_of
 from workflows.directory.models import Region
 from workflows.directory.regions import province_name
+from workflows.master_plan import MASTER_PLAN
 from workflows.programme import Programme
 from workflows.reporting.deadlines import DeadlineRow, instance_deadlines
 from workflows.reporting.submissions import SubmissionRow, submissions
@@ -46,7 +47,7 @@ class RegionReport:
 
 def region_report(prog: Programme, session: Session, region_ref: str) -> RegionReport:
     """A region's current stage, timeline, submissions, deadlines and review comments."""
-    region, timeline = history(session, region_ref)
+    region, timeline = history(session, region_ref, MASTER_PLAN)
     instance = prog.current_instance(session, region.code)
     d = prog.definition_of(session, instance)
     cohort = cohort_of(session, region.code)

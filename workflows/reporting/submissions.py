@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from engine import NotFoundError, Records, SubmissionRecord
-from workflows.master_plan import uploads
+from workflows.master_plan import MASTER_PLAN, uploads
 from workflows.programme import Programme
 from workflows.reporting.paging import Page, page_of
 
@@ -30,9 +30,11 @@ class SubmissionRow:
     size_bytes: int = 0  # shown beside the link, so a phone user knows before downloading
 
 
-def submissions(prog: Programme, session: Session, region_code: str) -> list[SubmissionRow]:
-    """The current cycle's submissions with the review rounds decided on each version."""
-    instance = prog.current_instance(session, region_code)
+def submissions(prog: Programme, session: Session, region_code: str,
+                key: str = MASTER_PLAN) -> list[SubmissionRow]:
+    """The current cycle's submissions with the review rounds decided on each version (of
+    the region's workflow ``key``, the master plan by default)."""
+    instance = prog.current_instance(session, region_code, key)
     records = Records(session)
     decisions: dict[int, list[tuple[int, str, str | None]]] = {}
     for r in sorted(records.reviews(instance.id), key=lambda r: r.round):

@@ -21,6 +21,7 @@ from interfaces.web.pages import (
     queue,
     quick_wins,
     region,
+    region_workflow,
     reminders,
 )
 
@@ -35,6 +36,7 @@ router.include_router(board.router)
 router.include_router(overview.router)
 router.include_router(map_geometry.router)
 router.include_router(region.router)
+router.include_router(region_workflow.router)
 router.include_router(coordinator.router)
 router.include_router(reminders.router)
 router.include_router(evaluation_editions.router)

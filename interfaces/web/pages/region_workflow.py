@@ -1,0 +1,131 @@
+"""``GET /regions/{code}/workflows/{key}``: one of a region's workflows other than the master
+plan (the award round ...): its stage, what is owed, the viewer's actions as buttons, the
+upload forms for what the viewer may submit now, the documents, the history and the diagram.
+``POST .../advance`` and ``POST .../submit`` act on it as the region page does on the master
+plan (same CSRF token, same one-transaction actions with ``key``).
+
+Who may look is the region page's rule (:func:`interfaces.web.pages.region.
+check_region_viewer`); what it shows is :func:`workflows.reporting.instance_view.instance_view`.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+
+from config.messages import text
+from interfaces.web import diagram_svg, uploading
+from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
+from interfaces.web.pages.board import SYMBOLS
+from interfaces.web.pages.region import ActionView, check_region_viewer
+from interfaces.web.templating import render
+from interfaces.web.uploading import UploadRefused
+from workflows.directory.regions import find_region
+from workflows.master_plan import actions, uploads
+from workflows.obligations import of_party
+from workflows.programme import Programme
+from workflows.reporting.instance_view import InstanceView, instance_view
+from workflows.reporting.submittable import upload_slots
+
+router = APIRouter()
+
+
+def _actions(view: InstanceView, viewer: Viewer) -> tuple[list[ActionView], list[ActionView]]:
+    """(the actions the viewer may take, as buttons; those a condition blocks, with why)."""
+    if viewer.actor is None:
+        return [], []
+    d, state = view.definition, view.instance.state
+    allowed, blocked = [], []
+    for a in view.available:
+        specs = d.transitions_for(a.trigger, state)
+        action = ActionView(
+            a.trigger, str(a.label), a.allowed,
+            comment_required=any(s.comment == "required" for s in specs),
+            danger=any(s.skip_requirements or (s.review is not None
+                                               and s.review.decision == "rejected")
+                       for s in specs),
+            reasons=a.reasons)
+        if a.allowed:
+            allowed.append(action)
+        elif any(viewer.actor.role in s.roles for s in specs):
+            blocked.append(action)
+    return allowed, blocked
+
+
+def _diagram(view: InstanceView, t: Any) -> Markup:
+    return diagram_svg.svg(view.definition, view.instance.state, view.passed, view.taken,
+                           texts=diagram_svg.translated(t), ident="wf")
+
+
+def _base(code: str, key: str) -> str:
+    return f"/regions/{quote(code)}/workflows/{quote(key)}"
+
+
+def _page(request: Request, viewer: Viewer, prog: Programme, code: str, key: str, *,
+          status: int = 200, done: str | None = None, uploaded: str | None = None,
+          refused: UploadRefused | None = None) -> HTMLResponse:
+    with prog.db.read() as session:
+        check_region_viewer(viewer, find_region(session, code).code)
+        view = instance_view(prog, session, code, key, viewer.actor)
+        slots = ([] if view.final else
+                 upload_slots(prog, session, view.instance, view.definition, viewer.actor,
+                              view.owed, view.latest))
+    allowed, blocked = _actions(view, viewer)
+    latest = [s for s in view.latest if s.deliverable == uploaded]
+    notice = (text("uploads.done", what=view.definition.deliverable_label(uploaded or ""),
+                   version=latest[-1].version, file=latest[-1].file_name)
+              if uploaded and latest else None)
+    base = _base(view.region.code, key)
+    return render(request, "region_workflow.html", viewer, status=status, view=view,
+                  actions=allowed, blocked=blocked,
+                  done=view.trigger_labels.get(done) if done else None,
+                  uploaded=notice, diagram=partial(_diagram, view), symbols=SYMBOLS,
+                  now=prog.engine.clock(), mine=of_party(view.owed, viewer.email),
+                  slots=slots, refused=refused, base=base,
+                  upload_action=f"{base}/submit", upload_region=view.region.code,
+                  zone=view.region.zone, names=view.names,
+                  upload_max_bytes=prog.settings.upload_max_bytes,
+                  accept=",".join(sorted(uploads.ALLOWED)))
+
+
+@router.get("/regions/{code}/workflows/{key}", response_class=HTMLResponse)
+def workflow_page(request: Request, code: str, key: str, viewer: PageViewer, prog: Prog,
+                  done: str | None = None, uploaded: str | None = None) -> HTMLResponse:
+    """The page; ``?done=TRIGGER`` after an action, ``?uploaded=DELIVERABLE`` after an
+    upload."""
+    return _page(request, viewer, prog, code, key, done=done, uploaded=uploaded)
+
+
+@router.post("/regions/{code}/workflows/{key}/submit")
+async def submit_document(request: Request, code: str, key: str, viewer: PageViewer,
+                          prog: Prog) -> Response:
+    """A new version of a document of this workflow; back to the page with a notice, or
+    the reason beside the form."""
+    try:
+        result = await uploading.submit(request, viewer, prog, code, key)
+    except UploadRefused as refused:
+        return await run_in_threadpool(_page, request, viewer, prog, code, key,
+                                       status=refused.status, refused=refused)
+    return RedirectResponse(f"{_base(result.region, key)}?uploaded="
+                            f"{quote(result.deliverable)}#uploads", status_code=303)
+
+
+@router.post("/regions/{code}/workflows/{key}/advance")
+def advance(request: Request, code: str, key: str, viewer: PageViewer, prog: Prog,
+            trigger: Annotated[str, Form(min_length=1, max_length=63)],
+            expected_version: Annotated[int, Form(ge=1)],
+            comment: Annotated[str, Form(max_length=10_000)] = "",
+            csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Fire ``trigger`` on the region's instance of ``key`` as the viewer."""
+    check_csrf(viewer, csrf_token)
+    result = actions.advance(prog, code, trigger.strip(), acting(viewer),
+                             comment=comment.strip() or None,
+                             expected_version=expected_version, key=key)
+    return RedirectResponse(f"{_base(result.instance.subject, key)}?done="
+                            f"{quote(trigger.strip())}", status_code=303)
