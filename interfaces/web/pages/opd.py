@@ -111,6 +111,10 @@ def overview(prog: Programme, session: Session, viewer: Viewer) -> dict[str, Any
     # Only the deadlines this OPD owes something by are its own (not the mentor's review).
     owing = {o.deadline.id for o in of_party(Obligations(prog, session).in_regions([code]),
                                              actor.identity) if o.deadline is not None}
+    # What this OPD owes in the region's other workflows (the award round ...), linked to
+    # each workflow's page, where its upload forms are.
+    elsewhere = [o for o in of_party(Obligations(prog, session).current([code]),
+                                     actor.identity) if o.other_workflow]
     rows = [r for r in open_deadlines(prog, session, region=code) if r.id in owing]
     current = next((r for r in rows if r.state == instance.state), None)
     pending = next((q for q in (current.extensions if current else ())
@@ -127,6 +131,7 @@ def overview(prog: Programme, session: Session, viewer: Viewer) -> dict[str, Any
         "current_deadline": current,
         "pending_request": pending,
         "owed": owed,
+        "elsewhere": elsewhere,
         "duties": duties.mine,
         "waiting_for": [] if duties.mine else duties.others,
         "submittable": submittable,

@@ -49,6 +49,16 @@ def test_the_page_shows_and_drives_the_workflow(web: Web) -> None:
     assert "Yearly check-up" in english and "Send to the assessor" in english
 
 
+def test_the_opd_page_lists_what_the_opd_owes_in_another_workflow(web: Web) -> None:
+    publish(web.prog)
+    r = web.region
+    instances.start(web.prog, KEY, r.code, web.world.COORDINATOR)
+    page = web.browser(r.opd).get("/opd?lang=en").text
+    assert f'href="/regions/{r.code}/workflows/{KEY}"' in page
+    assert "OPD report" in page and "Reporting (Yearly check-up)" in page
+    assert web.browser(r.opd).get(f"/regions/{r.code}/workflows/{KEY}").status_code == 200
+
+
 def test_an_unknown_workflow_page_is_a_404(web: Web) -> None:
     answer = web.browser(web.world.COORDINATOR).get(f"/regions/{web.region.code}/workflows/x")
     assert answer.status_code == 404
