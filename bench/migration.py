@@ -55,7 +55,7 @@ from workflows.programme import Programme
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 COORDINATOR = "koordinator@komdigi.go.id"
 COHORT = "Bench 2026"
-V4 = Path(__file__).resolve().parents[1] / "workflows" / "master_plan" / "master_plan.yaml"
+V4 = Path(__file__).resolve().parents[1] / "workflows" / "definitions" / "master_plan.yaml"
 INSTANCE = WorkflowInstance.__table__  # type: ignore[attr-defined]
 HISTORY = HistoryEntry.__table__  # type: ignore[attr-defined]
 DEADLINE = Deadline.__table__  # type: ignore[attr-defined]

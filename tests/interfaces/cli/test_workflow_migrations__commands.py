@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-MASTER_PLAN_YAML = Path(__file__).parents[3] / "workflows" / "master_plan" / "master_plan.yaml"
+MASTER_PLAN_YAML = Path(__file__).parents[3] / "workflows" / "definitions" / "master_plan.yaml"
 
 
 def _v5(cli) -> str:

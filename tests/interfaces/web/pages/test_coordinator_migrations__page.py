@@ -15,7 +15,7 @@ from typing import Any
 
 from engine import load_definition
 
-V4 = Path(__file__).parents[4] / "workflows" / "master_plan" / "master_plan.yaml"
+V4 = Path(__file__).parents[4] / "workflows" / "definitions" / "master_plan.yaml"
 PAGE = "/workflows/master_plan/migrations"
 
 
