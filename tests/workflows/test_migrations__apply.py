@@ -38,7 +38,7 @@ from workflows.master_plan import MASTER_PLAN
 from workflows.migrations import Scope
 
 V3 = Path(__file__).parent / "master_plan" / "data" / "master_plan_v3.yaml"
-V4 = Path(__file__).parents[2] / "workflows" / "master_plan" / "master_plan.yaml"
+V4 = Path(__file__).parents[2] / "workflows" / "definitions" / "master_plan.yaml"
 TABLES = ("workflow_instance", "workflow_history", "deadline", "reminder_schedule",
           "workflow_migration", "workflow_migration_item", "submission", "review_decision")
 
