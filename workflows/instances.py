@@ -1,8 +1,10 @@
-"""A region's instances of any published workflow: which ones run, finding one, starting one.
+"""A subject's instances of any published workflow: which ones run, finding one, starting one.
 
 The master plan starts when a region joins a cohort (:mod:`workflows.directory.cohorts`); any
-other programme shipped as a definition (``workflows/definitions/``) is started for a region by
-a coordinator. Everything a region does (actions, submissions, obligations, history) then works
+other programme shipped as a definition (``workflows/definitions/``) is started for its subject
+by a coordinator: a region, or a province when the definition's ``subject.kind`` says so
+(:mod:`workflows.directory.subjects`; callers pass the key, the kind comes from the
+definition). Everything a region does (actions, submissions, obligations, history) then works
 on the workflow's key, the master plan's when none is named, so a new programme needs a
 definition and no code.
 """
@@ -24,7 +26,7 @@ from engine import (
 )
 from workflows.deadlines.setting import require_coordinator_of
 from workflows.directory.actors import Acting, acting
-from workflows.directory.regions import find_region
+from workflows.directory.subjects import REGION, Subject, find_subject
 from workflows.master_plan import MASTER_PLAN
 from workflows.programme import Programme
 
@@ -55,17 +57,27 @@ def workflow(prog: Programme, session: Session, key: str) -> WorkflowDefinition:
     return prog.engine.workflow(session, key)
 
 
+def subject_kind(prog: Programme, session: Session, key: str) -> str:
+    """What ``key``'s subjects are (``region`` for the master plan); an unknown key is named."""
+    return REGION if key == MASTER_PLAN else workflow(prog, session, key).subject.kind
+
+
+def subject_of(prog: Programme, session: Session, key: str, ref: str) -> Subject:
+    """The subject ``ref`` names (code or name) of the kind ``key``'s definition runs for."""
+    return find_subject(session, subject_kind(prog, session, key), ref)
+
+
 def current(prog: Programme, session: Session, region_ref: str,
             key: str = MASTER_PLAN) -> InstanceSnapshot:
-    """The region's current instance of ``key``, locked for an action: by code in one
-    statement (the common case: pages and the API name regions by code), else through the
-    region's name."""
+    """The subject's current instance of ``key``, locked for an action: by code in one
+    statement (the common case: pages and the API name subjects by code), else through the
+    subject's name (a region's, or a province's for a province workflow)."""
     found = prog.engine.current_for_action(session, key, region_ref.strip())
     if found is not None:
         return found
-    if key != MASTER_PLAN:
-        workflow(prog, session, key)  # an unknown key is named as such
-    return prog.current_instance(session, find_region(session, region_ref).code, key)
+    d = workflow(prog, session, key)  # an unknown key is named as such
+    return prog.current_instance(session, find_subject(session, d.subject.kind,
+                                                       region_ref).code, key)
 
 
 def running(prog: Programme, session: Session, region: str) -> list[Running]:
@@ -82,15 +94,16 @@ def running(prog: Programme, session: Session, region: str) -> list[Running]:
 
 
 def start(prog: Programme, key: str, region_ref: str, actor: Acting) -> InstanceSnapshot:
-    """Start ``key`` for a region as a coordinator of that region (or of the programme).
+    """Start ``key`` for its subject (a region, or a province for a province workflow) as a
+    coordinator of that subject (or of the programme).
 
     A workflow that ended (a final state) starts again as its next cycle, like next year's
     round; one still running is refused. The master plan is started by joining a cohort.
     """
     with prog.db.transaction() as session:
         who = acting(session, actor)
-        region = find_region(session, region_ref)
         d = workflow(prog, session, key)
+        region = find_subject(session, d.subject.kind, region_ref)
         if key == MASTER_PLAN:
             raise InvalidInputError("instances.master_plan_by_cohort", region=region.code)
         require_coordinator_of(who, region.code,

@@ -10,8 +10,16 @@ from __future__ import annotations
 
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
-from engine import GuardRegistry, LoadedDefinition, load_definition
+from engine import (
+    DefinitionError,
+    GuardRegistry,
+    LoadedDefinition,
+    load_definition,
+    load_definition_file,
+)
+from workflows.directory.subjects import kind_problems
 
 #: Where the shipped definitions are, inside the ``workflows`` package (package data).
 FOLDER = "definitions"
@@ -26,5 +34,19 @@ def shipped_files() -> list[Traversable]:
 
 def shipped_definitions(guards: GuardRegistry) -> list[LoadedDefinition]:
     """The shipped definitions, in file-name order."""
-    return [load_definition(f.read_text("utf-8"), f"workflows/{FOLDER}/{f.name}", guards)
-            for f in shipped_files()]
+    return [checked(load_definition(f.read_text("utf-8"), source, guards), source)
+            for f in shipped_files() for source in [f"workflows/{FOLDER}/{f.name}"]]
+
+
+def checked(loaded: LoadedDefinition, source: str) -> LoadedDefinition:
+    """``loaded``, refused with a problem line when its subject kind is not one the
+    programme knows (the engine takes any kind; the programme must find its subjects)."""
+    problems = kind_problems(loaded.definition)
+    if problems:
+        raise DefinitionError(source, problems)
+    return loaded
+
+
+def definition_file(path: Path, guards: GuardRegistry) -> LoadedDefinition:
+    """A definition file to validate or publish, checked like the shipped ones."""
+    return checked(load_definition_file(path, guards), str(path))

@@ -20,7 +20,6 @@ from interfaces.cli.context import (
 )
 from workflows import instances
 from workflows.directory.actors import actor_for
-from workflows.directory.regions import find_region
 from workflows.master_plan import MASTER_PLAN, actions
 from workflows.obligations import owed_by
 from workflows.zones import local
@@ -66,7 +65,7 @@ def list_actions(region: RegionArg, as_email: AsOption,
     What you owe is listed for every workflow the region runs."""
     prog = programme()
     with prog.db.read() as session:
-        r = find_region(session, region)
+        r = instances.subject_of(prog, session, workflow, region)
         actor = actor_for(session, as_email)
         if workflow != MASTER_PLAN:
             title = str(instances.workflow(prog, session, workflow).title)

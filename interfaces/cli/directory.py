@@ -206,9 +206,12 @@ def person_add(
     role: RoleOpt,
     region_code: Annotated[str | None, typer.Option(
         "--region", help="Bind to one region (regional coordinator, head of region).")] = None,
+    province: Annotated[str | None, typer.Option(
+        "--province", help="Bind to one province, by code or name (its coordinator or "
+                           "governor, for province workflows); not with --region.")] = None,
 ) -> None:
     """Add (or update) a coordinator, assessor, head of region or mentor."""
-    registration.add_person(programme(), email, name, role, region_code)
+    registration.add_person(programme(), email, name, role, region_code, province)
     console.print(text("cli.dir.person_saved", email=email, role=role))
 
 
@@ -221,7 +224,8 @@ def person_list(role: Annotated[str | None, typer.Option(help="Only this role.")
         grid = table(*(text(f"cli.dir.{c}") for c in ("email", "name", "role", "assigned")))
         for p in rows:
             assigned = (", ".join(mentor_regions(session, p.id or 0))
-                        if p.role == MENTOR else p.region_code or text("cli.dir.all"))
+                        if p.role == MENTOR
+                        else p.region_code or p.province_code or text("cli.dir.all"))
             grid.add_row(p.email, p.name, p.role, assigned)
     console.print(grid)
 

@@ -15,8 +15,7 @@ from workflows import instances
 from workflows.directory.cohorts import cohorts
 from workflows.master_plan import MASTER_PLAN
 from workflows.reporting.status import status as cohort_status
-from workflows.reporting.timeline import action_of
-from workflows.reporting.timeline import history as region_history
+from workflows.reporting.timeline import action_of, subject_history
 from workflows.zones import local
 
 
@@ -65,14 +64,16 @@ def status(
                                           total=len(rows)), style="bold red")
 
 
-def history(region: Annotated[str, typer.Argument(help="Region code or name.")],
+def history(region: Annotated[str, typer.Argument(
+                help="Region code or name (a province's for a province workflow).")],
             workflow: WorkflowOption = MASTER_PLAN) -> None:
     """A region's timeline: who did what, when (in the region's zone), with comments."""
     prog = programme()
     with prog.db.read() as session:
         title = (str(instances.workflow(prog, session, workflow).title)
                  if workflow != MASTER_PLAN else "")
-        r, rows = region_history(session, region, workflow)
+        r = instances.subject_of(prog, session, workflow, region)
+        rows = subject_history(session, r, workflow)
     cycles = len({h.cycle for h in rows}) > 1
     headers = (["cycle"] if cycles else []) + ["when", "who", "action", "move", "comment"]
     heading = text("cli.history.title", region=f"{r.code} {r.name}", zone=r.zone)

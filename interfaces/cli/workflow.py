@@ -14,7 +14,6 @@ from config.messages import text
 from engine import (
     DefinitionError,
     WorkflowDefinition,
-    load_definition_file,
     mermaid,
     spell,
 )
@@ -29,8 +28,8 @@ from interfaces.cli.context import (
     table,
 )
 from workflows import instances
-from workflows.directory.regions import find_region
 from workflows.master_plan import MASTER_PLAN
+from workflows.shipped import definition_file
 
 group = typer.Typer(help="Workflow definitions: show, validate, publish, diagram, start; "
                          "migrate running regions to another version.",
@@ -101,7 +100,7 @@ def validate(file: Annotated[Path, typer.Argument(help="A workflow definition (Y
     """Check a definition file; every problem is listed with its path."""
     prog = state.programme(database_needed=False)  # reads the file only
     try:
-        loaded = load_definition_file(file, prog.guards)
+        loaded = definition_file(file, prog.guards)
     except DefinitionError as exc:
         error(text("cli.workflow.problems", source=exc.source, count=len(exc.problems)),
               prefix=text("cli.error_prefix"))
@@ -117,7 +116,7 @@ def validate(file: Annotated[Path, typer.Argument(help="A workflow definition (Y
 def publish(file: Annotated[Path, typer.Argument(help="A workflow definition (YAML).")]) -> None:
     """Publish a new definition version; running instances keep the version they started on."""
     prog = programme()
-    loaded = load_definition_file(file, prog.guards)
+    loaded = definition_file(file, prog.guards)
     with prog.db.transaction() as session:
         new = prog.engine.publish(session, loaded)
     d = loaded.definition
@@ -130,8 +129,9 @@ def diagram(
     key: KeyArg = MASTER_PLAN,
     version: VersionOpt = None,
     region: Annotated[str | None, typer.Option(
-        "--region", "-r",
-        help="Highlight the state of this region's instance of KEY (and use its version).")]
+        "--region", "-r", "--subject",
+        help="Highlight the state of this region's (or province's, for a province workflow) "
+             "instance of KEY (and use its version).")]
     = None,
 ) -> None:
     """The workflow as Mermaid text (paste into any Mermaid renderer)."""
@@ -139,9 +139,8 @@ def diagram(
     with prog.db.read() as session:
         current = None
         if region:
-            if key != MASTER_PLAN:
-                instances.workflow(prog, session, key)  # an unknown key is named as such
-            instance = prog.current_instance(session, find_region(session, region).code, key)
+            code = instances.subject_of(prog, session, key, region).code
+            instance = prog.current_instance(session, code, key)
             current, version = instance.state, instance.definition_version
         d = prog.engine.workflow(session, key, version)
     typer.echo(mermaid(d, current), nl=False)  # exact text for Mermaid tools, never wrapped
@@ -150,11 +149,14 @@ def diagram(
 @group.command()
 def start(
     key: Annotated[str, typer.Argument(help="The workflow to start, e.g. award_round.")],
-    region: Annotated[str, typer.Argument(metavar="REGION", help="Region code or name.")],
+    region: Annotated[str, typer.Argument(
+        metavar="SUBJECT", help="Region code or name; a province's (\"32\", \"Jawa Barat\") "
+                                "for a workflow whose subjects are provinces.")],
     as_email: AsOption,
 ) -> None:
-    """Start a workflow for a region (coordinators; the master plan starts by joining a
-    cohort). A workflow that ended starts again as its next round."""
+    """Start a workflow for a region, or a province when the workflow's subjects are
+    provinces (coordinators; the master plan starts by joining a cohort). A workflow that
+    ended starts again as its next round."""
     prog = programme()
     instance = instances.start(prog, key, region, as_email)
     with prog.db.read() as session:

@@ -25,6 +25,7 @@ from workflows import roles
 from workflows.access import links
 from workflows.deadlines.occasions import OVERDUE, local_date
 from workflows.directory.parties import Party
+from workflows.directory.subjects import PROVINCE, kind_of
 from workflows.emails.salutation import to_office, to_person
 from workflows.obligations import Owed
 from workflows.zones import spoken, zone_of
@@ -58,7 +59,8 @@ def item_path(party: Party, owed: Owed) -> str:
     if party.role == roles.OPD:
         return f"/opd#deadline-{deadline.id}" if deadline is not None else "/opd"
     if owed.other_workflow:  # another programme's instance has a page of its own
-        return f"/regions/{owed.region}/workflows/{owed.key}"
+        where = "provinces" if kind_of(owed.region) == PROVINCE else "regions"
+        return f"/{where}/{owed.region}/workflows/{owed.key}"
     if owed.kind == REVIEW:
         return f"/queue#region-{owed.region}"
     return f"/regions/{owed.region}"

@@ -45,10 +45,10 @@ from workflows.deadlines.mornings import Due, Window
 from workflows.deadlines.occasions import local_date
 from workflows.deadlines.reminders import SCHEDULE, zones
 from workflows.directory import models as directory
+from workflows.directory.subjects import subjects
 from workflows.emails.catalogue import EMAILS
 from workflows.obligations import Obligations, Owed
 from workflows.programme import Programme
-from workflows.zones import NATIONAL_TZ
 
 #: Deadlines per transaction. Small enough that on SQLite (one writer at a time) a national
 #: morning of thousands of digests never holds the write lock for more than a second or so:
@@ -86,14 +86,9 @@ class Round:
 
     def regions(self, codes: Iterable[str]) -> dict[str, Region]:
         missing = set(codes) - self._regions.keys()
-        if missing:
-            table = directory.Region
-            for code, name, tz in self.session.execute(
-                    select(col(table.code), col(table.name), col(table.tz))
-                    .where(col(table.code).in_(sorted(missing)))).all():
-                self._regions[code] = Region(code, name, tz)
-            for code in missing - self._regions.keys():  # not a region: a test's subject
-                self._regions[code] = Region(code, code, NATIONAL_TZ)
+        if missing:  # regions and provinces alike, each named and in its own zone
+            for code, found in subjects(self.session, missing).items():
+                self._regions[code] = Region(code, found.name, found.tz)
         return self._regions
 
     def region_tz(self, deadlines: Iterable[DeadlineRecord]) -> dict[str, str]:

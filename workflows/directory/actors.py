@@ -9,7 +9,7 @@ command line hands down the ``--as`` address, resolved inside the action's trans
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, literal, union_all
+from sqlalchemy import bindparam, func, literal, union_all
 from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
@@ -37,7 +37,9 @@ _OPD = Opd.__table__  # type: ignore[attr-defined]
 #: A person or an OPD by address, in one statement (an address is one or the other: the
 #: directory refuses an address already taken by the other kind).
 _WHO = union_all(
-    core_select(_PERSON.c.email, _PERSON.c.role, _PERSON.c.name, _PERSON.c.region_code,
+    core_select(_PERSON.c.email, _PERSON.c.role, _PERSON.c.name,
+           # bound to a region or to a province (one or neither): the subject they act for
+           func.coalesce(_PERSON.c.region_code, _PERSON.c.province_code).label("bound"),
            _PERSON.c.id, literal("").label("party"))
     .where(_PERSON.c.email == bindparam("address")),
     core_select(_OPD.c.email, literal(roles.OPD).label("role"), _OPD.c.name, _OPD.c.region_code,
@@ -47,7 +49,8 @@ _WHO = union_all(
 
 
 def actor_for(session: Session, email: str) -> Actor:
-    """The actor behind an email address, with the regions they may act for."""
+    """The actor behind an email address, with the subjects they may act for (regions, or
+    the province a province's coordinator or governor is bound to)."""
     address = normalise_email_arg(email, "--as")
     row = session.connection().execute(_WHO, {"address": address}).first()
     if row is None:

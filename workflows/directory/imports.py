@@ -100,6 +100,7 @@ class PersonRow:
     name: str
     role: str
     region: str | None
+    province: str | None = None  # a province's code, for its coordinator or governor
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,9 @@ class Person(SQLModel, table=True):
     """A coordinator, mentor, assessor or head of region, identified by email.
 
     ``region_code`` binds a regional coordinator (the Diskominfo secretariat) or a head of
-    region to one region; programme-wide coordinators and assessors leave it empty.
+    region to one region, ``province_code`` a province's coordinator or governor to one
+    province (the subject of a province workflow); programme-wide coordinators and
+    assessors leave both empty.
     """
 
     __tablename__ = "person"
@@ -80,6 +82,7 @@ class Person(SQLModel, table=True):
     name: str = Field(max_length=200)
     role: str = Field(max_length=32)
     region_code: str | None = Field(default=None, foreign_key="region.code", max_length=5)
+    province_code: str | None = Field(default=None, foreign_key="province.code", max_length=2)
 
 
 class MentorAssignment(SQLModel, table=True):

@@ -1,5 +1,9 @@
 """The parties of each role in a region: who is there to owe what the region's stage needs.
 
+A province that is the subject of a workflow of its own (:mod:`workflows.directory.subjects`)
+has parties the same way: the people bound to it (its coordinators, its governor as head of
+region) and the programme-wide ones; it has no OPDs or mentors.
+
 The engine's obligation rule (:func:`engine.who_owes`) asks, for every role, who the
 parties bound to a subject are; this module answers for regions, in a fixed number of
 queries whatever their number:
@@ -76,11 +80,14 @@ def parties(session: Session, regions: Collection[str]) -> dict[str, RegionParti
             .order_by(col(Opd.region_code), col(Opd.code))).all():
         found[at].by_role[roles.OPD].append(Party(roles.OPD, code, email, name, True))
     people = session.execute(
-        select(col(Person.region_code), col(Person.role), col(Person.email), col(Person.name))
-        .where(or_(col(Person.region_code).in_(codes), col(Person.region_code).is_(None)))
+        select(col(Person.region_code), col(Person.province_code), col(Person.role),
+               col(Person.email), col(Person.name))
+        .where(or_(col(Person.region_code).in_(codes), col(Person.province_code).in_(codes),
+                   col(Person.region_code).is_(None) & col(Person.province_code).is_(None)))
         .order_by(col(Person.email))).all()
     national = {roles.COORDINATOR: [], roles.ASSESSOR: []}  # type: dict[str, list[Party]]
-    for bound_to, role, email, name in people:
+    for region_code, province_code, role, email, name in people:
+        bound_to = region_code or province_code
         if bound_to is None:
             if role in national:
                 national[role].append(Party(role, email, email, name, False))

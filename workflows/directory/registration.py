@@ -8,15 +8,17 @@ exactly one of them; an import is all or nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlmodel import Session, select
 
 from config.messages import Message
-from engine import ConflictError, NotFoundError
+from engine import ConflictError, InvalidInputError, NotFoundError
 from workflows import limits, roles
 from workflows.directory import imports
 from workflows.directory.models import MentorAssignment, Opd, Person
 from workflows.directory.regions import check_regions, find_region
+from workflows.directory.subjects import find_province
 from workflows.programme import Programme
 
 
@@ -82,15 +84,34 @@ def _upsert_people(session: Session, rows: Sequence[imports.PersonRow], *,
             person = Person(email=row.email, name=row.name, role=row.role)
             new += 1
         person.name, person.role, person.region_code = row.name, row.role, row.region
+        person.province_code = row.province
         session.add(person)
         session.flush()
     return new
 
 
-def add_person(prog: Programme, email: str, name: str, role: str, region: str | None) -> None:
-    row = imports.one(imports.person_row, ("email", "name", "role"), email=email, name=name,
-                      role=role, region=region or "")
-    upsert_people(prog, [row])
+def add_person(prog: Programme, email: str, name: str, role: str, region: str | None,
+               province: str | None = None) -> None:
+    """Add or update one person, bound to a region, to a province (a province's coordinator
+    or governor, for its own workflows), or to neither."""
+    if province is None:
+        row = imports.one(imports.person_row, ("email", "name", "role"), email=email,
+                          name=name, role=role, region=region or "")
+        upsert_people(prog, [row])
+        return
+    if region:
+        raise InvalidInputError("subjects.region_or_province")
+    wanted = role.strip().lower()
+    if wanted not in (roles.COORDINATOR, roles.HEAD_OF_REGION):
+        raise InvalidInputError("subjects.province_roles", role=role,
+                                roles=f"{roles.COORDINATOR}, {roles.HEAD_OF_REGION}")
+    # The address and name are checked as for anyone (parsed as an unbound coordinator: a
+    # head of region without a region is refused there, one of a province is not).
+    row = imports.one(imports.person_row, ("email", "name"), email=email, name=name,
+                      role=roles.COORDINATOR, region="")
+    with prog.db.transaction() as session:
+        code = find_province(session, province).code
+        _upsert_people(session, [replace(row, role=wanted, province=code)])
 
 
 def import_mentors(prog: Programme, rows: Sequence[imports.MentorRow], source: str = "") -> int:

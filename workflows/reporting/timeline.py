@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -29,15 +30,33 @@ from workflows.zones import ZONES, Moment
 HistoryRow = HistoryRecord
 
 
+class Named(Protocol):
+    """Whose timeline it is: a region, or any subject (:class:`~workflows.directory.
+    subjects.Subject`)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
 def history(session: Session, region_ref: str, key: str | None = None
             ) -> tuple[Region, list[HistoryRecord]]:
     """The region's timeline over all its cycles, oldest first: of workflow ``key``, or of
     every workflow it runs when None."""
     region = find_region(session, region_ref)
-    rows = Records(session).history(region.code, key)
+    return region, subject_history(session, region, key)
+
+
+def subject_history(session: Session, subject: Named, key: str | None = None
+                    ) -> list[HistoryRecord]:
+    """The timeline of any subject (a region, a province) over all its cycles, oldest first:
+    of workflow ``key``, or of every workflow it runs when None."""
+    rows = Records(session).history(subject.code, key)
     if not rows:
-        _none(region, key)
-    return region, rows
+        _none(subject, key)
+    return rows
 
 
 def history_page(session: Session, region_ref: str, *, limit: int,
@@ -48,16 +67,24 @@ def history_page(session: Session, region_ref: str, *, limit: int,
     the entry at ``after`` = (cycle, seq); the page's ``next`` is where the following starts.
     Of workflow ``key`` only, when given."""
     region = find_region(session, region_ref)
-    rows = Records(session).history_page(region.code, key, limit=limit + 1, after=after,
+    return region, subject_page(session, region, limit=limit, after=after,
+                                newest_first=newest_first, key=key)
+
+
+def subject_page(session: Session, subject: Named, *, limit: int,
+                 after: tuple[int, int] | None = None, newest_first: bool = False,
+                 key: str | None = None) -> Page[HistoryRecord, tuple[int, int]]:
+    """:func:`history_page` for any subject (a region, a province)."""
+    rows = Records(session).history_page(subject.code, key, limit=limit + 1, after=after,
                                          newest_first=newest_first)
     if not rows and after is None:
-        _none(region, key)
-    return region, page_of(rows, limit, lambda h: (h.cycle, h.seq))
+        _none(subject, key)
+    return page_of(rows, limit, lambda h: (h.cycle, h.seq))
 
 
-def _none(region: Region, key: str | None) -> None:
+def _none(subject: Named, key: str | None) -> None:
     """Refuse a timeline with nothing in it: the region never joined, or never ran ``key``."""
-    named = f"{region.code} {region.name}"
+    named = f"{subject.code} {subject.name}"
     if key is None or key == MASTER_PLAN:
         raise NotFoundError("reporting.not_joined", region=named)
     raise NotFoundError("instances.no_history", region=named, key=key)

@@ -11,12 +11,13 @@ from interfaces.web.api import (
     files,
     migrations,
     outbox,
+    province_workflows,
     region_workflows,
     regions,
 )
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
-for area in (cohorts, regions, region_workflows, calendars, files, deadlines, evaluation, outbox,
-             migrations):
+for area in (cohorts, regions, region_workflows, province_workflows, calendars, files,
+             deadlines, evaluation, outbox, migrations):
     router.include_router(area.router)

@@ -40,12 +40,13 @@ from interfaces.web.deps import ApiViewer, Prog, acting
 from workflows import instances
 from workflows.directory.models import Region
 from workflows.directory.regions import find_region
+from workflows.directory.subjects import Subject
 from workflows.master_plan import MASTER_PLAN, actions, uploads
 from workflows.master_plan.quick_wins import QuickWinRow
 from workflows.obligations import Obligations
 from workflows.reporting.region import summary
 from workflows.reporting.submissions import submissions_page
-from workflows.reporting.timeline import history_page
+from workflows.reporting.timeline import subject_page
 
 router = APIRouter(tags=["regions"], responses=ERRORS)
 
@@ -198,10 +199,13 @@ def _region(session: Session, viewer: ApiViewer, ref: str) -> Region:
     return region
 
 
-def _workflow(prog: Prog, session: Session, key: str) -> None:
-    """Refuse an unknown workflow key with a 404 that names the published ones."""
-    if key != MASTER_PLAN:
-        instances.workflow(prog, session, key)
+def _subject(prog: Prog, session: Session, viewer: ApiViewer, key: str, ref: str) -> Subject:
+    """The subject of workflow ``key`` that ``ref`` names (a region, or a province for a
+    province workflow), visible to the viewer; an unknown key is a 404 naming the published
+    ones."""
+    subject = instances.subject_of(prog, session, key, ref)
+    check_visible(viewer, subject.code)
+    return subject
 
 
 def _transition(trigger: str, result: FireResult) -> TransitionOut:
@@ -251,11 +255,10 @@ def region_history(
     state to which, with comments."""
     after = cursors.optional(cursor, 2)
     with prog.db.read() as session:
-        _region(session, viewer, region)
-        _workflow(prog, session, workflow)
-        r, page = history_page(session, region, limit=limit,
-                               after=(after[0], after[1]) if after else None,
-                               newest_first=order == "desc", key=workflow)
+        r = _subject(prog, session, viewer, workflow, region)
+        page = subject_page(session, r, limit=limit,
+                            after=(after[0], after[1]) if after else None,
+                            newest_first=order == "desc", key=workflow)
     token = cursors.encode(*page.next) if page.next else None
     next_headers(request, response, token)
     return HistoryPage(region=r.code, name=r.name, zone=r.zone, next_cursor=token, entries=[
@@ -273,8 +276,7 @@ def region_actions(region: RegionPath, viewer: ApiViewer, prog: Prog,
     where not (the engine's own answer)."""
     actor = acting(viewer)
     with prog.db.read() as session:
-        r = _region(session, viewer, region)
-        _workflow(prog, session, workflow)
+        r = _subject(prog, session, viewer, workflow, region)
         instance = prog.current_instance(session, r.code, workflow)
         d = prog.definition_of(session, instance)
         available = prog.engine.available(session, instance.id, actor)
