@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse
 
 from engine import PermissionDenied
 from interfaces.web.deps import Viewer
-from workflows.directory.regions import find_region
+from workflows.directory.subjects import find_any
 from workflows.programme import Programme
 from workflows.reporting.submissions import stored_file
 
@@ -24,7 +24,7 @@ from workflows.reporting.submissions import stored_file
 def submission_file(prog: Programme, viewer: Viewer, region_ref: str,
                     submission_id: int) -> FileResponse:
     with prog.db.read() as session:
-        region = find_region(session, region_ref)
+        region = find_any(session, region_ref)  # a province's own workflow's files too
         if not viewer.sees(region.code):
             raise PermissionDenied("web.files_not_yours", who=viewer.email,
                                    region=region.code, name=region.name)

@@ -29,6 +29,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_
+from sqlalchemy import select as sa_select  # five columns: past sqlmodel's typed select
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
@@ -80,7 +81,7 @@ def parties(session: Session, regions: Collection[str]) -> dict[str, RegionParti
             .order_by(col(Opd.region_code), col(Opd.code))).all():
         found[at].by_role[roles.OPD].append(Party(roles.OPD, code, email, name, True))
     people = session.execute(
-        select(col(Person.region_code), col(Person.province_code), col(Person.role),
+        sa_select(col(Person.region_code), col(Person.province_code), col(Person.role),
                col(Person.email), col(Person.name))
         .where(or_(col(Person.region_code).in_(codes), col(Person.province_code).in_(codes),
                    col(Person.region_code).is_(None) & col(Person.province_code).is_(None)))

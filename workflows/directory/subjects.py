@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy.orm import Session as AnySession
 from sqlmodel import Session, col, select
 
 from config.messages import Message
@@ -72,6 +73,14 @@ def find_subject(session: Session, kind: str, ref: str) -> Subject:
     return Subject(r.code, r.name, REGION, r.tz)
 
 
+def find_any(session: Session, ref: str) -> Subject:
+    """A subject by its code, of the kind its shape says ("91" a province, "91.71" a
+    region), or a region by name (where a URL names a subject without its workflow)."""
+    if kind_of(ref.strip()) == PROVINCE and ref.strip().isdigit():
+        return find_subject(session, PROVINCE, ref)
+    return find_subject(session, REGION, ref)
+
+
 def find_province(session: Session, ref: str) -> Province:
     """A province by code ("32") or name ("Jawa Barat", "jawa  barat")."""
     ref = " ".join(ref.split())
@@ -89,7 +98,7 @@ def find_province(session: Session, ref: str) -> Province:
     raise NotFoundError("subjects.unknown_province", ref=ref, hint=hint)
 
 
-def subjects(session: Session, codes: Iterable[str]) -> dict[str, Subject]:
+def subjects(session: AnySession, codes: Iterable[str]) -> dict[str, Subject]:
     """The subjects of ``codes`` of any kind (two queries); a code that is neither (a test's
     subject) is named by its code, in the national zone."""
     wanted = sorted(set(codes))
@@ -111,6 +120,6 @@ def subjects(session: Session, codes: Iterable[str]) -> dict[str, Subject]:
     return found
 
 
-def subject_tz(session: Session, code: str) -> str:
+def subject_tz(session: AnySession, code: str) -> str:
     """The IANA zone of a subject of any kind; WIB's when the code is unknown."""
     return subjects(session, [code])[code].tz

@@ -21,8 +21,7 @@ from engine import (
 )
 from workflows import instances
 from workflows.directory.actors import names
-from workflows.directory.models import Region
-from workflows.directory.regions import find_region
+from workflows.directory.subjects import Subject
 from workflows.obligations import Obligations, Owed
 from workflows.programme import Programme
 from workflows.reporting.deadlines import DeadlineRow, instance_deadlines
@@ -32,7 +31,7 @@ from workflows.reporting.timeline import described
 
 @dataclass
 class InstanceView:
-    region: Region
+    region: Subject  # whom it runs for: a region, or a province for a province workflow
     instance: InstanceSnapshot
     definition: WorkflowDefinition
     stage: str
@@ -61,8 +60,7 @@ def instance_view(prog: Programme, session: Session, region_ref: str, key: str,
     """Everything the workflow page shows of the region's instance of ``key``, for
     ``actor`` (None: no actions). An unknown key or a workflow the region never ran is a
     404 that says so."""
-    instances.workflow(prog, session, key)
-    region = find_region(session, region_ref)
+    region = instances.subject_of(prog, session, key, region_ref)
     instance = prog.current_instance(session, region.code, key)
     d = prog.definition_of(session, instance)
     records = Records(session)

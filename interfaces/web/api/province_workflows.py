@@ -37,12 +37,13 @@ def _twin(route: APIRoute) -> None:
     """``route`` again under ``/provinces/`` (the path parameter keeps the handler's name)."""
     router.add_api_route(
         route.path.replace("/regions/{region}", "/provinces/{region}", 1), route.endpoint,
-        methods=sorted(route.methods), response_model=route.response_model,
+        methods=sorted(route.methods or ()), response_model=route.response_model,
         status_code=route.status_code, responses=route.responses,
         name=f"province_{route.name}", summary=route.summary,
         description=(route.description or "").replace("region", "province"))
 
 
 for _route in [*region_workflows.router.routes, *regions.router.routes]:
-    if isinstance(_route, APIRoute) and any((m, _route.path) in SHARED for m in _route.methods):
+    if isinstance(_route, APIRoute) and any((m, _route.path) in SHARED
+                                            for m in _route.methods or ()):
         _twin(_route)

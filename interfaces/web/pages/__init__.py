@@ -18,6 +18,7 @@ from interfaces.web.pages import (
     opd,
     overview,
     password,
+    province_workflow,
     queue,
     quick_wins,
     region,
@@ -37,6 +38,7 @@ router.include_router(overview.router)
 router.include_router(map_geometry.router)
 router.include_router(region.router)
 router.include_router(region_workflow.router)
+router.include_router(province_workflow.router)
 router.include_router(coordinator.router)
 router.include_router(reminders.router)
 router.include_router(evaluation_editions.router)

@@ -26,7 +26,8 @@ from interfaces.web.pages.board import SYMBOLS
 from interfaces.web.pages.region import ActionView, check_region_viewer
 from interfaces.web.templating import render
 from interfaces.web.uploading import UploadRefused
-from workflows.directory.regions import find_region
+from workflows import instances
+from workflows.directory.subjects import PROVINCE, kind_of
 from workflows.master_plan import actions, uploads
 from workflows.obligations import of_party
 from workflows.programme import Programme
@@ -64,14 +65,16 @@ def _diagram(view: InstanceView, t: Any) -> Markup:
 
 
 def _base(code: str, key: str) -> str:
-    return f"/regions/{quote(code)}/workflows/{quote(key)}"
+    """The page's address: under /provinces/ for a province's own workflow."""
+    where = "provinces" if kind_of(code) == PROVINCE else "regions"
+    return f"/{where}/{quote(code)}/workflows/{quote(key)}"
 
 
 def _page(request: Request, viewer: Viewer, prog: Programme, code: str, key: str, *,
           status: int = 200, done: str | None = None, uploaded: str | None = None,
           refused: UploadRefused | None = None) -> HTMLResponse:
     with prog.db.read() as session:
-        check_region_viewer(viewer, find_region(session, code).code)
+        check_region_viewer(viewer, instances.subject_of(prog, session, key, code).code)
         view = instance_view(prog, session, code, key, viewer.actor)
         slots = ([] if view.final else
                  upload_slots(prog, session, view.instance, view.definition, viewer.actor,
