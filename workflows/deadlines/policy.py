@@ -32,6 +32,7 @@ from engine import DueDate, InstanceSnapshot, RelativeDue
 from workflows.deadlines.models import CohortDeadline
 from workflows.deadlines.working_days import WorkingCalendar
 from workflows.directory.models import CohortMember, Region
+from workflows.directory.subjects import subject_tz
 from workflows.master_plan import MASTER_PLAN
 from workflows.zones import NATIONAL_TZ
 
@@ -59,8 +60,8 @@ _WHERE = (select(_REGIONS.c.tz, _DATES.c.due_at, _DATES.c.tz)
 def _where(session: Session, region: str, state: str) -> tuple[str, DueDate | None]:
     """The region's zone and its cohort's date for ``state`` (if any), in one statement."""
     row = session.connection().execute(_WHERE, {"region": region, "state": state}).first()
-    if row is None:
-        return NATIONAL_TZ, None
+    if row is None:  # not a region: a province's own workflow ends its days in its zone
+        return subject_tz(session, region), None
     tz, due_at, announced = row
     return tz, (DueDate(due_at, COHORT, announced or NATIONAL_TZ) if due_at is not None
                 else None)
