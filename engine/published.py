@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from config.language import DEFAULT as DEFAULT_LANGUAGE
+from config.messages import word
 from engine.contracts import Wording
 from engine.definition import LoadedDefinition
 from engine.errors import DefinitionError, NotFoundError
@@ -65,11 +66,12 @@ class DefinitionStore:
                 select(func.max(_DEFINITION.c.version)).where(_DEFINITION.c.key == key)
             ).scalar_one_or_none()
             if version is None:
-                published = ", ".join(self.keys(session))
-                raise NotFoundError(
-                    f"no workflow {key!r} is published; "
-                    + (f"published: {published}" if published else self._wording.setup)
-                )
+                published = self.keys(session)
+                if published:
+                    raise NotFoundError("engine.no_workflow_published", key=key,
+                                        published=published)
+                raise NotFoundError("engine.no_workflow_published_setup", key=key,
+                                    setup=word(self._wording.setup))
         cached = self._loaded.get((key, version))
         if cached is not None:
             return cached
@@ -79,7 +81,7 @@ class DefinitionStore:
             )
         ).scalar_one_or_none()
         if text is None:
-            raise NotFoundError(f"workflow {key!r} has no published version {version}")
+            raise NotFoundError("engine.no_published_version", key=key, version=version)
         loaded = load_definition(text, f"{key} v{version}", self._guards)
         self._loaded[(key, version)] = loaded
         return loaded

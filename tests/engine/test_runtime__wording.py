@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 from wfkit import BASIC_YAML, basic_guards
 
+from config import language
 from engine.contracts import Actor, Wording
 from engine.database import Database
 from engine.errors import DatabaseUnavailable, NotFoundError, PermissionDenied
@@ -63,5 +64,36 @@ def test_an_unpublished_workflow_says_how_to_set_up(engine_url) -> None:
             with pytest.raises(NotFoundError) as missing, db.read() as session:
                 engine.workflow(session, "paper")
             assert str(missing.value) == f"no workflow 'paper' is published; {hint}"
+    finally:
+        db.dispose()
+
+
+def test_an_unpublished_workflow_or_version_reads_in_each_language(engine_url) -> None:
+    """The refusals are catalogue messages: their code is the key, their text the reader's."""
+    db = Database(engine_url)
+    try:
+        engine = WorkflowEngine(basic_guards(), wording=Wording(setup="run 'tool init'"))
+        with db.read() as session, pytest.raises(NotFoundError) as nothing:
+            engine.workflow(session, "paper")
+        assert nothing.value.code == "engine.no_workflow_published_setup"
+        loaded = load_definition(BASIC_YAML, "basic", basic_guards())
+        with db.transaction() as session:
+            engine.publish(session, loaded)
+        key = loaded.definition.key
+        with db.read() as session:
+            with pytest.raises(NotFoundError) as unknown:
+                engine.workflow(session, "nothing")
+            with pytest.raises(NotFoundError) as no_version:
+                engine.workflow(session, key, 99)
+        assert unknown.value.code == "engine.no_workflow_published"
+        assert no_version.value.code == "engine.no_published_version"
+        with language.using("id"):
+            assert str(unknown.value) == (
+                f"tidak ada alur kerja 'nothing' yang diterbitkan; yang diterbitkan: {key}")
+            assert str(no_version.value) == (
+                f"alur kerja '{key}' tidak memiliki versi terbit 99")
+        with language.using("en"):
+            assert str(unknown.value) == f"no workflow 'nothing' is published; published: {key}"
+            assert str(no_version.value) == f"workflow '{key}' has no published version 99"
     finally:
         db.dispose()
