@@ -14,19 +14,20 @@ office-holder ("Yth. Kepala Bappeda Kabupaten Mimika") and the words around them
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 from config.language import using
 from config.messages import text
 from config.settings import Settings
-from engine import ACT, REVIEW, SUBMIT, DeadlineRecord
+from engine import ACT, REVIEW, SUBMIT, DeadlineRecord, Label, WorkflowDefinition
 from workflows import roles
 from workflows.access import links
 from workflows.deadlines.occasions import OVERDUE, local_date
 from workflows.directory.parties import Party
 from workflows.directory.subjects import PROVINCE, kind_of
 from workflows.emails.salutation import to_office, to_person
+from workflows.master_plan import MASTER_PLAN
 from workflows.obligations import Owed
 from workflows.zones import spoken, zone_of
 
@@ -69,10 +70,14 @@ def item_path(party: Party, owed: Owed) -> str:
 def stage_of(owed: Owed) -> str:
     """The stage an item is in, with the workflow's title next to it when it is not the
     master plan (a region may run the award round alongside its plan)."""
-    if owed.other_workflow:
-        return text("instances.stage_in_workflow", stage=str(owed.stage),
-                    workflow=str(owed.workflow))
-    return str(owed.stage)
+    return _in_workflow(str(owed.stage), owed.key, owed.workflow)
+
+
+def _in_workflow(stage: str, key: str, title: Label) -> str:
+    """``stage`` with the title of its workflow next to it, unless that is the master plan."""
+    if key != MASTER_PLAN:
+        return text("instances.stage_in_workflow", stage=stage, workflow=str(title))
+    return stage
 
 
 def _deadline_fields(d: DeadlineRecord, region: Region, tz: str, now: datetime
@@ -121,9 +126,12 @@ def digest(settings: Settings, locale: str, party: Party, tz: str, owed: Iterabl
 
 def escalation(locale: str, person: Party, tz: str,
                missed: Iterable[tuple[DeadlineRecord, list[Owed]]],
-               regions: Mapping[str, Region], now: datetime) -> dict[str, object]:
+               regions: Mapping[str, Region], now: datetime,
+               definition: Callable[[DeadlineRecord], WorkflowDefinition]
+               ) -> dict[str, object]:
     """The ``escalation`` context of a coordinator for deadlines missed and who is late, in
-    the language ``locale``."""
+    the language ``locale``; ``definition`` gives a deadline's workflow, to name its stage
+    when nobody is late on it."""
     with using(locale):
         items = []
         for d, late in missed:
@@ -131,7 +139,7 @@ def escalation(locale: str, person: Party, tz: str,
             items.append({
                 "region_name": region.name,
                 "region_code": region.code,
-                "stage": stage_of(late[0]) if late else stage_name(d),
+                "stage": stage_of(late[0]) if late else stage_name(d, definition(d)),
                 **_deadline_fields(d, region, tz, now),
                 "days_overdue": max(1, (local_date(now, tz) - local_date(d.due_at, tz)).days),
                 "late": [{"who": (o.party.label() if o.party is not None
@@ -143,6 +151,7 @@ def escalation(locale: str, person: Party, tz: str,
                 "zone": zone_of(tz), "items": items}
 
 
-def stage_name(d: DeadlineRecord) -> str:
-    """A deadline's stage when nobody is late on it (its key made readable)."""
-    return d.state.replace("_", " ").capitalize()
+def stage_name(d: DeadlineRecord, definition: WorkflowDefinition) -> str:
+    """A deadline's stage when nobody is late on it: its label in ``definition`` (the
+    deadline's workflow), with the workflow's title when it is not the master plan."""
+    return _in_workflow(definition.state_label(d.state), d.definition_key, definition.title)

@@ -146,7 +146,8 @@ class Round:
         missed = [(d.deadline, by_deadline.get(d.deadline.id, [])) for d in dues]
         regions = self.regions(d.deadline.subject for d in dues)
         return digests.escalation(locale, dues[0].party, dues[0].tz, missed, regions,
-                                  self.now)
+                                  self.now, lambda d: self.obligations.definition(
+                                      d.definition_key, d.definition_version))
 
 
 def sweep(prog: Programme, now: datetime | None = None, *,
