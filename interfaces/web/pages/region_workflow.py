@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
+import interfaces.web.pages.confirm as confirm
 from config.messages import text
 from interfaces.web import diagram_svg, uploading
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
@@ -124,9 +125,21 @@ def advance(request: Request, code: str, key: str, viewer: PageViewer, prog: Pro
             trigger: Annotated[str, Form(min_length=1, max_length=63)],
             expected_version: Annotated[int, Form(ge=1)],
             comment: Annotated[str, Form(max_length=10_000)] = "",
-            csrf_token: Annotated[str, Form()] = "") -> Response:
-    """Fire ``trigger`` on the region's instance of ``key`` as the viewer."""
+            csrf_token: Annotated[str, Form()] = "",
+            confirmed: Annotated[str, Form(max_length=8)] = "") -> Response:
+    """Fire ``trigger`` on the region's instance of ``key`` as the viewer. What cannot be
+    undone (an approval, a withdrawal, what ends the workflow) is confirmed first, as on the
+    region page (:mod:`.confirm`): without ``confirmed=yes`` the answer is the "Yakin ...?"
+    page and nothing is done."""
     check_csrf(viewer, csrf_token)
+    if confirm.needed(trigger, confirmed, key):
+        base = _base(code, key)
+        step = confirm.step(request, viewer, prog, code=code, trigger=trigger,
+                            action=f"{base}/advance", back=f"{base}#actions-h",
+                            comment=comment, expected_version=expected_version,
+                            fields={"trigger": trigger.strip()}, key=key)
+        if step is not None:
+            return step
     result = actions.advance(prog, code, trigger.strip(), acting(viewer),
                              comment=comment.strip() or None,
                              expected_version=expected_version, key=key)
