@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
+from engine import Records
 from workflows.directory.cohorts import find_cohort
 from workflows.programme import Programme
 from workflows.reporting.status import status
@@ -99,17 +100,21 @@ def cohort_csv(prog: Programme, session: Session, cohort_ref: str,
 
 # -- a region's history --------------------------------------------------------------------
 
+#: ``workflow`` is the definition's key (as the audit export writes it): a region's history
+#: holds the entries of every workflow it runs, the master plan's and any other programme's.
 HISTORY_HEADER = (
-    "cycle", "when_utc", "when_local", "who", "role", "action", "from", "to", "comment",
+    "workflow", "cycle", "when_utc", "when_local", "who", "role", "action", "from", "to", "comment",
     "detail",
 )
 
 
 def history_csv(session: Session, region_ref: str) -> tuple[str, bytes]:
-    """The region's timeline over all its cycles as ``(file name, CSV bytes)``."""
+    """The region's timeline over all its cycles and workflows as ``(file name, CSV bytes)``."""
     region, rows = history(session, region_ref)
+    records = Records(session)  # a region runs a handful of instances: one read each
+    keys = {i: records.instance(i).definition_key for i in {h.instance_id for h in rows}}
     body = to_csv(HISTORY_HEADER, (
-        (h.cycle, utc_iso(h.at), local_text(h.at, region.tz), h.actor, h.role, action_of(h),
-         h.from_state, h.to_state, h.comment, h.detail)
+        (keys[h.instance_id], h.cycle, utc_iso(h.at), local_text(h.at, region.tz), h.actor,
+         h.role, action_of(h), h.from_state, h.to_state, h.comment, h.detail)
         for h in rows))
     return file_name("history", region.code, region.name), body

@@ -1,6 +1,7 @@
 """Exports: CSV cells a spreadsheet will not run, UTF-8 with a BOM, safe file names; a cohort's
 rows (``status`` with ``review_rounds``, as the cohort export reads them) with the deadline and
-the last review round, and the same region's report with its reviews and deadlines."""
+the last review round, and the same region's report with its reviews and deadlines; a region's
+history names the workflow of every entry (it holds the master plan's and any other's)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import io
 from typing import Any
 
 import pytest
+from checkupkit import KEY, publish  # type: ignore[import-not-found]
 
+from workflows import instances
 from workflows.directory import cohorts
 from workflows.reporting import exports
 from workflows.reporting import report as printable
@@ -65,3 +68,19 @@ def test_cohort_rows_carry_the_deadline_and_the_last_review_round(world: Any) ->
     assert [d.state for d in report.deadlines][-1] == "mentor_review"
     assert report.deadlines[-1].closed_at is None
     assert {s.deliverable for s in report.submissions} >= {"quick_win_plan", "buku_1"}
+
+
+def test_the_history_names_the_workflow_of_each_entry(world: Any) -> None:
+    r = world.region()
+    publish(world.prog)
+    instances.start(world.prog, KEY, r.code, world.COORDINATOR)
+    world.drive(r, "bimtek_1")
+    with world.prog.db.read() as session:
+        name, body = exports.history_csv(session, r.code)
+    assert name == "history-64-71-kota-balikpapan.csv"
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert list(rows[0]) == list(exports.HISTORY_HEADER) and exports.HISTORY_HEADER[0] == (
+        "workflow")
+    started = [(row["workflow"], row["to"]) for row in rows if row["action"] == "start"]
+    assert sorted(started) == [(KEY, "reporting"), ("master_plan", "assessment")]
+    assert {row["workflow"] for row in rows if row["to"] == "bimtek_1"} == {"master_plan"}

@@ -259,8 +259,9 @@ def test_the_history_export_guards_against_formulas(web: Web) -> None:
     assert response.headers["content-disposition"] == (
         'attachment; filename="history-64-71-kota-balikpapan.csv"')
     rows = parse_csv(response.content)
-    assert list(rows[0]) == ["cycle", "when_utc", "when_local", "who", "role", "action", "from",
-                             "to", "comment", "detail"]
+    assert list(rows[0]) == ["workflow", "cycle", "when_utc", "when_local", "who", "role",
+                             "action", "from", "to", "comment", "detail"]
+    assert rows[0]["workflow"] == "master_plan"
     assert rows[0]["action"] == "start" and rows[0]["to"] == "assessment"
     notes = [r for r in rows if r["action"] == "set_deadline"]
     assert [r["comment"] for r in notes] == [
