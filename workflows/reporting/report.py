@@ -1,5 +1,9 @@
 """A region's printable status report: its stage, timeline, submissions, deadlines and the
-mentors' review comments, for the current cycle (the timeline covers every cycle)."""
+mentors' review comments, for the current cycle (the timeline covers every cycle).
+
+All of that is the master plan's; the region's other workflows (the award round ...) are
+listed with their stage, one line each, so the printout leaves none of them out (each has its
+own page with its history)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from engine import HistoryRecord, Records, ReviewRecord
 from workflows.directory.cohorts import cohort_of
 from workflows.directory.models import Region
 from workflows.directory.regions import province_name
+from workflows.instances import Running, running
 from workflows.master_plan import MASTER_PLAN
 from workflows.programme import Programme
 from workflows.reporting.deadlines import DeadlineRow, instance_deadlines
@@ -43,6 +48,8 @@ class RegionReport:
     trigger_labels: dict[str, str] = field(default_factory=dict)
     # what each submission, extension and deadline entry did (timeline.described)
     words: dict[tuple[int, int], Message] = field(default_factory=dict)
+    # the region's other workflows, each in its current stage
+    others: list[Running] = field(default_factory=list)
 
 
 def region_report(prog: Programme, session: Session, region_ref: str) -> RegionReport:
@@ -60,4 +67,6 @@ def region_report(prog: Programme, session: Session, region_ref: str) -> RegionR
         Records(session).reviews(instance.id), labels,
         {s: d.state_label(s) for s in d.states},
         {t.trigger: d.transition_label(t) for t in reversed(d.transitions)},
-        described(prog, session, timeline, region.tz))
+        described(prog, session, timeline, region.tz),
+        [w for w in running(prog, session, region.code)
+         if w.instance.definition_key != MASTER_PLAN])

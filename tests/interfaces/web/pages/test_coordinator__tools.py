@@ -16,15 +16,18 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from checkupkit import KEY, publish  # type: ignore[import-not-found]
 from sqlmodel import select
 from webkit import Web  # type: ignore[import-not-found]
 
 from engine import DeadlineRecord, Records
 from engine.models import HistoryEntry
 from notifications import outbox
+from workflows import instances
 from workflows.deadlines import extensions, setting
 from workflows.deadlines.models import CohortDeadline, ExtensionRequest
 from workflows.directory import registration
+from workflows.reporting import report
 
 CODE = "64.71"
 
@@ -291,6 +294,23 @@ def test_the_printable_report_holds_the_history(web: Web) -> None:
     assert web.world.ASSESSOR in page
     assert "1 Mar 2026 23.59 WITA" in page and "1 Mar 2026 22.59 WIB" in page
     assert "MoU &lt;b&gt;ditandatangani&lt;/b&gt; Maret" in page  # escaped, never markup
+
+
+def test_the_printable_report_and_the_region_page_list_the_other_workflows(web: Web) -> None:
+    publish(web.prog)
+    instances.start(web.prog, KEY, CODE, web.world.COORDINATOR)
+    browser = web.browser(web.world.COORDINATOR)
+    page = browser.get(f"/coordinator/report/regions/{CODE}").text
+    assert "Program lain yang dijalankan daerah ini" in page
+    assert "Pemeriksaan tahunan: <strong>Pelaporan</strong> · siklus 1" in page
+    english = browser.get(f"/coordinator/report/regions/{CODE}?lang=en").text
+    assert "Yearly check-up: <strong>Reporting</strong> · cycle 1" in english
+    region = browser.get(f"/regions/{CODE}?lang=id").text
+    assert f'href="/regions/{CODE}/workflows/{KEY}">Pemeriksaan tahunan</a>: Pelaporan' in region
+    with web.prog.db.read() as session:
+        printed = report.region_report(web.prog, session, CODE)
+    assert [(w.instance.definition_key, w.instance.state) for w in printed.others] == [
+        (KEY, "reporting")]  # the master plan is the report itself
 
 
 @pytest.mark.parametrize("who", ["mentor", "opd", "head", "assessor"])
