@@ -16,6 +16,7 @@ from interfaces.cli.context import (
     WorkflowOption,
     console,
     programme,
+    subject_named,
     table,
 )
 from workflows import instances
@@ -67,12 +68,15 @@ def list_actions(region: RegionArg, as_email: AsOption,
     with prog.db.read() as session:
         r = instances.subject_of(prog, session, workflow, region)
         actor = actor_for(session, as_email)
+        region_named = f"{r.code} {r.name}"
         if workflow != MASTER_PLAN:
-            title = str(instances.workflow(prog, session, workflow).title)
+            d = instances.workflow(prog, session, workflow)
+            title = str(d.title)
+            region_named = subject_named(d, region_named)
         instance = prog.current_instance(session, r.code, workflow)
         available = prog.engine.available(session, instance.id, actor)
         mine = owed_by(prog, session, actor.identity, [r.code])
-    heading = text("cli.actions.title", region=f"{r.code} {r.name}", state=instance.state,
+    heading = text("cli.actions.title", region=region_named, state=instance.state,
                    version=instance.version)
     if workflow != MASTER_PLAN:
         heading = text("instances.cli.of_workflow", heading=heading, workflow=title)

@@ -15,8 +15,11 @@ from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
 
+from config.messages import InSentence
+
 if TYPE_CHECKING:
     from config.settings import Settings
+    from engine import WorkflowDefinition
     from workflows.programme import Programme
 
 # Piped output (logs, CI) gets a fixed width wide enough for the status table.
@@ -34,6 +37,15 @@ def table(*headers: str, title: str | None = None) -> Table:
 def error(message: str, prefix: str = "error:") -> None:
     """One line on stderr: the styled prefix, then the message as typed."""
     errors.print(Text.assemble((prefix, "red"), " ", message))
+
+
+def subject_named(d: WorkflowDefinition, region: str, *, in_sentence: bool = False) -> str:
+    """``region`` after what workflow ``d`` calls its subjects ("Daerah 64.71 Kota
+    Balikpapan", "provinsi 64 ..." inside a sentence), or alone when it names none."""
+    label = d.subject_label()
+    if not label:
+        return region
+    return f"{InSentence(label) if in_sentence else label} {region}"
 
 
 AsOption = Annotated[

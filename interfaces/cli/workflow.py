@@ -25,6 +25,7 @@ from interfaces.cli.context import (
     errors,
     programme,
     state,
+    subject_named,
     table,
 )
 from workflows import instances
@@ -161,6 +162,7 @@ def start(
     instance = instances.start(prog, key, region, as_email)
     with prog.db.read() as session:
         d = prog.definition_of(session, instance)
+        named = subject_named(d, instance.subject, in_sentence=True)
+        stage = d.state_label(instance.state)
     console.print(text("instances.cli.started", workflow=str(d.title), key=key,
-                       region=instance.subject, stage=d.state_label(instance.state),
-                       cycle=instance.cycle))
+                       region=named, stage=stage, cycle=instance.cycle))

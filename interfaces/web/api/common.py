@@ -63,6 +63,12 @@ WorkflowQuery = Annotated[str, Query(
     examples=["master_plan", "award_round"],
     description="The workflow's key (`smartcity workflow list` lists them): the master "
                 "plan unless named.")]
+#: What a workflow's subjects are and what it calls them (``subject:`` in its definition).
+SubjectKind = Annotated[str, Field(description="What the workflow's subjects are, from its "
+                                               "definition's subject.kind: region, province.")]
+SubjectLabel = Annotated[str | None, Field(
+    description="What the definition calls its subject, in the reader's language (Daerah, "
+                "Provinsi); null when it names none.")]
 RegionRef = Annotated[str, Field(
     min_length=1, max_length=100, examples=["64.71"],
     description="Kemendagri code (e.g. 64.71) or the region's name (Kota Balikpapan)."),

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, Field
 
-from interfaces.web.api.common import RegionPath
+from interfaces.web.api.common import RegionPath, SubjectKind, SubjectLabel
 from interfaces.web.api.errors import ACTION_ERRORS
 from interfaces.web.deps import ApiViewer, Prog, acting
 from workflows import instances
@@ -27,6 +27,8 @@ KeyPath = Annotated[str, Path(min_length=1, max_length=63, pattern=r"^[a-z][a-z0
 
 class StartedOut(BaseModel):
     region: str
+    subject_kind: SubjectKind
+    subject_label: SubjectLabel
     workflow: str
     workflow_version: int
     title: str
@@ -46,7 +48,8 @@ def start_workflow(region: RegionPath, key: KeyPath, viewer: ApiViewer,
     instance = instances.start(prog, key, region, acting(viewer))
     with prog.db.read() as session:
         d = prog.definition_of(session, instance)
-    return StartedOut(region=instance.subject, workflow=key,
+    return StartedOut(region=instance.subject, subject_kind=d.subject.kind,
+                      subject_label=d.subject_label(), workflow=key,
                       workflow_version=instance.definition_version, title=str(d.title),
                       cycle=instance.cycle, state=instance.state,
                       stage=d.state_label(instance.state), version=instance.version,

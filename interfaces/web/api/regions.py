@@ -29,6 +29,8 @@ from interfaces.web.api.common import (
     NoNul,
     PayloadTooLarge,
     RegionPath,
+    SubjectKind,
+    SubjectLabel,
     WorkflowQuery,
     at_local,
     check_visible,
@@ -131,6 +133,8 @@ class ActionOut(BaseModel):
 
 class ActionsPage(BaseModel):
     region: str
+    subject_kind: SubjectKind
+    subject_label: SubjectLabel
     state: str
     stage: str
     version: int
@@ -281,7 +285,8 @@ def region_actions(region: RegionPath, viewer: ApiViewer, prog: Prog,
         d = prog.definition_of(session, instance)
         available = prog.engine.available(session, instance.id, actor)
     return ActionsPage(
-        region=r.code, state=instance.state, stage=d.state_label(instance.state),
+        region=r.code, subject_kind=d.subject.kind, subject_label=d.subject_label(),
+        state=instance.state, stage=d.state_label(instance.state),
         version=instance.version,
         actions=[ActionOut(trigger=a.trigger, label=str(a.label), dests=list(a.dests),
                            allowed=a.allowed, reasons=list(a.reasons)) for a in available])

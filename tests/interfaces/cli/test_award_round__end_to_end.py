@@ -142,7 +142,7 @@ def test_one_region_goes_from_registration_to_the_award(
         assert "error:" in r.fail("workflow", "start", KEY, code, "--as", cast.opd)
         out = r.ok("workflow", "start", KEY, code, "--as", cast.coordinator)
         assert cli.squash(out) == cli.squash(
-            f"{TITLE['en']} ({KEY}) started for {code}, round 1: stage Registration.")
+            f"{TITLE['en']} ({KEY}) started for region {code}, round 1: stage Registration.")
         assert "already running" in r.fail("workflow", "start", KEY, code,
                                            "--as", cast.coordinator)
 
@@ -155,6 +155,7 @@ def test_one_region_goes_from_registration_to_the_award(
         r.ok("submit", code, "self_assessment", r.document("penilaian-mandiri.pdf"),
              "--as", cast.opd, "--workflow", KEY)
         owed = r.ok("actions", code, "--as", BAPPEDA, "-w", KEY)
+        assert cli.squash(f"Region {code} ") in cli.squash(owed)  # the definition's subject
         assert cli.squash(f"submit OPD self-assessment with evidence ({TITLE['en']})") in (
             cli.squash(owed)), owed
 

@@ -33,11 +33,17 @@ def test_start_then_act_with_the_workflow_query(web: Web) -> None:
     body = started.json()
     assert (body["workflow"], body["state"], body["stage"], body["cycle"]) == (
         KEY, "reporting", "Reporting", 1)
+    # The subject as the definition names it (subject: {kind, label}).
+    assert (body["subject_kind"], body["subject_label"]) == ("region", "Region")
     again = coordinator.post(f"{BASE}/{r.code}/workflows/{KEY}")
     assert again.status_code == 409 and "already running" in again.json()["detail"]
 
     page = coordinator.get(f"{BASE}/{r.code}/actions", params={"workflow": KEY}).json()
     assert page["state"] == "reporting"
+    assert (page["subject_kind"], page["subject_label"]) == ("region", "Region")
+    indonesian = web.api(web.world.COORDINATOR, lang="id").get(
+        f"{BASE}/{r.code}/actions", params={"workflow": KEY}).json()
+    assert indonesian["subject_label"] == "Daerah"
     assert {a["trigger"] for a in page["actions"]} == {"send", "withdraw"}
     # Without the query it is still the master plan.
     assert coordinator.get(f"{BASE}/{r.code}/actions").json()["state"] == "assessment"
