@@ -27,7 +27,7 @@ from config.messages import text
 from engine import Records, TransitionSpec, WorkflowDefinition
 from interfaces.web.deps import Viewer
 from interfaces.web.templating import render
-from workflows.directory.regions import find_region
+from workflows import instances
 from workflows.master_plan import MASTER_PLAN
 from workflows.programme import Programme
 
@@ -88,7 +88,7 @@ def step(request: Request, viewer: Viewer, prog: Programme, *, code: str, trigge
     if viewer.actor is None or not viewer.sees(code.strip()):
         return None
     with prog.db.read() as session:
-        region = find_region(session, code)
+        region = instances.subject_of(prog, session, key, code)  # a region or a province
         instance = prog.current_instance(session, region.code, key)
         if expected_version is not None and expected_version != instance.version:
             return None

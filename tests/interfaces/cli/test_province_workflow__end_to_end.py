@@ -77,7 +77,7 @@ def test_a_province_runs_its_own_workflow(cli: Any, cast: Any, api: Any) -> None
     assert "no province" in cli.fail("workflow", "start", KEY, "Atlantis", "--as", PAPUA)
     assert "error:" in cli.fail("workflow", "start", KEY, "Jawa Barat", "--as", PAPUA)
     out = cli.ok("workflow", "start", KEY, "Papua", "--as", PAPUA)
-    assert cli.squash(f"{TITLE_EN} ({KEY}) started for 91") in cli.squash(out), out
+    assert cli.squash(f"{TITLE_EN} ({KEY}) started for province 91") in cli.squash(out), out
 
     owed = cli.ok("actions", "Papua", "--as", PAPUA, "-w", KEY)
     assert "91 Papua" in owed and "Conducting plan" in owed, owed
