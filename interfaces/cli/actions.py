@@ -75,9 +75,10 @@ def list_actions(region: RegionArg, as_email: AsOption,
             region_named = subject_named(d, region_named)
         instance = prog.current_instance(session, r.code, workflow)
         available = prog.engine.available(session, instance.id, actor)
+        definition = prog.definition_of(session, instance)
         mine = owed_by(prog, session, actor.identity, [r.code])
     heading = text("cli.actions.title", region=region_named, state=instance.state,
-                   version=instance.version)
+                   stage=definition.state_label(instance.state), version=instance.version)
     if workflow != MASTER_PLAN:
         heading = text("instances.cli.of_workflow", heading=heading, workflow=title)
     grid = table(*(text(f"cli.actions.{c}") for c in ("action", "what", "leads_to", "possible")),

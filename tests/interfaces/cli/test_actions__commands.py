@@ -34,7 +34,8 @@ def test_quick_win_plan_rejected_revised_and_approved(cli, cast) -> None:
     region, opd, mentor = cast.region, cast.opd, cast.mentor
 
     out = cli.ok("actions", region, "--as", opd)
-    assert re.search(r"64\.71 Kota Balikpapan: quick_win_submission \(version \d+\)", out)
+    assert re.search(r"64\.71 Kota Balikpapan: Quick-win submission \[quick_win_submission\] "
+                     r"\(version \d+\)", out)
     rows = {r["action"]: r for r in cli.table(out)}
     assert set(rows) == {"submit_for_review", "withdraw"}
     assert rows["submit_for_review"]["leads to"] == "mentor_review"
