@@ -63,7 +63,7 @@ from engine.errors import (
 )
 from engine.guards import Guard, GuardRegistry
 from engine.loading import load_definition, load_definition_file
-from engine.migration import MIGRATE, REVERT, InstancePlan
+from engine.migration import MIGRATE, REOPENS, REVERT, InstancePlan
 from engine.migration_log import (
     ALL_OR_NOTHING,
     PER_INSTANCE,
@@ -101,6 +101,7 @@ __all__ = [
     "ALL_OR_NOTHING",
     "MIGRATE",
     "PER_INSTANCE",
+    "REOPENS",
     "REVERT",
     "REVIEW",
     "SUBMIT",

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 import engine.migration as migration
 import engine.migration_log as migration_log
 from config.messages import Message
-from engine.contracts import ActionEvent, Actor, Clock, DeadlinePolicy, InstanceSnapshot
+from engine.contracts import (
+    ActionEvent,
+    Actor,
+    Clock,
+    DeadlinePolicy,
+    DeadlineRecord,
+    InstanceSnapshot,
+)
 from engine.definition import WorkflowDefinition
 from engine.errors import ConflictError
 from engine.records import INSTANCE, SNAPSHOT_COLUMNS, Records
@@ -36,11 +43,12 @@ class Migrations:
         self._clock = clock
         self._notify = notify
 
-    def _open_in(self, records: Records, ids: list[int]) -> dict[int, set[str]]:
-        """The states each instance has an open deadline in (one statement)."""
-        open_in: dict[int, set[str]] = {}
+    def _open_in(self, records: Records, ids: list[int]
+                 ) -> dict[int, dict[str, DeadlineRecord]]:
+        """Each instance's open deadlines by state (one statement)."""
+        open_in: dict[int, dict[str, DeadlineRecord]] = {}
         for d in records.open_deadlines(instance_ids=ids) if ids else []:
-            open_in.setdefault(d.instance_id, set()).add(d.state)
+            open_in.setdefault(d.instance_id, {}).setdefault(d.state, d)
         return open_in
 
     def plan(self, session: Session, key: str, to_version: int,
@@ -60,7 +68,7 @@ class Migrations:
             plan = migration.plan_instance(old, new, instance, state_map,
                                            {name for name, _ in submitted[instance.id]})
             plans.append(migration.plan_deadline(session, self._policy, new, plan,
-                                                 open_in.get(instance.id, set()), now))
+                                                 open_in.get(instance.id, {}), now))
         return plans
 
     def plan_revert(self, session: Session, migration_id: int
@@ -90,9 +98,10 @@ class Migrations:
             plan = migration.restore_plan(instance, back, line.from_state,
                                           line.from_entered_at,
                                           {name for name, _ in submitted[instance.id]},
-                                          changed)
+                                          changed, undo=line.deadline,
+                                          undo_id=line.deadline_id)
             plans.append(migration.plan_deadline(session, self._policy, back, plan,
-                                                 open_in.get(instance.id, set()), now))
+                                                 open_in.get(instance.id, {}), now))
         return summary, plans
 
     def apply(self, session: Session, plan: migration.InstancePlan, actor: Actor, *,

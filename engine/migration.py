@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, null, update
 from sqlalchemy.orm import Session
 
 import engine.deadlines as deadlines
@@ -31,6 +31,7 @@ from engine.contracts import (
     ActionEvent,
     Actor,
     DeadlinePolicy,
+    DeadlineRecord,
     DueDate,
     InstanceSnapshot,
     OpenedDeadline,
@@ -38,7 +39,7 @@ from engine.contracts import (
 from engine.definition import WorkflowDefinition
 from engine.errors import ConflictError
 from engine.ledger import LOCK_INSTANCE, append_history
-from engine.records import INSTANCE, connection, read_instance
+from engine.records import DEADLINE, INSTANCE, Records, connection, read_instance
 
 #: The kind of history entry a migration (or its revert) writes.
 KIND = "migration"
@@ -49,6 +50,13 @@ APPLY, SKIP, REFUSE = "apply", "skip", "refuse"
 FINAL, SAME_VERSION = "final", "same_version"
 #: What happens to deadlines: the open one stays, closes, a new one opens, or both.
 KEEP, CLOSE, OPEN, CLOSE_OPEN, NONE = "keep", "close", "open", "close+open", "none"
+#: A renamed state keeps its open deadline row (due date, origin, zone, version) under the
+#: new name; a revert carries it back.
+CARRY = "carry"
+#: A revert of a move reopens the deadline row the migration closed (an extension granted
+#: before the migration survives the round trip), closing the one opened meanwhile if any.
+REOPEN, CLOSE_REOPEN = "reopen", "close+reopen"
+REOPENS = (REOPEN, CLOSE_REOPEN)
 
 _MIGRATE = update(INSTANCE).where(
     INSTANCE.c.id == bindparam("iid"), INSTANCE.c.version == bindparam("seen")).values(
@@ -64,7 +72,9 @@ class InstancePlan:
     ``action`` is :data:`APPLY`, :data:`SKIP` (``reason`` a key: :data:`FINAL`,
     :data:`SAME_VERSION`) or :data:`REFUSE` (``refusal`` says why, in the reader's language).
     ``entered_at`` is when the instance is in its target state from (unchanged when the state
-    stays), ``due`` the deadline opened there (when ``deadline`` opens one).
+    stays or is renamed), ``due`` the deadline it has there (opened, carried or reopened).
+    ``deadline_id`` is the deadline row the plan closes or carries (a migration), or reopens or
+    carries back (a revert): recorded with the migration so its revert restores that row.
     """
 
     instance_id: int
@@ -87,6 +97,13 @@ class InstancePlan:
     refusal: Message | None = None
     #: A revert: ``entered_at`` is the moment the instance had entered the state it returns to.
     restoring: bool = False
+    #: The target is the source under a new name (the old version has no target state, the
+    #: new one no source state): the instance stays in it since when it entered it.
+    renamed: bool = False
+    deadline_id: int | None = None
+    #: A revert: what the migration did to deadlines, and the row it closed or carried.
+    undo: str = NONE
+    undo_id: int | None = None
 
     @property
     def state_changes(self) -> bool:
@@ -126,7 +143,8 @@ def plan_instance(old: WorkflowDefinition, new: WorkflowDefinition, instance: In
         return dataclasses.replace(plan, action=REFUSE, refusal=refusal)
     before = set(old.states[source].requires) if source in old.states else set()
     required = tuple(r for r in new.states[target].requires if r not in before)
-    return dataclasses.replace(plan, required=required)
+    renamed = target != source and target not in old.states and source not in new.states
+    return dataclasses.replace(plan, required=required, renamed=renamed)
 
 
 def _refusal(new: WorkflowDefinition, source: str, target: str,
@@ -153,45 +171,71 @@ def _refusal(new: WorkflowDefinition, source: str, target: str,
 
 def restore_plan(current: InstanceSnapshot, new: WorkflowDefinition, state: str,
                  entered_at: datetime, submitted: set[str],
-                 changed: Message | None) -> InstancePlan:
+                 changed: Message | None, *, undo: str = NONE,
+                 undo_id: int | None = None) -> InstancePlan:
     """The way back for a revert: ``current`` returns to ``state`` of ``new`` (the version it
     was migrated from), in it since ``entered_at`` as it was; refused with ``changed`` when
-    the instance changed since the migration."""
+    the instance changed since the migration. ``undo``/``undo_id``: what the migration did to
+    deadlines and the row it closed or carried (:func:`plan_deadline` restores it)."""
     plan = InstancePlan(
         current.id, current.definition_key, current.subject, current.cycle, current.version,
         current.definition_version, current.state, current.entered_at, new.version, state,
         APPLY, entered_at if state != current.state else current.entered_at, restoring=True,
-        orphaned=tuple(sorted(d for d in submitted if d not in new.deliverables)))
+        orphaned=tuple(sorted(d for d in submitted if d not in new.deliverables)),
+        undo=undo, undo_id=undo_id)
     if changed is not None:
         return dataclasses.replace(plan, action=REFUSE, refusal=changed)
     return plan
 
 
+def _due_of(row: DeadlineRecord) -> DueDate:
+    return DueDate(row.due_at, row.origin, row.tz)
+
+
 def plan_deadline(session: Session, policy: DeadlinePolicy, new: WorkflowDefinition,
-                  plan: InstancePlan, open_in: set[str], now: datetime) -> InstancePlan:
-    """What the plan does to deadlines: the open one of the state left closes, and the state
-    entered gets the one the deadline policy gives it (counted from when it is entered: now,
-    or when it was entered before, for a revert or a state that stays). ``open_in``: the
-    states the instance has an open deadline in."""
+                  plan: InstancePlan, open_in: Mapping[str, DeadlineRecord],
+                  now: datetime) -> InstancePlan:
+    """What the plan does to deadlines. A renamed state keeps its open deadline row (carried
+    to the new name: a cohort's date or a granted extension stays); a revert of a carry
+    carries it back, a revert of a move reopens the row the migration closed. Otherwise the
+    open one of the state left closes, and the state entered gets the one the deadline policy
+    gives it (counted from when it is entered: now, or when it was entered before, for a
+    revert, a rename or a state that stays). ``open_in``: the instance's open deadlines by
+    state."""
     if plan.action != APPLY:
         return plan
-    entered = now if plan.state_changes and not plan.restoring else plan.entered_at
+    here = open_in.get(plan.from_state)
+    if plan.restoring and plan.undo == CARRY:
+        if here is None:
+            return dataclasses.replace(plan, deadline=NONE)
+        return dataclasses.replace(plan, deadline=CARRY, due=_due_of(here), deadline_id=here.id)
+    if plan.restoring and plan.undo in (CLOSE, CLOSE_OPEN) and plan.undo_id is not None:
+        closed = Records(session).open_deadlines(ids=[plan.undo_id], include_closed=True)
+        if closed:
+            return dataclasses.replace(plan, deadline=CLOSE_REOPEN if here else REOPEN,
+                                       due=_due_of(closed[0]), deadline_id=plan.undo_id)
+    if plan.renamed and here is not None:
+        return dataclasses.replace(plan, deadline=CARRY, due=_due_of(here), deadline_id=here.id)
+    keeps_clock = plan.restoring or plan.renamed or not plan.state_changes
+    entered = plan.entered_at if keeps_clock else now
     after = InstanceSnapshot(plan.instance_id, new.key, new.version, plan.subject, plan.cycle,
                              plan.to_state, plan.instance_version + 1, entered, None)
     due = policy(session, after, plan.to_state,
                  deadlines.definition_due(new, plan.to_state, entered))
-    has_open = plan.from_state in open_in
+    closing = here.id if here is not None else None
     if not plan.state_changes:
-        if has_open:
+        if here is not None:
             return dataclasses.replace(plan, entered_at=entered,
-                                       deadline=KEEP if due is not None else CLOSE)
+                                       deadline=KEEP if due is not None else CLOSE,
+                                       deadline_id=None if due is not None else closing)
         return dataclasses.replace(plan, entered_at=entered, deadline=OPEN if due else NONE,
                                    due=due)
-    if has_open:
+    if here is not None:
         action = CLOSE_OPEN if due is not None else CLOSE
     else:
         action = OPEN if due is not None else NONE
-    return dataclasses.replace(plan, entered_at=entered, deadline=action, due=due)
+    return dataclasses.replace(plan, entered_at=entered, deadline=action, due=due,
+                               deadline_id=closing)
 
 
 def detail(plan: InstancePlan, migration_id: int) -> str:
@@ -231,10 +275,17 @@ def apply_plan(session: Session, plan: InstancePlan, new: WorkflowDefinition, ac
     append_history(session, instance, new_version, now, actor, KIND, trigger, plan.from_state,
                    plan.to_state, comment, detail=detail(plan, migration_id))
     opened = None
-    if plan.deadline in (CLOSE, CLOSE_OPEN):
+    if plan.deadline in (CLOSE, CLOSE_OPEN, CLOSE_REOPEN):
         deadlines.close_state(session, instance.id, plan.from_state, now)
     if plan.deadline in (OPEN, CLOSE_OPEN) and plan.due is not None:
         opened = deadlines.open_due(session, after, plan.due, now)
+    if plan.deadline == CARRY and plan.deadline_id is not None:
+        connection(session).execute(update(DEADLINE).where(
+            DEADLINE.c.id == plan.deadline_id, DEADLINE.c.closed_at.is_(None)).values(
+            state=plan.to_state))
+    if plan.deadline in (REOPEN, CLOSE_REOPEN) and plan.deadline_id is not None:
+        connection(session).execute(update(DEADLINE).where(
+            DEADLINE.c.id == plan.deadline_id).values(closed_at=null(), state=plan.to_state))
     return after, opened
 
 

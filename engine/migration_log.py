@@ -56,6 +56,8 @@ class MigrationLine:
     deadline: str
     required: tuple[str, ...]
     orphaned: tuple[str, ...]
+    #: The deadline row the migration closed or carried (a revert reopens or carries it back).
+    deadline_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,8 @@ def add_lines(session: Session, migration_id: int,
         "from_entered_at": p.from_entered_at, "to_version": p.to_version,
         "to_state": p.to_state, "version_after": after, "outcome": outcome, "reason": reason,
         "deadline": p.deadline, "required": ",".join(p.required),
-        "orphaned": ",".join(p.orphaned)} for p, outcome, after, reason in lines])
+        "orphaned": ",".join(p.orphaned), "deadline_id": p.deadline_id}
+        for p, outcome, after, reason in lines])
 
 
 def set_status(session: Session, migration_id: int, status: str) -> None:
@@ -151,8 +154,8 @@ def lines(session: Session, migration_id: int) -> list[MigrationLine]:
     return [MigrationLine(
         r.instance_id, r.subject, r.from_version, r.from_state, r.from_entered_at,
         r.to_version, r.to_state, r.version_after, r.outcome, r.reason, r.deadline,
-        tuple(filter(None, r.required.split(","))), tuple(filter(None, r.orphaned.split(","))))
-        for r in rows]
+        tuple(filter(None, r.required.split(","))), tuple(filter(None, r.orphaned.split(","))),
+        r.deadline_id) for r in rows]
 
 
 def revert_of(session: Session, migration_id: int) -> int | None:

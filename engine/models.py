@@ -192,9 +192,12 @@ class MigrationItem(SQLModel, table=True):
     outcome: str = Field(max_length=16)
     #: Why it was skipped or conflicted, as a key (``final``, ``same_version``, ``changed``).
     reason: str | None = Field(default=None, max_length=32)
-    #: What happened to deadlines: ``keep``, ``close``, ``open``, ``close+open`` or ``none``.
+    #: What happened to deadlines: ``keep``, ``close``, ``open``, ``close+open``, ``carry``,
+    #: ``reopen``, ``close+reopen`` or ``none``.
     deadline: str = Field(max_length=16)
     #: Deliverables the target state requires that the source did not (comma-separated).
     required: str = Field(default="", sa_column=Column(Text, nullable=False))
     #: Deliverables with submissions that the new version does not define (comma-separated).
     orphaned: str = Field(default="", sa_column=Column(Text, nullable=False))
+    #: The deadline row closed or carried (a revert reopens or carries back this very row).
+    deadline_id: int | None = Field(default=None, foreign_key="deadline.id")

@@ -25,6 +25,7 @@ from engine import (
     ALL_OR_NOTHING,
     MIGRATE,
     PER_INSTANCE,
+    REOPENS,
     REVERT,
     Actor,
     ConflictError,
@@ -41,6 +42,7 @@ from engine import (
     set_migration_status,
 )
 from workflows import roles
+from workflows.deadlines.reminders import reschedule
 from workflows.directory.actors import Acting, acting
 from workflows.directory.cohorts import find_cohort, members
 from workflows.directory.regions import find_region
@@ -177,13 +179,23 @@ def revert(prog: Programme, migration_id: int, who: Acting, *, dry_run: bool = F
                   f"revert of #{migration_id}", reason, REVERT, migration_id)
 
 
+def _apply_one(prog: Programme, session: Session, plan: InstancePlan, actor: Actor, mid: int,
+               trigger: str, reason: str | None) -> InstanceSnapshot:
+    """One region's plan applied; a deadline a revert reopens gets its reminders back."""
+    after = prog.engine.migrations.apply(session, plan, actor, migration_id=mid,
+                                         trigger=trigger, comment=reason)
+    if plan.deadline in REOPENS and plan.deadline_id is not None:
+        [row] = Records(session).open_deadlines(ids=[plan.deadline_id])
+        reschedule(session, row.id, row.version, prog.engine.clock())
+    return after
+
+
 def _apply(prog: Programme, key: str, to_version: int, result: MigrationResult, actor: Actor,
            mapping: dict[str, str], words: str, reason: str | None, trigger: str,
            reverted_of: int | None) -> MigrationResult:
     mode = result.mode
     skipped: list[Line] = [(p, MigrationOutcome.SKIPPED, None, p.reason)
                            for p in result.plans if p.skipped]
-    migrations = prog.engine.migrations
     if mode == ALL_OR_NOTHING:
         with prog.db.transaction() as session:
             mid = record_migration(session, key, to_version, actor.identity,
@@ -195,8 +207,7 @@ def _apply(prog: Programme, key: str, to_version: int, result: MigrationResult, 
                 if not plan.applies:
                     continue
                 try:
-                    after = migrations.apply(session, plan, actor, migration_id=mid,
-                                             trigger=trigger, comment=reason)
+                    after = _apply_one(prog, session, plan, actor, mid, trigger, reason)
                 except ConflictError:
                     conflicts.append(plan.subject)
                     continue
@@ -219,8 +230,7 @@ def _apply(prog: Programme, key: str, to_version: int, result: MigrationResult, 
             continue
         try:
             with prog.db.transaction() as session:
-                after = migrations.apply(session, plan, actor, migration_id=mid,
-                                         trigger=trigger, comment=reason)
+                after = _apply_one(prog, session, plan, actor, mid, trigger, reason)
                 record_migration_lines(session, mid,
                                        [(plan, MigrationOutcome.DONE, after.version, None)])
         except ConflictError:

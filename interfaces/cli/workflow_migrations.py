@@ -25,6 +25,8 @@ from interfaces.cli.context import AsOption, console, error, programme, table
 from workflows import migrations
 from workflows.zones import local
 
+#: The deadline actions whose due date the plan shows.
+DATED = ("open", "close+open", "carry", "reopen", "close+reopen")
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
 
@@ -45,7 +47,7 @@ def register(group: typer.Typer) -> None:
 
 def _deadline(plan: InstancePlan) -> str:
     words = text(f"migration.deadline.{plan.deadline}")
-    if plan.due is not None and plan.deadline in ("open", "close+open"):
+    if plan.due is not None and plan.deadline in DATED:
         return f"{words}: {local(plan.due.due_at, plan.due.tz or 'Asia/Jakarta')}"
     return words
 

@@ -4,7 +4,8 @@
 reached, who, when, how it was applied (one transaction per instance or all or nothing), the
 state mapping and the instances asked for. ``workflow_migration_item`` records each instance's
 part of it: where it was (version, state, when it entered it), where it went, its version
-after, and whether it was applied, skipped or conflicted, with the deadlines closed or opened
+after, and whether it was applied, skipped or conflicted, with the deadlines closed, opened
+or carried (and the row closed or carried, for a revert to reopen or carry back)
 and the deliverables that became required or orphaned: the plan that was applied, and what a
 revert restores. The instances' own history gets an entry of kind ``migration`` for each.
 
@@ -61,6 +62,8 @@ def upgrade() -> None:
     sa.Column('deadline', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('required', sa.Text(), nullable=False),
     sa.Column('orphaned', sa.Text(), nullable=False),
+    sa.Column('deadline_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['deadline_id'], ['deadline.id'], ),
     sa.ForeignKeyConstraint(['instance_id'], ['workflow_instance.id'], ),
     sa.ForeignKeyConstraint(['migration_id'], ['workflow_migration.id'], ),
     sa.PrimaryKeyConstraint('id'),

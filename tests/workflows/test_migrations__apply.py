@@ -14,6 +14,7 @@ and PostgreSQL.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from engine import (
 from engine.migrating import Migrations
 from engine.models import WorkflowInstance
 from workflows import migrations
+from workflows.deadlines import setting
 from workflows.deadlines.models import ReminderSchedule
 from workflows.directory.actors import SYSTEM
 from workflows.master_plan import MASTER_PLAN
@@ -107,7 +109,7 @@ def test_dry_run_plan_is_what_is_applied(world: Any, clock: Any) -> None:
     assert counts(world) == before  # a dry run writes nothing
     by = {p.subject: p for p in dry.plans}
     assert (by[a.code].from_state, by[a.code].to_state, by[a.code].deadline) == (
-        "revision", "revising", "close+open")
+        "revision", "revising", "carry")
     assert (by[b.code].from_state, by[b.code].to_state, by[b.code].deadline) == (
         "bimtek_2", "bimtek_2", "keep")
     assert by[a.code].due is not None
@@ -130,7 +132,11 @@ def test_dry_run_plan_is_what_is_applied(world: Any, clock: Any) -> None:
             assert entry.detail.startswith(f"v4->v5 #{done.migration_id}: ")
             assert entry.comment == "v5 renames revision"
             opened = records.open_deadline(plan.instance_id, plan.to_state)
-            if plan.deadline == "close+open":
+            if plan.deadline == "carry":  # the same row, under the state's new name
+                assert opened is not None and opened.id == plan.deadline_id
+                assert records.open_deadline(plan.instance_id, plan.from_state) is None
+                assert plan.due is not None and opened.due_at == plan.due.due_at
+            elif plan.deadline == "close+open":
                 assert records.open_deadline(plan.instance_id, plan.from_state) is None \
                     or plan.from_state == plan.to_state
                 assert opened is not None and opened.due_at == plan.due.due_at
@@ -234,6 +240,59 @@ def test_a_revert_restores_version_state_and_keeps_submissions(
     assert world.state(r.code) == "mentor_review"
     with pytest.raises(ConflictError, match="already reverted"):
         migrations.revert(world.prog, done.migration_id, world.COORDINATOR)
+
+
+def _open_deadline(world: Any, code: str) -> Any:
+    with world.prog.db.read() as session:
+        [found] = Records(session).open_deadlines(subjects=[code])
+        return found
+
+
+def test_a_rename_carries_the_deadline_and_its_revert_carries_it_back(
+        world: Any, clock: Any) -> None:
+    r = in_revision(world, clock)
+    setting.set_region_deadline(world.prog, r.code, "revision", clock() + timedelta(days=40),
+                                actor=world.COORDINATOR)
+    publish_v5(world)
+    before, entered = _open_deadline(world, r.code), current(world, r.code).entered_at
+    clock.advance(days=3)
+    done = migrations.migrate(world.prog, MASTER_PLAN, 5, Scope(regions=(r.code,)),
+                              world.COORDINATOR, state_map={"revision": "revising"})
+    moved = _open_deadline(world, r.code)
+    assert (moved.id, moved.state, moved.due_at, moved.origin, moved.tz, moved.version) == (
+        before.id, "revising", before.due_at, before.origin, before.tz, before.version)
+    assert current(world, r.code).entered_at == entered
+    assert done.migration_id is not None
+    migrations.revert(world.prog, done.migration_id, world.COORDINATOR)
+    back = _open_deadline(world, r.code)
+    assert (back.id, back.state, back.due_at, back.origin) == (
+        before.id, "revision", before.due_at, before.origin)
+    assert current(world, r.code).entered_at == entered
+
+
+def test_a_revert_of_a_move_reopens_the_deadline_it_closed(world: Any, clock: Any) -> None:
+    """A real move into another stage closes the coordinator's date and opens the policy's;
+    its revert reopens that very row (the date survives the round trip)."""
+    r = in_revision(world, clock)
+    setting.set_region_deadline(world.prog, r.code, "revision", clock() + timedelta(days=40),
+                                actor=world.COORDINATOR)
+    publish_v5(world)
+    before = _open_deadline(world, r.code)
+    clock.advance(days=3)
+    done = migrations.migrate(world.prog, MASTER_PLAN, 5, Scope(regions=(r.code,)),
+                              world.COORDINATOR, state_map={"revision": "mentor_review"})
+    [plan] = done.applied
+    assert plan.deadline in ("close+open", "close") and plan.deadline_id == before.id
+    assert done.migration_id is not None
+    dry = migrations.revert(world.prog, done.migration_id, world.COORDINATOR, dry_run=True)
+    assert dry.plans[0].due is not None and dry.plans[0].due.due_at == before.due_at
+    migrations.revert(world.prog, done.migration_id, world.COORDINATOR)
+    back = _open_deadline(world, r.code)
+    assert (back.id, back.state, back.due_at, back.origin) == (
+        before.id, "revision", before.due_at, before.origin)
+    with world.prog.db.read() as session:
+        assert session.execute(select(ReminderSchedule).where(
+            ReminderSchedule.deadline_id == before.id)).scalar_one().next_at is not None
 
 
 def test_a_revert_refuses_a_region_changed_since(world: Any, clock: Any) -> None:

@@ -79,8 +79,11 @@ class PlanLineOut(BaseModel):
     required: list[str] = Field(description="Deliverables the target state newly requires.")
     orphaned: list[str] = Field(description="Submitted deliverables the new version does "
                                             "not define (they stay attached).")
-    deadline: str = Field(description="keep, close, open, close+open or none.")
-    due_at: datetime | None = Field(description="The deadline opened (UTC).")
+    deadline: str = Field(description="keep, close, open, close+open, carry (a renamed stage "
+                                      "keeps its deadline), reopen, close+reopen (a revert "
+                                      "reopens the deadline its migration closed) or none.")
+    due_at: datetime | None = Field(description="The deadline opened, carried or reopened "
+                                                "(UTC).")
 
 
 class PlanOut(BaseModel):

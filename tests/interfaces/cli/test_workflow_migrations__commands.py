@@ -35,7 +35,7 @@ def test_a_dry_run_prints_the_plan_and_writes_nothing(cli, cast) -> None:
                  "--map", "mou=mou_signing", "--dry-run", "--as", cast.coordinator)
     [row] = cli.table(out, "Migration plan")
     assert row["From"] == "v4 mou" and row["To"] == "v5 mou_signing"
-    assert row["Deadline and reminders"].startswith("deadline closed, new one opened: ")
+    assert row["Deadline and reminders"].startswith("deadline carried to the stage's new name: ")
     assert row["Outcome"] == "migrated"
     assert "Dry run: 1 regions would be migrated, 0 skipped; nothing was written." in out
     assert cli.ok("workflow", "migrations").strip() == "No migrations yet."

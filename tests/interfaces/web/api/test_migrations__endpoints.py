@@ -39,7 +39,7 @@ def test_plan_refuse_apply_list_show_revert(web: Any) -> None:
     assert dry.status_code == 200, dry.text
     [line] = dry.json()["plans"]
     assert (line["from_state"], line["to_state"], line["action"], line["deadline"]) == (
-        "mou", "mou_signing", "apply", "close+open")
+        "mou", "mou_signing", "apply", "carry")
     assert dry.json()["migration_id"] is None
     assert api.get(URL).json() == []
 
