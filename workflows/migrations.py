@@ -41,11 +41,11 @@ from engine import (
     record_migration_lines,
     set_migration_status,
 )
+from workflows import instances as subjects_of
 from workflows import roles
 from workflows.deadlines.reminders import reschedule
 from workflows.directory.actors import Acting, acting
 from workflows.directory.cohorts import find_cohort, members
-from workflows.directory.regions import find_region
 from workflows.programme import Programme
 
 #: A region's line of a recorded migration: its plan, outcome, version after, reason key.
@@ -113,8 +113,10 @@ def _coordinator(session: Session, prog: Programme, who: Acting, key: str) -> Ac
     return actor
 
 
-def choose(session: Session, key: str, scope: Scope) -> tuple[list[InstanceSnapshot], str]:
-    """The current cycle of ``key`` of every region in ``scope``, and the scope in words."""
+def choose(prog: Programme, session: Session, key: str, scope: Scope
+           ) -> tuple[list[InstanceSnapshot], str]:
+    """The current cycle of ``key`` of every subject in ``scope`` (regions, or provinces for
+    a province workflow: named by code or name), and the scope in words."""
     scope.check()
     records = Records(session)
     if scope.all:
@@ -125,7 +127,8 @@ def choose(session: Session, key: str, scope: Scope) -> tuple[list[InstanceSnaps
         assert cohort.id is not None
         found = records.current_instances(key, members(session, cohort.id))
         return [found[s] for s in sorted(found)], f"cohort {cohort.name}"
-    codes = list(dict.fromkeys(find_region(session, r).code for r in scope.regions))
+    codes = list(dict.fromkeys(subjects_of.subject_of(prog, session, key, r).code
+                               for r in scope.regions))
     found = records.current_instances(key, codes)
     missing = [c for c in codes if c not in found]
     if missing:
@@ -154,7 +157,7 @@ def migrate(prog: Programme, key: str, to_version: int, scope: Scope, who: Actin
     mode = ALL_OR_NOTHING if all_or_nothing else PER_INSTANCE
     with prog.db.read() as session:
         actor = _coordinator(session, prog, who, key)
-        instances, words = choose(session, key, scope)
+        instances, words = choose(prog, session, key, scope)
         _check_map(prog, session, key, instances, mapping)
         plans = prog.engine.migrations.plan(session, key, to_version, instances, mapping)
     result = MigrationResult(plans, dry_run, mode)

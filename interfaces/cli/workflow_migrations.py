@@ -108,7 +108,9 @@ def migrate(
         "--map", metavar="OLD=NEW", help="Where regions in a state the new version does "
                                          "not have go (repeatable).")] = None,
     region: Annotated[list[str] | None, typer.Option(
-        "--region", "-r", help="A region by code or name (repeatable).")] = None,
+        "--region", "--subject", "-r",
+        help="A region by code or name, or a province for a province workflow "
+             "(repeatable).")] = None,
     cohort: Annotated[str | None, typer.Option("--cohort", help="Every region of a cohort.")]
     = None,
     all_: Annotated[bool, typer.Option("--all", help="Every region running the workflow.")]

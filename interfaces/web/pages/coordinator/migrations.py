@@ -17,7 +17,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from engine import InstancePlan, InvalidInputError, recorded_migrations
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
@@ -31,7 +31,7 @@ from interfaces.web.pages.coordinator.common import (
 )
 from interfaces.web.templating import render
 from workflows import migrations
-from workflows.directory.models import Region
+from workflows.directory.subjects import subjects
 from workflows.programme import Programme
 
 router = APIRouter()
@@ -53,7 +53,7 @@ def _page(request: Request, viewer: Viewer, prog: Prog, key: str, status: int = 
         cohorts = [c.name for c, _ in visible_cohorts(session, viewer)]
         title = str(prog.engine.workflow(session, key).title) if versions else key
         result = context.get("result")
-        names = (_names(session, prog, key, result.plans)
+        names = (_Names(session, prog, key, result.plans)
                  if isinstance(result, migrations.MigrationResult) else None)
     defaults = {"to_version": versions[-1] if versions else 1, "scope": "all", "cohort": "",
                 "regions": "", "mapping": "", "reason": ""}
@@ -66,7 +66,8 @@ def _page(request: Request, viewer: Viewer, prog: Prog, key: str, status: int = 
 
 
 class _Names:
-    """What a plan's codes and keys are called, in the reader's language: regions by name,
+    """What a plan's codes and keys are called, in the reader's language: subjects (regions,
+    or provinces for a province workflow) by name,
     stages and deliverables by the label of the version they belong to (a coordinator maps
     ``mou`` to ``institutions`` by key, but reads "Penandatanganan MoU")."""
 
@@ -74,9 +75,8 @@ class _Names:
                  plans: Sequence[InstancePlan]) -> None:
         self._defs = {v: prog.engine.workflow(session, key, v)
                       for v in {p.from_version for p in plans} | {p.to_version for p in plans}}
-        codes = {p.subject for p in plans}
-        self._regions = {r.code: r.name for r in session.exec(
-            select(Region).where(col(Region.code).in_(codes)))} if codes else {}
+        self._regions = {code: s.name for code, s in
+                         subjects(session, {p.subject for p in plans}).items()}
 
     def region(self, code: str) -> str:
         return self._regions.get(code, code)
@@ -86,11 +86,6 @@ class _Names:
 
     def deliverables(self, version: int, names: Sequence[str]) -> str:
         return ", ".join(self._defs[version].deliverable_label(n) for n in names)
-
-
-def _names(session: Session, prog: Programme, key: str,
-           plans: Sequence[InstancePlan]) -> _Names:
-    return _Names(session, prog, key, plans)
 
 
 @router.get("/workflows/{key}/migrations")
