@@ -34,6 +34,7 @@ from engine import (
     InvalidInputError,
     MigrationOutcome,
     MigrationStatus,
+    NotFoundError,
     PermissionDenied,
     Records,
     check_role,
@@ -156,13 +157,20 @@ def migrate(prog: Programme, key: str, to_version: int, scope: Scope, who: Actin
     mapping = dict(state_map or {})
     mode = ALL_OR_NOTHING if all_or_nothing else PER_INSTANCE
     with prog.db.read() as session:
+        subjects_of.workflow(prog, session, key)  # an unknown key names the published ones
         actor = _coordinator(session, prog, who, key)
+        versions = prog.engine.definition_versions(session, key)
+        if to_version not in versions:
+            raise NotFoundError("migration.unknown_version", key=key, version=to_version,
+                                    versions=", ".join(str(v) for v in versions))
         instances, words = choose(prog, session, key, scope)
         _check_map(prog, session, key, instances, mapping)
         plans = prog.engine.migrations.plan(session, key, to_version, instances, mapping)
     result = MigrationResult(plans, dry_run, mode)
     if dry_run or result.refused:
         return result
+    if not any(p.applies for p in plans):  # every region skipped: nothing to record
+        raise InvalidInputError("migration.nothing_to_migrate", version=to_version)
     return _apply(prog, key, to_version, result, actor, mapping, words, reason, MIGRATE, None)
 
 
@@ -177,6 +185,8 @@ def revert(prog: Programme, migration_id: int, who: Acting, *, dry_run: bool = F
     result = MigrationResult(plans, dry_run, mode)
     if dry_run or result.refused:
         return result
+    if not any(p.applies for p in plans):
+        raise InvalidInputError("migration.nothing_to_revert", id=migration_id)
     back = min(summary.from_versions) if summary.from_versions else summary.to_version
     return _apply(prog, summary.definition_key, back, result, actor, {},
                   f"revert of #{migration_id}", reason, REVERT, migration_id)

@@ -22,7 +22,7 @@ from engine import (
     recorded_migrations,
 )
 from interfaces.cli.context import AsOption, console, error, programme, table
-from workflows import migrations
+from workflows import instances, migrations
 from workflows.zones import local
 
 #: The deadline actions whose due date the plan shows.
@@ -154,6 +154,8 @@ def list_migrations(
     """Past migrations, newest first: who, when, to which version, how many regions."""
     prog = programme()
     with prog.db.read() as session:
+        if key is not None:
+            instances.workflow(prog, session, key)  # an unknown key names the published
         found = recorded_migrations(session, key)
     if not found:
         console.print(text("migration.none"))

@@ -28,7 +28,7 @@ from engine import (
 from interfaces.web.api.common import MAX_INT, NoNul, RegionRef
 from interfaces.web.api.errors import ACTION_ERRORS, BODY_ERRORS, ERRORS, ErrorBody, Responses
 from interfaces.web.deps import ApiViewer, Prog, Viewer, acting, role_named
-from workflows import migrations, roles
+from workflows import instances, migrations, roles
 
 router = APIRouter(tags=["migrations"], responses=ERRORS)
 
@@ -196,6 +196,7 @@ def list_migrations(key: KeyPath, viewer: ApiViewer, prog: Prog) -> list[Migrati
     """The migrations of workflow ``key``, newest first (coordinators)."""
     _staff(viewer)
     with prog.db.read() as session:
+        instances.workflow(prog, session, key)  # an unknown key: 404 naming the published
         return [MigrationOut(**_out(m)) for m in recorded_migrations(session, key)]
 
 

@@ -103,3 +103,26 @@ def test_the_plan_speaks_indonesian_by_default(cli, cast) -> None:
     [row] = cli.table(result.stdout, "Rencana migrasi")
     assert row["Hasil"] == "dimigrasikan"
     assert "Uji coba: 1 wilayah akan dimigrasikan" in cli.clean(result.stdout)
+
+
+def test_nothing_to_migrate_or_an_unknown_version_exits_1_and_writes_nothing(
+        cli, cast) -> None:
+    _in_mou(cli, cast)
+    cli.ok("workflow", "migrate", "master_plan", "--to", "5", "--all", "--map",
+           "mou=mou_signing", "--as", cast.coordinator)
+    line = cli.fail("workflow", "migrate", "master_plan", "--to", "5", "--all",
+                    "--as", cast.coordinator)
+    assert "no region needs migrating to version 5" in line
+    line = cli.fail("workflow", "migrate", "master_plan", "--to", "9", "--all",
+                    "--as", cast.coordinator)
+    assert "has no published version 9; published versions: " in line and "5" in line
+    assert [r["No."] for r in cli.table(cli.ok("workflow", "migrations"))] == ["#1"]
+
+
+def test_an_unknown_workflow_exits_1_naming_the_published(cli, cast) -> None:
+    cli.setup_region()
+    line = cli.fail("workflow", "migrations", "nosuch")
+    assert "nosuch" in line and "master_plan" in line
+    line = cli.fail("workflow", "migrate", "nosuch", "--to", "1", "--all",
+                    "--as", cast.coordinator)
+    assert "master_plan" in line

@@ -19,7 +19,8 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from engine import InstancePlan, InvalidInputError, recorded_migrations
+from config.messages import Message
+from engine import InstancePlan, InvalidInputError, NotFoundError, recorded_migrations
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
 from interfaces.web.pages.coordinator.common import (
     MAX_INT,
@@ -27,10 +28,11 @@ from interfaces.web.pages.coordinator.common import (
     CommentField,
     CsrfField,
     require_coordinator,
+    require_programme_wide,
     visible_cohorts,
 )
 from interfaces.web.templating import render
-from workflows import migrations
+from workflows import instances, migrations
 from workflows.directory.subjects import subjects
 from workflows.programme import Programme
 
@@ -88,11 +90,20 @@ class _Names:
         return ", ".join(self._defs[version].deliverable_label(n) for n in names)
 
 
+def _allowed(viewer: Viewer, prog: Programme, key: str) -> None:
+    """Programme-wide coordinators (and administrators, who read) only; an unknown workflow
+    is a 404 naming the published ones."""
+    require_coordinator(viewer)
+    require_programme_wide(viewer, Message("migration.action"))
+    with prog.db.read() as session:
+        instances.workflow(prog, session, key)
+
+
 @router.get("/workflows/{key}/migrations")
 def migrations_page(request: Request, viewer: PageViewer, prog: Prog, key: KeyPath,
                     done: DoneWhat = None, id: DoneId = None) -> Response:
     """Past migrations with their revert buttons, and the form of a new one."""
-    require_coordinator(viewer)
+    _allowed(viewer, prog, key)
     return _page(request, viewer, prog, key, done=done, done_id=id)
 
 
@@ -101,6 +112,8 @@ def _scope(scope: str, cohort: str, regions: str) -> migrations.Scope:
         return migrations.Scope(cohort=cohort.strip() or None)
     if scope == "regions":
         found = tuple(r.strip() for r in regions.replace(",", "\n").splitlines() if r.strip())
+        if not found:
+            raise InvalidInputError("migration.regions_empty")
         return migrations.Scope(regions=found)
     return migrations.Scope(all=True)
 
@@ -114,7 +127,7 @@ def migrate(request: Request, viewer: PageViewer, prog: Prog, key: KeyPath,
     """``plan``: the dry run's plan with an apply button; ``apply``: migrate, then back to
     the page naming the migration. A refused plan is shown with the reasons (422)."""
     check_csrf(viewer, csrf_token)
-    require_coordinator(viewer)
+    _allowed(viewer, prog, key)
     form = {"to_version": to_version, "scope": scope, "cohort": cohort, "regions": regions,
             "mapping": mapping, "reason": reason}
     try:
@@ -123,7 +136,7 @@ def migrate(request: Request, viewer: PageViewer, prog: Prog, key: KeyPath,
         result = migrations.migrate(prog, key, to_version, _scope(scope, cohort, regions),
                                     acting(viewer), state_map=state_map,
                                     dry_run=step == "plan", reason=reason.strip() or None)
-    except InvalidInputError as exc:
+    except (InvalidInputError, NotFoundError) as exc:  # a typo in a region: the form again
         return _page(request, viewer, prog, key, 422, form=form, problem=str(exc))
     if result.refused or step == "plan":
         return _page(request, viewer, prog, key, 422 if result.refused else 200, form=form,
@@ -138,7 +151,7 @@ def revert(request: Request, viewer: PageViewer, prog: Prog, key: KeyPath,
            csrf_token: CsrfField = "") -> Response:
     """``plan``: the way back, with a confirm button; ``apply``: revert, then back."""
     check_csrf(viewer, csrf_token)
-    require_coordinator(viewer)
+    _allowed(viewer, prog, key)
     result = migrations.revert(prog, migration_id, acting(viewer), dry_run=step == "plan",
                                reason=reason.strip() or None)
     if result.refused or step == "plan":

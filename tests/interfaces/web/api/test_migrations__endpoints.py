@@ -85,4 +85,18 @@ def test_bad_input_is_422(web: Any) -> None:
     assert both.status_code == 422 and "exactly one" in both.json()["detail"]
     bad = api.post(URL, json={"to_version": 4, "all": True, "map": {"Mou!": "x"}})
     assert bad.status_code == 422
-    assert api.post(URL, json={"to_version": 9, "all": True}).status_code == 404
+    unknown = api.post(URL, json={"to_version": 9, "all": True})
+    assert unknown.status_code == 404 and "published versions: " in unknown.json()["detail"]
+    nosuch = api.get("/api/v1/workflows/nosuch/migrations")
+    assert nosuch.status_code == 404 and "master_plan" in nosuch.json()["detail"]
+    assert api.post("/api/v1/workflows/nosuch/migrations",
+                    json={"to_version": 1, "all": True}).status_code == 404
+
+
+def test_nothing_to_migrate_is_422_and_writes_nothing(web: Any) -> None:
+    api = web.api(web.world.COORDINATOR)
+    web.world.drive(web.region, "mou")
+    nothing = api.post(URL, json={"to_version": 4, "all": True})
+    assert nothing.status_code == 422, nothing.text
+    assert "no region needs migrating" in nothing.json()["detail"]
+    assert api.get(URL).json() == []

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import load_definition
+from workflows.directory import registration
 
 V4 = Path(__file__).parents[4] / "workflows" / "definitions" / "master_plan.yaml"
 PAGE = "/workflows/master_plan/migrations"
@@ -71,3 +72,30 @@ def test_plan_apply_and_revert_through_the_page(web: Any) -> None:
 
 def test_a_head_of_region_gets_403(web: Any) -> None:
     assert web.browser(web.region.head).get(PAGE).status_code == 403
+
+
+def test_an_unknown_workflow_is_404_naming_the_published(web: Any) -> None:
+    answer = web.browser(web.world.COORDINATOR).get("/workflows/nosuch/migrations")
+    assert answer.status_code == 404 and "master_plan" in answer.text
+
+
+def test_a_typo_or_an_empty_regions_box_shows_the_form_again(web: Any) -> None:
+    browser = web.browser(web.world.COORDINATOR)
+    typo = browser.post_form(PAGE, {"to_version": "4", "scope": "regions",
+                                    "regions": "Atlantisx", "step": "plan"}, page=PAGE)
+    assert typo.status_code == 422 and "Atlantisx" in typo.text
+    assert 'name="regions"' in typo.text
+    empty = browser.post_form(PAGE, {"to_version": "4", "scope": "regions", "regions": " ",
+                                     "step": "plan"}, page=PAGE)
+    assert empty.status_code == 422 and "kotak daerah kosong" in empty.text
+
+
+def test_a_regional_coordinator_gets_403(web: Any) -> None:
+    own = "sekretariat@balikpapan.go.id"
+    registration.add_person(web.prog, own, "Sekretariat Smart City Balikpapan", "coordinator",
+                            web.region.code)
+    browser = web.browser(own)
+    assert browser.get(PAGE).status_code == 403
+    answer = browser.post_form(PAGE, {"to_version": "4", "scope": "all", "step": "plan"},
+                               page="/coordinator")
+    assert answer.status_code == 403
