@@ -74,13 +74,20 @@ class Migrations:
     def plan_revert(self, session: Session, migration_id: int
                     ) -> tuple[migration_log.MigrationSummary, list[migration.InstancePlan]]:
         """The way back of a recorded migration: each instance it moved returns to the
-        version and state it came from (refused for one that changed since)."""
+        version and state it came from (refused for one that changed since). A migration
+        partly reverted (some instances conflicted) is planned for those left; a revert is
+        not reverted."""
         summary = migration_log.migration(session, migration_id)
+        if summary.reverted_of is not None:  # a revert is not reverted: migrate again
+            raise ConflictError("migration.revert_of_revert", id=migration_id,
+                                of=summary.reverted_of)
         by = migration_log.revert_of(session, migration_id)
-        if by is not None:
+        if by is not None and summary.status != migration_log.Status.PARTLY_REVERTED:
             raise ConflictError("migration.already_reverted", id=migration_id, by=by)
+        done = migration_log.reverted_instances(session, migration_id) if by else set()
         lines = [line for line in migration_log.lines(session, migration_id)
-                 if line.outcome == migration_log.Outcome.DONE]
+                 if line.outcome == migration_log.Outcome.DONE
+                 and line.instance_id not in done]
         ids = [line.instance_id for line in lines]
         current = {row.id: InstanceSnapshot(*row) for row in session.execute(
             select(*SNAPSHOT_COLUMNS).where(INSTANCE.c.id.in_(ids))).all()} if ids else {}

@@ -28,9 +28,11 @@ PER_INSTANCE, ALL_OR_NOTHING = "per_instance", "all_or_nothing"
 
 class Status:
     """A migration's status: running while a per-instance batch is being applied, then
-    applied (every instance), partial (some conflicted) or reverted (a later one undid it)."""
+    applied (every instance), partial (some conflicted) or reverted (a later one undid it;
+    partly reverted when some of its instances conflicted then: they may be reverted later)."""
 
     RUNNING, APPLIED, PARTIAL, REVERTED = "running", "applied", "partial", "reverted"
+    PARTLY_REVERTED = "partly_reverted"
 
 
 class Outcome:
@@ -90,7 +92,7 @@ def start(session: Session, key: str, to_version: int, actor: str, at: datetime,
     """Record a migration batch; returns its number."""
     return int(session.execute(insert(MIGRATION).values(
         definition_key=key, to_version=to_version, actor=actor, at=at, mode=mode,
-        state_map=json.dumps(dict(state_map), sort_keys=True), scope=scope[:300],
+        state_map=json.dumps(dict(state_map), sort_keys=True), scope=scope,
         status=status, comment=comment, reverted_of=reverted_of,
     ).returning(MIGRATION.c.id)).scalar_one())
 
@@ -156,6 +158,13 @@ def lines(session: Session, migration_id: int) -> list[MigrationLine]:
         r.to_version, r.to_state, r.version_after, r.outcome, r.reason, r.deadline,
         tuple(filter(None, r.required.split(","))), tuple(filter(None, r.orphaned.split(","))),
         r.deadline_id) for r in rows]
+
+
+def reverted_instances(session: Session, migration_id: int) -> set[int]:
+    """The instances the reverts of ``migration_id`` have already moved back."""
+    reverts = select(MIGRATION.c.id).where(MIGRATION.c.reverted_of == migration_id)
+    return set(session.execute(select(ITEM.c.instance_id).where(
+        ITEM.c.migration_id.in_(reverts), ITEM.c.outcome == Outcome.DONE)).scalars())
 
 
 def revert_of(session: Session, migration_id: int) -> int | None:

@@ -157,8 +157,9 @@ class MigrationRecord(SQLModel, table=True):
     mode: str = Field(max_length=16)
     #: The state mapping asked for, as JSON ``{"old": "new"}``.
     state_map: str = Field(sa_column=Column(Text, nullable=False))
-    #: Which instances were asked for, as people gave it ("all", "cohort 2026", "regions ...").
-    scope: str = Field(max_length=300)
+    #: Which instances were asked for, structured (JSON: ``{"kind": "cohort", "name": ...}``),
+    #: worded in the reader's language when shown.
+    scope: str = Field(sa_column=Column(Text, nullable=False))
     #: ``running`` while a per-instance batch is applied, then ``applied``, ``partial`` (some
     #: instances conflicted) or ``reverted``.
     status: str = Field(max_length=16)

@@ -15,6 +15,7 @@ back from that record and is applied the same way. Only programme-wide coordinat
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -114,27 +115,49 @@ def _coordinator(session: Session, prog: Programme, who: Acting, key: str) -> Ac
     return actor
 
 
+def _scope_record(kind: str, **value: object) -> str:
+    """The scope as recorded: structured (JSON), worded in the reader's language when read
+    (:func:`scope_words`)."""
+    return json.dumps({"kind": kind, **value}, sort_keys=True)
+
+
+def scope_words(recorded: str) -> Message | str:
+    """A recorded scope in the reader's language ("all regions", "cohort 2025", ...)."""
+    try:
+        scope = json.loads(recorded)
+        kind = scope["kind"]
+    except (ValueError, TypeError, KeyError):
+        return recorded
+    if kind == "cohort":
+        return Message("migration.scope.cohort", name=scope.get("name", ""))
+    if kind == "regions":
+        return Message("migration.scope.regions", codes=", ".join(scope.get("codes", [])))
+    if kind == "revert":
+        return Message("migration.scope.revert", id=scope.get("of", 0))
+    return Message("migration.scope.all")
+
+
 def choose(prog: Programme, session: Session, key: str, scope: Scope
            ) -> tuple[list[InstanceSnapshot], str]:
     """The current cycle of ``key`` of every subject in ``scope`` (regions, or provinces for
-    a province workflow: named by code or name), and the scope in words."""
+    a province workflow: named by code or name), and the scope as recorded."""
     scope.check()
     records = Records(session)
     if scope.all:
         found = records.current_instances(key)
-        return [found[s] for s in sorted(found)], "all"
+        return [found[s] for s in sorted(found)], _scope_record("all")
     if scope.cohort is not None:
         cohort = find_cohort(session, scope.cohort)
         assert cohort.id is not None
         found = records.current_instances(key, members(session, cohort.id))
-        return [found[s] for s in sorted(found)], f"cohort {cohort.name}"
+        return [found[s] for s in sorted(found)], _scope_record("cohort", name=cohort.name)
     codes = list(dict.fromkeys(subjects_of.subject_of(prog, session, key, r).code
                                for r in scope.regions))
     found = records.current_instances(key, codes)
     missing = [c for c in codes if c not in found]
     if missing:
         raise InvalidInputError("migration.not_running", regions=", ".join(missing), key=key)
-    return [found[c] for c in codes], "regions " + ", ".join(codes)
+    return [found[c] for c in codes], _scope_record("regions", codes=codes)
 
 
 def _check_map(prog: Programme, session: Session, key: str,
@@ -187,9 +210,10 @@ def revert(prog: Programme, migration_id: int, who: Acting, *, dry_run: bool = F
         return result
     if not any(p.applies for p in plans):
         raise InvalidInputError("migration.nothing_to_revert", id=migration_id)
-    back = min(summary.from_versions) if summary.from_versions else summary.to_version
+    # Each region goes back to its own version (its plan's); the record names the oldest.
+    back = min(p.to_version for p in plans if p.applies)
     return _apply(prog, summary.definition_key, back, result, actor, {},
-                  f"revert of #{migration_id}", reason, REVERT, migration_id)
+                  _scope_record("revert", of=migration_id), reason, REVERT, migration_id)
 
 
 def _apply_one(prog: Programme, session: Session, plan: InstancePlan, actor: Actor, mid: int,
@@ -253,6 +277,7 @@ def _apply(prog: Programme, key: str, to_version: int, result: MigrationResult, 
                                               for p in conflicted])
         set_migration_status(session, mid, MigrationStatus.PARTIAL if conflicted
                              else MigrationStatus.APPLIED)
-        if reverted_of is not None:
-            set_migration_status(session, reverted_of, MigrationStatus.REVERTED)
+        if reverted_of is not None:  # the conflicted regions may still be reverted later
+            set_migration_status(session, reverted_of, MigrationStatus.PARTLY_REVERTED
+                                 if conflicted else MigrationStatus.REVERTED)
     return MigrationResult(result.plans, False, mode, mid, [p.subject for p in conflicted])

@@ -9,11 +9,11 @@ command was not used right (no scope or two, a mapping that is not OLD=NEW).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from config.messages import text
+from config.messages import plural, text
 from engine import (
     InstancePlan,
     InvalidInputError,
@@ -46,31 +46,39 @@ def register(group: typer.Typer) -> None:
 
 
 def _deadline(plan: InstancePlan) -> str:
+    """What the plan does to deadlines: nothing shown for a region it does not move."""
+    if not plan.applies:
+        return ""
     words = text(f"migration.deadline.{plan.deadline}")
     if plan.due is not None and plan.deadline in DATED:
         return f"{words}: {local(plan.due.due_at, plan.due.tz or 'Asia/Jakarta')}"
     return words
 
 
-def _outcome(plan: InstancePlan, conflicts: set[str]) -> str:
+def _outcome(plan: InstancePlan, result: migrations.MigrationResult) -> str:
     if plan.refused:
         return text("migration.outcome.refused", why=str(plan.refusal))
     if plan.skipped:
         return text(f"migration.skipped.{plan.reason}")
-    if plan.subject in conflicts:
+    if plan.subject in result.conflicts:
         return text("migration.outcome.conflict")
-    return text("migration.outcome.apply")
+    # A plan (a dry run, or one refused for other regions) is not applied yet.
+    return text("migration.outcome.apply" if result.migration_id is not None
+                else "migration.outcome.will_apply")
+
+
+def _plan_table(title: str) -> Any:
+    """The plan's columns, shared by a plan and a recorded migration."""
+    return table(*(text(f"migration.col.{c}") for c in (
+        "region", "from", "to", "required", "orphaned", "deadline", "outcome")), title=title)
 
 
 def print_plan(result: migrations.MigrationResult) -> None:
-    grid = table(*(text(f"migration.col.{c}") for c in (
-        "region", "from", "to", "required", "orphaned", "deadline", "outcome")),
-        title=text("migration.plan_title"))
-    conflicts = set(result.conflicts)
+    grid = _plan_table(text("migration.plan_title"))
     for p in result.plans:
         grid.add_row(f"{p.subject} ({p.cycle})", f"v{p.from_version} {p.from_state}",
                      f"v{p.to_version} {p.to_state}", ", ".join(p.required),
-                     ", ".join(p.orphaned), _deadline(p), _outcome(p, conflicts))
+                     ", ".join(p.orphaned), _deadline(p), _outcome(p, result))
     console.print(grid)
 
 
@@ -80,7 +88,7 @@ def _report(result: migrations.MigrationResult) -> None:
     counts = {"apply": sum(p.applies for p in result.plans),
               "skip": sum(p.skipped for p in result.plans), "refuse": len(result.refused)}
     if result.refused:
-        error(text("migration.refused_nothing_written", count=counts["refuse"]),
+        error(plural("migration.refused_nothing_written", counts["refuse"]),
               prefix=text("cli.error_prefix"))
         raise typer.Exit(EXIT_REFUSED)
     if result.dry_run:
@@ -121,10 +129,11 @@ def migrate(
 ) -> None:
     """Move running regions to another version of a workflow (coordinators); the plan first."""
     scope = migrations.Scope(tuple(region or ()), cohort, all_)
-    if sum((bool(scope.regions), scope.cohort is not None, scope.all)) != 1:
-        # The domain's words name the three ways; here they are options.
+    try:
+        scope.check()
+    except InvalidInputError:  # the domain's words name the three ways; here, the options
         error(text("migration.cli.scope_one"), prefix=text("cli.error_prefix"))
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     try:
         mapping = migrations.parse_map(state_map or [])
     except InvalidInputError as exc:
@@ -167,7 +176,7 @@ def list_migrations(
         versions = ", ".join(f"v{v}" for v in m.from_versions) or "-"
         grid.add_row(f"#{m.id}" + (f" ↩ #{m.reverted_of}" if m.reverted_of else ""),
                      m.definition_key, f"{versions} -> v{m.to_version}", m.actor,
-                     local(m.at, "Asia/Jakarta") + " WIB", m.scope,
+                     local(m.at, "Asia/Jakarta"), str(migrations.scope_words(m.scope)),
                      text(f"migration.status.{m.status}"),
                      text("migration.counts", applied=m.counts.get("applied", 0),
                           skipped=m.counts.get("skipped", 0),
@@ -183,9 +192,7 @@ def show_migration(
     with prog.db.read() as session:
         recorded_migration(session, migration_id)  # an unknown number: one error line
         lines = migration_lines(session, migration_id)
-    grid = table(*(text(f"migration.col.{c}") for c in (
-        "region", "from", "to", "required", "orphaned", "deadline", "outcome")),
-        title=text("migration.show_title", id=migration_id))
+    grid = _plan_table(text("migration.show_title", id=migration_id))
     for line in lines:
         outcome = text(f"migration.line.{line.outcome}")
         grid.add_row(line.subject, f"v{line.from_version} {line.from_state}",

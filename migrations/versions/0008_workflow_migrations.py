@@ -2,7 +2,7 @@
 
 ``workflow_migration`` records each migration (or revert of one): the workflow, the version
 reached, who, when, how it was applied (one transaction per instance or all or nothing), the
-state mapping and the instances asked for. ``workflow_migration_item`` records each instance's
+state mapping and the instances asked for (structured, JSON). ``workflow_migration_item`` records each instance's
 part of it: where it was (version, state, when it entered it), where it went, its version
 after, and whether it was applied, skipped or conflicted, with the deadlines closed, opened
 or carried (and the row closed or carried, for a revert to reopen or carry back)
@@ -36,7 +36,7 @@ def upgrade() -> None:
     sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('mode', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('state_map', sa.Text(), nullable=False),
-    sa.Column('scope', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('scope', sa.Text(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('comment', sa.Text(), nullable=True),
     sa.Column('reverted_of', sa.Integer(), nullable=True),

@@ -359,3 +359,49 @@ def test_the_scope_is_exactly_one_of_regions_cohort_all(world: Any) -> None:
         with pytest.raises(InvalidInputError, match="exactly one"):
             migrations.migrate(world.prog, MASTER_PLAN, 4, scope, world.COORDINATOR,
                                dry_run=True)
+
+
+def test_a_revert_returns_each_region_to_its_own_version(world: Any) -> None:
+    publish_v3(world)
+    a, b = world.region("64.71"), world.region("91.71")
+    for r in (a, b):
+        world.drive(r, "bimtek_2")
+    on_version(world, a.code, 3)
+    publish_v5(world)
+    done = migrations.migrate(world.prog, MASTER_PLAN, 5, Scope(all=True), world.COORDINATOR)
+    assert done.migration_id is not None
+    assert {current(world, r.code).definition_version for r in (a, b)} == {5}
+    migrations.revert(world.prog, done.migration_id, world.COORDINATOR)
+    assert (current(world, a.code).definition_version,
+            current(world, b.code).definition_version) == (3, 4)
+
+
+def test_a_revert_with_a_conflict_leaves_the_rest_revertible(
+        world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    publish_v3(world)
+    regions = [world.region(code) for code in ("64.71", "91.71")]
+    for r in regions:
+        on_version(world, r.code, 3)
+    done = migrations.migrate(world.prog, MASTER_PLAN, 4, Scope(all=True), world.COORDINATOR)
+    assert done.migration_id is not None
+    planned = Migrations.plan_revert
+
+    def plan_then_change(self: Any, session: Any, *args: Any) -> Any:
+        found = planned(self, session, *args)
+        with world.prog.db.transaction() as other:  # someone acts meanwhile
+            instance = world.prog.current_instance(other, "91.71")
+            world.prog.engine.note(other, instance.id, SYSTEM, "set_deadline", "meanwhile")
+        return found
+
+    monkeypatch.setattr(Migrations, "plan_revert", plan_then_change)
+    back = migrations.revert(world.prog, done.migration_id, world.COORDINATOR)
+    assert back.conflicts == ["91.71"]
+    monkeypatch.undo()
+    with world.prog.db.read() as session:
+        assert recorded_migration(session, done.migration_id).status == "partly_reverted"
+    # The region that conflicted is still planned back (refused: it changed since).
+    again = migrations.revert(world.prog, done.migration_id, world.COORDINATOR, dry_run=True)
+    assert [p.subject for p in again.plans] == ["91.71"]
+    assert current(world, "64.71").definition_version == 3
+    with pytest.raises(ConflictError, match="a revert is not reverted"):
+        migrations.revert(world.prog, back.migration_id or 0, world.COORDINATOR)

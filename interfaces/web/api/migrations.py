@@ -16,7 +16,7 @@ from fastapi import APIRouter, Path, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from config.messages import text
+from config.messages import plural, text
 from engine import (
     InstancePlan,
     MigrationSummary,
@@ -103,8 +103,9 @@ class MigrationOut(BaseModel):
     at: datetime
     mode: str
     state_map: dict[str, str]
-    scope: str
-    status: str = Field(description="running, applied, partial or reverted.")
+    scope: str = Field(description="Which regions were asked for, in the reader's language.")
+    status: str = Field(description="running, applied, partial, reverted or "
+                                    "partly_reverted.")
     reason: str | None
     reverted_of: int | None
     counts: dict[str, int] = Field(description="Regions applied, skipped, conflicted.")
@@ -147,7 +148,7 @@ def _plan_out(result: migrations.MigrationResult) -> PlanOut:
 def _answer(result: migrations.MigrationResult, response: Response) -> Any:
     if result.refused:
         body = ErrorBody(
-            detail=text("migration.api_refused", count=len(result.refused)),
+            detail=plural("migration.api_refused", len(result.refused)),
             error="MigrationRefused", code="migration.api_refused",
             problems=[f"{p.subject}: {p.refusal}" for p in result.refused])
         return JSONResponse(body.model_dump(), status_code=422)
@@ -158,7 +159,8 @@ def _answer(result: migrations.MigrationResult, response: Response) -> Any:
 def _out(m: MigrationSummary) -> dict[str, Any]:
     return {"id": m.id, "workflow": m.definition_key, "from_versions": list(m.from_versions),
             "to_version": m.to_version, "actor": m.actor, "at": m.at, "mode": m.mode,
-            "state_map": m.state_map, "scope": m.scope, "status": m.status,
+            "state_map": m.state_map, "scope": str(migrations.scope_words(m.scope)),
+            "status": m.status,
             "reason": m.comment, "reverted_of": m.reverted_of, "counts": m.counts}
 
 

@@ -36,8 +36,8 @@ def test_a_dry_run_prints_the_plan_and_writes_nothing(cli, cast) -> None:
     [row] = cli.table(out, "Migration plan")
     assert row["From"] == "v4 mou" and row["To"] == "v5 mou_signing"
     assert row["Deadline and reminders"].startswith("deadline carried to the stage's new name: ")
-    assert row["Outcome"] == "migrated"
-    assert "Dry run: 1 regions would be migrated, 0 skipped; nothing was written." in out
+    assert row["Outcome"] == "will be migrated"  # a plan: nothing is migrated yet
+    assert "Dry run: regions to migrate 1, to skip 0; nothing was written." in out
     assert cli.ok("workflow", "migrations").strip() == "No migrations yet."
     history = cli.ok("history", cast.region)
     assert "migrat" not in history
@@ -50,10 +50,11 @@ def test_a_refused_plan_exits_1_and_writes_nothing(cli, cast) -> None:
     assert result.exit_code == 1, result.output
     [row] = cli.table(result.stdout, "Migration plan")
     assert row["Outcome"].startswith("refused: no mapping for stage mou")
+    assert row["Deadline and reminders"] == ""  # a refused region's deadlines do not change
     assert "as mou=NEW_STAGE" in row["Outcome"]
     lines = cli.clean(result.stderr).splitlines()
-    assert lines == ["error: 1 regions refused; nothing was written. Map their stages or leave "
-                     "them out, then try again"]
+    assert lines == ["error: 1 region refused; nothing was written. Map its stage or leave "
+                     "it out, then try again"]
     assert cli.ok("workflow", "migrations").strip() == "No migrations yet."
 
 
@@ -62,10 +63,13 @@ def test_migrate_list_show_and_revert(cli, cast) -> None:
     out = cli.ok("workflow", "migrate", "master_plan", "--to", "5", "--cohort", cast.cohort,
                  "--map", "mou=mou_signing", "--reason", "v5 renames the MoU stage",
                  "--as", cast.coordinator)
-    assert "Migration #1: 1 regions migrated, 0 skipped." in out
+    assert "Migration #1: regions migrated 1, skipped 0." in out
     [listed] = cli.table(cli.ok("workflow", "migrations", "master_plan"))
     assert listed["No."] == "#1" and listed["Versions"] == "v4 -> v5"
     assert listed["Status"] == "applied" and listed["Scope"] == f"cohort {cast.cohort}"
+    assert listed["At"].endswith(" WIB") and "WIB WIB" not in listed["At"]
+    [dilist] = cli.table(cli.run("workflow", "migrations", env={"SMARTCITY_LANG": "id"}).stdout)
+    assert dilist["Cakupan"] == f"kohort {cast.cohort}"  # worded in the reader's language
     [line] = cli.table(cli.ok("workflow", "migration", "1"))
     assert (line["From"], line["To"], line["Outcome"]) == ("v4 mou", "v5 mou_signing", "applied")
     assert "v5 renames the MoU stage" in cli.ok("history", cast.region)
@@ -73,11 +77,13 @@ def test_migrate_list_show_and_revert(cli, cast) -> None:
     back = cli.ok("workflow", "revert-migration", "1", "--as", cast.coordinator)
     [row] = cli.table(back, "Migration plan")
     assert (row["From"], row["To"]) == ("v5 mou_signing", "v4 mou")
-    assert "Migration #2: 1 regions migrated" in back
+    assert "Migration #2: regions migrated 1" in back
     rows = {r["No."]: r for r in cli.table(cli.ok("workflow", "migrations"))}
     assert rows["#1"]["Status"] == "reverted" and rows["#2 ↩ #1"]["Versions"] == "v5 -> v4"
     line = cli.fail("workflow", "revert-migration", "1", "--as", cast.coordinator)
     assert "already reverted by migration #2" in line
+    line = cli.fail("workflow", "revert-migration", "2", "--as", cast.coordinator)
+    assert "migration #2 is the revert of migration #1: a revert is not reverted" in line
     assert "no migration #9" in cli.fail("workflow", "migration", "9")
 
 
@@ -101,8 +107,8 @@ def test_the_plan_speaks_indonesian_by_default(cli, cast) -> None:
                      env={"SMARTCITY_LANG": "id"})
     assert result.exit_code == 0, result.output
     [row] = cli.table(result.stdout, "Rencana migrasi")
-    assert row["Hasil"] == "dimigrasikan"
-    assert "Uji coba: 1 wilayah akan dimigrasikan" in cli.clean(result.stdout)
+    assert row["Hasil"] == "akan dimigrasikan"
+    assert "Uji coba: daerah yang akan dimigrasikan 1, dilewati 0" in cli.clean(result.stdout)
 
 
 def test_nothing_to_migrate_or_an_unknown_version_exits_1_and_writes_nothing(

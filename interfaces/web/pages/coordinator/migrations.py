@@ -19,7 +19,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from config.messages import Message
+from config.messages import Message, text
 from engine import InstancePlan, InvalidInputError, NotFoundError, recorded_migrations
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
 from interfaces.web.pages.coordinator.common import (
@@ -50,7 +50,7 @@ DoneWhat = Annotated[str | None, Query(pattern=r"^(migrated|reverted)$")]
 def _page(request: Request, viewer: Viewer, prog: Prog, key: str, status: int = 200,
           **context: object) -> Response:
     with prog.db.read() as session:
-        past = recorded_migrations(session, key)
+        past = [(m, migrations.scope_words(m.scope)) for m in recorded_migrations(session, key)]
         versions = prog.engine.definition_versions(session, key)
         cohorts = [c.name for c, _ in visible_cohorts(session, viewer)]
         title = str(prog.engine.workflow(session, key).title) if versions else key
@@ -84,7 +84,12 @@ class _Names:
         return self._regions.get(code, code)
 
     def stage(self, version: int, state: str) -> str:
-        return self._defs[version].state_label(state)
+        """The stage's label with its version and key; a key the version does not have (a
+        refused mapping's typo) shown as such, not dressed up as a label."""
+        definition = self._defs[version]
+        if state not in definition.states:
+            return text("migration.page.not_in_version", state=state, version=version)
+        return f"{definition.state_label(state)} (v{version}, {state})"
 
     def deliverables(self, version: int, names: Sequence[str]) -> str:
         return ", ".join(self._defs[version].deliverable_label(n) for n in names)

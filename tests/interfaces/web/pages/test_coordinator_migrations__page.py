@@ -42,6 +42,10 @@ def test_plan_apply_and_revert_through_the_page(web: Any) -> None:
     refused = browser.post_form(PAGE, {**fields, "step": "apply"}, page=PAGE)
     assert refused.status_code == 422
     assert "sebagai mou=TAHAP_BARU" in refused.text
+    # The refused row names the key the version lacks, and no deadline change.
+    assert "mou (tidak ada di versi 5)" in refused.text and "(v5, mou)" not in refused.text
+    assert "tanpa tenggat" not in refused.text and "tenggat" not in refused.text.split(
+        "<tbody>")[1].split("</tbody>")[0]
     assert web.world.state(web.region.code) == "mou"
 
     fields["mapping"] = "mou=mou_signing"
@@ -49,6 +53,7 @@ def test_plan_apply_and_revert_through_the_page(web: Any) -> None:
     assert plan.status_code == 200 and "Rencana migrasi" in plan.text
     assert "(v5, mou_signing)" in plan.text and "Penandatanganan MoU" in plan.text
     assert "Terapkan migrasi ini" in plan.text
+    assert "akan dimigrasikan" in plan.text  # a plan: not migrated yet
     assert web.world.state(web.region.code) == "mou"
 
     done = browser.post_form(PAGE, {**fields, "step": "apply"}, page=PAGE)
@@ -66,6 +71,10 @@ def test_plan_apply_and_revert_through_the_page(web: Any) -> None:
     back = browser.post_form(revert, {"step": "apply"}, page=PAGE)
     assert back.status_code == 303 and "done=reverted&id=2" in back.headers["location"]
     assert web.world.state(web.region.code) == "mou"
+    listed = browser.get(PAGE).text
+    assert f'action="{PAGE}/1/revert"' not in listed  # reverted
+    assert f'action="{PAGE}/2/revert"' not in listed  # a revert is not reverted
+    assert "pembatalan migrasi #1" in listed and "daerah " + web.region.code in listed
     english = browser.get(f"{PAGE}?lang=en")
     assert "Version migrations" in english.text and "reverted" in english.text
 
