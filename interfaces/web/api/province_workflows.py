@@ -19,7 +19,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from interfaces.web.api import region_workflows, regions
+import interfaces.web.api.region_workflows as region_workflows
+import interfaces.web.api.regions as regions
 
 router = APIRouter(tags=["provinces"])
 

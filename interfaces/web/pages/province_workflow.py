@@ -12,7 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from interfaces.web.pages import region_workflow
+import interfaces.web.pages.region_workflow as region_workflow
 
 router = APIRouter()
 
