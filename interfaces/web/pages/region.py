@@ -46,6 +46,7 @@ from workflows.directory.regions import find_region
 from workflows.master_plan import actions, uploads
 from workflows.obligations import of_party
 from workflows.programme import Programme
+from workflows.reporting.instance_view import InstanceView
 from workflows.reporting.region import RegionView, region_view
 from workflows.reporting.submittable import upload_slots
 
@@ -80,7 +81,13 @@ class ActionView:
     reasons: tuple[str, ...]
 
 
-def split_actions(view: RegionView, viewer: Viewer) -> tuple[list[ActionView], list[ActionView]]:
+ShownInstance = RegionView | InstanceView
+"""What a page shows of one workflow instance: the region page's master plan or another
+workflow's page (:mod:`.region_workflow`), which share the helpers below."""
+
+
+def split_actions(view: ShownInstance,
+                  viewer: Viewer) -> tuple[list[ActionView], list[ActionView]]:
     """(the actions the viewer may take, as forms; those their role could take but a
     condition blocks, with the engine's reasons)."""
     if viewer.actor is None:  # an administrator account without a person: it cannot act
@@ -103,7 +110,7 @@ def split_actions(view: RegionView, viewer: Viewer) -> tuple[list[ActionView], l
     return allowed, blocked
 
 
-def _diagram(view: RegionView, t: Any) -> Markup:
+def diagram(view: ShownInstance, t: Any) -> Markup:
     """The workflow picture in the page's language (called from the template with its t)."""
     return diagram_svg.svg(view.definition, view.instance.state, view.passed, view.taken,
                            texts=diagram_svg.translated(t), ident="wf")
@@ -111,7 +118,7 @@ def _diagram(view: RegionView, t: Any) -> Markup:
 
 # -- the endpoints ---------------------------------------------------------------------------
 
-def _uploaded(view: RegionView, deliverable: str | None) -> str | None:
+def uploaded_notice(view: ShownInstance, deliverable: str | None) -> str | None:
     """The notice after an upload, read from the region's submissions (never from the query
     string's own words)."""
     latest = [s for s in view.latest if s.deliverable == deliverable]
@@ -165,10 +172,10 @@ def _page(request: Request, viewer: Viewer, prog: Programme, code: str, *,
     allowed, blocked = split_actions(view, viewer)
     done_label = view.trigger_labels.get(done) if done else None
     return render(request, "region.html", viewer, status=status, view=view, actions=allowed,
-                  blocked=blocked, done=done_label, diagram=partial(_diagram, view),
+                  blocked=blocked, done=done_label, diagram=partial(diagram, view),
                   board=viewer.role in BOARD_ROLES, symbols=SYMBOLS,
                   locator=region_locator(view.region.code),
-                  now=prog.engine.clock(), uploaded=_uploaded(view, uploaded),
+                  now=prog.engine.clock(), uploaded=uploaded_notice(view, uploaded),
                   mine=of_party(view.owed, viewer.email), slots=slots, refused=refused,
                   upload_action=f"/regions/{quote(view.region.code)}/submit",
                   upload_region=view.region.code, zone=view.region.zone, names=view.names,

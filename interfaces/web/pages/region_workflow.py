@@ -5,26 +5,30 @@ upload forms for what the viewer may submit now, the documents, the history and 
 plan (same CSRF token, same one-transaction actions with ``key``).
 
 Who may look is the region page's rule (:func:`interfaces.web.pages.region.
-check_region_viewer`); what it shows is :func:`workflows.reporting.instance_view.instance_view`.
+check_region_viewer`), and its helpers split the actions, draw the diagram and word the
+upload notice; what it shows is :func:`workflows.reporting.instance_view.instance_view`.
 """
 
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 import interfaces.web.pages.confirm as confirm
-from config.messages import text
-from interfaces.web import diagram_svg, uploading
+from interfaces.web import uploading
 from interfaces.web.deps import PageViewer, Prog, Viewer, acting, check_csrf
 from interfaces.web.pages.board import SYMBOLS
-from interfaces.web.pages.region import ActionView, check_region_viewer
+from interfaces.web.pages.region import (
+    check_region_viewer,
+    diagram,
+    split_actions,
+    uploaded_notice,
+)
 from interfaces.web.templating import render
 from interfaces.web.uploading import UploadRefused
 from workflows import instances
@@ -32,37 +36,10 @@ from workflows.directory.subjects import PROVINCE, kind_of
 from workflows.master_plan import actions, uploads
 from workflows.obligations import of_party
 from workflows.programme import Programme
-from workflows.reporting.instance_view import InstanceView, instance_view
+from workflows.reporting.instance_view import instance_view
 from workflows.reporting.submittable import upload_slots
 
 router = APIRouter()
-
-
-def _actions(view: InstanceView, viewer: Viewer) -> tuple[list[ActionView], list[ActionView]]:
-    """(the actions the viewer may take, as buttons; those a condition blocks, with why)."""
-    if viewer.actor is None:
-        return [], []
-    d, state = view.definition, view.instance.state
-    allowed, blocked = [], []
-    for a in view.available:
-        specs = d.transitions_for(a.trigger, state)
-        action = ActionView(
-            a.trigger, str(a.label), a.allowed,
-            comment_required=any(s.comment == "required" for s in specs),
-            danger=any(s.skip_requirements or (s.review is not None
-                                               and s.review.decision == "rejected")
-                       for s in specs),
-            reasons=a.reasons)
-        if a.allowed:
-            allowed.append(action)
-        elif any(viewer.actor.role in s.roles for s in specs):
-            blocked.append(action)
-    return allowed, blocked
-
-
-def _diagram(view: InstanceView, t: Any) -> Markup:
-    return diagram_svg.svg(view.definition, view.instance.state, view.passed, view.taken,
-                           texts=diagram_svg.translated(t), ident="wf")
 
 
 def _base(code: str, key: str) -> str:
@@ -80,16 +57,13 @@ def _page(request: Request, viewer: Viewer, prog: Programme, code: str, key: str
         slots = ([] if view.final else
                  upload_slots(prog, session, view.instance, view.definition, viewer.actor,
                               view.owed, view.latest))
-    allowed, blocked = _actions(view, viewer)
-    latest = [s for s in view.latest if s.deliverable == uploaded]
-    notice = (text("uploads.done", what=view.definition.deliverable_label(uploaded or ""),
-                   version=latest[-1].version, file=latest[-1].file_name)
-              if uploaded and latest else None)
+    allowed, blocked = split_actions(view, viewer)
     base = _base(view.region.code, key)
     return render(request, "region_workflow.html", viewer, status=status, view=view,
                   actions=allowed, blocked=blocked,
                   done=view.trigger_labels.get(done) if done else None,
-                  uploaded=notice, diagram=partial(_diagram, view), symbols=SYMBOLS,
+                  uploaded=uploaded_notice(view, uploaded),
+                  diagram=partial(diagram, view), symbols=SYMBOLS,
                   now=prog.engine.clock(), mine=of_party(view.owed, viewer.email),
                   slots=slots, refused=refused, base=base,
                   upload_action=f"{base}/submit", upload_region=view.region.code,
