@@ -69,7 +69,17 @@ def find_subject(session: Session, kind: str, ref: str) -> Subject:
     if kind == PROVINCE:
         p = find_province(session, ref)
         return Subject(p.code, p.name, PROVINCE, p.tz)
-    r = find_region(session, ref)
+    try:
+        r = find_region(session, ref)
+    except NotFoundError as unknown:
+        # "91" or "Papua" where a kabupaten/kota is meant: a province's workflow named without
+        # its key (the master plan assumed) reads better as that than as an unknown region.
+        try:
+            p = find_province(session, ref)
+        except NotFoundError:
+            raise unknown from None
+        raise NotFoundError("subjects.province_not_region", ref=ref.strip(),
+                            name=p.name) from None
     return Subject(r.code, r.name, REGION, r.tz)
 
 

@@ -28,8 +28,13 @@ def test_provinces_and_regions_are_found_by_code_or_name(prog: Any) -> None:
         with language.using("id"), pytest.raises(NotFoundError,
                                                   match="Provinsi “X” tidak dikenal"):
             find_subject(session, "province", "X")
+        # A province where a kabupaten/kota is meant says so, by code or by name.
+        for ref in ("32", "jawa barat"):
+            with pytest.raises(NotFoundError, match=r"is a province \(Jawa Barat\), not a "
+                                                    r"kabupaten/kota"):
+                find_subject(session, "region", ref)
         with pytest.raises(NotFoundError, match="unknown region"):
-            find_subject(session, "region", "32")
+            find_subject(session, "region", "Atlantis")
         named = subjects(session, ["91", "64.71", "test-subject"])
     assert (named["91"].name, named["91"].tz) == ("Papua", "Asia/Jayapura")
     assert named["64.71"].zone == "WITA"
