@@ -111,10 +111,9 @@ def start(prog: Programme, key: str, region_ref: str, actor: Acting) -> Instance
         previous = Records(session).current_instance(key, region.code)
         cycle = 1
         if previous is not None:
-            spec = prog.definition_of(session, previous).states.get(previous.state)
-            if spec is None or not spec.final:
+            last = Running(previous, prog.definition_of(session, previous))
+            if not last.final:
                 raise ConflictError("instances.already_running", region=region.code,
-                                    workflow=d.title, stage=prog.definition_of(
-                                        session, previous).state_label(previous.state))
+                                    workflow=d.title, stage=last.stage)
             cycle = previous.cycle + 1
         return prog.engine.start(session, key, region.code, who, cycle=cycle)
